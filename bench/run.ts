@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: prints one JSON object per line and writes bench/results/latest.json.
+ * Benchmarks report figures; tests assert behaviour. Run on an otherwise idle machine.
+ */
+import path from 'node:path';
+import { ingestBench } from './storage';
+import { serveLatencyBench } from './serve-latency';
+import { writeResults } from './lib';
+
+const ROOT = path.resolve(__dirname, '..');
+const only = process.argv.slice(2);
+const benches: Array<[string, () => Promise<void>]> = [
+  ['ingest', ingestBench],
+  ['serve-latency', () => serveLatencyBench(ROOT)],
+];
+
+async function main(): Promise<void> {
+  for (const [name, fn] of benches) {
+    if (only.length && !only.includes(name)) continue;
+    await fn();
+  }
+  const file = writeResults(ROOT);
+  console.error(`[bench] results written to ${path.relative(ROOT, file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

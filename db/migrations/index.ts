@@ -1,0 +1,52 @@
+/**
+ * Numbered migrations in one ordered list. Each runs in a transaction and bumps
+ * PRAGMA user_version; numbers must strictly increase; a database written by a newer
+ * Signaldesk is refused with a clear error.
+ */
+import type { Database } from 'better-sqlite3';
+import { m001Initial } from './001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001Initial];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+export class DatabaseTooNewError extends Error {
+  constructor(found: number, supported: number) {
+    super(`This database is at schema version ${found}, newer than this Signaldesk supports (${supported}). Upgrade Signaldesk or use another data directory.`);
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
+export function checkMigrationOrder(list: readonly Migration[]): void {
+  let prev = 0;
+  for (const m of list) {
+    if (!Number.isInteger(m.version) || m.version <= prev) {
+      throw new Error(`Migration ${m.name} has version ${m.version}, which does not increase after ${prev}`);
+    }
+    prev = m.version;
+  }
+}
+
+/** Applies every pending migration; returns the versions applied. */
+export function migrate(db: Database, list: readonly Migration[] = MIGRATIONS): number[] {
+  checkMigrationOrder(list);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = list[list.length - 1]?.version ?? 0;
+  if (current > latest) throw new DatabaseTooNewError(current, latest);
+  const applied: number[] = [];
+  for (const m of list) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,110 @@
+/**
+ * Electron main: lifecycle, window, tray, and the IPC transport. Thin by design: everything the
+ * product does lives in the engine behind the contract.
+ */
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, session, shell, Tray } from 'electron';
+import path from 'node:path';
+import { Host } from '../engine/host/host';
+import { wireIpc } from './ipc';
+import { loadWindowState, saveWindowState } from './window-state';
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+let win: BrowserWindow | null = null;
+let tray: Tray | null = null;
+let host: Host | null = null;
+
+function createWindow(userData: string): BrowserWindow {
+  const state = loadWindowState(userData);
+  const w = new BrowserWindow({
+    x: state.x,
+    y: state.y,
+    width: state.width,
+    height: state.height,
+    minWidth: 900,
+    minHeight: 600,
+    backgroundColor: '#0e1116',
+    title: 'Signaldesk',
+    show: false,
+    webPreferences: {
+      preload: path.join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  if (state.maximized) w.maximize();
+  w.once('ready-to-show', () => w.show());
+  const persist = (): void => {
+    if (w.isDestroyed()) return;
+    const b = w.getNormalBounds();
+    saveWindowState(userData, { ...b, maximized: w.isMaximized() });
+  };
+  w.on('resized', persist);
+  w.on('moved', persist);
+  w.on('close', persist);
+  // Links open in the system browser; the window never navigates away from the app.
+  w.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:/.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  w.webContents.on('will-navigate', (e) => e.preventDefault());
+  if (process.env.ELECTRON_RENDERER_URL) void w.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void w.loadFile(path.join(__dirname, '../renderer/index.html'));
+  return w;
+}
+
+function createTray(): Tray {
+  const icon = nativeImage.createFromPath(path.join(__dirname, '../../resources/tray.png'));
+  const t = new Tray(icon);
+  t.setToolTip('Signaldesk');
+  t.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Show Signaldesk', click: () => (win ? win.show() : undefined) },
+      { type: 'separator' },
+      { label: 'Quit', click: () => app.quit() },
+    ]),
+  );
+  t.on('click', () => win?.show());
+  return t;
+}
+
+async function boot(): Promise<void> {
+  const userData = app.getPath('userData');
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  host = new Host({ dataDir: userData, mode: 'desktop', version: app.getVersion() });
+  await host.start();
+  wireIpc(ipcMain, host);
+  win = createWindow(userData);
+  tray = createTray();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+    }
+  });
+  app.whenReady().then(boot, (err: unknown) => console.error(err)).catch((err: unknown) => {
+    console.error(`Signaldesk failed to start: ${(err as Error).message}`);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0 && host) win = createWindow(app.getPath('userData'));
+  });
+  app.on('before-quit', () => {
+    tray?.destroy();
+    void host?.stop();
+  });
+}

@@ -1,0 +1,46 @@
+import { command, Empty } from './define';
+import type { Timeframe } from '../timeframes';
+
+export interface HealthResult {
+  status: 'ok' | 'degraded';
+  uptimeMs: number;
+  engine: { alive: boolean; lastHeartbeatAgoMs: number };
+  clock: number;
+}
+
+export interface SourceInfo {
+  id: string;
+  kind: 'sim' | 'ccxt' | 'replay';
+  label: string;
+  simulated: boolean;
+  enabled: boolean;
+  timeframes: Timeframe[];
+  symbolCount: number;
+}
+
+export interface InfoResult {
+  name: string;
+  version: string;
+  mode: 'desktop' | 'serve' | 'embedded';
+  dataDir: string;
+  defaultSource: string;
+  timeframes: Timeframe[];
+  sources: SourceInfo[];
+  sim: { seed: number; speed: number } | null;
+  pid: number;
+}
+
+export interface ClockEvent {
+  now: number;
+  speed: number;
+}
+
+export const systemCommands = {
+  'system.health': command<HealthResult>()('Liveness of the host and the engine worker.', Empty),
+  'system.info': command<InfoResult>()('Version, data directory, and market sources.', Empty),
+} as const;
+
+export interface SystemEvents {
+  'system.clock': ClockEvent;
+}
+export const SYSTEM_TOPICS = ['system.clock'] as const satisfies readonly (keyof SystemEvents)[];

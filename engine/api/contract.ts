@@ -1,0 +1,46 @@
+/**
+ * The one contract between the engine and every client (Electron IPC, serve HTTP/WebSocket,
+ * scripts, tests). Every command: name → zod input schema → result type. Every event topic:
+ * name → payload type. Each area declares its commands in engine/api/commands/<area>.ts and
+ * they are composed here; transports are generic over the composed maps, so adding a command
+ * there adds it to every transport.
+ */
+import type { z } from 'zod';
+import type { CommandDef } from './commands/define';
+import { systemCommands, SYSTEM_TOPICS, type SystemEvents } from './commands/system';
+import { marketCommands, MARKET_TOPICS, type MarketEvents } from './commands/market';
+
+export * from './commands/define';
+export * from './commands/system';
+export * from './commands/market';
+
+export const commands = {
+  ...systemCommands,
+  ...marketCommands,
+} as const;
+
+export interface Events extends SystemEvents, MarketEvents {}
+export const EVENT_TOPICS: readonly EventTopic[] = [...SYSTEM_TOPICS, ...MARKET_TOPICS];
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<N extends CommandName> = z.input<Commands[N]['input']>;
+export type ParsedInput<N extends CommandName> = z.output<Commands[N]['input']>;
+export type CommandResult<N extends CommandName> = Commands[N] extends CommandDef<z.ZodType, infer R> ? R : never;
+
+export type EventTopic = keyof Events;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(commands, name);
+}
+export function isEventTopic(name: string): name is EventTopic {
+  return (EVENT_TOPICS as readonly string[]).includes(name);
+}
+
+/** The client-side view of the contract, implemented by every transport. */
+export interface ApiClient {
+  call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandResult<N>>;
+  subscribe<T extends EventTopic>(topic: T, handler: (payload: Events[T]) => void): () => void;
+  onConnection(handler: (state: ConnectionState) => void): () => void;
+}
+export type ConnectionState = 'connecting' | 'open' | 'closed';

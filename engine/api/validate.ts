@@ -1,0 +1,18 @@
+import { ApiError } from './errors';
+import { commands, isCommandName, type CommandName, type ParsedInput } from './contract';
+
+/** Validates a raw input against a command's schema, or throws a structured ApiError. */
+export function parseInput<N extends CommandName>(name: N, raw: unknown): ParsedInput<N> {
+  const schema = commands[name].input;
+  const parsed = schema.safeParse(raw === undefined || raw === null ? {} : raw);
+  if (!parsed.success) {
+    throw new ApiError('BAD_INPUT', `Invalid input for ${name}`, {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+    });
+  }
+  return parsed.data as ParsedInput<N>;
+}
+
+export function assertCommand(name: string): asserts name is CommandName {
+  if (!isCommandName(name)) throw new ApiError('UNKNOWN_COMMAND', `Unknown command: ${name}`);
+}

@@ -1,0 +1,25 @@
+/** `npx signaldesk <command>`: command-line tools over the engine's code. */
+import { runServe } from '../serve/main';
+
+const USAGE = `Usage: signaldesk <command> [options]
+
+Commands:
+  serve        start the engine headless with the UI on loopback (see --help)`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'serve':
+      await runServe(rest);
+      return -1; // keeps running
+    case undefined:
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      console.error(`signaldesk: unknown command "${cmd}"\n${USAGE}`);
+      return 2;
+  }
+}
+

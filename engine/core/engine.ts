@@ -1,0 +1,95 @@
+/**
+ * The engine: owns the single SQLite writer connection and composes the modules (market now;
+ * indicators, signals, orders later). It runs inside the engine worker thread
+ * (engine/host/engine-worker.ts); tests may run it in-process.
+ */
+import path from 'node:path';
+import { ApiError } from '../api/errors';
+import { commands, type CommandName, type CommandResult, type ParsedInput } from '../api/contract';
+import { TIMEFRAMES } from '../api/timeframes';
+import { openDatabase, DB_FILE, type Database } from '../../db/database';
+import { MarketModule, SIM_SOURCE_ID } from '../market/module';
+import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
+
+export type { EngineOptions, Emit } from './context';
+
+export class Engine {
+  readonly db: Database;
+  readonly bus: Bus;
+  readonly market: MarketModule;
+  readonly modules: EngineModule[];
+  private readonly handlers: Handlers;
+
+  constructor(
+    readonly opts: EngineOptions,
+    emit: Emit,
+  ) {
+    this.db = openDatabase(path.join(opts.dataDir, DB_FILE));
+    this.bus = new Bus(emit);
+    const ctx: EngineContext = { db: this.db, bus: this.bus, opts, clock: () => this.market.clock() };
+    this.market = new MarketModule(ctx);
+    const system: EngineModule = {
+      name: 'system',
+      handlers: {
+        'system.health': () => ({
+          status: 'ok',
+          uptimeMs: Math.round(process.uptime() * 1000),
+          engine: { alive: true, lastHeartbeatAgoMs: 0 },
+          clock: this.market.clock(),
+        }),
+        'system.info': () => ({
+          name: 'Signaldesk',
+          version: opts.version,
+          mode: opts.mode,
+          dataDir: opts.dataDir,
+          defaultSource: SIM_SOURCE_ID,
+          timeframes: [...TIMEFRAMES],
+          sources: this.market.sources(),
+          sim: { seed: this.market.seed, speed: opts.simSpeed },
+          pid: process.pid,
+        }),
+      },
+    };
+    this.modules = [system, this.market];
+    this.handlers = composeHandlers(this.modules);
+  }
+
+  /** Starts every module (the market back-fills sim history first, then its clock runs). */
+  start(): { backfilled: number } {
+    for (const m of this.modules) m.start?.();
+    return { backfilled: this.market.backfilled };
+  }
+
+  stop(): void {
+    for (const m of [...this.modules].reverse()) {
+      try {
+        m.stop?.();
+      } catch (err) {
+        console.error(`[engine] stopping ${m.name} failed:`, err);
+      }
+    }
+    this.db.close();
+  }
+
+  async handle<N extends CommandName>(name: N, input: ParsedInput<N>): Promise<CommandResult<N>> {
+    const h = this.handlers[name] as (i: ParsedInput<N>) => CommandResult<N> | Promise<CommandResult<N>>;
+    return h(input);
+  }
+}
+
+/** Every contract command must have exactly one handler among the modules. */
+export function composeHandlers(modules: readonly EngineModule[]): Handlers {
+  const out: Partial<Record<CommandName, unknown>> = {};
+  const owner: Partial<Record<CommandName, string>> = {};
+  for (const m of modules) {
+    for (const [name, h] of Object.entries(m.handlers)) {
+      const n = name as CommandName;
+      if (owner[n]) throw new Error(`Command ${n} is handled by both ${owner[n]} and ${m.name}`);
+      owner[n] = m.name;
+      out[n] = h;
+    }
+  }
+  const missing = (Object.keys(commands) as CommandName[]).filter((n) => !out[n]);
+  if (missing.length) throw new ApiError('INTERNAL', `Commands without a handler: ${missing.join(', ')}`);
+  return out as Handlers;
+}

@@ -1,0 +1,207 @@
+/**
+ * The host: lives on the thread that answers the UI (Electron main, or the serve process) and
+ * runs the engine in a worker thread. Every call is validated against the contract here, at the
+ * boundary, before it reaches the engine. Errors never crash the host.
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ApiError } from '../api/errors';
+import {
+  type CommandInput,
+  type CommandName,
+  type CommandResult,
+  type EventTopic,
+  type Events,
+  type HealthResult,
+} from '../api/contract';
+import { assertCommand, parseInput } from '../api/validate';
+import type { EngineOptions } from '../core/context';
+import type { FromWorker, ToWorker } from './protocol';
+
+export interface HostOptions extends Partial<Omit<EngineOptions, 'dataDir'>> {
+  dataDir: string;
+  /** Calls slower than this are logged. */
+  slowCallMs?: number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULTS = {
+  simSeed: 42,
+  simSpeed: 1,
+  simSymbols: 8,
+  simHistoryDays: 14,
+  tickMs: 500,
+} as const;
+
+/** Finds the engine worker next to this file: built .js, or the .ts source run through tsx. */
+function spawnEngineWorker(): Worker {
+  // Built: out/main/engine-worker.js (this code may sit in out/main or a chunk folder below it).
+  for (const dir of [__dirname, path.dirname(__dirname)]) {
+    const built = path.join(dir, 'engine-worker.js');
+    if (fs.existsSync(built)) return new Worker(built);
+  }
+  // From source (tests, scripts): load the TypeScript entry through tsx's CommonJS hook.
+  const source = path.join(__dirname, 'engine-worker.ts');
+  if (!fs.existsSync(source)) throw new Error(`engine worker not found near ${__dirname}`);
+  const tsx = createRequire(__filename).resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true });
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: ApiError) => void; name: string; t0: number };
+
+export class Host {
+  private worker: Worker | null = null;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private readonly events = new EventEmitter();
+  private lastHeartbeat = Date.now();
+  private readonly startedAt = Date.now();
+  private lastClock = 0;
+  readonly options: EngineOptions;
+  private readonly slowCallMs: number;
+  private readonly log: (line: string) => void;
+  startup: { backfilled: number; startupMs: number } | null = null;
+
+  constructor(opts: HostOptions) {
+    this.options = {
+      dataDir: path.resolve(opts.dataDir),
+      mode: opts.mode ?? 'serve',
+      version: opts.version ?? '0.0.0',
+      simSeed: opts.simSeed ?? DEFAULTS.simSeed,
+      simSpeed: opts.simSpeed ?? DEFAULTS.simSpeed,
+      simSymbols: opts.simSymbols ?? DEFAULTS.simSymbols,
+      simHistoryDays: opts.simHistoryDays ?? DEFAULTS.simHistoryDays,
+      tickMs: opts.tickMs ?? DEFAULTS.tickMs,
+    };
+    this.slowCallMs = opts.slowCallMs ?? 250;
+    this.log = opts.log ?? ((l) => console.log(l));
+    this.events.setMaxListeners(0);
+  }
+
+  /** Starts the engine worker; resolves once the engine has its store open and its history filled. */
+  async start(): Promise<void> {
+    if (this.worker) throw new Error('Host already started');
+    const worker = spawnEngineWorker();
+    this.worker = worker;
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: FromWorker) => {
+        switch (m.type) {
+          case 'ready':
+            this.lastHeartbeat = Date.now();
+            this.startup = { backfilled: m.backfilled, startupMs: m.startupMs };
+            resolve();
+            break;
+          case 'fatal':
+            reject(ApiError.from(m.error));
+            break;
+          case 'result': {
+            const p = this.pending.get(m.seq);
+            if (!p) break;
+            this.pending.delete(m.seq);
+            const ms = performance.now() - p.t0;
+            if (ms > this.slowCallMs) this.log(`[host] slow call ${p.name}: ${ms.toFixed(0)} ms`);
+            if (m.ok) p.resolve(m.value);
+            else p.reject(ApiError.from(m.error));
+            break;
+          }
+          case 'event':
+            if (m.topic === 'system.clock') this.lastClock = (m.payload as Events['system.clock']).now;
+            this.events.emit(m.topic, m.payload);
+            this.events.emit('*', m.topic, m.payload);
+            break;
+          case 'heartbeat':
+            this.lastHeartbeat = Date.now();
+            break;
+          case 'stopped':
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        this.log(`[host] engine worker error: ${err.message}`);
+        reject(err);
+        this.failPending(new ApiError('UNAVAILABLE', `Engine worker failed: ${err.message}`));
+      });
+      worker.on('exit', (code) => {
+        this.worker = null;
+        this.failPending(new ApiError('UNAVAILABLE', `Engine worker exited (${code})`));
+        reject(new Error(`Engine worker exited during start-up (${code})`));
+      });
+      this.post({ type: 'init', options: this.options });
+    });
+  }
+
+  private failPending(err: ApiError): void {
+    for (const [seq, p] of this.pending) {
+      this.pending.delete(seq);
+      p.reject(err);
+    }
+  }
+
+  private post(m: ToWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  /** Calls a contract command with untrusted input: validated here, answered by the engine. */
+  async callRaw(name: string, rawInput: unknown): Promise<unknown> {
+    assertCommand(name);
+    const input = parseInput(name, rawInput);
+    if (name === 'system.health') return this.health();
+    return this.forward(name, input);
+  }
+
+  /** Typed call for in-process users (Electron main, tests, scripts). */
+  call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandResult<N>> {
+    return this.callRaw(name, input) as Promise<CommandResult<N>>;
+  }
+
+  private forward(name: string, input: unknown): Promise<unknown> {
+    if (!this.worker) return Promise.reject(new ApiError('UNAVAILABLE', 'Engine is not running'));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject, name, t0: performance.now() });
+      this.post({ type: 'call', seq, name, input });
+    });
+  }
+
+  /** Answered on the host thread, so it reflects a stuck engine instead of hanging with it. */
+  health(): HealthResult {
+    const ago = Date.now() - this.lastHeartbeat;
+    const alive = this.worker !== null && ago < 5000;
+    return {
+      status: alive ? 'ok' : 'degraded',
+      uptimeMs: Date.now() - this.startedAt,
+      engine: { alive, lastHeartbeatAgoMs: ago },
+      clock: this.lastClock,
+    };
+  }
+
+  on<T extends EventTopic>(topic: T, handler: (payload: Events[T]) => void): () => void {
+    this.events.on(topic, handler);
+    return () => this.events.off(topic, handler);
+  }
+
+  onAny(handler: (topic: EventTopic, payload: unknown) => void): () => void {
+    this.events.on('*', handler);
+    return () => this.events.off('*', handler);
+  }
+
+  async stop(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    await new Promise<void>((resolve) => {
+      const timeout = setTimeout(() => void w.terminate().then(() => resolve()), 5000);
+      w.once('exit', () => {
+        clearTimeout(timeout);
+        resolve();
+      });
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'stopped') void w.terminate();
+      });
+      this.post({ type: 'stop' });
+    });
+    this.worker = null;
+  }
+}

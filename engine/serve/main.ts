@@ -1,0 +1,61 @@
+/** `npm run serve`: the engine headless, with the renderer and the contract on loopback. */
+import path from 'node:path';
+import { Host } from '../host/host';
+import { readVersion } from '../host/version';
+import { findBuilt } from '../host/paths';
+import { ArgsError, isLoopback, parseServeArgs } from './args';
+import { startServer } from './server';
+import { loadOrCreateToken } from './token';
+
+export async function runServe(argv: readonly string[]): Promise<void> {
+  let args;
+  try {
+    args = parseServeArgs(argv);
+  } catch (e) {
+    if (e instanceof ArgsError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (!isLoopback(args.host)) {
+    console.warn(`[serve] WARNING: binding to ${args.host}: anyone who can reach this address and has the token can trade. Prefer an SSH tunnel.`);
+  }
+  const token = loadOrCreateToken(args.dataDir);
+  const host = new Host({
+    dataDir: args.dataDir,
+    mode: 'serve',
+    version: readVersion(),
+    simSeed: args.simSeed,
+    simSpeed: args.simSpeed,
+    simSymbols: args.simSymbols,
+    simHistoryDays: args.simHistoryDays,
+    tickMs: args.tickMs,
+  });
+  const t0 = Date.now();
+  await host.start();
+  const index = findBuilt(path.join('renderer', 'index.html'));
+  const server = await startServer({
+    host,
+    token,
+    port: args.port,
+    bind: args.host,
+    staticDir: index ? path.dirname(index) : null,
+  });
+  console.log(
+    `Signaldesk serving on ${server.url}/?token=${token}  (data: ${args.dataDir}, sim speed ${args.simSpeed}x, ready in ${Date.now() - t0} ms)`,
+  );
+  let stopping = false;
+  const shutdown = (sig: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[serve] ${sig}: stopping`);
+    void server
+      .close()
+      .then(() => host.stop())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+

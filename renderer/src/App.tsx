@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { VIEWS, useApp } from './stores/app';
+import { ChartView } from './views/ChartView';
+import { Placeholder } from './views/Placeholder';
+import { StatusBar } from './components/StatusBar';
+
+export function App() {
+  const { view, setView, init } = useApp();
+
+  useEffect(() => {
+    void init();
+  }, [init]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const v = VIEWS.find((x) => x.key === e.key);
+      if (v) {
+        e.preventDefault();
+        setView(v.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView]);
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Views">
+        <div className="brand">Signaldesk</div>
+        {VIEWS.map((v) => (
+          <button
+            key={v.id}
+            className={v.id === view ? 'nav active' : 'nav'}
+            aria-current={v.id === view ? 'page' : undefined}
+            onClick={() => setView(v.id)}
+            title={`Alt+${v.key}`}
+            data-testid={`nav-${v.id}`}
+          >
+            {v.label}
+          </button>
+        ))}
+      </nav>
+      <main className="content">{view === 'chart' ? <ChartView /> : <Placeholder view={view} />}</main>
+      <StatusBar />
+    </div>
+  );
+}

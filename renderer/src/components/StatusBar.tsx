@@ -1,0 +1,27 @@
+import { useApp } from '../stores/app';
+
+export function StatusBar() {
+  const { info, connection, clock, simSpeed, source, error } = useApp();
+  const src = info?.sources.find((s) => s.id === source);
+  return (
+    <footer className="statusbar" data-testid="statusbar">
+      <span>
+        Source: <strong>{src?.label ?? source}</strong>
+      </span>
+      {src?.simulated && (
+        <span className="badge sim" title="Prices come from the embedded simulated market, not an exchange">
+          SIMULATED
+        </span>
+      )}
+      <span className={`conn conn-${connection}`} data-testid="connection">
+        ● {connection === 'open' ? 'connected' : connection}
+      </span>
+      <span data-testid="engine-clock" title="Engine clock (UTC)">
+        {clock ? new Date(clock).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—'}
+        {simSpeed !== 1 ? ` · ${simSpeed}×` : ''}
+      </span>
+      {info && <span className="muted">v{info.version} · {info.mode}</span>}
+      {error && <span className="error">{error}</span>}
+    </footer>
+  );
+}

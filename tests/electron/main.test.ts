@@ -1,0 +1,119 @@
+/**
+ * The Electron layer with a stubbed `electron` module (the binary cannot run here): the window is
+ * locked down, the single-instance lock is taken, a tray exists, and every contract command is
+ * wired through IPC to the real host and engine.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { commands, type CommandName } from '../../engine/api';
+import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE } from '../../engine/api/ipc';
+import { tempDir } from '../helpers/serve';
+
+const userData = tempDir('sd-electron-');
+const stub = vi.hoisted(() => {
+  const handlers = new Map<string, (...a: unknown[]) => unknown>();
+  const listeners = new Map<string, (...a: unknown[]) => void>();
+  const windows: Array<{ opts: any; loaded: string | null }> = [];
+  let readyResolve: () => void = () => {};
+  const ready = new Promise<void>((r) => (readyResolve = r));
+  return { handlers, listeners, windows, ready, readyResolve: () => readyResolve(), booted: { done: false }, trays: [] as unknown[], lock: { asked: false } };
+});
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    static getAllWindows = () => stub.windows;
+    webContents = { setWindowOpenHandler: () => {}, on: () => {}, id: 1 };
+    constructor(opts: any) {
+      stub.windows.push({ opts, loaded: null });
+    }
+    once(_e: string, _f: () => void) {}
+    on() {}
+    maximize() {}
+    show() {}
+    isDestroyed() { return false; }
+    isMaximized() { return false; }
+    getNormalBounds() { return { x: 0, y: 0, width: 1400, height: 900 }; }
+    loadFile(f: string) { stub.windows[stub.windows.length - 1]!.loaded = f; stub.booted.done = true; stub.readyResolve(); return Promise.resolve(); }
+    loadURL(u: string) { return this.loadFile(u); }
+  }
+  class Tray {
+    constructor(_i: unknown) { stub.trays.push(this); }
+    setToolTip() {}
+    setContextMenu() {}
+    on() {}
+    destroy() {}
+  }
+  const app = {
+    requestSingleInstanceLock: () => { stub.lock.asked = true; return true; },
+    on: () => app,
+    whenReady: () => Promise.resolve(),
+    getPath: () => userData,
+    getVersion: () => '9.9.9',
+    quit: () => {},
+    exit: () => {},
+  };
+  return {
+    app,
+    BrowserWindow,
+    Tray,
+    Menu: { buildFromTemplate: (t: unknown) => t },
+    nativeImage: { createFromPath: (p: string) => ({ p }) },
+    shell: { openExternal: () => Promise.resolve() },
+    session: { defaultSession: { webRequest: { onHeadersReceived: () => {} } } },
+    ipcMain: {
+      handle: (ch: string, f: (...a: unknown[]) => unknown) => stub.handlers.set(ch, f),
+      on: (ch: string, f: (...a: unknown[]) => void) => stub.listeners.set(ch, f),
+      removeHandler: (ch: string) => stub.handlers.delete(ch),
+    },
+  };
+});
+
+/** One valid input per command. A new command must add its example here to be checked. */
+const EXAMPLES: Record<CommandName, unknown> = {
+  'system.health': {},
+  'system.info': {},
+  'market.symbols': { source: 'sim' },
+  'market.candles': { source: 'sim', symbol: 'BTC/USDT', timeframe: '5m', limit: 5 },
+};
+
+describe('electron main (stubbed electron)', async () => {
+  await import('../../electron/main');
+  await stub.ready;
+  const sender = { id: 1, send: vi.fn(), isDestroyed: () => false, once: () => {} };
+  const invoke = (name: string, input: unknown) => stub.handlers.get(IPC_CALL)!({ sender }, name, input) as Promise<any>;
+
+  afterAll(() => {
+    // The stubbed app never quits; the host's worker is unref'd by process exit of the fork.
+  });
+
+  it('takes the single-instance lock and creates a tray', () => {
+    expect(stub.lock.asked).toBe(true);
+    expect(stub.trays).toHaveLength(1);
+  });
+
+  it('opens a locked-down window: context isolation, sandbox, no node integration, preload bridge', () => {
+    const w = stub.windows[0]!;
+    expect(w.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(w.opts.webPreferences.preload).toMatch(/preload[/\\]index\.js$/);
+    expect(w.loaded).toMatch(/renderer[/\\]index\.html$/);
+  });
+
+  it('wires every contract command through IPC to the engine', async () => {
+    expect(Object.keys(EXAMPLES).sort()).toEqual(Object.keys(commands).sort());
+    for (const name of Object.keys(commands) as CommandName[]) {
+      const r = await invoke(name, EXAMPLES[name]);
+      expect(r, name).toMatchObject({ ok: true });
+    }
+    const info = await invoke('system.info', {});
+    expect(info.value).toMatchObject({ mode: 'desktop', dataDir: userData, version: '9.9.9' });
+  });
+
+  it('answers structured errors over IPC instead of throwing', async () => {
+    expect(await invoke('market.nope', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+    expect(await invoke('market.candles', { source: 'sim' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+
+  it('forwards subscribed events to the window', async () => {
+    stub.listeners.get(IPC_SUBSCRIBE)!({ sender }, ['system.clock']);
+    await vi.waitFor(() => expect(sender.send).toHaveBeenCalledWith(IPC_EVENT, 'system.clock', expect.objectContaining({ now: expect.any(Number) })), { timeout: 10_000 });
+  });
+});
