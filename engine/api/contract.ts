@@ -14,13 +14,28 @@ export * from './commands/define';
 export * from './commands/system';
 export * from './commands/market';
 
+// Each area adds its spread on its own line (keep one area per line).
 export const commands = {
   ...systemCommands,
   ...marketCommands,
+  // [area: notify]
+  // [area: indicators]
+  // [area: signals]
+  // [area: orders]
 } as const;
 
-export interface Events extends SystemEvents, MarketEvents {}
-export const EVENT_TOPICS: readonly EventTopic[] = [...SYSTEM_TOPICS, ...MARKET_TOPICS];
+export interface Events
+  extends SystemEvents,
+    MarketEvents {}
+// Each area appends its topics on its own line.
+export const EVENT_TOPICS: readonly EventTopic[] = [
+  ...SYSTEM_TOPICS,
+  ...MARKET_TOPICS,
+  // [topics: notify]
+  // [topics: indicators]
+  // [topics: signals]
+  // [topics: orders]
+];
 
 export type Commands = typeof commands;
 export type CommandName = keyof Commands;

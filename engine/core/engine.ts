@@ -50,7 +50,19 @@ export class Engine {
         }),
       },
     };
-    this.modules = [system, this.market];
+    // Modules in start order; each area adds its construction above and its entry here.
+    // [construct: notify]
+    // [construct: indicators]
+    // [construct: signals]
+    // [construct: orders]
+    this.modules = [
+      system,
+      this.market,
+      // [module: notify]
+      // [module: indicators]
+      // [module: signals]
+      // [module: orders]
+    ];
     this.handlers = composeHandlers(this.modules);
   }
 

@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
 import { VIEWS, useApp } from './stores/app';
-import { ChartView } from './views/ChartView';
-import { Placeholder } from './views/Placeholder';
+import { ViewFor } from './views';
 import { StatusBar } from './components/StatusBar';
 
 export function App() {
@@ -41,8 +40,11 @@ export function App() {
           </button>
         ))}
       </nav>
-      <main className="content">{view === 'chart' ? <ChartView /> : <Placeholder view={view} />}</main>
+      <main className="content">
+        <ViewFor view={view} />
+      </main>
       <StatusBar />
+      {/* [overlay: orders] */}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { commands, type CommandName } from '../../engine/api';
 import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE } from '../../engine/api/ipc';
 import { tempDir } from '../helpers/serve';
+import { EXAMPLES } from '../helpers/examples';
 
 const userData = tempDir('sd-electron-');
 const stub = vi.hoisted(() => {
@@ -66,14 +67,6 @@ vi.mock('electron', () => {
     },
   };
 });
-
-/** One valid input per command. A new command must add its example here to be checked. */
-const EXAMPLES: Record<CommandName, unknown> = {
-  'system.health': {},
-  'system.info': {},
-  'market.symbols': { source: 'sim' },
-  'market.candles': { source: 'sim', symbol: 'BTC/USDT', timeframe: '5m', limit: 5 },
-};
 
 describe('electron main (stubbed electron)', async () => {
   await import('../../electron/main');

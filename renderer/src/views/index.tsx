@@ -1,0 +1,17 @@
+/** The view for each sidebar entry. Each area registers its view on its own line. */
+import type { ViewId } from '../stores/app';
+import { ChartView } from './ChartView';
+import { Placeholder } from './Placeholder';
+
+const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
+  chart: ChartView,
+  // [view: data]
+  // [view: signals]
+  // [view: strategies]
+  // [view: orders]
+};
+
+export function ViewFor({ view }: { view: ViewId }) {
+  const C = VIEW_COMPONENTS[view];
+  return C ? <C /> : <Placeholder view={view} />;
+}
