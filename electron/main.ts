@@ -2,10 +2,11 @@
  * Electron main: lifecycle, window, tray, and the IPC transport. Thin by design: everything the
  * product does lives in the engine behind the contract.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import path from 'node:path';
 import { Host } from '../engine/host/host';
 import { wireIpc } from './ipc';
+import { wireNotifications } from './notifications';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const CSP =
@@ -79,6 +80,10 @@ async function boot(): Promise<void> {
   host = new Host({ dataDir: userData, mode: 'desktop', version: app.getVersion() });
   await host.start();
   wireIpc(ipcMain, host);
+  wireNotifications(Notification, host, () => {
+    win?.show();
+    win?.focus();
+  });
   win = createWindow(userData);
   tray = createTray();
 }

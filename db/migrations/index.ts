@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { m001Initial } from './001-initial';
+import { m003Notify } from './003-notify';
 
 export interface Migration {
   version: number;
@@ -15,7 +16,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   m001Initial,
   // [002: collector]
-  // [003: notify]
+  m003Notify,
   // [004: signals]
   // [005: orders]
 ];

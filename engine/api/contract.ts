@@ -9,16 +9,18 @@ import type { z } from 'zod';
 import type { CommandDef } from './commands/define';
 import { systemCommands, SYSTEM_TOPICS, type SystemEvents } from './commands/system';
 import { marketCommands, MARKET_TOPICS, type MarketEvents } from './commands/market';
+import { notifyCommands, NOTIFY_TOPICS, type NotifyEvents } from './commands/notify';
 
 export * from './commands/define';
 export * from './commands/system';
 export * from './commands/market';
+export * from './commands/notify';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
   ...systemCommands,
   ...marketCommands,
-  // [area: notify]
+  ...notifyCommands,
   // [area: indicators]
   // [area: signals]
   // [area: orders]
@@ -26,12 +28,13 @@ export const commands = {
 
 export interface Events
   extends SystemEvents,
-    MarketEvents {}
+    MarketEvents,
+    NotifyEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
   ...MARKET_TOPICS,
-  // [topics: notify]
+  ...NOTIFY_TOPICS,
   // [topics: indicators]
   // [topics: signals]
   // [topics: orders]

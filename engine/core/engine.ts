@@ -9,6 +9,7 @@ import { commands, type CommandName, type CommandResult, type ParsedInput } from
 import { TIMEFRAMES } from '../api/timeframes';
 import { openDatabase, DB_FILE, type Database } from '../../db/database';
 import { MarketModule, SIM_SOURCE_ID } from '../market/module';
+import { NotifyModule } from '../notify/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -17,6 +18,7 @@ export class Engine {
   readonly db: Database;
   readonly bus: Bus;
   readonly market: MarketModule;
+  readonly notify: NotifyModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -51,14 +53,14 @@ export class Engine {
       },
     };
     // Modules in start order; each area adds its construction above and its entry here.
-    // [construct: notify]
+    this.notify = new NotifyModule(ctx);
     // [construct: indicators]
     // [construct: signals]
     // [construct: orders]
     this.modules = [
       system,
       this.market,
-      // [module: notify]
+      this.notify,
       // [module: indicators]
       // [module: signals]
       // [module: orders]

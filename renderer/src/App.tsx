@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { VIEWS, useApp } from './stores/app';
 import { ViewFor } from './views';
 import { StatusBar } from './components/StatusBar';
+import { Toasts } from './components/Toasts';
 
 export function App() {
   const { view, setView, init } = useApp();
@@ -44,6 +45,7 @@ export function App() {
         <ViewFor view={view} />
       </main>
       <StatusBar />
+      <Toasts />
       {/* [overlay: orders] */}
     </div>
   );

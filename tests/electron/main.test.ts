@@ -16,7 +16,7 @@ const stub = vi.hoisted(() => {
   const windows: Array<{ opts: any; loaded: string | null }> = [];
   let readyResolve: () => void = () => {};
   const ready = new Promise<void>((r) => (readyResolve = r));
-  return { handlers, listeners, windows, ready, readyResolve: () => readyResolve(), booted: { done: false }, trays: [] as unknown[], lock: { asked: false } };
+  return { handlers, listeners, windows, ready, readyResolve: () => readyResolve(), booted: { done: false }, trays: [] as unknown[], popups: [] as any[], lock: { asked: false } };
 });
 
 vi.mock('electron', () => {
@@ -43,6 +43,12 @@ vi.mock('electron', () => {
     on() {}
     destroy() {}
   }
+  class Notification {
+    static isSupported = () => true;
+    constructor(opts: any) { stub.popups.push(opts); }
+    on() {}
+    show() {}
+  }
   const app = {
     requestSingleInstanceLock: () => { stub.lock.asked = true; return true; },
     on: () => app,
@@ -54,6 +60,7 @@ vi.mock('electron', () => {
   };
   return {
     app,
+    Notification,
     BrowserWindow,
     Tray,
     Menu: { buildFromTemplate: (t: unknown) => t },

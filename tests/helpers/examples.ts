@@ -10,7 +10,9 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'market.symbols': { source: 'sim' },
   'market.candles': { source: 'sim', symbol: 'BTC/USDT', timeframe: '5m', limit: 5 },
   // [examples: collector]
-  // [examples: notify]
+  'notifications.list': { limit: 10 },
+  'notifications.markDelivered': { ids: [1], channel: 'browser' },
+  'notifications.markRead': { ids: [1] },
   // [examples: indicators]
   // [examples: signals]
   // [examples: orders]
