@@ -20,6 +20,7 @@ export function StatusBar() {
         {clock ? new Date(clock).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—'}
         {simSpeed !== 1 ? ` · ${simSpeed}×` : ''}
       </span>
+      {/* [status: orders] */}
       {info && <span className="muted">v{info.version} · {info.mode}</span>}
       {error && <span className="error">{error}</span>}
     </footer>

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   CandlestickSeries,
   ColorType,
@@ -10,7 +10,7 @@ import {
 } from 'lightweight-charts';
 import { TIMEFRAMES, type Ohlcv } from '../../../engine/api';
 import { useApp } from '../stores/app';
-import { useChart } from '../stores/chart';
+import { useChart, type ChartKey } from '../stores/chart';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -21,6 +21,16 @@ const toVol = (c: Ohlcv) => ({
   color: c[4] >= c[1] ? 'rgba(38,166,154,0.45)' : 'rgba(239,83,80,0.45)',
 });
 
+/**
+ * What a chart overlay receives: the chart, its candlestick series, the shown key and candles.
+ * Overlays add markers, price lines or series in other panes, and remove them on cleanup.
+ */
+export interface OverlayProps {
+  host: { chart: IChartApi; price: ISeriesApi<'Candlestick'> } | null;
+  chartKey: ChartKey;
+  candles: Ohlcv[];
+}
+
 export function ChartView() {
   const { source, symbol, timeframe, symbols, setSymbol, setTimeframe, info } = useApp();
   const { candles, live, liveSeq, loading, error, load, key } = useChart();
@@ -28,6 +38,7 @@ export function ChartView() {
   const chart = useRef<IChartApi | null>(null);
   const price = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volume = useRef<ISeriesApi<'Histogram'> | null>(null);
+  const [overlayHost, setOverlayHost] = useState<OverlayProps['host']>(null);
 
   useEffect(() => {
     if (!el.current) return;
@@ -50,7 +61,9 @@ export function ChartView() {
     c.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     price.current.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
     chart.current = c;
+    setOverlayHost({ chart: c, price: price.current });
     return () => {
+      setOverlayHost(null);
       c.remove();
       chart.current = null;
     };
@@ -109,6 +122,13 @@ export function ChartView() {
         {loading && <span className="muted">loading…</span>}
         {error && <span className="error">{error}</span>}
       </div>
+      {/* Overlays draw on the same chart: each is a component with effects and no DOM of its own. */}
+      {overlayHost && key && !loading && (
+        <>
+          {/* [overlay-component: signals] */}
+          {/* [overlay-component: orders] */}
+        </>
+      )}
       <div className="chart-host" ref={el} data-testid="chart" data-bars={candles.length} data-last-ts={last?.[0] ?? ''} data-last-close={last?.[4] ?? ''} />
     </div>
   );
