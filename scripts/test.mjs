@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildIfStale, ensureNativeForNode, root } from './lib.mjs';
+import { summarize } from './summarize.mjs';
 
 ensureNativeForNode();
 buildIfStale();
@@ -16,9 +17,7 @@ const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest',
 let passed = 0;
 let failed = 0;
 try {
-  const json = JSON.parse(fs.readFileSync(results, 'utf8'));
-  passed = json.numPassedTests;
-  failed = json.numFailedTests + (json.numTotalTestSuites > 0 && json.testResults.some((t) => t.status === 'failed' && t.assertionResults.length === 0) ? 1 : 0);
+  ({ passed, failed } = summarize(results));
 } catch {
   failed = Math.max(1, failed);
   console.error('[test] no vitest results were written');

@@ -6,6 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { m001Initial } from './001-initial';
 import { m003Notify } from './003-notify';
+import { m005Orders } from './005-orders';
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m003Notify,
   // [004: signals]
   // [005: orders]
+  m005Orders,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

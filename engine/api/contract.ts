@@ -10,11 +10,13 @@ import type { CommandDef } from './commands/define';
 import { systemCommands, SYSTEM_TOPICS, type SystemEvents } from './commands/system';
 import { marketCommands, MARKET_TOPICS, type MarketEvents } from './commands/market';
 import { notifyCommands, NOTIFY_TOPICS, type NotifyEvents } from './commands/notify';
+import { ordersCommands, ORDERS_TOPICS, type OrdersEvents } from './commands/orders';
 
 export * from './commands/define';
 export * from './commands/system';
 export * from './commands/market';
 export * from './commands/notify';
+export * from './commands/orders';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -24,12 +26,14 @@ export const commands = {
   // [area: indicators]
   // [area: signals]
   // [area: orders]
+  ...ordersCommands,
 } as const;
 
 export interface Events
   extends SystemEvents,
     MarketEvents,
-    NotifyEvents {}
+    NotifyEvents,
+    OrdersEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -38,6 +42,7 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   // [topics: indicators]
   // [topics: signals]
   // [topics: orders]
+  ...ORDERS_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -10,6 +10,7 @@ import { TIMEFRAMES } from '../api/timeframes';
 import { openDatabase, DB_FILE, type Database } from '../../db/database';
 import { MarketModule, SIM_SOURCE_ID } from '../market/module';
 import { NotifyModule } from '../notify/module';
+import { OrdersModule } from '../orders/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -19,6 +20,7 @@ export class Engine {
   readonly bus: Bus;
   readonly market: MarketModule;
   readonly notify: NotifyModule;
+  readonly orders: OrdersModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -57,6 +59,7 @@ export class Engine {
     // [construct: indicators]
     // [construct: signals]
     // [construct: orders]
+    this.orders = new OrdersModule(ctx, this.notify);
     this.modules = [
       system,
       this.market,
@@ -64,6 +67,7 @@ export class Engine {
       // [module: indicators]
       // [module: signals]
       // [module: orders]
+      this.orders,
     ];
     this.handlers = composeHandlers(this.modules);
   }

@@ -3,6 +3,7 @@ import { VIEWS, useApp } from './stores/app';
 import { ViewFor } from './views';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
+import { OrderTicket } from './components/OrderTicket';
 
 export function App() {
   const { view, setView, init } = useApp();
@@ -47,6 +48,7 @@ export function App() {
       <StatusBar />
       <Toasts />
       {/* [overlay: orders] */}
+      <OrderTicket />
     </div>
   );
 }

@@ -16,4 +16,22 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   // [examples: indicators]
   // [examples: signals]
   // [examples: orders]
+  'accounts.list': {},
+  'accounts.create': { name: 'Paper 2', kind: 'paper', startingBalance: '5000' },
+  'accounts.update': { id: 1, name: 'Paper' },
+  'orders.place': { symbol: 'BTC/USDT', side: 'buy', type: 'limit', price: '1000', amount: '0.01', idempotencyKey: 'example-1' },
+  'orders.list': {},
+  'orders.intents': { limit: 10 },
+  'orders.cancel': { all: true },
+  'orders.fills': {},
+  'orders.market': { symbol: 'BTC/USDT' },
+  'orders.status': {},
+  'positions.list': {},
+  'positions.close': { symbol: 'BTC/USDT' },
+  'positions.equity': {},
+  'risk.get': {},
+  'risk.update': { limits: { maxOpenPositions: 10 } },
+  'system.killSwitch': { on: false },
+  'diagnostics.invariants': { hours: 24 },
+  'signals.execute': { id: 1 },
 };

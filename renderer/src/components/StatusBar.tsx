@@ -1,4 +1,5 @@
 import { useApp } from '../stores/app';
+import { OrderStatus } from './order-status';
 
 export function StatusBar() {
   const { info, connection, clock, simSpeed, source, error } = useApp();
@@ -21,6 +22,7 @@ export function StatusBar() {
         {simSpeed !== 1 ? ` · ${simSpeed}×` : ''}
       </span>
       {/* [status: orders] */}
+      <OrderStatus />
       {info && <span className="muted">v{info.version} · {info.mode}</span>}
       {error && <span className="error">{error}</span>}
     </footer>

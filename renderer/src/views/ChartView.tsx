@@ -11,6 +11,7 @@ import {
 import { TIMEFRAMES, type Ohlcv } from '../../../engine/api';
 import { useApp } from '../stores/app';
 import { useChart, type ChartKey } from '../stores/chart';
+import { OrdersOverlay } from '../chart/OrdersOverlay';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -127,6 +128,7 @@ export function ChartView() {
         <>
           {/* [overlay-component: signals] */}
           {/* [overlay-component: orders] */}
+          <OrdersOverlay host={overlayHost} chartKey={key} candles={candles} />
         </>
       )}
       <div className="chart-host" ref={el} data-testid="chart" data-bars={candles.length} data-last-ts={last?.[0] ?? ''} data-last-close={last?.[4] ?? ''} />

@@ -2,6 +2,7 @@
 import type { ViewId } from '../stores/app';
 import { ChartView } from './ChartView';
 import { Placeholder } from './Placeholder';
+import { OrdersView } from './OrdersView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -9,6 +10,7 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   // [view: signals]
   // [view: strategies]
   // [view: orders]
+  orders: OrdersView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {

@@ -1,0 +1,390 @@
+/**
+ * Orders area (issue 5): accounts, order intents with decision traces, positions and P&L, the
+ * risk gate and kill switch, invariants diagnostics, and the signal execution bridge.
+ * Money and quantities cross the contract as exact decimal strings ("0.05", "61234.5").
+ */
+import { z } from 'zod';
+import { command, Empty, SourceId, SymbolSchema } from './define';
+
+/** Canonical reason codes on every intent decision. */
+export const REASON_CODES = [
+  'EXEC_ORDER_PLACED',
+  'EXEC_RECONCILED',
+  'RISK_BLOCKED',
+  'KILL_SWITCH',
+  'IDEMPOTENCY_BLOCKED',
+  'LIVE_NOT_ENABLED',
+  'NO_PRICE',
+  'SIZING_FAILED',
+  'AUTHENTICATION_ERROR',
+  'INSUFFICIENT_FUNDS',
+  'RATE_LIMIT',
+  'TIMEOUT',
+  'MIN_NOTIONAL_NOT_MET',
+  'INVALID_ORDER',
+  'EXCHANGE_REJECTED',
+  'NETWORK_ERROR',
+  'EXCHANGE_ERROR_UNKNOWN',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+export type Decision = 'EXECUTED' | 'FAILED' | 'SKIPPED';
+
+export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit'] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+export type OrderSide = 'buy' | 'sell';
+export type OrderStatus = 'open' | 'filled' | 'canceled' | 'rejected';
+export type OrderRole = 'entry' | 'stop' | 'target' | 'exit';
+export type IntentOrigin = 'manual' | 'autopilot' | 'signal' | 'oco' | 'risk';
+export type IntentStatus = 'accepted' | 'sending' | 'done';
+
+/** A decimal string: digits, optional sign and fraction ("0.05", "61234.5"). */
+export const DecimalString = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === 'number' ? String(v) : v.trim()))
+  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), 'a decimal number like 0.05');
+const PositiveDecimal = DecimalString.refine((v) => Number(v) > 0, 'must be greater than 0');
+const NonNegDecimal = DecimalString.refine((v) => Number(v) >= 0, 'must be 0 or more');
+
+export interface Account {
+  id: number;
+  name: string;
+  kind: 'paper' | 'live';
+  /** ccxt exchange id for live accounts (binance); the market source for paper prices. */
+  exchange: string | null;
+  source: string;
+  quoteCurrency: string;
+  makerFeeBps: number;
+  takerFeeBps: number;
+  slippageBps: number;
+  startingBalance: string;
+  cash: string;
+  liveEnabled: boolean;
+  isDefault: boolean;
+  hasKeys: boolean;
+  /** API base URL overrides (testnets, proxies, fake exchanges in tests). */
+  urls: Record<string, string> | null;
+  createdAt: number;
+}
+
+export interface RiskLimits {
+  /** Max notional (quote) of one position after the order. */
+  maxPositionNotional: string;
+  maxOpenPositions: number;
+  /** Max exposure on one symbol, % of equity. */
+  maxSymbolExposurePct: number;
+  /** New entries stop when today's loss exceeds this % of the day's starting equity. */
+  dailyLossLimitPct: number;
+  /** Drawdown from the month's equity peak: pause at 1×, halve positions at 1.5×, close all at 2×. */
+  maxDrawdownPct: number;
+  /** Default size for signal executions. */
+  signalSizing: { mode: 'riskPercent' | 'equityPercent' | 'quoteAmount'; value: string };
+}
+
+export type RiskStage = 'normal' | 'paused' | 'reduced' | 'closed';
+export interface RiskState {
+  accountId: number;
+  equity: string;
+  monthPeak: string;
+  drawdownPct: number;
+  dayStartEquity: string;
+  dailyPnlPct: number;
+  stage: RiskStage;
+}
+
+export interface OrderIntent {
+  id: number;
+  idempotencyKey: string;
+  accountId: number;
+  signalId: number | null;
+  origin: IntentOrigin;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  /** Resolved amount (base) after sizing, when known. */
+  amount: string | null;
+  price: string | null;
+  stopPrice: string | null;
+  stopLoss: string | null;
+  takeProfit: string | null;
+  clientOrderId: string;
+  status: IntentStatus;
+  decision: Decision | null;
+  reasonCode: ReasonCode | null;
+  reasonMessage: string | null;
+  exchangeError: string | null;
+  orderId: number | null;
+  createdAt: number;
+  decidedAt: number | null;
+  /** True on a repeated key: this is the first intent, nothing new was placed. */
+  duplicate?: boolean;
+}
+
+export interface Order {
+  id: number;
+  intentId: number | null;
+  accountId: number;
+  clientOrderId: string;
+  exchangeOrderId: string | null;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  role: OrderRole;
+  amount: string;
+  price: string | null;
+  stopPrice: string | null;
+  status: OrderStatus;
+  triggered: boolean;
+  filled: string;
+  avgPrice: string | null;
+  fee: string;
+  ocoGroup: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Fill {
+  id: number;
+  orderId: number;
+  accountId: number;
+  symbol: string;
+  side: OrderSide;
+  amount: string;
+  price: string;
+  fee: string;
+  realizedPnl: string;
+  ts: number;
+}
+
+export interface Position {
+  accountId: number;
+  symbol: string;
+  /** Signed base quantity: > 0 long, < 0 short. */
+  qty: string;
+  avgEntry: string;
+  markPrice: string | null;
+  notional: string;
+  unrealizedPnl: string;
+  realizedPnl: string;
+  fees: string;
+  stopLoss: string | null;
+  takeProfit: string | null;
+  openedAt: number;
+  updatedAt: number;
+}
+
+export interface EquitySnapshot {
+  accountId: number;
+  ts: number;
+  equity: string;
+  cash: string;
+  unrealizedPnl: string;
+}
+
+export interface MarketRules {
+  symbol: string;
+  tick: string;
+  step: string;
+  minAmount: string;
+  minNotional: string;
+  last: string | null;
+  makerFeeBps: number;
+  takerFeeBps: number;
+}
+
+export interface KillSwitchState {
+  on: boolean;
+  reason: string | null;
+  at: number | null;
+}
+
+export interface OrdersStatus {
+  killSwitch: KillSwitchState;
+  defaultAccountId: number;
+  accounts: Array<{ id: number; name: string; kind: 'paper' | 'live'; liveEnabled: boolean; equity: string; stage: RiskStage }>;
+  reconciled: boolean;
+}
+
+export interface InvariantsReport {
+  hours: number;
+  since: number;
+  counts: {
+    signals: number;
+    intents: number;
+    executed: number;
+    failed: number;
+    skipped: number;
+    missing_intent: number;
+    null_decisions: number;
+    failed_without_notification: number;
+  };
+  violations: Array<{ invariant: 1 | 2 | 3 | 4; kind: string; ref: string; message: string }>;
+  pass: boolean;
+}
+
+export interface SignalExecution {
+  signalId: number;
+  intent: OrderIntent | null;
+  reasonCode: ReasonCode | 'SIGNAL_NOT_FOUND';
+  reasonMessage: string;
+}
+
+const AccountRef = z.number().int().positive().optional();
+const Urls = z.record(z.string().regex(/^[a-zA-Z0-9]+$/), z.url()).optional();
+
+export const PlaceOrderInput = z
+  .object({
+    account: AccountRef,
+    symbol: SymbolSchema,
+    side: z.enum(['buy', 'sell']),
+    type: z.enum(ORDER_TYPES).default('market'),
+    amount: PositiveDecimal.optional(),
+    quoteAmount: PositiveDecimal.optional(),
+    equityPercent: z.number().gt(0).max(100).optional(),
+    riskPercent: z.number().gt(0).max(100).optional(),
+    price: PositiveDecimal.optional(),
+    stopPrice: PositiveDecimal.optional(),
+    stopLoss: PositiveDecimal.optional(),
+    takeProfit: PositiveDecimal.optional(),
+    reduceOnly: z.boolean().optional(),
+    idempotencyKey: z.string().min(1).max(128).regex(/^[\w:.\-]+$/, 'letters, digits and _ : . -').optional(),
+    signalId: z.number().int().positive().optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const sizes = [v.amount, v.quoteAmount, v.equityPercent, v.riskPercent].filter((x) => x !== undefined).length;
+    if (sizes !== 1) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'give exactly one of amount, quoteAmount, equityPercent, riskPercent' });
+    if ((v.type === 'limit' || v.type === 'stop_limit') && v.price === undefined) ctx.addIssue({ code: 'custom', path: ['price'], message: `a ${v.type} order needs price` });
+    if ((v.type === 'stop' || v.type === 'stop_limit') && v.stopPrice === undefined) ctx.addIssue({ code: 'custom', path: ['stopPrice'], message: `a ${v.type} order needs stopPrice` });
+    if (v.riskPercent !== undefined && v.stopLoss === undefined) ctx.addIssue({ code: 'custom', path: ['stopLoss'], message: 'risk-based sizing needs stopLoss' });
+  });
+export type PlaceOrder = z.output<typeof PlaceOrderInput>;
+
+const RiskLimitsPatch = z
+  .object({
+    maxPositionNotional: PositiveDecimal.optional(),
+    maxOpenPositions: z.number().int().min(1).max(1000).optional(),
+    maxSymbolExposurePct: z.number().gt(0).max(1000).optional(),
+    dailyLossLimitPct: z.number().gt(0).max(100).optional(),
+    maxDrawdownPct: z.number().gt(0).max(50).optional(),
+    signalSizing: z.object({ mode: z.enum(['riskPercent', 'equityPercent', 'quoteAmount']), value: PositiveDecimal }).strict().optional(),
+  })
+  .strict();
+
+export const LIVE_CONFIRMATION = 'I understand this account trades real money';
+
+export const ordersCommands = {
+  'accounts.list': command<Account[]>()('Trading accounts (paper and live). Keys are never returned.', Empty),
+  'accounts.create': command<Account>()(
+    'Creates a paper account (starting balance, fees, slippage) or a live ccxt account (keys encrypted at rest; trading stays disabled until enabled and confirmed).',
+    z
+      .object({
+        name: z.string().min(1).max(64),
+        kind: z.enum(['paper', 'live']),
+        exchange: z.string().regex(/^[a-z0-9]+$/).optional(),
+        source: SourceId.optional(),
+        quoteCurrency: z.string().regex(/^[A-Z0-9]{2,10}$/).optional(),
+        startingBalance: NonNegDecimal.optional(),
+        makerFeeBps: z.number().min(0).max(100).optional(),
+        takerFeeBps: z.number().min(0).max(100).optional(),
+        slippageBps: z.number().min(0).max(500).optional(),
+        apiKey: z.string().min(1).max(256).optional(),
+        secret: z.string().min(1).max(256).optional(),
+        urls: Urls,
+      })
+      .strict(),
+  ),
+  'accounts.update': command<Account>()(
+    'Updates an account. Enabling live trading needs `confirm` set to the exact confirmation text.',
+    z
+      .object({
+        id: z.number().int().positive(),
+        name: z.string().min(1).max(64).optional(),
+        makerFeeBps: z.number().min(0).max(100).optional(),
+        takerFeeBps: z.number().min(0).max(100).optional(),
+        slippageBps: z.number().min(0).max(500).optional(),
+        liveEnabled: z.boolean().optional(),
+        confirm: z.string().max(128).optional(),
+        isDefault: z.boolean().optional(),
+        apiKey: z.string().min(1).max(256).optional(),
+        secret: z.string().min(1).max(256).optional(),
+        urls: Urls,
+      })
+      .strict(),
+  ),
+  'orders.place': command<OrderIntent>()(
+    'Places an order intent: persisted under its idempotency key before anything is sent; the same key again returns the first intent. Always ends with a decision and reason.',
+    PlaceOrderInput,
+  ),
+  'orders.list': command<Order[]>()(
+    'Orders, newest first.',
+    z
+      .object({
+        account: AccountRef,
+        status: z.enum(['open', 'filled', 'canceled', 'rejected']).optional(),
+        symbol: SymbolSchema.optional(),
+        since: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
+  ),
+  'orders.intents': command<OrderIntent[]>()(
+    'Order intents with their decisions, newest first.',
+    z
+      .object({
+        account: AccountRef,
+        decision: z.enum(['EXECUTED', 'FAILED', 'SKIPPED']).optional(),
+        key: z.string().min(1).max(128).optional(),
+        since: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
+  ),
+  'orders.cancel': command<{ canceled: number[] }>()(
+    'Cancels one open order (id) or every open order (all, optionally of one account/symbol).',
+    z
+      .object({ id: z.number().int().positive().optional(), all: z.boolean().optional(), account: AccountRef, symbol: SymbolSchema.optional() })
+      .strict()
+      .refine((v) => v.id !== undefined || v.all === true, 'give id, or all: true'),
+  ),
+  'orders.fills': command<Fill[]>()(
+    'Fills, newest first.',
+    z.object({ account: AccountRef, symbol: SymbolSchema.optional(), since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+  ),
+  'orders.market': command<MarketRules>()(
+    'Tick size, amount step, minimums, last price and fees for a symbol on an account.',
+    z.object({ account: AccountRef, symbol: SymbolSchema }).strict(),
+  ),
+  'orders.status': command<OrdersStatus>()('Kill switch, accounts (paper/live, equity, risk stage) and whether start-up reconciliation finished.', Empty),
+  'positions.list': command<Position[]>()('Open positions with mark price and P&L.', z.object({ account: AccountRef }).strict()),
+  'positions.close': command<OrderIntent | null>()(
+    'Closes a position (or a fraction of it) with a market order; null when there is no position.',
+    z.object({ account: AccountRef, symbol: SymbolSchema, fraction: z.number().gt(0).max(1).optional(), idempotencyKey: z.string().min(1).max(128).optional() }).strict(),
+  ),
+  'positions.equity': command<EquitySnapshot[]>()(
+    'Equity history snapshots (ascending).',
+    z.object({ account: AccountRef, since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(10000).optional() }).strict(),
+  ),
+  'risk.get': command<{ limits: RiskLimits; state: RiskState }>()('Risk limits and the current drawdown stage of an account.', z.object({ account: AccountRef }).strict()),
+  'risk.update': command<{ limits: RiskLimits; state: RiskState }>()('Changes risk limits of an account.', z.object({ account: AccountRef, limits: RiskLimitsPatch }).strict()),
+  'system.killSwitch': command<KillSwitchState & { canceled: number }>()(
+    'Stops every new order at once (persisted, survives restarts); optionally cancels open orders.',
+    z.object({ on: z.boolean(), reason: z.string().max(500).optional(), cancelOpen: z.boolean().optional() }).strict(),
+  ),
+  'diagnostics.invariants': command<InvariantsReport>()(
+    'Checks the signal-to-order invariants over the last hours: every autopilot signal has an intent, every intent a decision, every failure a notification.',
+    z.object({ hours: z.number().gt(0).max(24 * 366).default(24) }).strict(),
+  ),
+  'signals.execute': command<SignalExecution>()(
+    "Executes a signal by hand (Signals view, popup action): one intent keyed by the signal id, with the signal's stop and target attached.",
+    z.object({ id: z.number().int().positive(), account: AccountRef }).strict(),
+  ),
+} as const;
+
+export interface OrdersEvents {
+  'order.intent': OrderIntent;
+  'order.updated': Order;
+  'order.fill': Fill;
+  'position.updated': Position;
+  'orders.status': OrdersStatus;
+}
+export const ORDERS_TOPICS = ['order.intent', 'order.updated', 'order.fill', 'position.updated', 'orders.status'] as const satisfies readonly (keyof OrdersEvents)[];

@@ -1,0 +1,193 @@
+/**
+ * Orders & Positions. Keyboard: ↑/↓ (or j/k) move the selection in the focused table, C cancels
+ * the selected open order, X closes the selected position, D runs diagnostics. T/B/S open the
+ * ticket and K the kill switch from here too.
+ */
+import { useEffect, useState } from 'react';
+import { LIVE_CONFIRMATION, type InvariantsReport } from '../../../engine/api';
+import { api } from '../api/client';
+import { useOrders } from '../stores/orders';
+
+function useSelectable(n: number) {
+  const [sel, setSel] = useState(0);
+  useEffect(() => setSel((s) => Math.min(s, Math.max(0, n - 1))), [n]);
+  const onKey = (e: React.KeyboardEvent): boolean => {
+    if (e.key === 'ArrowDown' || e.key === 'j') setSel((s) => Math.min(n - 1, s + 1));
+    else if (e.key === 'ArrowUp' || e.key === 'k') setSel((s) => Math.max(0, s - 1));
+    else return false;
+    e.preventDefault();
+    e.stopPropagation();
+    return true;
+  };
+  return { sel, onKey };
+}
+
+export function OrdersView() {
+  const { positions, orders, intents, accounts, status, refresh, error } = useOrders();
+  const [msg, setMsg] = useState<string | null>(null);
+  const [diag, setDiag] = useState<InvariantsReport | null>(null);
+  const [confirmText, setConfirmText] = useState('');
+  const open = orders.filter((o) => o.status === 'open');
+  const posSel = useSelectable(positions.length);
+  const ordSel = useSelectable(open.length);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.metaKey || e.altKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
+      const id = e.key === 'p' ? 'positions-table' : e.key === 'o' ? 'orders-table' : null;
+      if (id) {
+        e.preventDefault();
+        document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    void api.call('diagnostics.invariants', { hours: 24 }).then(setDiag).catch(() => undefined);
+  }, [refresh]);
+
+  const act = async (what: string, f: () => Promise<unknown>) => {
+    try {
+      await f();
+      setMsg(`${what}: done`);
+    } catch (e) {
+      setMsg(`${what} failed: ${(e as Error).message}`);
+    }
+    void refresh();
+  };
+
+  return (
+    <div className="orders-view" data-testid="view-orders">
+      <div className="orders-head">
+        <h2>Orders &amp; Positions</h2>
+        <span className="muted">T / B / S ticket · K kill switch · P positions · O orders · ↑↓ select · X close position · C cancel order · D diagnostics</span>
+        {status?.killSwitch.on && <span className="badge live">KILL SWITCH ON — {status.killSwitch.reason}</span>}
+        {msg && <span className="muted" data-testid="orders-msg">{msg}</span>}
+        {error && <span className="error">{error}</span>}
+      </div>
+      <section>
+        <h3>Positions</h3>
+        <table
+          className="grid"
+          tabIndex={0}
+          data-testid="positions-table"
+          onKeyDown={(e) => {
+            if (posSel.onKey(e)) return;
+            const p = positions[posSel.sel];
+            if (p && (e.key === 'x' || e.key === 'X')) {
+              e.preventDefault();
+              e.stopPropagation();
+              void act(`Close ${p.symbol}`, () => api.call('positions.close', { account: p.accountId, symbol: p.symbol }));
+            }
+          }}
+        >
+          <thead>
+            <tr><th>Symbol</th><th>Qty</th><th>Avg entry</th><th>Mark</th><th>Unrealized</th><th>Realized</th><th>Fees</th><th>Stop</th><th>Target</th></tr>
+          </thead>
+          <tbody>
+            {positions.length === 0 && <tr><td colSpan={9} className="muted">No open positions.</td></tr>}
+            {positions.map((p, i) => (
+              <tr key={`${p.accountId}-${p.symbol}`} className={i === posSel.sel ? 'sel' : ''} data-testid="position-row">
+                <td>{p.symbol}</td>
+                <td className={Number(p.qty) > 0 ? 'up' : 'down'}>{p.qty}</td>
+                <td>{p.avgEntry}</td>
+                <td>{p.markPrice ?? '—'}</td>
+                <td className={Number(p.unrealizedPnl) >= 0 ? 'up' : 'down'}>{Number(p.unrealizedPnl).toFixed(2)}</td>
+                <td>{Number(p.realizedPnl).toFixed(2)}</td>
+                <td>{Number(p.fees).toFixed(4)}</td>
+                <td>{p.stopLoss ?? '—'}</td>
+                <td>{p.takeProfit ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section>
+        <h3>Open orders</h3>
+        <table
+          className="grid"
+          tabIndex={0}
+          data-testid="orders-table"
+          onKeyDown={(e) => {
+            if (ordSel.onKey(e)) return;
+            const o = open[ordSel.sel];
+            if (o && (e.key === 'c' || e.key === 'C')) {
+              e.preventDefault();
+              e.stopPropagation();
+              void act(`Cancel order ${o.id}`, () => api.call('orders.cancel', { id: o.id }));
+            }
+          }}
+        >
+          <thead>
+            <tr><th>#</th><th>Symbol</th><th>Side</th><th>Type</th><th>Role</th><th>Amount</th><th>Price</th><th>Stop</th><th>Filled</th></tr>
+          </thead>
+          <tbody>
+            {open.length === 0 && <tr><td colSpan={9} className="muted">No open orders.</td></tr>}
+            {open.map((o, i) => (
+              <tr key={o.id} className={i === ordSel.sel ? 'sel' : ''} data-testid="order-row">
+                <td>{o.id}</td><td>{o.symbol}</td><td className={o.side === 'buy' ? 'up' : 'down'}>{o.side}</td><td>{o.type}</td><td>{o.role}</td>
+                <td>{o.amount}</td><td>{o.price ?? '—'}</td><td>{o.stopPrice ?? '—'}</td><td>{o.filled}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section>
+        <h3>Decisions</h3>
+        <table className="grid" data-testid="intents-table">
+          <thead>
+            <tr><th>#</th><th>Time</th><th>Origin</th><th>Order</th><th>Decision</th><th>Reason</th></tr>
+          </thead>
+          <tbody>
+            {intents.slice(0, 50).map((i) => (
+              <tr key={i.id} data-testid="intent-row">
+                <td>{i.id}</td>
+                <td>{new Date(i.createdAt).toISOString().slice(11, 19)}</td>
+                <td>{i.origin}</td>
+                <td>{i.side} {i.amount ?? ''} {i.symbol} {i.type}</td>
+                <td className={i.decision === 'EXECUTED' ? 'up' : i.decision === 'FAILED' ? 'down' : 'warn'}>{i.decision ?? 'pending'}</td>
+                <td title={i.exchangeError ?? ''}>{i.reasonCode} — {i.reasonMessage}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="orders-foot">
+        <div data-testid="diagnostics" tabIndex={0} onKeyDown={(e) => { if (e.key === 'd' || e.key === 'D') void api.call('diagnostics.invariants', { hours: 24 }).then(setDiag); }}>
+          <h3>Diagnostics (24 h)</h3>
+          {diag ? (
+            <div>
+              <span className={diag.pass ? 'up' : 'down'}>{diag.pass ? 'PASS' : `${diag.violations.length} violations`}</span>{' '}
+              <span className="muted">
+                signals {diag.counts.signals} · intents {diag.counts.intents} · executed {diag.counts.executed} · failed {diag.counts.failed} · skipped {diag.counts.skipped} · missing {diag.counts.missing_intent} · undecided {diag.counts.null_decisions} · unnotified {diag.counts.failed_without_notification}
+              </span>
+              <ul>{diag.violations.slice(0, 10).map((v) => <li key={v.ref}>#{v.invariant} {v.message}</li>)}</ul>
+            </div>
+          ) : <span className="muted">—</span>}
+        </div>
+        <div>
+          <h3>Accounts</h3>
+          {accounts.map((a) => (
+            <div key={a.id} className="account-row">
+              <span className={`badge ${a.kind === 'live' ? 'live' : 'paper'}`}>{a.kind === 'live' ? 'LIVE' : 'PAPER'}</span> {a.name} · cash {Number(a.cash).toFixed(2)} {a.quoteCurrency}
+              {a.kind === 'live' && !a.liveEnabled && (
+                <span>
+                  {' '}
+                  <input aria-label={`Type "${LIVE_CONFIRMATION}" to enable live trading`} placeholder={LIVE_CONFIRMATION} value={confirmText} onChange={(e) => setConfirmText(e.target.value)} />
+                  <button className="btn danger" disabled={confirmText !== LIVE_CONFIRMATION} onClick={() => void act(`Enable live on ${a.name}`, () => api.call('accounts.update', { id: a.id, liveEnabled: true, confirm: confirmText }))}>
+                    Enable live trading
+                  </button>
+                </span>
+              )}
+              {a.kind === 'live' && a.liveEnabled && <button className="btn" onClick={() => void act(`Disable live on ${a.name}`, () => api.call('accounts.update', { id: a.id, liveEnabled: false }))}>Disable live</button>}
+            </div>
+          ))}
+        </div>
+      </section>
+    </div>
+  );
+}

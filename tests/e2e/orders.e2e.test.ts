@@ -1,0 +1,159 @@
+/**
+ * End-to-end orders: a keyboard-only paper order in Chromium (hotkey → ticket → review → send →
+ * decision → filled position on the chart), the kill switch by keystroke, keyboard close in the
+ * Orders view; and kill -9 of the serve host mid-burst against the fake exchange.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { call, startServe, tempDir, type Served } from '../helpers/serve';
+import { launch, SCREENSHOTS } from '../helpers/browser';
+import { FakeExchange } from '../fakes/fake-exchange-orders';
+import { LIVE_CONFIRMATION } from '../../engine/api';
+
+describe('keyboard-only order in Chromium', () => {
+  let s: Served;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    s = await startServe(['--sim-speed', '1', '--tick-ms', '250']);
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
+
+  it('B opens the ticket on the chart symbol; amount, stop, target by keyboard; Enter reviews, Enter sends; the fill is on the chart', async () => {
+    await page.goto(`${s.url}/?token=${s.token}`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
+    await expect.poll(() => page.locator('[data-testid="trading-mode"]').textContent(), { timeout: 10_000 }).toBe('PAPER');
+    await page.keyboard.press('b');
+    const ticket = page.locator('[data-testid="order-ticket"]');
+    await ticket.waitFor();
+    expect(await page.locator('[data-testid="ticket-mode"]').textContent()).toBe('PAPER');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('ticket-amount');
+    await expect.poll(() => ticket.textContent(), { timeout: 10_000 }).toMatch(/last \d/);
+    const last = Number(/last ([\d.]+)/.exec((await ticket.textContent()) ?? '')![1]);
+    await page.keyboard.type('0.05');
+    await page.keyboard.press('Tab'); // limit price
+    await page.keyboard.press('ArrowUp'); // nudged by a tick (unused for a market order)
+    await page.keyboard.press('Tab'); // stop price
+    await page.keyboard.press('Tab'); // stop loss
+    await page.keyboard.type(String(Math.round(last * 0.98)));
+    await page.keyboard.press('Tab'); // take profit
+    await page.keyboard.type(String(Math.round(last * 1.04)));
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('ticket-stop-loss');
+    expect(await page.locator('[data-testid="ticket-risk"]').textContent()).toMatch(/% of equity/);
+    expect(Number(await page.locator('[data-testid="ticket-rr"]').textContent())).toBeGreaterThan(1.5);
+    expect(await page.locator('[data-testid="ticket-notional"]').textContent()).toMatch(/\d/);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="ticket-review"]').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'order-ticket-review.png') });
+    await page.keyboard.press('Enter');
+    const decision = page.locator('[data-testid="ticket-decision"]');
+    await decision.waitFor({ timeout: 10_000 });
+    expect(await decision.textContent()).toMatch(/^EXECUTED — order placed/);
+    const sendMs = Number(await page.locator('[data-testid="ticket-result"]').getAttribute('data-send-ms'));
+    expect(sendMs).toBeGreaterThan(0);
+    console.log(JSON.stringify({ bench: 'orders_keypress_to_persisted_intent_ms', ms: Math.round(sendMs * 10) / 10 }));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'order-ticket-decision.png') });
+    await page.keyboard.press('Escape');
+    await ticket.waitFor({ state: 'detached' });
+    // Filled at the next price: the position's entry, stop and target are drawn on the chart.
+    const overlay = page.locator('[data-testid="orders-overlay"]');
+    await expect.poll(async () => Number(await overlay.getAttribute('data-markers')), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(Number(await overlay.getAttribute('data-entry'))).toBeGreaterThan(0);
+    expect(await overlay.getAttribute('data-stop')).toBe(String(Math.round(last * 0.98)));
+    const positions = (await call(s, 'positions.list', {})).body.result;
+    expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT', qty: '0.05' })]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'order-on-chart.png') });
+  });
+
+  it('K + Enter throws the kill switch: the next order is SKIPPED with KILL_SWITCH; K + Enter again releases it', async () => {
+    await page.keyboard.press('k');
+    await page.locator('[data-testid="kill-dialog"]').waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="kill-switch"]').textContent(), { timeout: 5000 }).toBe('KILL SWITCH ON');
+    await page.keyboard.press('s');
+    await page.locator('[data-testid="order-ticket"]').waitFor();
+    await page.keyboard.type('0.01');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="ticket-decision"]').waitFor();
+    expect(await page.locator('[data-testid="ticket-decision"]').textContent()).toMatch(/^SKIPPED — kill switch is on/);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('k');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="kill-switch"]').textContent(), { timeout: 5000 }).toContain('K: kill switch');
+  });
+
+  it('closes the position from the Orders view by keyboard (Alt+3, P, X)', async () => {
+    await page.keyboard.press('Alt+3');
+    await page.locator('[data-testid="position-row"]').first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('p');
+    await page.keyboard.press('x');
+    await expect.poll(async () => (await call(s, 'positions.list', {})).body.result.length, { timeout: 10_000 }).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'orders-view.png') });
+    const inv = (await call(s, 'diagnostics.invariants', { hours: 1 })).body.result;
+    expect(inv.pass).toBe(true);
+  });
+});
+
+describe('kill -9 mid-burst against the fake exchange', () => {
+  let fx: FakeExchange;
+  beforeAll(async () => {
+    // Orders are accepted after 20 ms and answered 250 ms later: a kill lands between the two.
+    fx = new FakeExchange({ orderDelayMs: 20, answerDelayMs: 250 });
+    await fx.start();
+  });
+  afterAll(() => fx.stop());
+
+  it('restart reconciles, resending every key makes no duplicate, and the database is intact', async () => {
+    const dataDir = tempDir('sd-crash-');
+    let s = await startServe([], dataDir);
+    const acct = (await call(s, 'accounts.create', { name: 'Fake Binance', kind: 'live', exchange: 'binance', apiKey: fx.apiKey, secret: fx.secret, urls: fx.urls })).body.result;
+    expect((await call(s, 'accounts.update', { id: acct.id, liveEnabled: true, confirm: LIVE_CONFIRMATION })).status).toBe(200);
+    const keys = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
+    const order = (k: string) => ({ account: acct.id, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001', idempotencyKey: k });
+    // Four lanes of ten orders each, sent back to back, so the kill lands mid-burst with orders
+    // at every stage: decided, sent but unanswered, and not yet accepted.
+    const lane = async (ks: string[]) => {
+      for (const k of ks) await call(s, 'orders.place', order(k)).catch(() => null);
+    };
+    const burst = [0, 1, 2, 3].map((l) => lane(keys.filter((_, i) => i % 4 === l)));
+    // Kill when some orders have reached the exchange and others are still in flight.
+    await expect.poll(() => fx.accepted.length, { timeout: 20_000, interval: 5 }).toBeGreaterThan(3);
+    await s.stop('SIGKILL');
+    await Promise.all(burst);
+    const acceptedAtKill = new Set(fx.accepted.map((o) => o.clientOrderId));
+    expect(acceptedAtKill.size).toBeLessThan(keys.length);
+    // What the crash left behind: intents that were sent but had no decision yet.
+    const crashed = new BetterSqlite3(path.join(dataDir, 'signaldesk.db'), { readonly: true });
+    const undecided = crashed.prepare(`SELECT idempotency_key AS key, client_order_id AS cid, status FROM order_intents WHERE decision IS NULL`).all() as Array<{ key: string; cid: string; status: string }>;
+    crashed.close();
+    s = await startServe([], dataDir);
+    const results = await Promise.all(keys.map((k) => call(s, 'orders.place', order(k))));
+    for (const r of results) expect(r.body.result.decision).toBe('EXECUTED');
+    const counts = fx.countsByClientId();
+    expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(counts.size).toBe(keys.length);
+    const intents = (await call(s, 'orders.intents', { limit: 100 })).body.result;
+    expect(intents).toHaveLength(keys.length);
+    // Sent before the crash and accepted by the exchange → reconciled by client order id, not resent.
+    const sentNotAnswered = undecided.filter((x) => acceptedAtKill.has(x.cid));
+    expect(sentNotAnswered.length).toBeGreaterThan(0);
+    for (const u of sentNotAnswered) {
+      expect(intents.find((i: any) => i.idempotencyKey === u.key)).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_RECONCILED' });
+    }
+    const inv = (await call(s, 'diagnostics.invariants', { hours: 1 })).body.result;
+    expect(inv).toMatchObject({ pass: true, counts: { intents: keys.length, null_decisions: 0 } });
+    await s.stop();
+    const db = new BetterSqlite3(path.join(dataDir, 'signaldesk.db'));
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  }, 120_000);
+});

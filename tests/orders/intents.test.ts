@@ -1,0 +1,191 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseInput } from '../../engine/api';
+import { rig, type Rig } from './setup';
+
+let r: Rig;
+afterEach(() => r?.close());
+const place = (rr: Rig, input: Record<string, unknown>) => rr.orders.handlers['orders.place']!(parseInput('orders.place', input)) as Promise<any>;
+
+/** The signals table as issue 4 agreed it (created here when that migration is not in the tree yet). */
+function ensureSignalsTable(rr: Rig): void {
+  rr.db.exec(`CREATE TABLE IF NOT EXISTS signals (id INTEGER PRIMARY KEY AUTOINCREMENT, channel_id INTEGER NOT NULL, autopilot INTEGER NOT NULL, source TEXT NOT NULL,
+    symbol TEXT NOT NULL, timeframe TEXT NOT NULL, strategy TEXT NOT NULL, bar_time INTEGER NOT NULL, side TEXT NOT NULL, entry REAL NOT NULL, stop_loss REAL NOT NULL,
+    take_profit REAL NOT NULL, confidence REAL NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL, reject_reason TEXT, created_at INTEGER NOT NULL)`);
+}
+function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string }) {
+  const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: Date.now() };
+  const id = Number(rr.db.prepare(`INSERT INTO signals (${Object.keys(row).join(',')}) VALUES (${Object.keys(row).map(() => '?').join(',')})`).run(...Object.values(row)).lastInsertRowid);
+  return { id, channelId: 1, autopilot: s.autopilot, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m' as const, strategy: 'breakout', barTime: 0, side: (s.side ?? 'buy') as 'buy', entry: row.entry, stopLoss: row.stop_loss, takeProfit: row.take_profit, confidence: 0.78, reasons: ['broke the 20-bar high'], status: row.status as 'delivered', rejectReason: null, createdAt: row.created_at };
+}
+
+describe('idempotent intents', () => {
+  it('50 concurrent calls with one key make one intent and one order', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    const results = await Promise.all(Array.from({ length: 50 }, () => place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'same-key' })));
+    const ids = new Set(results.map((x) => x.id));
+    expect(ids.size).toBe(1);
+    expect(results.filter((x) => !x.duplicate)).toHaveLength(1);
+    expect(results.every((x) => x.decision === 'EXECUTED')).toBe(true);
+    expect(r.db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 1 });
+    expect(r.db.prepare('SELECT COUNT(*) AS n FROM order_intents').get()).toEqual({ n: 1 });
+  });
+
+  it('the same key after a restart returns the first intent and places nothing new', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    const first = await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'restart-key' });
+    r = await r.restart();
+    r.price('BTC/USDT', 60000);
+    const again = await place(r, { symbol: 'BTC/USDT', side: 'sell', amount: '5', idempotencyKey: 'restart-key' });
+    expect(again).toMatchObject({ id: first.id, side: 'buy', duplicate: true, decision: 'EXECUTED' });
+    expect(r.db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 1 });
+  });
+
+  it('resumes an accepted intent a crash left undecided (paper), before placing anything new', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    const { clientOrderIdFor } = await import('../../engine/orders/module');
+    r.orders.intents.insertOrGet({ idempotencyKey: 'left', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: { account: 1, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01', idempotencyKey: 'left' }, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('left'), createdAt: Date.now() });
+    // The market module has stored candles by the time orders start (here: one row).
+    r.db.prepare('INSERT INTO candles (source, symbol, timeframe, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run('sim', 'BTC/USDT', '1m', 0, 60000, 60000, 60000, 60000, 1);
+    r = await r.restart();
+    expect(r.orders.intents.byKey('left')).toMatchObject({ decision: 'EXECUTED', status: 'done' });
+    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    expect(inv).toMatchObject({ pass: true, counts: { intents: 1, executed: 1, null_decisions: 0 } });
+  });
+});
+
+describe('risk gate', () => {
+  it('blocks each limit as SKIPPED RISK_BLOCKED with the rule, and lets reductions through', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    r.price('ETH/USDT', 3000);
+    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '1000', maxOpenPositions: 1, maxSymbolExposurePct: 5 } }));
+    const big = await place(r, { symbol: 'BTC/USDT', side: 'buy', quoteAmount: '1200' });
+    expect(big).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
+    expect(big.reasonMessage).toMatch(/maxPositionNotional/);
+    const exp = await place(r, { symbol: 'BTC/USDT', side: 'buy', quoteAmount: '600' });
+    expect(exp.reasonMessage).toMatch(/maxSymbolExposure.*6\.0% of equity/);
+    const ok = await place(r, { symbol: 'BTC/USDT', side: 'buy', quoteAmount: '300' });
+    expect(ok.decision).toBe('EXECUTED');
+    r.price('BTC/USDT', 60000);
+    const second = await place(r, { symbol: 'ETH/USDT', side: 'buy', quoteAmount: '100' });
+    expect(second.reasonMessage).toMatch(/maxOpenPositions/);
+    const reduce = await r.orders.handlers['positions.close']!({ symbol: 'BTC/USDT', fraction: 0.5 });
+    expect(reduce).toMatchObject({ decision: 'EXECUTED' });
+  });
+
+  it('stops new entries past the daily loss limit', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.08' });
+    r.price('BTC/USDT', 60000); // fill, first snapshot of the day
+    r.orders.snapshot(r.orders.account());
+    r.price('BTC/USDT', 55000); // −400 on 10,000 → −4 % > 3 %
+    const i = await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.001' });
+    expect(i).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
+    expect(i.reasonMessage).toMatch(/daily loss limit/);
+  });
+
+  it('drawdown stages: pause at the limit, halve at 1.5×, close all at 2× — with notifications', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } }));
+    await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' }); // 9,000 notional
+    r.price('BTC/USDT', 60000);
+    const a = () => r.orders.account();
+    expect(r.orders.snapshot(a()).stage).toBe('normal');
+    r.clock.now += 86_400_000; // next day: the daily limit is not what trips
+    r.price('BTC/USDT', 58600); // ≈ −2.1 % drawdown
+    expect(r.orders.snapshot(a()).stage).toBe('paused');
+    const blocked = await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.001' });
+    expect(blocked.reasonMessage).toMatch(/drawdown .* paused/);
+    r.price('BTC/USDT', 57900); // ≈ −3.2 % → halve
+    expect(r.orders.snapshot(a()).stage).toBe('reduced');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57900);
+    expect((await r.orders.handlers['positions.list']!({}))[0]!.qty).toBe('0.075');
+    r.price('BTC/USDT', 52000); // ≥ 4 % → close all
+    expect(r.orders.snapshot(a()).stage).toBe('closed');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 52000);
+    expect(await r.orders.handlers['positions.list']!({})).toEqual([]);
+    const risk = r.notify.repo.list({ kind: 'risk' }).map((n) => n.title);
+    expect(risk.some((t) => /new entries paused/.test(t))).toBe(true);
+    expect(risk.some((t) => /halved/.test(t))).toBe(true);
+    expect(risk.some((t) => /every position closed/.test(t))).toBe(true);
+  });
+});
+
+describe('kill switch', () => {
+  it('stops every new order, cancels open ones on request, and survives a restart', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    const lim = await place(r, { symbol: 'BTC/USDT', side: 'buy', type: 'limit', price: '50000', amount: '0.01' });
+    const ks = await r.orders.handlers['system.killSwitch']!({ on: true, reason: 'bad day', cancelOpen: true });
+    expect(ks).toMatchObject({ on: true, reason: 'bad day', canceled: 1 });
+    expect(r.orders.orders.get(lim.orderId)!.status).toBe('canceled');
+    expect(await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01' })).toMatchObject({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH' });
+    r = await r.restart();
+    r.price('BTC/USDT', 60000);
+    expect((await r.orders.handlers['orders.status']!({})).killSwitch).toMatchObject({ on: true, reason: 'bad day' });
+    const s = await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01' });
+    expect(s).toMatchObject({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH' });
+    expect(s.reasonMessage).toContain('bad day');
+    await r.orders.handlers['system.killSwitch']!({ on: false });
+    expect(await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01' })).toMatchObject({ decision: 'EXECUTED' });
+  });
+});
+
+describe('signals to orders', () => {
+  it('autopilot: one intent per autopilot signal (duplicate deliveries too); manual execution shares the key', async () => {
+    r = await rig();
+    ensureSignalsTable(r);
+    r.price('BTC/USDT', 60000);
+    const s = insertSignal(r, { autopilot: true, stop: 58000 });
+    const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
+    publish('signal.created', s);
+    publish('signal.created', s);
+    await new Promise((res) => setTimeout(res, 20));
+    const manual = await r.orders.handlers['signals.execute']!({ id: s.id });
+    const intents = r.orders.intents.bySignal(s.id);
+    expect(intents).toHaveLength(1);
+    expect(intents[0]).toMatchObject({ idempotencyKey: `signal:${s.id}`, origin: 'autopilot', stopLoss: '58000', takeProfit: '62000', decision: 'EXECUTED' });
+    expect(manual.intent).toMatchObject({ id: intents[0]!.id, duplicate: true });
+    // Default signal sizing: 1 % of 10,000 at risk over the 2,000 stop distance → 0.05 BTC.
+    expect(intents[0]!.amount).toBe('0.05');
+    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    expect(inv).toMatchObject({ pass: true, counts: { signals: 1, missing_intent: 0 } });
+  });
+
+  it('manual execution bridge attaches the signal stop and target; an unknown signal says so', async () => {
+    r = await rig();
+    ensureSignalsTable(r);
+    r.price('BTC/USDT', 60000);
+    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } }));
+    const s = insertSignal(r, { autopilot: false });
+    const ex = await r.orders.handlers['signals.execute']!({ id: s.id });
+    expect(ex).toMatchObject({ reasonCode: 'EXEC_ORDER_PLACED', intent: { origin: 'signal', signalId: s.id, amount: '0.008333' } });
+    r.price('BTC/USDT', 60000);
+    const legs = (await r.orders.handlers['orders.list']!({ status: 'open' })).map((o) => o.role).sort();
+    expect(legs).toEqual(['stop', 'target']);
+    expect(await r.orders.handlers['signals.execute']!({ id: 999 })).toMatchObject({ intent: null, reasonCode: 'SIGNAL_NOT_FOUND' });
+  });
+
+  it('diagnostics report every violated invariant', async () => {
+    r = await rig();
+    ensureSignalsTable(r);
+    insertSignal(r, { autopilot: true }); // never turned into an intent
+    insertSignal(r, { autopilot: true, status: 'rejected' }); // rejected by a quality gate: no intent expected
+    const { clientOrderIdFor } = await import('../../engine/orders/module');
+    const old = Date.now() - 120_000;
+    r.orders.intents.insertOrGet({ idempotencyKey: 'stuck', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: {}, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('stuck'), createdAt: old });
+    const f = r.orders.intents.insertOrGet({ idempotencyKey: 'silent-fail', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: {}, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('silent-fail'), createdAt: old }).intent;
+    r.orders.intents.decide(f.id, { decision: 'FAILED', reasonCode: 'TIMEOUT', reasonMessage: 'x' }, old);
+    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    expect(inv.pass).toBe(false);
+    expect(inv.counts).toMatchObject({ signals: 2, intents: 2, failed: 1, missing_intent: 1, null_decisions: 1, failed_without_notification: 1 });
+    expect(inv.violations.map((v) => v.invariant).sort()).toEqual([2, 3, 4]);
+  });
+});

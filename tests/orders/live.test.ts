@@ -1,0 +1,139 @@
+/** The live broker through real ccxt (binance) against the loopback fake exchange. */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_CONFIRMATION, parseInput, type ReasonCode } from '../../engine/api';
+import { FakeExchange, type Fault } from '../fakes/fake-exchange-orders';
+import { rig, type Rig } from './setup';
+
+let fx: FakeExchange;
+let r: Rig;
+beforeAll(async () => {
+  fx = new FakeExchange({ timeoutHoldMs: 5000 });
+  await fx.start();
+});
+afterAll(() => fx.stop());
+afterEach(() => {
+  fx.clearFaults();
+  r?.close();
+});
+
+async function liveAccount(rr: Rig, keys = { apiKey: fx.apiKey, secret: fx.secret }): Promise<number> {
+  const a = await rr.orders.handlers['accounts.create']!(parseInput('accounts.create', { name: 'Binance', kind: 'live', exchange: 'binance', ...keys, urls: fx.urls }));
+  await rr.orders.handlers['accounts.update']!(parseInput('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION }));
+  return a.id;
+}
+const place = (rr: Rig, input: Record<string, unknown>) => rr.orders.handlers['orders.place']!(parseInput('orders.place', input)) as Promise<any>;
+
+describe('live broker over ccxt against the fake exchange', () => {
+  it('needs keys, an explicit enable and the confirmation text; keys are never returned', async () => {
+    r = await rig({ liveTimeoutMs: 1500 });
+    const a = await r.orders.handlers['accounts.create']!(parseInput('accounts.create', { name: 'B', kind: 'live', apiKey: 'my-api-key-value', secret: 'my-secret-value', urls: fx.urls }));
+    expect(JSON.stringify(a)).not.toContain('my-api-key-value');
+    expect(JSON.stringify(await r.orders.handlers['accounts.list']!({}))).not.toContain('my-secret-value');
+    expect(a).toMatchObject({ hasKeys: true, liveEnabled: false, exchange: 'binance' });
+    const stored = r.db.prepare('SELECT keys_enc FROM accounts WHERE id = ?').get(a.id) as { keys_enc: string };
+    expect(stored.keys_enc).toMatch(/^v1:/);
+    expect(stored.keys_enc).not.toContain('my-secret-value');
+    const skipped = await place(r, { account: a.id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001' });
+    expect(skipped).toMatchObject({ decision: 'SKIPPED', reasonCode: 'LIVE_NOT_ENABLED' });
+    await expect(Promise.resolve().then(() => r.orders.handlers['accounts.update']!(parseInput('accounts.update', { id: a.id, liveEnabled: true, confirm: 'yes' })))).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    expect(fs.statSync(path.join(r.dataDir, 'orders.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('places a market order with the client order id derived from the key, and books the fill', async () => {
+    r = await rig({ liveTimeoutMs: 1500 });
+    const id = await liveAccount(r);
+    const i = await place(r, { account: id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001', idempotencyKey: 'live-ok-1' });
+    expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED' });
+    expect(fx.accepted.filter((o) => o.clientOrderId === i.clientOrderId)).toHaveLength(1);
+    const o = r.orders.orders.get(i.orderId)!;
+    expect(o).toMatchObject({ status: 'filled', filled: '0.001', avgPrice: '60000' });
+    const again = await place(r, { account: id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001', idempotencyKey: 'live-ok-1' });
+    expect(again).toMatchObject({ id: i.id, duplicate: true });
+    expect(fx.countsByClientId().get(i.clientOrderId)).toBe(1);
+  });
+
+  const cases: Array<[Fault, ReasonCode]> = [
+    ['insufficient', 'INSUFFICIENT_FUNDS'],
+    ['minNotional', 'MIN_NOTIONAL_NOT_MET'],
+    ['auth', 'AUTHENTICATION_ERROR'],
+    ['authFormat', 'AUTHENTICATION_ERROR'],
+    ['rateLimit', 'RATE_LIMIT'],
+    ['server', 'NETWORK_ERROR'],
+    ['internal', 'EXCHANGE_ERROR_UNKNOWN'],
+    ['drop', 'NETWORK_ERROR'],
+    ['timeout', 'TIMEOUT'],
+    ['wouldMatch', 'EXCHANGE_REJECTED'],
+    ['badParam', 'INVALID_ORDER'],
+    ['malformed', 'EXCHANGE_ERROR_UNKNOWN'],
+  ];
+  for (const [fault, code] of cases) {
+    it(`maps the exchange's ${fault} answer to FAILED ${code}, with a snippet and a notification`, async () => {
+      r = await rig({ liveTimeoutMs: 700, retries: 2, retryBaseMs: 10 });
+      const id = await liveAccount(r);
+      fx.inject(fault, { method: 'POST', path: '/api/v3/order', times: 10 });
+      const before = fx.accepted.length;
+      const i = await place(r, { account: id, symbol: 'BTC/USDT', side: 'buy', type: 'limit', price: '50000', amount: '0.001', idempotencyKey: `fault-${fault}` });
+      expect(i).toMatchObject({ decision: 'FAILED', reasonCode: code });
+      expect(i.exchangeError).toBeTruthy();
+      expect(r.notify.repo.existsFor('intent', String(i.id))).toBe(true);
+      expect(fx.accepted.length).toBe(before);
+    }, 20_000);
+  }
+
+  it('retries a temporary error with back-off and succeeds under the same client order id', async () => {
+    r = await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 10 });
+    const id = await liveAccount(r);
+    fx.inject('rateLimit', { method: 'POST', path: '/api/v3/order', times: 1 });
+    const i = await place(r, { account: id, symbol: 'ETH/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'retry-1' });
+    expect(i).toMatchObject({ decision: 'EXECUTED' });
+    expect(fx.countsByClientId().get(i.clientOrderId)).toBe(1);
+  });
+
+  it('after a lost response, asks the exchange by client order id instead of sending twice', async () => {
+    r = await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 10 });
+    const id = await liveAccount(r);
+    fx.inject('lostResponse', { method: 'POST', path: '/api/v3/order', times: 1 });
+    const i = await place(r, { account: id, symbol: 'ETH/USDT', side: 'buy', amount: '0.02', idempotencyKey: 'lost-1' });
+    expect(i).toMatchObject({ decision: 'EXECUTED' });
+    expect(fx.countsByClientId().get(i.clientOrderId)).toBe(1);
+    expect(r.orders.orders.get(i.orderId)).toMatchObject({ status: 'filled', filled: '0.02' });
+  });
+
+  it('reconciles a sent-but-unconfirmed intent on start-up before placing anything new', async () => {
+    r = await rig({ liveTimeoutMs: 1500 });
+    const id = await liveAccount(r);
+    // Simulate a crash after the order reached the exchange but before the decision was stored.
+    fx.inject('lostResponse', { method: 'POST', path: '/api/v3/order', times: 1 });
+    fx.inject('timeout', { method: 'GET', path: '/api/v3/order', times: 10 });
+    const cut = r.orders.intents.insertOrGet({ idempotencyKey: 'crash-1', accountId: id, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: { account: id, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001', idempotencyKey: 'crash-1' }, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: (await import('../../engine/orders/module')).clientOrderIdFor('crash-1'), createdAt: Date.now() }).intent;
+    r.orders.intents.setSending(cut.id, '0.001');
+    // The request reaches the exchange (accepted), the answer is lost, and the process "dies".
+    await fetchOrderDirect(cut.clientOrderId);
+    fx.clearFaults();
+    // A never-sent intent too: accepted but not yet sent.
+    const pending = r.orders.intents.insertOrGet({ idempotencyKey: 'crash-2', accountId: id, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: { account: id, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001', idempotencyKey: 'crash-2' }, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: (await import('../../engine/orders/module')).clientOrderIdFor('crash-2'), createdAt: Date.now() }).intent;
+    r = await r.restart();
+    const a = r.orders.intents.byKey('crash-1')!;
+    expect(a).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_RECONCILED' });
+    expect(r.orders.orders.get(a.orderId!)).toMatchObject({ status: 'filled' });
+    expect(r.orders.intents.byKey('crash-2')).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED' });
+    expect(fx.countsByClientId().get(cut.clientOrderId)).toBe(1);
+    expect(fx.countsByClientId().get(pending.clientOrderId)).toBe(1);
+    // Resending both keys places nothing new.
+    for (const k of ['crash-1', 'crash-2']) {
+      expect(await place(r, { account: id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001', idempotencyKey: k })).toMatchObject({ duplicate: true });
+    }
+    expect(fx.countsByClientId().get(cut.clientOrderId)).toBe(1);
+    expect((await r.orders.handlers['diagnostics.invariants']!({ hours: 1 })).pass).toBe(true);
+  });
+});
+
+/** Sends the order for a client id straight to the fake (standing in for the request that got out before the crash). */
+async function fetchOrderDirect(clientOrderId: string): Promise<void> {
+  const crypto = await import('node:crypto');
+  const q = `symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001&newClientOrderId=${clientOrderId}&timestamp=${Date.now()}`;
+  const sig = crypto.createHmac('sha256', fx.secret).update(q).digest('hex');
+  await fetch(`${fx.url}/api/v3/order`, { method: 'POST', headers: { 'x-mbx-apikey': fx.apiKey, 'content-type': 'application/x-www-form-urlencoded' }, body: `${q}&signature=${sig}` }).catch(() => undefined);
+}

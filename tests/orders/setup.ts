@@ -1,0 +1,57 @@
+/** In-process order engine on a real SQLite file, driven by candle events on a real Bus. */
+import path from 'node:path';
+import { openDatabase, type Database } from '../../db/database';
+import { Bus } from '../../engine/core/context';
+import { NotifyModule } from '../../engine/notify/module';
+import { OrdersModule, type OrdersOptions } from '../../engine/orders/module';
+import type { EngineOptions } from '../../engine/core/context';
+import type { Events, EventTopic } from '../../engine/api';
+import { tempDir } from '../helpers/serve';
+
+export interface Rig {
+  db: Database;
+  bus: Bus;
+  notify: NotifyModule;
+  orders: OrdersModule;
+  dataDir: string;
+  events: Array<{ topic: EventTopic; payload: unknown }>;
+  clock: { now: number };
+  price(symbol: string, close: number, source?: string): void;
+  restart(opts?: Partial<OrdersOptions>): Promise<Rig>;
+  close(): void;
+}
+
+export async function rig(opts: Partial<OrdersOptions> = {}, dataDir = tempDir('sd-orders-'), clock = { now: Date.UTC(2025, 5, 15, 12, 0, 0) }): Promise<Rig> {
+  const db = openDatabase(path.join(dataDir, 'signaldesk.db'));
+  const events: Rig['events'] = [];
+  const bus = new Bus((topic, payload) => events.push({ topic, payload }));
+  const engineOpts = { dataDir, mode: 'embedded', version: 'test' } as EngineOptions;
+  const ctx = { db, bus, opts: engineOpts, clock: () => clock.now };
+  const notify = new NotifyModule(ctx, { windowMs: 1000, burstLimit: 1000 });
+  const orders = new OrdersModule(ctx, notify, { pollMs: 60_000, retryBaseMs: 20, ...opts });
+  orders.start();
+  await orders.ready;
+  const r: Rig = {
+    db,
+    bus,
+    notify,
+    orders,
+    dataDir,
+    events,
+    clock,
+    price(symbol, close, source = 'sim') {
+      const e: Events['candle.updated'] = { source, symbol, timeframe: '1m', candle: [clock.now - (clock.now % 60_000), close, close, close, close, 1] };
+      bus.publish('candle.updated', e);
+    },
+    async restart(o = {}) {
+      r.close();
+      return rig({ ...opts, ...o }, dataDir, clock);
+    },
+    close() {
+      orders.stop();
+      notify.stop();
+      db.close();
+    },
+  };
+  return r;
+}
