@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { ingestBench } from './storage';
 import { serveLatencyBench } from './serve-latency';
+import { ordersBench } from './orders';
 import { writeResults } from './lib';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -12,6 +13,7 @@ const only = process.argv.slice(2);
 const benches: Array<[string, () => Promise<void>]> = [
   ['ingest', ingestBench],
   ['serve-latency', () => serveLatencyBench(ROOT)],
+  ['orders', ordersBench],
 ];
 
 async function main(): Promise<void> {

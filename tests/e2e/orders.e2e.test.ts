@@ -101,6 +101,26 @@ describe('keyboard-only order in Chromium', () => {
     const inv = (await call(s, 'diagnostics.invariants', { hours: 1 })).body.result;
     expect(inv.pass).toBe(true);
   });
+  it('adds a paper account and changes its risk limits from the Orders view', async () => {
+    await page.locator('[data-testid="account-add"]').click();
+    await page.locator('[data-testid="account-name"]').fill('Swing paper');
+    await page.locator('[data-testid="account-balance"]').fill('5000');
+    await page.locator('[data-testid="account-submit"]').click();
+    await expect.poll(async () => (await call(s, 'accounts.list', {})).body.result.map((a: any) => a.name), { timeout: 5000 }).toContain('Swing paper');
+    const acct = (await call(s, 'accounts.list', {})).body.result.find((a: any) => a.name === 'Swing paper');
+    expect(acct).toMatchObject({ kind: 'paper', startingBalance: '5000', liveEnabled: false });
+    await page.locator(`[data-testid="risk-edit-${acct.id}"]`).click();
+    const field = page.locator('[data-testid="risk-maxOpenPositions"]');
+    await field.fill('3');
+    await page.locator('[data-testid="risk-save"]').click();
+    await expect.poll(async () => (await call(s, 'risk.get', { account: acct.id })).body.result.limits.maxOpenPositions, { timeout: 5000 }).toBe(3);
+    // A bad value is refused with the engine's message and changes nothing.
+    await field.fill('-1');
+    await page.locator('[data-testid="risk-save"]').click();
+    await expect.poll(() => page.locator('[data-testid="risk-form"] .error').textContent()).toMatch(/maxOpenPositions/);
+    expect((await call(s, 'risk.get', { account: acct.id })).body.result.limits.maxOpenPositions).toBe(3);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'orders-accounts.png') });
+  });
 });
 
 describe('kill -9 mid-burst against the fake exchange', () => {

@@ -4,7 +4,8 @@
  * ticket and K the kill switch from here too.
  */
 import { useEffect, useState } from 'react';
-import { LIVE_CONFIRMATION, type InvariantsReport } from '../../../engine/api';
+import type { InvariantsReport } from '../../../engine/api';
+import { AccountsPanel } from '../components/AccountsPanel';
 import { api } from '../api/client';
 import { useOrders } from '../stores/orders';
 
@@ -23,10 +24,9 @@ function useSelectable(n: number) {
 }
 
 export function OrdersView() {
-  const { positions, orders, intents, accounts, status, refresh, error } = useOrders();
+  const { positions, orders, intents, status, refresh, error } = useOrders();
   const [msg, setMsg] = useState<string | null>(null);
   const [diag, setDiag] = useState<InvariantsReport | null>(null);
-  const [confirmText, setConfirmText] = useState('');
   const open = orders.filter((o) => o.status === 'open');
   const posSel = useSelectable(positions.length);
   const ordSel = useSelectable(open.length);
@@ -169,24 +169,7 @@ export function OrdersView() {
             </div>
           ) : <span className="muted">—</span>}
         </div>
-        <div>
-          <h3>Accounts</h3>
-          {accounts.map((a) => (
-            <div key={a.id} className="account-row">
-              <span className={`badge ${a.kind === 'live' ? 'live' : 'paper'}`}>{a.kind === 'live' ? 'LIVE' : 'PAPER'}</span> {a.name} · cash {Number(a.cash).toFixed(2)} {a.quoteCurrency}
-              {a.kind === 'live' && !a.liveEnabled && (
-                <span>
-                  {' '}
-                  <input aria-label={`Type "${LIVE_CONFIRMATION}" to enable live trading`} placeholder={LIVE_CONFIRMATION} value={confirmText} onChange={(e) => setConfirmText(e.target.value)} />
-                  <button className="btn danger" disabled={confirmText !== LIVE_CONFIRMATION} onClick={() => void act(`Enable live on ${a.name}`, () => api.call('accounts.update', { id: a.id, liveEnabled: true, confirm: confirmText }))}>
-                    Enable live trading
-                  </button>
-                </span>
-              )}
-              {a.kind === 'live' && a.liveEnabled && <button className="btn" onClick={() => void act(`Disable live on ${a.name}`, () => api.call('accounts.update', { id: a.id, liveEnabled: false }))}>Disable live</button>}
-            </div>
-          ))}
-        </div>
+        <AccountsPanel onDone={setMsg} />
       </section>
     </div>
   );
