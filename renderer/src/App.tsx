@@ -4,9 +4,12 @@ import { ViewFor } from './views';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { OrderTicket } from './components/OrderTicket';
+import { CommandPalette } from './components/CommandPalette';
+import { usePaletteActions } from './stores/palette';
+import { TIMEFRAMES } from '../../engine/api';
 
 export function App() {
-  const { view, setView, init } = useApp();
+  const { view, setView, init, setTimeframe } = useApp();
 
   useEffect(() => {
     void init();
@@ -24,6 +27,15 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [setView]);
+
+  usePaletteActions(
+    'app',
+    [
+      ...VIEWS.map((v) => ({ id: `view.${v.id}`, group: 'Go to', label: v.label, keys: `Alt+${v.key}`, run: () => setView(v.id) })),
+      ...TIMEFRAMES.map((tf) => ({ id: `chart.tf.${tf}`, group: 'Chart', label: `Timeframe ${tf}`, run: () => (setTimeframe(tf), setView('chart')) })),
+    ],
+    [setView, setTimeframe],
+  );
 
   return (
     <div className="app">
@@ -49,6 +61,7 @@ export function App() {
       <Toasts />
       {/* [overlay: orders] */}
       <OrderTicket />
+      <CommandPalette />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { currentAccount, useOrders } from '../stores/orders';
 import { KillSwitchDialog } from './order-killswitch';
+import { usePaletteActions } from '../stores/palette';
 import './order-ticket.css';
 
 const PRESETS = [1, 5, 10, 25];
@@ -48,6 +49,17 @@ export function OrderTicket() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [openTicket, setKillConfirm]);
+  const symbol = useApp((s) => s.symbol);
+  usePaletteActions(
+    'orders',
+    [
+      { id: 'orders.ticket', group: 'Orders', label: 'Open order ticket', keys: 'T', run: () => openTicket('buy') },
+      { id: 'orders.buy', group: 'Orders', label: `Buy ${symbol}`, keys: 'B', run: () => openTicket('buy') },
+      { id: 'orders.sell', group: 'Orders', label: `Sell ${symbol}`, keys: 'S', run: () => openTicket('sell') },
+      { id: 'orders.kill', group: 'Orders', label: 'Kill switch (stop all new orders)', keys: 'K', run: () => setKillConfirm(true) },
+    ],
+    [openTicket, setKillConfirm, symbol],
+  );
   return (
     <>
       {ticket.open && <TicketDialog key={ticket.seq} initialSide={ticket.side} onClose={closeTicket} />}

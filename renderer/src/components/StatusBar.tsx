@@ -23,6 +23,7 @@ export function StatusBar() {
       </span>
       {/* [status: orders] */}
       <OrderStatus />
+      <span className="muted" title="Command palette: every action and its key">Ctrl+K commands</span>
       {info && <span className="muted">v{info.version} · {info.mode}</span>}
       {error && <span className="error">{error}</span>}
     </footer>
