@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ingestBench } from './storage';
 import { serveLatencyBench } from './serve-latency';
 import { ordersBench } from './orders';
+import { serveMemoryBench } from './serve-memory';
 import { writeResults } from './lib';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -14,6 +15,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['ingest', ingestBench],
   ['serve-latency', () => serveLatencyBench(ROOT)],
   ['orders', ordersBench],
+  ['serve-memory', () => serveMemoryBench(ROOT)],
 ];
 
 async function main(): Promise<void> {
