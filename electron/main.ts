@@ -65,6 +65,13 @@ function createTray(): Tray {
     Menu.buildFromTemplate([
       { label: 'Show Signaldesk', click: () => (win ? win.show() : undefined) },
       { type: 'separator' },
+      {
+        // The kill switch is one click away even with the window closed; it survives restarts and
+        // is turned off again from the app (K, or Orders & Positions).
+        label: 'Kill switch: stop all new orders',
+        click: () => void host?.callRaw('system.killSwitch', { on: true, reason: 'from the tray menu' }).catch((err: unknown) => console.error('[tray] kill switch failed:', err)),
+      },
+      { type: 'separator' },
       { label: 'Quit', click: () => app.quit() },
     ]),
   );

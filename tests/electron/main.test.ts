@@ -39,7 +39,8 @@ vi.mock('electron', () => {
   class Tray {
     constructor(_i: unknown) { stub.trays.push(this); }
     setToolTip() {}
-    setContextMenu() {}
+    menu: Array<{ label?: string; click?: () => void }> = [];
+    setContextMenu(m: Array<{ label?: string; click?: () => void }>) { this.menu = m; }
     on() {}
     destroy() {}
   }
@@ -110,6 +111,17 @@ describe('electron main (stubbed electron)', async () => {
   it('answers structured errors over IPC instead of throwing', async () => {
     expect(await invoke('market.nope', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
     expect(await invoke('market.candles', { source: 'sim' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+
+  it("the tray's kill switch stops new orders", async () => {
+    const tray = stub.trays[0] as { menu: Array<{ label?: string; click?: () => void }> };
+    const item = tray.menu.find((m) => m.label?.startsWith('Kill switch'));
+    expect(item).toBeDefined();
+    item!.click!();
+    await vi.waitFor(async () => expect((await invoke('orders.status', {})).value.killSwitch).toMatchObject({ on: true, reason: 'from the tray menu' }), { timeout: 5000 });
+    const r = await invoke('orders.place', { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01' });
+    expect(r.value).toMatchObject({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH' });
+    await invoke('system.killSwitch', { on: false });
   });
 
   it('forwards subscribed events to the window', async () => {
