@@ -15,6 +15,7 @@ export default defineConfig({
           serve: resolve(__dirname, 'engine/serve/entry.ts'),
           'engine-worker': resolve(__dirname, 'engine/host/engine-worker.ts'),
           cli: resolve(__dirname, 'engine/cli/entry.ts'),
+          'indicators-pool': resolve(__dirname, 'engine/indicators/pool-worker.ts'),
         },
         output: { format: 'cjs', entryFileNames: '[name].js' },
       },

@@ -8,6 +8,7 @@ import { serveLatencyBench } from './serve-latency';
 import { ordersBench } from './orders';
 import { serveMemoryBench } from './serve-memory';
 import { writeResults } from './lib';
+import { indicatorsBench } from './indicators';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -16,6 +17,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['serve-latency', () => serveLatencyBench(ROOT)],
   ['orders', ordersBench],
   ['serve-memory', () => serveMemoryBench(ROOT)],
+  ['indicators', indicatorsBench],
 ];
 
 async function main(): Promise<void> {

@@ -11,12 +11,14 @@ import { systemCommands, SYSTEM_TOPICS, type SystemEvents } from './commands/sys
 import { marketCommands, MARKET_TOPICS, type MarketEvents } from './commands/market';
 import { notifyCommands, NOTIFY_TOPICS, type NotifyEvents } from './commands/notify';
 import { ordersCommands, ORDERS_TOPICS, type OrdersEvents } from './commands/orders';
+import { indicatorsCommands } from './commands/indicators';
 
 export * from './commands/define';
 export * from './commands/system';
 export * from './commands/market';
 export * from './commands/notify';
 export * from './commands/orders';
+export * from './commands/indicators';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -24,6 +26,7 @@ export const commands = {
   ...marketCommands,
   ...notifyCommands,
   // [area: indicators]
+  ...indicatorsCommands,
   // [area: signals]
   // [area: orders]
   ...ordersCommands,

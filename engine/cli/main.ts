@@ -1,10 +1,12 @@
 /** `npx signaldesk <command>`: command-line tools over the engine's code. */
 import { runServe } from '../serve/main';
+import { runIndicators } from './indicators';
 
 const USAGE = `Usage: signaldesk <command> [options]
 
 Commands:
-  serve        start the engine headless with the UI on loopback (see --help)`;
+  serve        start the engine headless with the UI on loopback (see --help)
+  indicators   compute indicators over a candle CSV (see indicators --help)`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -12,6 +14,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'serve':
       await runServe(rest);
       return -1; // keeps running
+    case 'indicators':
+      return runIndicators(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -11,6 +11,7 @@ import { openDatabase, DB_FILE, type Database } from '../../db/database';
 import { MarketModule, SIM_SOURCE_ID } from '../market/module';
 import { NotifyModule } from '../notify/module';
 import { OrdersModule } from '../orders/module';
+import { IndicatorsModule } from '../indicators/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -57,6 +58,7 @@ export class Engine {
     // Modules in start order; each area adds its construction above and its entry here.
     this.notify = new NotifyModule(ctx);
     // [construct: indicators]
+    const indicators = new IndicatorsModule(ctx, this.market);
     // [construct: signals]
     // [construct: orders]
     this.orders = new OrdersModule(ctx, this.notify);
@@ -65,6 +67,7 @@ export class Engine {
       this.market,
       this.notify,
       // [module: indicators]
+      indicators,
       // [module: signals]
       // [module: orders]
       this.orders,

@@ -14,6 +14,8 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'notifications.markDelivered': { ids: [1], channel: 'browser' },
   'notifications.markRead': { ids: [1] },
   // [examples: indicators]
+  'indicators.profiles': {},
+  'indicators.series': { source: 'sim', symbol: 'BTC/USDT', timeframe: '5m', profile: 'trend_follow_v1', limit: 50 },
   // [examples: signals]
   // [examples: orders]
   'accounts.list': {},

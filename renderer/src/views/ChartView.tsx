@@ -12,6 +12,7 @@ import { TIMEFRAMES, type Ohlcv } from '../../../engine/api';
 import { useApp } from '../stores/app';
 import { useChart, type ChartKey } from '../stores/chart';
 import { OrdersOverlay } from '../chart/OrdersOverlay';
+import { IndicatorsOverlay } from '../chart/IndicatorsOverlay';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -126,6 +127,8 @@ export function ChartView() {
       {/* Overlays draw on the same chart: each is a component with effects and no DOM of its own. */}
       {overlayHost && key && !loading && (
         <>
+          {/* [overlay-component: indicators] */}
+          <IndicatorsOverlay host={overlayHost} chartKey={key} candles={candles} />
           {/* [overlay-component: signals] */}
           {/* [overlay-component: orders] */}
           <OrdersOverlay host={overlayHost} chartKey={key} candles={candles} />

@@ -1,0 +1,128 @@
+/**
+ * An indicator kernel: a pure step function over a slice of one Float64Array that holds all of
+ * its state (counters, running sums, ring buffers). Nothing grows: the state has a fixed size
+ * chosen from the parameters, so one closed bar costs O(1) and the whole engine's state can be
+ * copied, sent to another thread and restored (the pool's warm-up relies on that).
+ *
+ * Outputs are written into `out` at offset `o`; NaN means "no value yet" (warming up).
+ */
+import type { Bar, IndicatorSpec } from './types';
+
+export interface Kernel {
+  readonly spec: IndicatorSpec;
+  /** Feature names, one per output slot. */
+  readonly names: readonly string[];
+  /** Float64 slots of state. */
+  readonly stateSize: number;
+  /** Puts the state into its "no bars yet" form. */
+  init(s: Float64Array): void;
+  /** Applies one closed bar. */
+  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void;
+}
+
+/**
+ * A simple moving average with technicalindicators' arithmetic: a running sum updated as
+ * `sum - oldest + value` over a ring pre-filled with one zero, so results are bit-identical.
+ * Layout at `b`: [count, sum, next slot, ring × period]. (Ring positions wrap by comparison:
+ * `%` on doubles is a slow fmod call on the hot path.)
+ */
+export const SMA_SIZE = (period: number): number => 3 + period;
+
+export function smaInit(s: Float64Array, b: number, period: number): void {
+  s.fill(0, b, b + SMA_SIZE(period));
+  s[b + 2] = period === 1 ? 0 : 1;
+}
+
+/** Pushes a value; returns the average once `period` values were seen, else NaN. */
+export function smaPush(s: Float64Array, b: number, period: number, v: number): number {
+  const n = s[b]!;
+  const pos = s[b + 2]!;
+  const slot = b + 3 + pos;
+  s[b] = n + 1;
+  s[b + 2] = pos + 1 === period ? 0 : pos + 1;
+  if (n < period - 1) {
+    s[b + 1] = s[b + 1]! + v;
+    s[slot] = v;
+    return NaN;
+  }
+  const sum = s[b + 1]! - s[slot]! + v;
+  s[b + 1] = sum;
+  s[slot] = v;
+  return sum / period;
+}
+
+/** The value pushed `back` steps ago (0 = newest, period − 1 = the oldest, next to be replaced). */
+export function smaAt(s: Float64Array, b: number, period: number, back: number): number {
+  let at = s[b + 2]! - 1 - back;
+  if (at < 0) at += period;
+  if (at < 0) at += period;
+  return s[b + 3 + at]!;
+}
+
+/**
+ * A moving average seeded with the SMA of its first `period` inputs, then
+ * `prev + (v - prev) * alpha` — EMA (alpha 2/(p+1)) and Wilder's smoothing (alpha 1/p),
+ * matching technicalindicators' EMA and WEMA. Layout at `b`: [count, sum, value].
+ */
+export const SEEDED_SIZE = 3;
+
+export function seededInit(s: Float64Array, b: number): void {
+  s[b] = 0;
+  s[b + 1] = 0;
+  s[b + 2] = NaN;
+}
+
+export function seededPush(s: Float64Array, b: number, period: number, alpha: number, v: number): number {
+  const n = s[b]!;
+  if (n >= period) {
+    const prev = s[b + 2]!;
+    const next = (v - prev) * alpha + prev;
+    s[b + 2] = next;
+    return next;
+  }
+  s[b] = n + 1;
+  const sum = s[b + 1]! + v;
+  s[b + 1] = sum;
+  if (n + 1 < period) return NaN;
+  const seed = sum / period;
+  s[b + 2] = seed;
+  return seed;
+}
+
+/**
+ * Monotonic deque over the last `period` values: the window max (or min) in amortised O(1).
+ * Layout at `b`: [head, length, index × period, value × period].
+ */
+export const DEQUE_SIZE = (period: number): number => 2 + 2 * period;
+
+export function dequeInit(s: Float64Array, b: number, period: number): void {
+  s.fill(0, b, b + DEQUE_SIZE(period));
+}
+
+/** Pushes value `v` of bar `i`; returns the max (`sign` 1) or min (`sign` -1) of the window ending at `i`. */
+export function dequePush(s: Float64Array, b: number, period: number, sign: 1 | -1, i: number, v: number): number {
+  let head = s[b]!;
+  let len = s[b + 1]!;
+  const idx = b + 2;
+  const val = b + 2 + period;
+  // Drop from the back every value the new one dominates.
+  while (len > 0) {
+    let back = head + len - 1;
+    if (back >= period) back -= period;
+    if (sign * s[val + back]! <= sign * v) len--;
+    else break;
+  }
+  // Drop from the front what left the window.
+  while (len > 0 && s[idx + head]! <= i - period) {
+    head = head + 1 === period ? 0 : head + 1;
+    len--;
+  }
+  let at = head + len;
+  if (at >= period) at -= period;
+  s[idx + at] = i;
+  s[val + at] = v;
+  len++;
+  s[b] = head;
+  s[b + 1] = len;
+  return s[val + head]!;
+}

@@ -1,0 +1,74 @@
+/** ADX with +DI / −DI (Wilder). */
+import { SEEDED_SIZE, seededInit, seededPush, type Kernel } from './kernel';
+import { trueRange } from './volatility';
+import type { Bar, IndicatorSpec } from './types';
+
+/**
+ * ADX as technicalindicators computes it: from the second bar, true range, +DM and −DM are
+ * smoothed with Wilder's running sum (first value = the sum of the first `period`, then
+ * s − s/period + x); +DI = 100 × s(+DM)/s(TR), −DI likewise; DX = 100 × |+DI − −DI| / (+DI + −DI);
+ * ADX = Wilder average of DX seeded with the simple average of the first `period` DX values.
+ * +DI/−DI have values from bar `period + 1` on (technicalindicators only shows them with the
+ * ADX); a DX over a zero DI sum counts as 0 (technicalindicators would turn it into NaN forever).
+ * Layout: [count, prevHigh, prevLow, prevClose, sTR, sPDM, sMDM, ADX seeded].
+ */
+const ADX_X = 7;
+export class AdxKernel implements Kernel {
+  readonly names: string[];
+  readonly stateSize = ADX_X + SEEDED_SIZE;
+  private readonly period: number;
+  constructor(readonly spec: IndicatorSpec) {
+    this.period = spec.params[0]!;
+    this.names = [`adx_${this.period}`, `pdi_${this.period}`, `mdi_${this.period}`];
+  }
+  init(s: Float64Array): void {
+    s.fill(0);
+    seededInit(s, ADX_X);
+  }
+  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
+    const period = this.period;
+    const n = s[0]!;
+    s[0] = n + 1;
+    const ph = s[1]!;
+    const pl = s[2]!;
+    const pc = s[3]!;
+    s[1] = bar.high;
+    s[2] = bar.low;
+    s[3] = bar.close;
+    if (n === 0) {
+      out[o] = out[o + 1] = out[o + 2] = NaN;
+      return;
+    }
+    const tr = trueRange(bar, pc);
+    const up = bar.high - ph;
+    const down = pl - bar.low;
+    const pdm = up > down && up > 0 ? up : 0;
+    const mdm = down > up && down > 0 ? down : 0;
+    let sTR: number;
+    let sP: number;
+    let sM: number;
+    if (n <= period) {
+      sTR = s[4]! + tr;
+      sP = s[5]! + pdm;
+      sM = s[6]! + mdm;
+    } else {
+      sTR = s[4]! - s[4]! / period + tr;
+      sP = s[5]! - s[5]! / period + pdm;
+      sM = s[6]! - s[6]! / period + mdm;
+    }
+    s[4] = sTR;
+    s[5] = sP;
+    s[6] = sM;
+    if (n < period) {
+      out[o] = out[o + 1] = out[o + 2] = NaN;
+      return;
+    }
+    const pdi = (sP * 100) / sTR;
+    const mdi = (sM * 100) / sTR;
+    const sum = pdi + mdi;
+    const dx = sum > 0 ? (Math.abs(pdi - mdi) / sum) * 100 : 0;
+    out[o] = seededPush(s, ADX_X, period, 1 / period, dx);
+    out[o + 1] = pdi;
+    out[o + 2] = mdi;
+  }
+}
