@@ -9,6 +9,7 @@ import { ordersBench } from './orders';
 import { serveMemoryBench } from './serve-memory';
 import { writeResults } from './lib';
 import { indicatorsBench } from './indicators';
+import { signalsBench } from './signals';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -18,6 +19,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['orders', ordersBench],
   ['serve-memory', () => serveMemoryBench(ROOT)],
   ['indicators', indicatorsBench],
+  ['signals', signalsBench],
 ];
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { m001Initial } from './001-initial';
 import { m003Notify } from './003-notify';
 import { m005Orders } from './005-orders';
+import { m006Signals } from './006-signals';
 
 export interface Migration {
   version: number;
@@ -14,13 +15,14 @@ export interface Migration {
   up(db: Database): void;
 }
 
+// New migrations go at the end with the next number: a database already past a number never
+// runs a lower one, so a migration may never be inserted before one that has shipped.
 export const MIGRATIONS: readonly Migration[] = [
   m001Initial,
-  // [002: collector]
   m003Notify,
-  // [004: signals]
-  // [005: orders]
   m005Orders,
+  m006Signals,
+  // [next]
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -12,6 +12,7 @@ import { marketCommands, MARKET_TOPICS, type MarketEvents } from './commands/mar
 import { notifyCommands, NOTIFY_TOPICS, type NotifyEvents } from './commands/notify';
 import { ordersCommands, ORDERS_TOPICS, type OrdersEvents } from './commands/orders';
 import { indicatorsCommands } from './commands/indicators';
+import { signalsCommands, SIGNALS_TOPICS, type SignalsEvents } from './commands/signals';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -19,6 +20,7 @@ export * from './commands/market';
 export * from './commands/notify';
 export * from './commands/orders';
 export * from './commands/indicators';
+export * from './commands/signals';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -28,6 +30,7 @@ export const commands = {
   // [area: indicators]
   ...indicatorsCommands,
   // [area: signals]
+  ...signalsCommands,
   // [area: orders]
   ...ordersCommands,
 } as const;
@@ -36,7 +39,8 @@ export interface Events
   extends SystemEvents,
     MarketEvents,
     NotifyEvents,
-    OrdersEvents {}
+    OrdersEvents,
+    SignalsEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -44,6 +48,7 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...NOTIFY_TOPICS,
   // [topics: indicators]
   // [topics: signals]
+  ...SIGNALS_TOPICS,
   // [topics: orders]
   ...ORDERS_TOPICS,
 ];

@@ -12,6 +12,7 @@ import { MarketModule, SIM_SOURCE_ID } from '../market/module';
 import { NotifyModule } from '../notify/module';
 import { OrdersModule } from '../orders/module';
 import { IndicatorsModule } from '../indicators/module';
+import { SignalsModule } from '../signals/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -22,6 +23,7 @@ export class Engine {
   readonly market: MarketModule;
   readonly notify: NotifyModule;
   readonly orders: OrdersModule;
+  readonly signals: SignalsModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -60,6 +62,10 @@ export class Engine {
     // [construct: indicators]
     const indicators = new IndicatorsModule(ctx, this.market);
     // [construct: signals]
+    this.signals = new SignalsModule(ctx, this.notify, {
+      symbols: (source) => this.handle('market.symbols', { source }),
+      candles: (source, symbol, timeframe, limit) => this.handle('market.candles', { source, symbol, timeframe, limit }),
+    }, { usePool: true });
     // [construct: orders]
     this.orders = new OrdersModule(ctx, this.notify);
     this.modules = [
@@ -69,6 +75,7 @@ export class Engine {
       // [module: indicators]
       indicators,
       // [module: signals]
+      this.signals,
       // [module: orders]
       this.orders,
     ];

@@ -130,11 +130,17 @@ describe('kill -9 mid-burst against the fake exchange', () => {
     fx = new FakeExchange({ orderDelayMs: 20, answerDelayMs: 250 });
     await fx.start();
   });
-  afterAll(() => fx.stop());
+  const running: Served[] = [];
+  afterAll(async () => {
+    // A failed assertion must not leave a serve host running.
+    await Promise.all(running.map((r) => r.stop('SIGKILL')));
+    fx.stop();
+  });
 
   it('restart reconciles, resending every key makes no duplicate, and the database is intact', async () => {
     const dataDir = tempDir('sd-crash-');
     let s = await startServe([], dataDir);
+    running.push(s);
     const acct = (await call(s, 'accounts.create', { name: 'Fake Binance', kind: 'live', exchange: 'binance', apiKey: fx.apiKey, secret: fx.secret, urls: fx.urls })).body.result;
     expect((await call(s, 'accounts.update', { id: acct.id, liveEnabled: true, confirm: LIVE_CONFIRMATION })).status).toBe(200);
     const keys = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
@@ -156,6 +162,7 @@ describe('kill -9 mid-burst against the fake exchange', () => {
     const undecided = crashed.prepare(`SELECT idempotency_key AS key, client_order_id AS cid, status FROM order_intents WHERE decision IS NULL`).all() as Array<{ key: string; cid: string; status: string }>;
     crashed.close();
     s = await startServe([], dataDir);
+    running.push(s);
     const results = await Promise.all(keys.map((k) => call(s, 'orders.place', order(k))));
     for (const r of results) expect(r.body.result.decision).toBe('EXECUTED');
     const counts = fx.countsByClientId();

@@ -17,6 +17,17 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'indicators.profiles': {},
   'indicators.series': { source: 'sim', symbol: 'BTC/USDT', timeframe: '5m', profile: 'trend_follow_v1', limit: 50 },
   // [examples: signals]
+  'signals.channels.list': {},
+  'signals.channels.create': { name: 'Example', strategies: [{ id: 'ema_cross', params: {} }], symbols: { source: 'sim', symbols: ['BTC/USDT'] }, timeframe: '5m' },
+  'signals.channels.update': { id: 1, minConfidence: 0.5 },
+  'signals.channels.delete': { id: 1 },
+  'signals.strategies': {},
+  'signals.list': { limit: 10 },
+  'signals.ack': { ids: [] },
+  'signals.snooze': { ids: [], minutes: 15 },
+  'signals.pause': { paused: false },
+  'signals.status': {},
+  'signals.performance': {},
   // [examples: orders]
   'accounts.list': {},
   'accounts.create': { name: 'Paper 2', kind: 'paper', startingBalance: '5000' },

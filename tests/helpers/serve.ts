@@ -16,6 +16,12 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Every serve process a test file started; killed when the test worker exits, pass or fail. */
+const spawned = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of spawned) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+});
+
 export function tempDir(prefix = 'sd-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -25,6 +31,8 @@ export async function startServe(extra: string[] = [], dataDir = tempDir()): Pro
   const proc = spawn(process.execPath, [SERVE_JS, '--port', '0', '--data-dir', dataDir, '--sim-history-days', '1', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned.add(proc);
+  proc.once('exit', () => spawned.delete(proc));
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -52,7 +60,7 @@ export async function startServe(extra: string[] = [], dataDir = tempDir()): Pro
     output: () => out,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve(proc.exitCode);
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
         proc.once('exit', (code) => resolve(code));
         proc.kill(signal);
       }),

@@ -13,6 +13,7 @@ import { useApp } from '../stores/app';
 import { useChart, type ChartKey } from '../stores/chart';
 import { OrdersOverlay } from '../chart/OrdersOverlay';
 import { IndicatorsOverlay } from '../chart/IndicatorsOverlay';
+import { SignalsOverlay } from '../chart/SignalsOverlay';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -130,6 +131,7 @@ export function ChartView() {
           {/* [overlay-component: indicators] */}
           <IndicatorsOverlay host={overlayHost} chartKey={key} candles={candles} />
           {/* [overlay-component: signals] */}
+          <SignalsOverlay host={overlayHost} chartKey={key} candles={candles} />
           {/* [overlay-component: orders] */}
           <OrdersOverlay host={overlayHost} chartKey={key} candles={candles} />
         </>

@@ -3,11 +3,13 @@ import type { ViewId } from '../stores/app';
 import { ChartView } from './ChartView';
 import { Placeholder } from './Placeholder';
 import { OrdersView } from './OrdersView';
+import { SignalsView } from './SignalsView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
   // [view: data]
   // [view: signals]
+  signals: SignalsView,
   // [view: strategies]
   // [view: orders]
   orders: OrdersView,

@@ -1,0 +1,72 @@
+/**
+ * Helpers shared by the strategies: feature names (the indicator engine's column names),
+ * ATR-based levels, confidence clamping and readable number formatting for reasons.
+ */
+import { z } from 'zod';
+import type { Bar, Features, IndicatorSpec } from '../indicators/types';
+import type { StrategyDecision } from './types';
+
+/** Feature name of an indicator output, e.g. f('ema', 21) → 'ema_21', f('bb_upper', 20, 2) → 'bb_upper_20_2'. */
+export function f(name: string, ...params: number[]): string {
+  return params.length ? `${name}_${params.join('_')}` : name;
+}
+
+export function spec(kind: IndicatorSpec['kind'], ...params: number[]): IndicatorSpec {
+  return { kind, params };
+}
+
+/** A feature value, or undefined when missing / not finite (still warming up). */
+export function num(features: Features | null | undefined, name: string): number | undefined {
+  const v = features?.[name];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
+
+/** min(1, max(0, x)): a component of a confidence formula that saturates at 1. */
+export const sat = (x: number): number => clamp01(x);
+
+/** Price formatted for reasons: thousands separators, decimals by magnitude (3,247.50 · 0.5123 · 0.00001234). */
+export function px(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  const d = a >= 1000 ? 2 : a >= 1 ? Math.min(4, Math.max(2, 4 - Math.floor(Math.log10(a)))) : a >= 0.01 ? 4 : 8;
+  // toFixed + separators by hand: Intl formatting costs microseconds per call on the hot path.
+  let s = a.toFixed(d);
+  if (d > 2) s = s.replace(/(\.\d\d\d*?)0+$/, '$1');
+  const dot = s.indexOf('.');
+  const int = dot < 0 ? s : s.slice(0, dot);
+  const grouped = int.length > 3 ? int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : int;
+  return (v < 0 ? '-' : '') + grouped + (dot < 0 ? '' : s.slice(dot));
+}
+export const n1 = (v: number): string => v.toFixed(1);
+export const n2 = (v: number): string => v.toFixed(2);
+
+/** Parameters every strategy shares: ATR period, stop distance in ATRs and reward/risk of the target. */
+export const riskParams = {
+  atr: z.number().int().min(2).max(200).default(14),
+  stopAtr: z.number().gt(0).max(20).default(1.5),
+  rewardRisk: z.number().gt(0).max(20).default(2),
+};
+
+/** Stop `stopAtr` ATRs away from the entry, target `rewardRisk` times that distance the other way. */
+export function levels(side: 'buy' | 'sell', entry: number, atr: number, stopAtr: number, rewardRisk: number): { stopLoss: number; takeProfit: number } {
+  const risk = atr * stopAtr;
+  return side === 'buy'
+    ? { stopLoss: entry - risk, takeProfit: entry + risk * rewardRisk }
+    : { stopLoss: entry + risk, takeProfit: entry - risk * rewardRisk };
+}
+
+export function decision(
+  side: 'buy' | 'sell',
+  bar: Bar,
+  atr: number,
+  p: { stopAtr: number; rewardRisk: number },
+  confidence: number,
+  reasons: string[],
+): StrategyDecision | null {
+  if (!(atr > 0) || !Number.isFinite(bar.close)) return null;
+  const { stopLoss, takeProfit } = levels(side, bar.close, atr, p.stopAtr, p.rewardRisk);
+  reasons.push(`Stop ${px(stopLoss)} (${p.stopAtr}× ATR ${px(atr)}), target ${px(takeProfit)} (${p.rewardRisk}:1 reward/risk)`);
+  return { side, entry: bar.close, stopLoss, takeProfit, confidence: Math.round(clamp01(confidence) * 1000) / 1000, reasons };
+}

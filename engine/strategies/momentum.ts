@@ -1,0 +1,54 @@
+/**
+ * momentum — the MACD histogram turns positive (negative) while RSI confirms (between `rsiFloor`
+ * and `rsiCeiling` for longs, mirrored for shorts) and price is on the trend side of EMA(trend).
+ *
+ * Confidence = 0.3 + 0.35·sat(|RSI − 50| / 20) + 0.35·sat(|histogram| / (0.1·ATR)).
+ */
+import { z } from 'zod';
+import { STRATEGY_INTERFACE_VERSION, type StrategyDef } from './types';
+import { decision, f, n1, num, px, riskParams, sat, spec } from './common';
+
+export const momentumSchema = z
+  .object({
+    rsi: z.number().int().min(2).max(200).default(14),
+    macdFast: z.number().int().min(1).max(200).default(12),
+    macdSlow: z.number().int().min(2).max(400).default(26),
+    macdSignal: z.number().int().min(1).max(200).default(9),
+    trend: z.number().int().min(2).max(1000).default(50),
+    rsiFloor: z.number().min(0).max(100).default(50),
+    rsiCeiling: z.number().min(0).max(100).default(75),
+    ...riskParams,
+  })
+  .strict()
+  .refine((p) => p.macdFast < p.macdSlow, { message: 'macdFast must be shorter than macdSlow', path: ['macdFast'] })
+  .refine((p) => p.rsiFloor < p.rsiCeiling, { message: 'rsiFloor must be below rsiCeiling', path: ['rsiFloor'] });
+export type MomentumParams = z.output<typeof momentumSchema>;
+
+export const momentum: StrategyDef<MomentumParams> = {
+  id: 'momentum',
+  version: STRATEGY_INTERFACE_VERSION,
+  summary: 'MACD histogram turning with RSI confirmation, in the direction of EMA(trend).',
+  schema: momentumSchema,
+  indicators: (p) => [spec('rsi', p.rsi), spec('macd', p.macdFast, p.macdSlow, p.macdSignal), spec('ema', p.trend), spec('atr', p.atr)],
+  lookback: () => 2,
+  evaluate({ bar, features, prev }, p) {
+    const m = [p.macdFast, p.macdSlow, p.macdSignal];
+    const hist = num(features, f('macd_hist', ...m));
+    const prevHist = num(prev, f('macd_hist', ...m));
+    const rsi = num(features, f('rsi', p.rsi));
+    const trend = num(features, f('ema', p.trend));
+    const atr = num(features, f('atr', p.atr));
+    if (hist === undefined || prevHist === undefined || rsi === undefined || trend === undefined || atr === undefined) return null;
+    let side: 'buy' | 'sell';
+    if (prevHist <= 0 && hist > 0 && rsi >= p.rsiFloor && rsi <= p.rsiCeiling && bar.close > trend) side = 'buy';
+    else if (prevHist >= 0 && hist < 0 && rsi <= 100 - p.rsiFloor && rsi >= 100 - p.rsiCeiling && bar.close < trend) side = 'sell';
+    else return null;
+    const conf = 0.3 + 0.35 * sat(Math.abs(rsi - 50) / 20) + 0.35 * sat(Math.abs(hist) / (0.1 * atr));
+    const reasons = [
+      `MACD histogram turned ${side === 'buy' ? 'positive' : 'negative'} (${px(prevHist)} → ${px(hist)})`,
+      `RSI(${p.rsi}) ${n1(rsi)} confirms ${side === 'buy' ? 'upward' : 'downward'} momentum`,
+      `Close ${px(bar.close)} ${side === 'buy' ? 'above' : 'below'} EMA(${p.trend}) ${px(trend)}`,
+    ];
+    return decision(side, bar, atr, p, conf, reasons);
+  },
+};

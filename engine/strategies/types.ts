@@ -1,0 +1,47 @@
+/**
+ * The strategy interface (issue 4), version 1. One module per strategy, registered by name in a
+ * static map (engine/strategies/registry.ts). Live signals and backtests run the same code
+ * through the same path. Decisions happen only on closed bars.
+ */
+import type { z } from 'zod';
+import type { Timeframe } from '../api/timeframes';
+import type { Bar, Features, IndicatorSpec } from '../indicators/types';
+
+export const STRATEGY_INTERFACE_VERSION = 1;
+
+export interface StrategyInput {
+  symbol: string;
+  timeframe: Timeframe;
+  /** The bar that just closed. */
+  bar: Bar;
+  /** Features after `bar`, and after the bar before it (null on the first bar). */
+  features: Features;
+  prev: Features | null;
+  /** The most recent closed bars, oldest first, ending with `bar` (at most `lookback(params)`). */
+  history: readonly Bar[];
+}
+
+export interface StrategyDecision {
+  side: 'buy' | 'sell';
+  entry: number;
+  stopLoss: number;
+  takeProfit: number;
+  /** 0..1, from the formula the strategy documents. */
+  confidence: number;
+  /** Sentences a trader can read: "Close 3,247.50 broke 20-bar high 3,240.00 on 1.8× average volume". */
+  reasons: string[];
+}
+
+export interface StrategyDef<P extends object = Record<string, unknown>> {
+  readonly id: string;
+  readonly version: typeof STRATEGY_INTERFACE_VERSION;
+  readonly summary: string;
+  /** Validates and fills defaults: schema.parse({}) gives the defaults. */
+  readonly schema: z.ZodType<P>;
+  /** Indicators the strategy reads, for these parameters. */
+  indicators(p: P): IndicatorSpec[];
+  /** Bars of history the strategy needs in `history`. */
+  lookback(p: P): number;
+  /** A decision on a closed bar, or null. Pure: same input, same answer. */
+  evaluate(input: StrategyInput, p: P): StrategyDecision | null;
+}

@@ -1,0 +1,250 @@
+/**
+ * The channel editor (create / edit dialog): strategies with their params, symbols (a list, or
+ * every symbol of a source), timeframe, feature profile, gates, limits, autopilot. Keyboard:
+ * Tab through the fields, Ctrl+Enter saves, Esc closes.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { TIMEFRAMES, type Channel, type ChannelInput, type Timeframe } from '../../../engine/api';
+import { api } from '../api/client';
+import { useApp } from '../stores/app';
+import { useSignals } from '../stores/signals';
+
+interface StratForm {
+  on: boolean;
+  params: string;
+}
+
+function initialStrategies(ids: string[], defaults: Map<string, Record<string, unknown>>, ch: Channel | null): Record<string, StratForm> {
+  const out: Record<string, StratForm> = {};
+  for (const id of ids) {
+    const cur = ch?.strategies.find((s) => s.id === id);
+    out[id] = { on: cur !== undefined || (!ch && id === 'ema_cross'), params: JSON.stringify(cur?.params ?? defaults.get(id) ?? {}) };
+  }
+  return out;
+}
+
+export function ChannelEditor() {
+  const { editor, closeEditor, strategies, profiles, refresh } = useSignals();
+  const app = useApp();
+  const ch = editor.channel;
+  const defaults = new Map(strategies.map((s) => [s.id, s.defaults]));
+  const [name, setName] = useState(ch?.name ?? 'New channel');
+  const [enabled, setEnabled] = useState(ch?.enabled ?? true);
+  const [timeframe, setTimeframe] = useState<Timeframe>(ch?.timeframe ?? app.timeframe);
+  const [source, setSource] = useState(ch?.symbols.source ?? app.source);
+  const [mode, setMode] = useState<'list' | 'discovered'>(ch && 'discovered' in ch.symbols ? 'discovered' : 'list');
+  const [symbols, setSymbols] = useState(ch && 'symbols' in ch.symbols ? ch.symbols.symbols.join(', ') : app.symbol);
+  const [strats, setStrats] = useState<Record<string, StratForm>>(() => initialStrategies(strategies.map((s) => s.id), defaults, ch));
+  const [profile, setProfile] = useState(ch?.profile ?? '');
+  const [minConfidence, setMinConfidence] = useState(String(ch?.minConfidence ?? 0));
+  const [maxPerDay, setMaxPerDay] = useState(String(ch?.maxPerDay ?? 100));
+  const [cooldown, setCooldown] = useState(String(ch?.cooldownMinutes ?? 0));
+  const [expiryBars, setExpiryBars] = useState(String(ch?.expiryBars ?? 50));
+  const [staleBars, setStaleBars] = useState(String(ch?.gates.staleBars ?? 3));
+  const [maxAge, setMaxAge] = useState(String(ch?.gates.maxAgeSeconds ?? 120));
+  const [maxDrift, setMaxDrift] = useState(String(ch?.gates.maxDriftPct ?? 1));
+  const [autopilot, setAutopilot] = useState(ch?.autopilot ?? false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    first.current?.focus();
+    first.current?.select();
+  }, []);
+
+  const build = (): ChannelInput => {
+    const chosen = Object.entries(strats).filter(([, s]) => s.on);
+    if (chosen.length === 0) throw new Error('Choose at least one strategy');
+    const list = symbols
+      .split(/[\s,]+/)
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean);
+    if (mode === 'list' && list.length === 0) throw new Error('Enter at least one symbol, or choose all symbols of the source');
+    const num = (label: string, v: string): number => {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`${label} must be a number`);
+      return n;
+    };
+    return {
+      name,
+      enabled,
+      timeframe,
+      symbols: mode === 'discovered' ? { source, discovered: true } : { source, symbols: list },
+      strategies: chosen.map(([id, s]) => {
+        let params: unknown;
+        try {
+          params = JSON.parse(s.params || '{}');
+        } catch {
+          throw new Error(`Params of ${id} are not valid JSON`);
+        }
+        return { id, params: params as Record<string, unknown> };
+      }),
+      profile: profile || null,
+      minConfidence: num('Minimum confidence', minConfidence),
+      maxPerDay: num('Max signals per day', maxPerDay),
+      cooldownMinutes: num('Cooldown', cooldown),
+      expiryBars: num('Expiry bars', expiryBars),
+      autopilot,
+      delivery: ['desktop'],
+      gates: { staleBars: num('Stale after bars', staleBars), maxAgeSeconds: num('Max signal age', maxAge), maxDriftPct: num('Max price drift', maxDrift) },
+    };
+  };
+
+  const save = async () => {
+    setError(null);
+    let input: ChannelInput;
+    try {
+      input = build();
+    } catch (e) {
+      setError((e as Error).message);
+      return;
+    }
+    setBusy(true);
+    try {
+      if (ch) await api.call('signals.channels.update', { id: ch.id, ...input });
+      else await api.call('signals.channels.create', input);
+      closeEditor();
+      void refresh();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      closeEditor();
+    } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      e.stopPropagation();
+      void save();
+    }
+    e.stopPropagation();
+  };
+
+  return (
+    <div className="ticket-backdrop" onMouseDown={(e) => e.target === e.currentTarget && closeEditor()}>
+      <div className="ticket channel-editor" role="dialog" aria-modal="true" aria-label={ch ? `Edit channel ${ch.name}` : 'New signal channel'} onKeyDown={onKey} data-testid="channel-editor">
+        <div className="ticket-head">
+          <strong>{ch ? `Edit channel #${ch.id}` : 'New signal channel'}</strong>
+          <span className="muted">Ctrl+Enter save · Esc close</span>
+        </div>
+        <div className="ticket-form">
+          <label>
+            Name
+            <input ref={first} value={name} onChange={(e) => setName(e.target.value)} data-testid="ch-name" />
+          </label>
+          <label>
+            Timeframe
+            <select value={timeframe} onChange={(e) => setTimeframe(e.target.value as Timeframe)} data-testid="ch-timeframe">
+              {TIMEFRAMES.map((tf) => (
+                <option key={tf}>{tf}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Source
+            <select value={source} onChange={(e) => setSource(e.target.value)} data-testid="ch-source">
+              {(app.info?.sources ?? [{ id: source }]).map((s) => (
+                <option key={s.id}>{s.id}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Symbols
+            <select value={mode} onChange={(e) => setMode(e.target.value as 'list' | 'discovered')} data-testid="ch-symbols-mode">
+              <option value="list">These symbols</option>
+              <option value="discovered">All symbols of the source</option>
+            </select>
+          </label>
+          <label className={`wide${mode === 'discovered' ? ' dim' : ''}`}>
+            Symbol list (comma separated)
+            <input value={symbols} disabled={mode === 'discovered'} onChange={(e) => setSymbols(e.target.value)} list="ch-symbol-list" data-testid="ch-symbols" />
+            <datalist id="ch-symbol-list">
+              {app.symbols.map((s) => (
+                <option key={s} value={s} />
+              ))}
+            </datalist>
+          </label>
+          <fieldset className="wide ch-strategies">
+            <legend>Strategies and params (JSON)</legend>
+            {strategies.map((s) => {
+              const f = strats[s.id] ?? { on: false, params: '{}' };
+              return (
+                <div key={s.id} className="ch-strategy">
+                  <label className="inline" title={s.summary}>
+                    <input type="checkbox" checked={f.on} onChange={(e) => setStrats({ ...strats, [s.id]: { ...f, on: e.target.checked } })} data-testid={`ch-strategy-${s.id}`} />
+                    {s.id}
+                  </label>
+                  <input value={f.params} disabled={!f.on} onChange={(e) => setStrats({ ...strats, [s.id]: { ...f, params: e.target.value } })} aria-label={`${s.id} params`} data-testid={`ch-params-${s.id}`} />
+                </div>
+              );
+            })}
+          </fieldset>
+          <label>
+            Feature profile
+            <select value={profile} onChange={(e) => setProfile(e.target.value)} data-testid="ch-profile">
+              <option value="">(strategies' indicators only)</option>
+              {profiles.map((p) => (
+                <option key={p.name} value={p.name} title={p.summary}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Minimum confidence (0–1)
+            <input value={minConfidence} onChange={(e) => setMinConfidence(e.target.value)} inputMode="decimal" data-testid="ch-min-confidence" />
+          </label>
+          <label>
+            Max signals per day
+            <input value={maxPerDay} onChange={(e) => setMaxPerDay(e.target.value)} inputMode="numeric" />
+          </label>
+          <label>
+            Cooldown per symbol (min)
+            <input value={cooldown} onChange={(e) => setCooldown(e.target.value)} inputMode="decimal" />
+          </label>
+          <label>
+            Stale after (bars)
+            <input value={staleBars} onChange={(e) => setStaleBars(e.target.value)} inputMode="decimal" data-testid="ch-stale-bars" />
+          </label>
+          <label>
+            Max signal age (s)
+            <input value={maxAge} onChange={(e) => setMaxAge(e.target.value)} inputMode="decimal" data-testid="ch-max-age" />
+          </label>
+          <label>
+            Max price drift (%)
+            <input value={maxDrift} onChange={(e) => setMaxDrift(e.target.value)} inputMode="decimal" data-testid="ch-max-drift" />
+          </label>
+          <label>
+            Outcome expiry (bars)
+            <input value={expiryBars} onChange={(e) => setExpiryBars(e.target.value)} inputMode="numeric" />
+          </label>
+          <label className="inline">
+            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
+          </label>
+          <label className="inline">
+            <input type="checkbox" checked={autopilot} onChange={(e) => setAutopilot(e.target.checked)} data-testid="ch-autopilot" /> Autopilot (trade every signal)
+          </label>
+        </div>
+        {error && (
+          <div className="error" role="alert" data-testid="ch-error">
+            {error}
+          </div>
+        )}
+        <div className="toast-actions">
+          <button className="btn primary" disabled={busy} onClick={() => void save()} data-testid="ch-save">
+            {ch ? 'Save' : 'Create channel'}
+          </button>
+          <button className="btn" onClick={closeEditor}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * End-to-end signals: in Chromium over the real serve host, a channel created in the channel
+ * editor (keyboard) on the sim market at high speed produces a signal that appears in the feed
+ * with its reasons and levels, is acknowledged by keystroke, and is marked on the chart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { call, startServe, type Served } from '../helpers/serve';
+import { launch, SCREENSHOTS } from '../helpers/browser';
+
+let s: Served;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  s = await startServe(['--sim-speed', '600', '--tick-ms', '200', '--sim-symbols', '8']);
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+describe('signals in Chromium', () => {
+  it('a channel made in the editor produces a signal in the feed; A acknowledges; Enter shows it on the chart', async () => {
+    await page.goto(`${s.url}/?token=${s.token}`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
+    await page.click('[data-testid="nav-signals"]');
+    await page.locator('[data-testid="view-signals"]').waitFor();
+    await expect.poll(() => page.locator('[data-testid="signals-status"]').textContent(), { timeout: 10_000 }).toMatch(/0\/0 channels/);
+    // N opens the editor with the name focused
+    await page.keyboard.press('n');
+    const editor = page.locator('[data-testid="channel-editor"]');
+    await editor.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('ch-name');
+    await page.keyboard.type('Fast crosses');
+    await page.fill('[data-testid="ch-params-ema_cross"]', '{"fast":2,"slow":5,"atr":3}');
+    await page.fill('[data-testid="ch-symbols"]', 'BTC/USDT');
+    // the sim clock runs 600× here: loosen the time gates so bars closed within a tick count as fresh
+    await page.fill('[data-testid="ch-stale-bars"]', '1000');
+    await page.fill('[data-testid="ch-max-age"]', '86400');
+    await page.fill('[data-testid="ch-max-drift"]', '50');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signals-channel-editor.png') });
+    // a bad param is refused with the engine's message, and nothing is created
+    await page.fill('[data-testid="ch-params-ema_cross"]', '{"fast":9,"slow":3}');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.locator('[data-testid="ch-error"]').textContent(), { timeout: 5_000 }).toMatch(/fast must be shorter than slow/);
+    await page.fill('[data-testid="ch-params-ema_cross"]', '{"fast":2,"slow":5,"atr":3}');
+    await page.keyboard.press('Control+Enter');
+    await editor.waitFor({ state: 'detached' });
+    await expect.poll(() => page.locator('[data-testid="channel-row"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="channel-row"]').textContent()).toContain('Fast crosses');
+
+    // a signal arrives in the feed, live
+    const first = page.locator('[data-testid="signal-row"][data-status="delivered"]').first();
+    await first.waitFor({ timeout: 45_000 });
+    // ↑ to the top of the feed (newer signals keep arriving above; the selection follows its id)
+    await page.locator('[data-testid="signals-feed"]').focus();
+    for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowUp');
+    const selected = page.locator('[data-testid="signal-row"].sel');
+    const id = Number(await selected.getAttribute('data-id'));
+    expect(id).toBeGreaterThan(0);
+    expect(await selected.getAttribute('data-status')).toBe('delivered');
+    expect(await selected.textContent()).toMatch(/BTC\/USDT.*1m.*(BUY|SELL).*ema_cross.*Fast crosses/);
+    await expect.poll(() => page.locator('[data-testid="signal-detail"] h3').textContent()).toContain(`#${id}`);
+    const reasons = await page.locator('[data-testid="signal-reasons"]').textContent();
+    expect(reasons).toMatch(/EMA\(2\) [\d,.]+ crossed (above|below) EMA\(5\)/);
+    expect(reasons).toMatch(/Stop [\d,.]+ \(1\.5× ATR/);
+    const api = await call(s, 'signals.list', { limit: 100 });
+    const sig = (api.body.result as Array<{ id: number; entry: number; status: string }>).find((x) => x.id === id)!;
+    expect(sig.status).toBe('delivered');
+    expect(Number((await page.locator('[data-testid="detail-entry"]').textContent())!.replace(/,/g, ''))).toBeCloseTo(sig.entry, 2);
+    // the popup notification was persisted for it (refType signal)
+    const notes = await call(s, 'notifications.list', { kind: 'signal' });
+    expect((notes.body.result as Array<{ refId: string }>).some((n) => n.refId === String(id))).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signals-feed.png') });
+
+    // A acknowledges the selected signal
+    await page.keyboard.press('a');
+    await expect.poll(() => page.locator(`[data-testid="signal-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 5_000 }).toBe('acknowledged');
+    expect((await call(s, 'signals.list', { status: 'acknowledged' })).body.result.map((x: { id: number }) => x.id)).toContain(id);
+
+    // E executes it through the order engine's bridge (signals.execute): a paper fill of 500 USDT
+    expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } })).status).toBe(200);
+    await page.keyboard.press('e');
+    await expect.poll(() => page.locator('[data-testid="signals-msg"]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`Execute #${id}: done \\(EXEC_ORDER_PLACED\\)`));
+    await expect.poll(() => page.locator(`[data-testid="signal-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 5_000 }).toBe('executed');
+
+    // Enter: the chart of the signal's symbol, with the signal marked (next to the fill's marker)
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="chart"]').waitFor();
+    const overlay = page.locator('[data-testid="signals-overlay"]');
+    await expect.poll(async () => (await overlay.getAttribute('data-ids'))?.split(',').map(Number) ?? [], { timeout: 10_000 }).toContain(id);
+    expect(Number(await overlay.getAttribute('data-selected'))).toBe(id);
+    expect(Number(await overlay.getAttribute('data-markers'))).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.locator('[data-testid="orders-overlay"]').getAttribute('data-markers')), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.selectOption('[data-testid="indicator-profile"]', { index: 0 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+    // close the popups so the markers at the right edge are visible
+    for (let i = 0; i < 20 && (await page.locator('.toast-x').count()) > 0; i++) await page.locator('.toast-x').first().click().catch(() => undefined);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signals-chart.png') });
+  });
+
+  it('the pause switch holds delivery and persists; signals are stored as rejected with PAUSED', async () => {
+    await page.click('[data-testid="nav-signals"]');
+    await page.locator('[data-testid="view-signals"]').waitFor();
+    await page.locator('[data-testid="signals-feed"]').focus();
+    await page.keyboard.press('p');
+    await expect.poll(() => page.locator('[data-testid="signals-pause"]').getAttribute('aria-pressed')).toBe('true');
+    expect((await call(s, 'signals.status', {})).body.result.paused).toBe(true);
+    await expect.poll(async () => (await call(s, 'signals.list', { status: 'rejected' })).body.result.some((x: { rejectReason: string }) => x.rejectReason === 'PAUSED'), { timeout: 45_000 }).toBe(true);
+    await page.click('[data-testid="signals-pause"]');
+    await expect.poll(() => page.locator('[data-testid="signals-pause"]').getAttribute('aria-pressed')).toBe('false');
+    expect((await call(s, 'signals.status', {})).body.result.paused).toBe(false);
+  });
+});

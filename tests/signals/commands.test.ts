@@ -1,0 +1,113 @@
+/** Channel CRUD, validation (structured errors, nothing changes), ack/snooze and discovered symbol lists. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../engine/api/errors';
+import { ChannelInputSchema, ChannelUpdateSchema, type Notification } from '../../engine/api';
+import { SYMBOLS, sigRig, vPath, type SigRig } from './setup';
+
+let rigs: SigRig[] = [];
+afterEach(() => {
+  for (const r of rigs) r.stop();
+  rigs = [];
+});
+async function rig(): Promise<SigRig> {
+  const r = await sigRig();
+  rigs.push(r);
+  return r;
+}
+const PATH = vPath(60, 30);
+const base = { name: 'C', strategies: [{ id: 'ema_cross', params: {} }], symbols: { source: 'sim', symbols: ['AAA/USDT'] }, timeframe: '1m' };
+
+async function rejects(p: () => unknown, code: string, msg?: RegExp): Promise<void> {
+  try {
+    await p();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ApiError);
+    expect((e as ApiError).code).toBe(code);
+    if (msg) expect((e as ApiError).message).toMatch(msg);
+    return;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('signals commands', () => {
+  it('creates, lists, updates and deletes channels; defaults filled', async () => {
+    const r = await rig();
+    const h = r.signals.handlers;
+    const c = await h['signals.channels.create']!(ChannelInputSchema.parse({ ...base, profile: 'trend_follow_v1', autopilot: true }));
+    expect(c).toMatchObject({ name: 'C', enabled: true, timeframe: '1m', profile: 'trend_follow_v1', autopilot: true, minConfidence: 0, delivery: ['desktop'], expiryBars: 50 });
+    expect(c.strategies[0]).toEqual({ id: 'ema_cross', params: expect.objectContaining({ fast: 9, slow: 21, atr: 14 }) });
+    expect(c.gates).toEqual({ staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 });
+    const u = await h['signals.channels.update']!(ChannelUpdateSchema.parse({ id: c.id, name: 'Renamed', gates: { maxDriftPct: 2 }, minConfidence: 0.6 }));
+    expect(u).toMatchObject({ name: 'Renamed', minConfidence: 0.6, autopilot: true, gates: { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 2 } });
+    await r.signals.ready();
+    const listed = await h['signals.channels.list']!({});
+    expect(listed.map((x) => [x.id, x.name, x.resolvedSymbols])).toEqual([[c.id, 'Renamed', 1]]);
+    expect(r.signals.status()).toMatchObject({ channels: 1, featureEngines: 1, evaluators: 1 });
+    expect(await h['signals.channels.delete']!({ id: c.id })).toEqual({ deleted: true });
+    await r.signals.ready();
+    expect(await h['signals.channels.list']!({})).toEqual([]);
+    expect(r.signals.status()).toMatchObject({ channels: 0, featureEngines: 0 });
+    await rejects(() => h['signals.channels.delete']!({ id: c.id }), 'NOT_FOUND');
+    await rejects(() => h['signals.channels.update']!({ id: 999 }), 'NOT_FOUND');
+  });
+
+  it('refuses bad channels with BAD_INPUT and changes nothing', async () => {
+    const r = await rig();
+    const h = r.signals.handlers;
+    const create = (x: object) => h['signals.channels.create']!(ChannelInputSchema.parse({ ...base, ...x }));
+    await rejects(() => create({ strategies: [{ id: 'nope', params: {} }] }), 'BAD_INPUT', /Unknown strategy: nope/);
+    await rejects(() => create({ strategies: [{ id: 'ema_cross', params: { fast: 50, slow: 20 } }] }), 'BAD_INPUT', /fast must be shorter/);
+    await rejects(() => create({ strategies: [{ id: 'breakout', params: { period: 'x' } }] }), 'BAD_INPUT', /Invalid params for breakout/);
+    await rejects(() => create({ symbols: { source: 'sim', symbols: ['ZZZ/USDT'] } }), 'BAD_INPUT', /not offered by sim: ZZZ\/USDT/);
+    await rejects(() => create({ symbols: { source: 'nowhere', discovered: true } }), 'BAD_INPUT', /Unknown source/);
+    await rejects(() => create({ profile: 'no_such_profile' }), 'BAD_INPUT', /Unknown feature profile/);
+    expect(ChannelInputSchema.safeParse({ ...base, minConfidence: 2 }).success).toBe(false);
+    expect(ChannelInputSchema.safeParse({ ...base, strategies: [] }).success).toBe(false);
+    expect(ChannelInputSchema.safeParse({ ...base, symbols: { source: 'sim' } }).success).toBe(false);
+    expect(await h['signals.channels.list']!({})).toEqual([]);
+    const c = await create({});
+    await rejects(() => h['signals.channels.update']!({ id: c.id, strategies: [{ id: 'nope', params: {} }] }), 'BAD_INPUT');
+    expect((await h['signals.channels.list']!({}))[0]!.strategies[0]!.id).toBe('ema_cross');
+  });
+
+  it('resolves {source, discovered: true} to every symbol the source offers', async () => {
+    const r = await rig();
+    await r.signals.handlers['signals.channels.create']!(ChannelInputSchema.parse({ ...base, symbols: { source: 'sim', discovered: true } }));
+    await r.signals.ready();
+    expect(r.signals.status().featureEngines).toBe(SYMBOLS.length);
+    expect((await r.signals.handlers['signals.channels.list']!({}))[0]!.resolvedSymbols).toBe(SYMBOLS.length);
+  });
+
+  it('acks and snoozes signals; a snoozed signal pops up again; rejected ones cannot be acknowledged', async () => {
+    const r = await rig();
+    const h = r.signals.handlers;
+    r.store('AAA/USDT', PATH.slice(0, 60));
+    await r.createChannel({ strategies: [{ id: 'ema_cross', params: {} }] });
+    await r.createChannel({ name: 'Strict', strategies: [{ id: 'ema_cross', params: {} }], minConfidence: 1 });
+    for (let i = 60; i < 75; i++) r.close('AAA/USDT', i, PATH[i]!);
+    const [s, rej] = r.list();
+    expect(rej!.status).toBe('rejected');
+    expect((await h['signals.ack']!({ id: s!.id })).map((x) => x.status)).toEqual(['acknowledged']);
+    expect(await h['signals.ack']!({ ids: [] })).toEqual([]);
+    // bulk: all or nothing — one rejected id refuses the whole request
+    await rejects(() => h['signals.ack']!({ ids: [s!.id, rej!.id] }), 'CONFLICT');
+    await rejects(() => h['signals.ack']!({ id: rej!.id }), 'CONFLICT');
+    await rejects(() => h['signals.ack']!({ id: 9999 }), 'NOT_FOUND');
+    const [z] = await h['signals.snooze']!({ id: s!.id, minutes: 0.001 });
+    expect(z!.status).toBe('snoozed');
+    expect(z!.snoozedUntil).toBeGreaterThan(Date.now() - 1000);
+    const notes = () => r.events.filter((e) => e.topic === 'notification.created').map((e) => e.payload as Notification);
+    expect(notes()).toHaveLength(1);
+    for (let i = 0; i < 50 && r.signals.signals.get(s!.id)!.status === 'snoozed'; i++) await new Promise((res) => setTimeout(res, 20));
+    expect(r.signals.signals.get(s!.id)!.status).toBe('delivered');
+    expect(notes()).toHaveLength(2);
+    expect(notes()[1]!.title).toMatch(/^Reminder: BUY AAA\/USDT/);
+  });
+
+  it('lists the registry with defaults', async () => {
+    const r = await rig();
+    const list = await r.signals.handlers['signals.strategies']!({});
+    expect(list.map((s) => s.id)).toEqual(['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping']);
+    expect(list[0]!.defaults).toMatchObject({ fast: 9, slow: 21 });
+  });
+});

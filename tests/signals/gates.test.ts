@@ -1,0 +1,152 @@
+/**
+ * Every quality gate: a reference channel without limits delivers the same decision the gated
+ * channel rejects, and the rejection is stored with its reason (never dropped).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIN, T0, sigRig, vPath, zigzag, type SigRig } from './setup';
+import type { ChannelInput, Signal } from '../../engine/api';
+import { checkGates } from '../../engine/signals/gates';
+import { ChannelInputSchema } from '../../engine/api';
+
+let rigs: SigRig[] = [];
+afterEach(() => {
+  for (const r of rigs) r.stop();
+  rigs = [];
+});
+const ZZ = zigzag();
+const EMA = [{ id: 'ema_cross', params: {} }];
+const LOOSE = { staleBars: 1000, maxAgeSeconds: 86_400, maxDriftPct: 100 };
+
+/** A reference channel R (no limits) and a test channel T on AAA/USDT; 60 bars of history stored. */
+async function pair(t: Partial<ChannelInput>): Promise<{ r: SigRig; ref: number; test: number }> {
+  const r = await sigRig();
+  rigs.push(r);
+  r.store('AAA/USDT', ZZ.slice(0, 60));
+  const ref = await r.createChannel({ name: 'R', strategies: EMA, gates: LOOSE });
+  const test = await r.createChannel({ name: 'T', strategies: EMA, ...t });
+  return { r, ref, test };
+}
+function play(r: SigRig, to = ZZ.length, from = 60, lag?: (i: number) => number): void {
+  for (let i = from; i < to; i++) r.close('AAA/USDT', i, ZZ[i]!, lag ? { clockLag: lag(i) } : {});
+}
+const of = (r: SigRig, ch: number): Signal[] => r.list().filter((s) => s.channelId === ch);
+
+describe('quality gates', () => {
+  it('reference: the zigzag gives buy, sell, buy on ema_cross(9, 21)', async () => {
+    const { r, ref, test } = await pair({});
+    play(r);
+    expect(of(r, ref).map((s) => `${s.side}:${s.status}`)).toEqual(['buy:delivered', 'sell:delivered', 'buy:delivered']);
+    expect(of(r, test).map((s) => s.status)).toEqual(['delivered', 'delivered', 'delivered']);
+  });
+
+  it('PAUSED: the persisted pause switch holds every delivery; signals are stored as rejected', async () => {
+    const { r, ref } = await pair({});
+    const st = await r.signals.handlers['signals.pause']!({ paused: true });
+    expect(st.paused).toBe(true);
+    play(r, 80);
+    const s = of(r, ref);
+    expect(s.map((x) => [x.status, x.rejectReason])).toEqual([['rejected', 'PAUSED']]);
+    expect(r.created()).toHaveLength(0);
+    expect(r.events.filter((e) => e.topic === 'notification.created')).toHaveLength(0);
+    expect(r.events.some((e) => e.topic === 'signal.updated' && (e.payload as Signal).id === s[0]!.id)).toBe(true);
+    // survives a restart
+    const r2 = await r.restart();
+    rigs = [r2];
+    expect((await r2.signals.handlers['signals.status']!({})).paused).toBe(true);
+    await r2.signals.handlers['signals.pause']!({ paused: false });
+    r2.store('AAA/USDT', ZZ.slice(60, 80), 60);
+    const r3 = await r2.restart();
+    rigs = [r3];
+    expect(r3.signals.status().paused).toBe(false);
+    for (let i = 80; i < ZZ.length; i++) r3.close('AAA/USDT', i, ZZ[i]!);
+    expect(of(r3, ref).map((x) => x.status)).toEqual(['rejected', 'delivered', 'delivered']);
+  });
+
+  it('NOT_WARMED_UP: a cross seen before the indicators had enough bars is rejected', async () => {
+    const r = await sigRig();
+    rigs.push(r);
+    const ch = await r.createChannel({ strategies: EMA, gates: LOOSE });
+    const path = vPath(25, 20);
+    for (let i = 0; i < path.length; i++) r.close('AAA/USDT', i, path[i]!);
+    const s = of(r, ch);
+    expect(s).toHaveLength(1);
+    expect(s[0]).toMatchObject({ status: 'rejected', rejectReason: 'NOT_WARMED_UP' });
+    expect(s[0]!.rejectDetail).toMatch(/of the 42 bars/);
+    expect(r.created()).toHaveLength(0);
+  });
+
+  it('STALE_DATA: a bar that closed more than staleBars bars ago', async () => {
+    const { r, ref, test } = await pair({ gates: { staleBars: 3, maxAgeSeconds: 86_400, maxDriftPct: 100 } });
+    play(r, 80, 60, () => 5 * MIN);
+    expect(of(r, test).map((s) => s.rejectReason)).toEqual(['STALE_DATA']);
+    expect(of(r, ref).map((s) => s.status)).toEqual(['delivered']);
+  });
+
+  it('SIGNAL_TOO_OLD: more than maxAgeSeconds between the bar close and now', async () => {
+    const { r, ref, test } = await pair({ gates: { staleBars: 1000, maxAgeSeconds: 30, maxDriftPct: 100 } });
+    play(r, 80, 60, () => 45_000);
+    expect(of(r, test).map((s) => s.rejectReason)).toEqual(['SIGNAL_TOO_OLD']);
+    expect(of(r, test)[0]!.rejectDetail).toMatch(/45 s old, limit 30 s/);
+    expect(of(r, ref).map((s) => s.status)).toEqual(['delivered']);
+  });
+
+  it('PRICE_DRIFT: the live price moved more than maxDriftPct from the entry', async () => {
+    const { r, ref, test } = await pair({ gates: { staleBars: 1000, maxAgeSeconds: 86_400, maxDriftPct: 1 } });
+    for (let i = 60; i < 80; i++) {
+      // the forming bar after i already trades 3 % higher
+      r.bus.publish('candle.updated', { source: 'sim', symbol: 'AAA/USDT', timeframe: '1m', candle: [T0 + (i + 1) * MIN, ZZ[i]!, ZZ[i]! * 1.03, ZZ[i]!, ZZ[i]! * 1.03, 1] });
+      r.close('AAA/USDT', i, ZZ[i]!);
+    }
+    expect(of(r, test).map((s) => s.rejectReason)).toEqual(['PRICE_DRIFT']);
+    expect(of(r, test)[0]!.rejectDetail).toMatch(/3\.00 % from entry/);
+    expect(of(r, ref).map((s) => s.status)).toEqual(['delivered']);
+  });
+
+  it('LOW_CONFIDENCE: below the channel minimum', async () => {
+    const { r, ref, test } = await pair({ minConfidence: 0.99, gates: LOOSE });
+    play(r, 80);
+    const t = of(r, test);
+    expect(t.map((s) => s.rejectReason)).toEqual(['LOW_CONFIDENCE']);
+    expect(t[0]!.confidence).toBeLessThan(0.99);
+    expect(of(r, ref).map((s) => s.status)).toEqual(['delivered']);
+  });
+
+  it('COOLDOWN: a second signal on the same symbol within the cooldown', async () => {
+    const { r, ref, test } = await pair({ cooldownMinutes: 24 * 60, gates: LOOSE });
+    play(r);
+    expect(of(r, test).map((s) => s.rejectReason)).toEqual([null, 'COOLDOWN', 'COOLDOWN']);
+    expect(of(r, ref).map((s) => s.status)).toEqual(['delivered', 'delivered', 'delivered']);
+  });
+
+  it('DAILY_LIMIT: more signals than maxPerDay in one UTC day', async () => {
+    const { r, test } = await pair({ maxPerDay: 2, gates: LOOSE });
+    play(r);
+    expect(of(r, test).map((s) => s.rejectReason)).toEqual([null, null, 'DAILY_LIMIT']);
+    expect(r.created().filter((s) => s.channelId === test)).toHaveLength(2);
+  });
+
+  it('checks gates in a fixed order (unit)', () => {
+    const channel = { ...ChannelInputSchema.parse({ name: 'x', strategies: EMA, symbols: { source: 'sim', symbols: ['AAA/USDT'] }, timeframe: '1m', minConfidence: 0.5 }), id: 1, createdAt: 0, updatedAt: 0 };
+    const base = {
+      channel,
+      timeframe: '1m' as const,
+      barTime: T0,
+      decision: { side: 'buy' as const, entry: 100, stopLoss: 99, takeProfit: 102, confidence: 0.9, reasons: [] },
+      now: T0 + MIN + 500,
+      paused: false,
+      barsSeen: 100,
+      warmupNeeded: 42,
+      lastPrice: 100.2,
+      lastDeliveredBar: () => undefined,
+      deliveredToday: () => 0,
+    };
+    expect(checkGates(base)).toBeNull();
+    expect(checkGates({ ...base, paused: true, barsSeen: 0 })?.reason).toBe('PAUSED');
+    expect(checkGates({ ...base, barsSeen: 10, now: T0 + 100 * MIN })?.reason).toBe('NOT_WARMED_UP');
+    expect(checkGates({ ...base, now: T0 + 100 * MIN })?.reason).toBe('STALE_DATA');
+    expect(checkGates({ ...base, now: T0 + MIN + 121_000 })?.reason).toBe('SIGNAL_TOO_OLD');
+    expect(checkGates({ ...base, lastPrice: 101.5 })?.reason).toBe('PRICE_DRIFT');
+    expect(checkGates({ ...base, decision: { ...base.decision, confidence: 0.4 } })?.reason).toBe('LOW_CONFIDENCE');
+    expect(checkGates({ ...base, deliveredToday: () => 100 })?.reason).toBe('DAILY_LIMIT');
+  });
+});
