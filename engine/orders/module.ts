@@ -114,7 +114,9 @@ export class OrdersModule implements EngineModule {
     private readonly notify: NotifyModule,
     opts: Partial<OrdersOptions> = {},
   ) {
-    this.opts = { ...DEFAULT_OPTIONS, ...opts };
+    // Engine time by default: paper fills, daily limits and the month peak follow the market clock
+    // (the sim clock runs faster than the wall in demos and tests).
+    this.opts = { ...DEFAULT_OPTIONS, now: () => ctx.clock(), ...opts };
     this.accounts = new AccountsRepo(ctx.db);
     this.intents = new IntentsRepo(ctx.db);
     this.orders = new OrdersRepo(ctx.db);

@@ -179,7 +179,7 @@ describe('signals to orders', () => {
     insertSignal(r, { autopilot: true }); // never turned into an intent
     insertSignal(r, { autopilot: true, status: 'rejected' }); // rejected by a quality gate: no intent expected
     const { clientOrderIdFor } = await import('../../engine/orders/module');
-    const old = Date.now() - 120_000;
+    const old = r.clock.now - 120_000;
     r.orders.intents.insertOrGet({ idempotencyKey: 'stuck', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: {}, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('stuck'), createdAt: old });
     const f = r.orders.intents.insertOrGet({ idempotencyKey: 'silent-fail', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: {}, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('silent-fail'), createdAt: old }).intent;
     r.orders.intents.decide(f.id, { decision: 'FAILED', reasonCode: 'TIMEOUT', reasonMessage: 'x' }, old);
