@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../api/errors';
-import type { Channel, ChannelGates, PerformanceResult, PerformanceRow, Signal, SignalsStatus, StrategyInfo } from '../api/commands/signals';
+import { ChannelInputSchema, type Channel, type ChannelGates, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
 import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
@@ -30,6 +30,24 @@ import { checkGates, utcDayStart } from './gates';
 import { step, type Tracked } from './outcomes';
 
 const PAUSE_KEY = 'signals.paused';
+const STARTER_KEY = 'signals.starterChannel';
+/**
+ * The channel a fresh install starts with (journey "First start, no network, no keys"): the
+ * simulated market's three busiest symbols on 1m, so signals, popups and the order ticket can be
+ * tried at once. Created once; deleting or editing it is respected.
+ */
+export const STARTER_CHANNEL = {
+  name: 'Starter (simulated market)',
+  strategies: [
+    { id: 'ema_cross', params: {} },
+    { id: 'breakout', params: {} },
+  ],
+  symbols: { source: 'sim', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] },
+  timeframe: '1m',
+  minConfidence: 0.4,
+  cooldownMinutes: 15,
+  maxPerDay: 60,
+} as const;
 const DEFAULT_GATES: ChannelGates = { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 };
 /** History kept per series beyond what strategies ask for, and the cap on warm-up bars. */
 const MAX_WARMUP = 2000;
@@ -54,6 +72,8 @@ export interface SignalsOptions {
   /** Warm-ups of at least `poolMinBars` bars run in the indicator worker pool (in process otherwise, or when the pool fails). */
   usePool: boolean;
   poolMinBars: number;
+  /** Create the starter channel on a fresh database (the engine does; module tests do not). */
+  starter: boolean;
 }
 
 interface Evaluator {
@@ -118,11 +138,19 @@ export class SignalsModule implements EngineModule {
     this.deliveries = new DeliveriesRepo(ctx.db);
     this.outcomes = new OutcomesRepo(ctx.db);
     this.settings = new SettingsRepo(ctx.db);
-    this.opts = { timerMs: 1000, wallNow: Date.now, usePool: false, poolMinBars: 500, ...opts };
+    this.opts = { timerMs: 1000, wallNow: Date.now, usePool: false, poolMinBars: 500, starter: false, ...opts };
     this.paused = this.settings.get<boolean>(PAUSE_KEY) ?? false;
   }
 
   // ───────────────────────────── lifecycle ─────────────────────────────
+
+  private async ensureStarterChannel(): Promise<void> {
+    if (!this.opts.starter || this.settings.get<boolean>(STARTER_KEY) !== undefined) return;
+    this.settings.set(STARTER_KEY, true);
+    if (this.channels.list().length > 0) return;
+    const d = await this.validateChannel(ChannelInputSchema.parse(STARTER_CHANNEL));
+    this.channels.insert(d, this.opts.wallNow());
+  }
 
   start(): void {
     this.started = true;
@@ -134,7 +162,11 @@ export class SignalsModule implements EngineModule {
       }),
     );
     this.loadTracked();
-    void this.rebuild();
+    if (this.opts.starter) {
+      void this.ensureStarterChannel()
+        .catch((e: unknown) => console.error('[signals] starter channel:', e))
+        .then(() => this.rebuild());
+    } else void this.rebuild();
     this.timer = setInterval(() => this.onTimer(), this.opts.timerMs);
     this.timer.unref?.();
   }

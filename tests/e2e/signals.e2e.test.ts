@@ -29,6 +29,13 @@ describe('signals in Chromium', () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
     await page.click('[data-testid="nav-signals"]');
     await page.locator('[data-testid="view-signals"]').waitFor();
+    // A fresh install starts with the starter channel on the simulated market.
+    await expect.poll(() => page.locator('[data-testid="signals-status"]').textContent(), { timeout: 10_000 }).toMatch(/1\/1 channels/);
+    expect(await page.locator('[data-testid="channel-row"]').textContent()).toContain('Starter (simulated market)');
+    // Removed here so every signal below comes from the channel this test makes.
+    const starter = (await call(s, 'signals.channels.list', {})).body.result[0];
+    expect(starter).toMatchObject({ timeframe: '1m', symbols: { source: 'sim', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] } });
+    expect((await call(s, 'signals.channels.delete', { id: starter.id })).status).toBe(200);
     await expect.poll(() => page.locator('[data-testid="signals-status"]').textContent(), { timeout: 10_000 }).toMatch(/0\/0 channels/);
     // N opens the editor with the name focused
     await page.keyboard.press('n');
@@ -52,6 +59,9 @@ describe('signals in Chromium', () => {
     await editor.waitFor({ state: 'detached' });
     await expect.poll(() => page.locator('[data-testid="channel-row"]').count()).toBe(1);
     expect(await page.locator('[data-testid="channel-row"]').textContent()).toContain('Fast crosses');
+    // The starter channel may have delivered signals before it was removed: show this channel's only.
+    const made = (await call(s, 'signals.channels.list', {})).body.result.find((c: { name: string }) => c.name === 'Fast crosses');
+    await page.selectOption('[data-testid="filter-channel"]', String(made.id));
 
     // a signal arrives in the feed, live
     const first = page.locator('[data-testid="signal-row"][data-status="delivered"]').first();
