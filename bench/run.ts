@@ -8,6 +8,7 @@ import { serveLatencyBench } from './serve-latency';
 import { ordersBench } from './orders';
 import { serveMemoryBench } from './serve-memory';
 import { writeResults } from './lib';
+import { collectorBench } from './collector';
 import { indicatorsBench } from './indicators';
 import { signalsBench } from './signals';
 
@@ -18,6 +19,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['serve-latency', () => serveLatencyBench(ROOT)],
   ['orders', ordersBench],
   ['serve-memory', () => serveMemoryBench(ROOT)],
+  ['collector', collectorBench],
   ['indicators', indicatorsBench],
   ['signals', signalsBench],
 ];

@@ -8,6 +8,7 @@ import { m001Initial } from './001-initial';
 import { m003Notify } from './003-notify';
 import { m005Orders } from './005-orders';
 import { m006Signals } from './006-signals';
+import { m007Collector } from './007-collector';
 
 export interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m003Notify,
   m005Orders,
   m006Signals,
+  m007Collector,
   // [next]
 ];
 

@@ -4,10 +4,12 @@ import { ChartView } from './ChartView';
 import { Placeholder } from './Placeholder';
 import { OrdersView } from './OrdersView';
 import { SignalsView } from './SignalsView';
+import { DataSourcesView } from './DataSourcesView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
   // [view: data]
+  data: DataSourcesView,
   // [view: signals]
   signals: SignalsView,
   // [view: strategies]

@@ -1,0 +1,109 @@
+/**
+ * A replay source: plays CSV candles (`timestamp,open,high,low,close,volume`, ms UTC) at a
+ * chosen speed (`speed` bars-durations per real one: 60 plays a 1m file at one bar a second),
+ * storing each bar under the source id and publishing it as `candle.closed`. With `loop` the file
+ * starts again, shifted past its own end, so no bar is ever published twice.
+ */
+import fs from 'node:fs';
+import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
+import type { CandleEvent } from '../api/commands/market';
+import type { CandlesRepo } from '../../db/repos/candles';
+import { parseCandlesCsv } from './csv';
+import { CollectorFault } from './faults';
+import type { SourceHealthState } from './health';
+
+export interface ReplayConfig {
+  label?: string;
+  path: string;
+  symbol: string;
+  timeframe: Timeframe;
+  speed?: number;
+  loop?: boolean;
+}
+
+export class ReplayRuntime {
+  rows: Ohlcv[] = [];
+  private i = 0;
+  private lap = 0;
+  private t0 = 0;
+  private timer: NodeJS.Timeout | null = null;
+  readonly symbols: string[];
+
+  constructor(
+    readonly id: string,
+    readonly cfg: ReplayConfig,
+    readonly health: SourceHealthState,
+    private readonly candles: CandlesRepo,
+    private readonly publish: (e: CandleEvent) => void,
+    private readonly realNow: () => number,
+  ) {
+    this.symbols = [cfg.symbol];
+    const feed = health.feed(cfg.symbol, cfg.timeframe);
+    try {
+      const { rows, problems } = parseCandlesCsv(fs.readFileSync(cfg.path, 'utf8'), cfg.timeframe);
+      if (problems.length) throw new CollectorFault('bad_response', `${cfg.path} line ${problems[0]!.line}: ${problems[0]!.reason}`);
+      this.rows = rows;
+      health.success(realNow(), 0, feed);
+    } catch (e) {
+      const f = e instanceof CollectorFault ? e : new CollectorFault('unknown', (e as Error).message);
+      health.fatal = f.info(realNow());
+      return;
+    }
+    const last = candles.latest({ source: id, symbol: cfg.symbol, timeframe: cfg.timeframe });
+    // Resume after the last bar already played.
+    if (last && this.rows.length) {
+      const span = this.span();
+      const first = this.rows[0]![0];
+      this.lap = Math.max(0, Math.floor((last[0] - first) / span));
+      const off = this.lap * span;
+      this.i = this.rows.findIndex((r) => r[0] + off > last[0]);
+      if (this.i < 0) {
+        this.i = 0;
+        this.lap++;
+      }
+    }
+    this.t0 = realNow();
+    this.timer = setInterval(() => this.tick(), 50);
+  }
+
+  private span(): number {
+    const first = this.rows[0]![0];
+    const last = this.rows[this.rows.length - 1]![0];
+    return last - first + TIMEFRAME_MS[this.cfg.timeframe];
+  }
+
+  tick(): void {
+    if (!this.rows.length) return;
+    const stepReal = TIMEFRAME_MS[this.cfg.timeframe] / (this.cfg.speed ?? 1);
+    const due = Math.floor((this.realNow() - this.t0) / stepReal);
+    const key = { source: this.id, symbol: this.cfg.symbol, timeframe: this.cfg.timeframe };
+    const feed = this.health.feed(this.cfg.symbol, this.cfg.timeframe);
+    let played = 0;
+    const out: Ohlcv[] = [];
+    while (played < due - this.playedTotal && played < 5000) {
+      if (this.i >= this.rows.length) {
+        if (!this.cfg.loop) break;
+        this.i = 0;
+        this.lap++;
+      }
+      const r = this.rows[this.i++]!;
+      const off = this.lap * this.span();
+      out.push([r[0] + off, r[1], r[2], r[3], r[4], r[5]]);
+      played++;
+    }
+    if (!out.length) return;
+    this.playedTotal += played;
+    this.candles.upsertMany(key, out);
+    for (const c of out) {
+      this.health.closed(0, feed, c[0]);
+      this.publish({ source: this.id, symbol: this.cfg.symbol, timeframe: this.cfg.timeframe, candle: c });
+    }
+    this.health.success(this.realNow(), 0, feed);
+  }
+  private playedTotal = 0;
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * End-to-end data sources in Chromium against the real serve host and the loopback fake exchange:
+ * add a ccxt source by keyboard in the dialog (exchange picker, symbols, base URL), watch it turn
+ * healthy, back-fill a year of 1h candles with a progress bar and ETA, see a failing feed's error
+ * and status, and toggle the source off.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { call, startServe, type Served } from '../helpers/serve';
+import { launch, SCREENSHOTS } from '../helpers/browser';
+import { FakeMarketExchange } from '../fakes/fake-exchange-market';
+
+const H = 3_600_000;
+
+describe('Data sources view in Chromium', () => {
+  let s: Served;
+  let fx: FakeMarketExchange;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    fx = new FakeMarketExchange({ slowMs: 600 });
+    await fx.start();
+    s = await startServe(['--tick-ms', '500']);
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+    await fx?.stop();
+  });
+
+  it('adds an exchange source from the dialog by keyboard, back-fills a year of 1h candles with a progress bar, shows failing feeds, toggles it off', async () => {
+    await page.goto(`${s.url}/?token=${s.token}#/data`);
+    await page.locator('[data-testid="view-data"]').waitFor({ timeout: 60_000 });
+    const simRow = page.locator('[data-testid="source-row"][data-source="sim"]');
+    await expect.poll(() => simRow.locator('[data-testid="status-badge"]').getAttribute('data-status'), { timeout: 15_000 }).toBe('healthy');
+
+    // ETH's candles fail for good on this exchange: its feed must show it, the others keep flowing.
+    fx.inject('server', { path: '/klines', symbol: 'ETHUSDT', times: 100_000 });
+    // N opens the add dialog; every field by keyboard; Enter submits.
+    await page.keyboard.press('n');
+    const dialog = page.locator('[data-testid="source-dialog"]');
+    await dialog.waitFor();
+    await page.locator('[data-testid="f-id"]').fill('fakebin');
+    await page.locator('[data-testid="f-exchange"]').fill('binance');
+    expect(await page.locator('#ccxt-exchanges option').count()).toBeGreaterThan(90); // ccxt's list
+    await page.locator('[data-testid="f-symbols"]').fill('BTC/USDT, ETH/USDT, SOL/USDT');
+    await page.locator('[data-testid="f-baseurl"]').fill(fx.url);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-add-dialog.png') });
+    // A bad id is refused with the field named, and nothing is added.
+    await page.locator('[data-testid="f-id"]').fill('bad id!');
+    await page.locator('[data-testid="f-baseurl"]').press('Enter');
+    await expect.poll(() => page.locator('[data-testid="dialog-error"]').textContent(), { timeout: 10_000 }).toMatch(/id/);
+    await page.locator('[data-testid="f-id"]').fill('fakebin');
+    await page.locator('[data-testid="f-baseurl"]').press('Enter');
+    await dialog.waitFor({ state: 'detached', timeout: 15_000 });
+    const row = page.locator('[data-testid="source-row"][data-source="fakebin"]');
+    await expect.poll(() => row.locator('[data-testid="status-badge"]').getAttribute('data-status'), { timeout: 30_000 }).toBe('degraded');
+    await expect.poll(() => row.locator('[data-testid="last-error"]').textContent(), { timeout: 15_000 }).toMatch(/exchange_unavailable/);
+    expect(fx.count('/exchangeInfo')).toBeGreaterThan(0);
+    const listed = await call(s, 'market.sources.list', {});
+    expect(listed.body.result.find((x: any) => x.id === 'fakebin')).toMatchObject({ exchange: 'binance', baseUrl: fx.url, hasKeys: false });
+
+    // Back-fill a year of 1h BTC candles: F opens the dialog on the selected source.
+    await row.click();
+    fx.inject('slow', { path: '/klines', symbol: 'BTCUSDT', times: 4 });
+    await page.locator('[data-testid="sources-table"]').focus();
+    await page.keyboard.press('f');
+    const bf = page.locator('[data-testid="backfill-dialog"]');
+    await bf.waitFor();
+    await page.locator('[data-testid="bf-tf"]').selectOption('1h');
+    await page.locator('[data-testid="bf-start"]').click();
+    const job = page.locator('[data-testid="bf-job"]');
+    await job.waitFor({ timeout: 10_000 });
+    await expect.poll(async () => Number(await job.locator('[role="progressbar"]').getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(0);
+    const mid = await job.textContent();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-backfill-progress.png') });
+    await expect.poll(() => job.textContent(), { timeout: 60_000 }).toMatch(/done/);
+    expect(mid).toMatch(/bars/);
+    await page.keyboard.press('Escape');
+    await bf.waitFor({ state: 'detached' });
+
+    const jobs = await call(s, 'market.backfill.list', { source: 'fakebin' });
+    const j = jobs.body.result[0];
+    expect(j).toMatchObject({ status: 'done', symbol: 'BTC/USDT', timeframe: '1h', progress: 1 });
+    const want = fx.expectedBars('BTCUSDT', '1h', j.since, j.until);
+    expect(want.length).toBeGreaterThan(8700);
+    const gaps = await call(s, 'market.gaps', { source: 'fakebin', symbol: 'BTC/USDT', timeframe: '1h', since: j.since, until: j.until });
+    expect(gaps.body.result).toMatchObject({ missing: [], known: [] });
+    const candles = await call(s, 'market.candles', { source: 'fakebin', symbol: 'BTC/USDT', timeframe: '1h', since: j.since, limit: 5000 });
+    const ts: number[] = candles.body.result.map((c: number[]) => c[0]);
+    expect(ts).toEqual(want.slice(0, 5000));
+    expect(ts[1]! - ts[0]!).toBe(H);
+
+    // The failing feed shows its error and status; the others are healthy and fresh.
+    const health = (await call(s, 'market.health', { source: 'fakebin' })).body.result[0];
+    expect(health.feeds.find((f: any) => f.symbol === 'ETH/USDT' && f.timeframe === '1m').status).toMatch(/degraded|failed/);
+    expect(health.feeds.find((f: any) => f.symbol === 'BTC/USDT' && f.timeframe === '1h')).toMatchObject({ status: 'healthy', freshness: 'fresh' });
+    expect(health.feeds.find((f: any) => f.symbol === 'SOL/USDT' && f.timeframe === '1m')).toMatchObject({ status: 'healthy' });
+    await expect.poll(() => page.locator('[data-testid="feed-row"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources.png') });
+
+    // "Chart" on a feed shows the back-filled exchange candles on the chart, then back with Alt+8.
+    await page.locator('[data-testid="feed-row"]', { hasText: 'BTC/USDT' }).filter({ hasText: '1h' }).getByRole('button', { name: 'Chart' }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 900, null, { timeout: 30_000 });
+    expect(await page.locator('[data-testid="statusbar"]').textContent()).toMatch(/Source: fakebin/);
+    expect(await page.locator('[data-testid="statusbar"]').textContent()).not.toMatch(/SIMULATED/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-chart.png') });
+    await page.keyboard.press('Alt+8');
+    await page.locator('[data-testid="view-data"]').waitFor();
+
+    // A source choosing its symbols by discovery shows each pick and near miss with its reason.
+    const disc = await call(s, 'market.sources.add', { id: 'fakedisc', kind: 'ccxt', exchange: 'binance', baseUrl: fx.url, discovery: { top: 2, quote: 'USDT', minQuoteVolume: 1e6 }, timeframes: ['1h'] });
+    expect(disc.status).toBe(200);
+    const discRow = page.locator('[data-testid="source-row"][data-source="fakedisc"]');
+    await discRow.click();
+    const reasons = page.locator('[data-testid="discovery"]');
+    await expect.poll(() => reasons.textContent(), { timeout: 20_000 }).toMatch(/BTC\/USDT #1 by 24h quote volume/);
+    expect(await reasons.textContent()).toMatch(/SOL\/USDT #3 by 24h quote volume: outside the top 2/);
+    expect(await reasons.textContent()).toMatch(/ETH\/BTC quote BTC, not USDT/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-discovery.png') });
+    await row.click();
+
+    // Space on the selected row disables it.
+    await page.locator('[data-testid="sources-table"]').focus();
+    await page.keyboard.press(' ');
+    await expect.poll(() => row.locator('[data-testid="status-badge"]').getAttribute('data-status'), { timeout: 15_000 }).toBe('disabled');
+    expect(await row.locator('[data-testid="enable-toggle"]').isChecked()).toBe(false);
+    // Nothing of this shook the host.
+    expect((await call(s, 'system.health', {})).body.result).toMatchObject({ status: 'ok', engine: { alive: true } });
+    // Keys typed into the dialog are never sent back.
+    expect(JSON.stringify((await call(s, 'market.sources.list', {})).body)).not.toMatch(/secret/i);
+  });
+});

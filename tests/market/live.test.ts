@@ -1,0 +1,142 @@
+/**
+ * Live polling through real ccxt against the fake exchange running its clock 60× (a 1m bar closes
+ * every real second): candle.closed exactly once per closed bar, revised and missing bars,
+ * a failing symbol that does not stall the others, the circuit breaker and Retry-After back-off.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TIMEFRAME_MS, type CandleEvent } from '../../engine/api';
+import { FakeMarketExchange } from '../fakes/fake-exchange-market';
+import { collectorRig, until, type CollectorRig } from './rig';
+
+const M = TIMEFRAME_MS['1m'];
+let fx: FakeMarketExchange;
+let r: CollectorRig | null = null;
+beforeAll(async () => {
+  fx = new FakeMarketExchange({ clockStart: Date.now() - 10 * 86_400_000, speed: 60 });
+  await fx.start();
+});
+afterAll(() => fx.stop());
+afterEach(() => {
+  fx.clearFaults();
+  r?.close();
+  r = null;
+});
+
+const closed = (rr: CollectorRig, symbol: string): CandleEvent[] => rr.of('candle.closed').filter((e) => e.source === 'fake' && e.symbol === symbol);
+const storedBar = (rr: CollectorRig, symbol: string, ts: number): number[] | undefined => {
+  const x = rr.db.prepare('SELECT ts, open, high, low, close, volume FROM candles WHERE source = ? AND symbol = ? AND timeframe = ? AND ts = ?').get('fake', symbol, '1m', ts) as any;
+  return x ? [x.ts, x.open, x.high, x.low, x.close, x.volume] : undefined;
+};
+
+function expectExactlyOnce(events: CandleEvent[]): void {
+  const ts = events.map((e) => e.candle[0]);
+  expect(new Set(ts).size).toBe(ts.length);
+  expect([...ts].sort((a, b) => a - b)).toEqual(ts);
+}
+
+describe('live polling', () => {
+  it('emits candle.closed exactly once per closed bar; revised bars are stored, missing bars become known gaps; a failing symbol does not stall the others', async () => {
+    r = collectorRig(fx, { breaker: { failures: 3, openMs: 60_000 } }); // ETH alone must not open it
+    fx.inject('server', { path: '/klines', symbol: 'ETHUSDT', times: 100_000 });
+    const startClock = fx.now();
+    const firstClose = Math.floor(startClock / M) * M + M; // the forming bar closes here
+    const lacking = firstClose + 2 * M; // the exchange will never have this SOL bar
+    fx.removeBars('SOLUSDT', '1m', [lacking]);
+    await r.addSource({ symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'], timeframes: ['1m'] });
+    await until(() => closed(r!, 'BTC/USDT').length >= 1, 15_000, 'first BTC close');
+    fx.reviseNextClose('BTCUSDT', '1m');
+    const revisedTs = Math.floor(fx.now() / M) * M; // the bar forming now closes provisional
+    await until(() => closed(r!, 'BTC/USDT').length >= 6 && closed(r!, 'SOL/USDT').length >= 5, 30_000, 'six BTC closes');
+
+    for (const s of ['BTC/USDT', 'SOL/USDT']) expectExactlyOnce(closed(r, s));
+    const btc = closed(r, 'BTC/USDT').map((e) => e.candle[0]);
+    for (let i = 1; i < btc.length; i++) expect(btc[i]! - btc[i - 1]!).toBe(M);
+    expect(btc[0]).toBeGreaterThanOrEqual(firstClose - M);
+    // The SOL bar the exchange lacks is not emitted, is recorded as a known gap, nothing else is missing.
+    const sol = closed(r, 'SOL/USDT').map((e) => e.candle[0]);
+    expect(sol).not.toContain(lacking);
+    if (sol[0]! < lacking && sol[sol.length - 1]! > lacking) {
+      const known = r.collector.gaps.known({ source: 'fake', symbol: 'SOL/USDT', timeframe: '1m' });
+      expect(known.map((g) => g.start)).toContain(lacking);
+      for (let i = 1; i < sol.length; i++) expect(sol[i]! - sol[i - 1]!).toBe(sol[i - 1] === lacking - M ? 2 * M : M);
+    }
+    // The revised BTC bar: emitted once (provisional), then stored with the exchange's final values.
+    const ev = closed(r, 'BTC/USDT').filter((e) => e.candle[0] === revisedTs);
+    expect(ev).toHaveLength(1);
+    expect(ev[0]!.candle[4]).not.toBe(fx.bar('BTCUSDT', '1m', revisedTs)![4]);
+    await until(() => storedBar(r!, 'BTC/USDT', revisedTs)?.[4] === fx.bar('BTCUSDT', '1m', revisedTs)![4], 10_000, 'revision stored');
+    expect(storedBar(r, 'BTC/USDT', revisedTs)).toEqual(fx.bar('BTCUSDT', '1m', revisedTs));
+    // Every emitted (non-revised) bar is the exchange's bar, and it is stored.
+    for (const e of closed(r, 'SOL/USDT')) expect(e.candle).toEqual(fx.bar('SOLUSDT', '1m', e.candle[0]));
+
+    // ETH never delivered: its feed is failed, the source degraded (not open: the others succeed).
+    expect(closed(r, 'ETH/USDT')).toEqual([]);
+    const h = r.collector.healthReport('fake')[0]!;
+    expect(h.circuit).toBe('closed');
+    expect(h.feeds.find((f) => f.symbol === 'ETH/USDT')).toMatchObject({ status: 'failed', lastError: { kind: 'exchange_unavailable' } });
+    expect(h.feeds.find((f) => f.symbol === 'BTC/USDT')).toMatchObject({ status: 'healthy', freshness: 'fresh' });
+    expect(h.status).toBe('degraded');
+    expect(h.closeToEvent!.n).toBeGreaterThanOrEqual(10);
+    expect(h.closeToEvent!.p99).toBeLessThan(1500);
+    expect(r.of('market.health.changed').some((e) => e.symbol === 'ETH/USDT' && e.status === 'failed')).toBe(true);
+  });
+
+  it('opens the circuit after consecutive failures, probes half-open, recovers, and catches up without losing a bar', async () => {
+    r = collectorRig(fx, { breaker: { failures: 3, openMs: 400 } });
+    await r.addSource({ symbols: ['BTC/USDT'], timeframes: ['1m'] });
+    await until(() => closed(r!, 'BTC/USDT').length >= 2, 15_000, 'bars flowing');
+    fx.inject('server', { path: '/klines', times: 100_000 });
+    await until(() => r!.collector.healthReport('fake')[0]!.status === 'circuit_open', 15_000, 'circuit open');
+    expect(r.of('market.health.changed').some((e) => e.symbol === null && e.status === 'circuit_open')).toBe(true);
+    // While open, requests are held back: only half-open probes reach the exchange.
+    const n0 = fx.count('/klines');
+    await new Promise((res) => setTimeout(res, 1000));
+    expect(fx.count('/klines') - n0).toBeLessThanOrEqual(4);
+    fx.clearFaults();
+    await until(() => r!.collector.healthReport('fake')[0]!.status === 'healthy', 15_000, 'recovered');
+    const changes = r.of('market.health.changed').filter((e) => e.symbol === null).map((e) => e.status);
+    expect(changes.slice(changes.indexOf('circuit_open'))).toContain('healthy');
+    const before = closed(r, 'BTC/USDT').length;
+    await until(() => closed(r!, 'BTC/USDT').length >= before + 2, 15_000, 'bars flowing again');
+    const ev = closed(r, 'BTC/USDT');
+    expectExactlyOnce(ev);
+    const ts = ev.map((e) => e.candle[0]);
+    for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBe(M); // the outage's bars were caught up
+  });
+
+  it('honours Retry-After on 418 and 429: no request to the exchange until it has passed', async () => {
+    r = collectorRig(fx);
+    await r.addSource({ symbols: ['BTC/USDT', 'SOL/USDT'], timeframes: ['1m'] });
+    await until(() => closed(r!, 'BTC/USDT').length >= 1, 15_000, 'bars flowing');
+    fx.inject('ban', { path: '/klines', retryAfterSec: 2 });
+    await until(() => fx.requests.some((q) => q.fault === 'ban'), 10_000, 'ban served');
+    const ban = fx.requests.find((q) => q.fault === 'ban')!;
+    await until(() => r!.collector.healthReport('fake')[0]!.backoffUntil !== null, 5000, 'back-off');
+    expect(r.collector.healthReport('fake')[0]!.status).toBe('degraded');
+    await new Promise((res) => setTimeout(res, 2500));
+    // (a request already on the wire when the ban arrived may land within a few ms of it)
+    const held = fx.requests.filter((q) => q.at > ban.at + 50 && q.at < ban.at + 1950);
+    expect(held).toEqual([]);
+    expect(fx.requests.filter((q) => q.at >= ban.at + 1950 && q.path.endsWith('/klines')).length).toBeGreaterThan(0);
+    fx.inject('rateLimit', { path: '/klines', retryAfterSec: 1 });
+    await until(() => fx.requests.some((q) => q.fault === 'rateLimit'), 10_000, '429 served');
+    const rl = fx.requests.find((q) => q.fault === 'rateLimit')!;
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(fx.requests.filter((q) => q.at > rl.at + 50 && q.at < rl.at + 950)).toEqual([]);
+    expect(r.collector.healthReport('fake')[0]!.lastError?.kind).toMatch(/rate_limit|ddos_protection/);
+    for (const s of ['BTC/USDT', 'SOL/USDT']) expectExactlyOnce(closed(r, s));
+  });
+
+  it('picks symbols by discovery: top N by 24h quote volume with filters, and says why', async () => {
+    r = collectorRig(fx);
+    await r.addSource({ symbols: undefined, discovery: { top: 2, quote: 'USDT', exclude: ['ETH/USDT'] }, timeframes: ['1m'] });
+    const v = await until(() => r!.collector.list()[0]?.discovered, 15_000, 'discovery');
+    expect(v.picked.map((p) => p.symbol)).toEqual(['BTC/USDT', 'SOL/USDT']);
+    expect(v.picked[0]!.reason).toMatch(/#1 by 24h quote volume/);
+    const why = Object.fromEntries(v.rejected.map((p) => [p.symbol, p.reason]));
+    expect(why['ETH/USDT']).toMatch(/excluded/);
+    expect(why['ETH/BTC']).toMatch(/quote BTC/);
+    expect(r.collector.list()[0]!.symbols).toEqual(['BTC/USDT', 'SOL/USDT']);
+    await until(() => closed(r!, 'SOL/USDT').length >= 1, 15_000, 'discovered symbol live');
+  });
+});
