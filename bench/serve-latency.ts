@@ -1,29 +1,11 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { report, summarize } from './lib';
+import { startBenchServe } from './serve-proc';
 
 /** Call round-trip over the serve transport (HTTP and WebSocket) while the sim runs 200 symbols. */
 export async function serveLatencyBench(root: string): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-bench-serve-'));
   const symbols = 200;
-  const proc = spawn(
-    process.execPath,
-    [path.join(root, 'out/main/serve.js'), '--port', '0', '--data-dir', dataDir, '--sim-symbols', String(symbols), '--sim-speed', '60', '--sim-history-days', '1', '--tick-ms', '250'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving on (http:\/\/\S+?)\/\?token=/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    proc.on('exit', (c) => reject(new Error(`serve exited ${c}: ${out}`)));
-  });
-  const token = fs.readFileSync(path.join(dataDir, 'token'), 'utf8').trim();
+  const { url, token, stop } = await startBenchServe(root, ['--sim-symbols', String(symbols), '--sim-speed', '60', '--sim-history-days', '1', '--tick-ms', '250']);
   const httpCall = async (name: string, input: unknown) => {
     const r = await fetch(`${url}/api/call/${name}`, {
       method: 'POST',
@@ -69,7 +51,5 @@ export async function serveLatencyBench(root: string): Promise<void> {
   report({ bench: 'serve_call_http_ms', symbols, sim_speed: 60, command: 'market.candles limit 100', ...summarize(httpSamples) });
   report({ bench: 'serve_call_ws_ms', symbols, sim_speed: 60, command: 'system.info', ...summarize(wsSamples), events_per_s_while_measuring: Math.round(eventRate) });
   ws.close();
-  proc.kill('SIGTERM');
-  await new Promise((r) => proc.once('exit', r));
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stop();
 }

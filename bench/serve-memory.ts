@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { report } from './lib';
+import { startBenchServe } from './serve-proc';
 
 /**
  * "Keeps running for weeks, memory stays flat": the serve host runs the sim at 600× (ten
@@ -14,23 +12,8 @@ import { report } from './lib';
  */
 export async function serveMemoryBench(root: string, seconds = Number(process.env.SD_BENCH_MEMORY_SECONDS ?? 180)): Promise<void> {
   if (process.platform !== 'linux') return;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-bench-mem-'));
   const speed = 600;
-  const proc = spawn(
-    process.execPath,
-    [path.join(root, 'out/main/serve.js'), '--port', '0', '--data-dir', dataDir, '--sim-symbols', '50', '--sim-speed', String(speed), '--sim-history-days', '1', '--tick-ms', '250'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving on (http:\/\/\S+?)\/\?token=/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    proc.on('exit', (c) => reject(new Error(`serve exited ${c}: ${out}`)));
-  });
-  const token = fs.readFileSync(path.join(dataDir, 'token'), 'utf8').trim();
+  const { url, token, proc, stop } = await startBenchServe(root, ['--sim-symbols', '50', '--sim-speed', String(speed), '--sim-history-days', '1', '--tick-ms', '250']);
   const ws = new WebSocket(`${url.replace('http', 'ws')}/ws?token=${token}`);
   await new Promise((r) => ws.once('open', r));
   let events = 0;
@@ -47,9 +30,7 @@ export async function serveMemoryBench(root: string, seconds = Number(process.en
     samples.push([(Date.now() - t0) / 1000, rssMb()]);
   }
   ws.close();
-  proc.kill('SIGTERM');
-  await new Promise((r) => proc.once('exit', r));
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stop();
   const half = samples.slice(Math.floor(samples.length / 2));
   const n = half.length;
   const mx = half.reduce((a, [x]) => a + x, 0) / n;
