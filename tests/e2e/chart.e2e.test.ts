@@ -8,11 +8,14 @@ import { launch, SCREENSHOTS } from '../helpers/browser';
 let s: Served;
 let browser: Browser;
 let page: Page;
+/** Uncaught errors in the page, for the whole file: the UI must not throw while used. */
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   s = await startServe(['--sim-speed', '60', '--tick-ms', '250']);
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  page.on('pageerror', (e) => pageErrors.push(e.stack ?? String(e)));
 });
 afterAll(async () => {
   await browser?.close();
@@ -73,7 +76,18 @@ describe('renderer in Chromium over serve mode', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'chart-eth-15m.png') });
   });
 
-  it('has every view in the sidebar; the empty ones say so plainly', async () => {
+  it('has every view in the sidebar; the empty ones say so plainly; leaving the chart throws nothing', async () => {
+    // With indicator panes and markers on a live chart, leaving it disposes the chart after its
+    // overlays (a fresh page, as a user opens it).
+    const fresh = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    fresh.on('pageerror', (e) => pageErrors.push(e.stack ?? String(e)));
+    await fresh.goto(`${s.url}/?token=${s.token}`);
+    await fresh.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
+    await fresh.selectOption('[data-testid="indicator-profile"]', 'full_v1');
+    await fresh.waitForTimeout(2000);
+    await fresh.click('[data-testid="nav-signals"]');
+    await fresh.waitForTimeout(1500);
+    await fresh.close();
     for (const view of ['signals', 'orders', 'goals', 'alerts', 'strategies', 'backtest', 'data', 'settings']) {
       await page.click(`[data-testid="nav-${view}"]`);
       const el = page.locator(`[data-testid="view-${view}"]`);
@@ -83,6 +97,8 @@ describe('renderer in Chromium over serve mode', () => {
     }
     await page.keyboard.press('Alt+1');
     await page.waitForSelector('[data-testid="chart"] canvas');
+    await page.waitForTimeout(300);
+    expect(pageErrors).toEqual([]);
   });
 
   it('refuses a page with a bad token: the API answers 401 and the UI shows it is not connected', async () => {

@@ -67,8 +67,11 @@ export function ChartView() {
     setOverlayHost({ chart: c, price: price.current });
     return () => {
       setOverlayHost(null);
-      c.remove();
       chart.current = null;
+      // React unmounts this view before its overlays' cleanups run; they still remove their series
+      // and panes from this chart, so it is disposed after them (disposing first makes
+      // lightweight-charts resize a disposed canvas: "Object is disposed").
+      setTimeout(() => c.remove(), 0);
     };
   }, []);
 
