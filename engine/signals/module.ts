@@ -30,6 +30,8 @@ import { checkGates, utcDayStart } from './gates';
 import { step, type Tracked } from './outcomes';
 
 const PAUSE_KEY = 'signals.paused';
+/** The simulated market's source id (SIM_SOURCE_ID in engine/market/module.ts, not imported: that pulls in ccxt). */
+const SIM_SOURCE_ID = 'sim';
 const STARTER_KEY = 'signals.starterChannel';
 /**
  * The channel a fresh install starts with (journey "First start, no network, no keys"): the
@@ -379,7 +381,7 @@ export class SignalsModule implements EngineModule {
       timeframe: s.timeframe,
       barTime,
       decision: d,
-      now: this.ctx.clock(),
+      ...this.gateClock(s.source),
       paused: this.paused,
       barsSeen: s.fe.bars,
       warmupNeeded: ev.warmup,
@@ -425,6 +427,17 @@ export class SignalsModule implements EngineModule {
     this.deliver(sig, ch, received);
     this.track(sig, ch.expiryBars);
     this.ctx.bus.publish('signal.created', sig);
+  }
+
+  /**
+   * The clock the time gates read for a source: engine time and one sim tick of engine time as
+   * slack for the simulated market (its bars reach the engine at the end of the tick they closed
+   * in), wall time for every other source (exchanges keep real time whatever the sim speed).
+   */
+  gateClock(source: string): { now: number; slackMs: number } {
+    if (source !== SIM_SOURCE_ID) return { now: this.opts.wallNow(), slackMs: 0 };
+    const tick = this.ctx.opts.tickMs * this.ctx.opts.simSpeed;
+    return { now: this.ctx.clock(), slackMs: Number.isFinite(tick) && tick > 0 ? tick : 0 };
   }
 
   /** Non-rejected signals of a channel on the bar's UTC day: counted once from the DB, then kept. */
