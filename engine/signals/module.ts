@@ -460,8 +460,9 @@ export class SignalsModule implements EngineModule {
         const n = this.notify.notify({
           kind: 'signal',
           severity: 'info',
-          title: `${reminder ? 'Reminder: ' : ''}${sig.side.toUpperCase()} ${sig.symbol} · ${sig.strategy} · ${sig.timeframe}`,
-          body: `Entry ${px(sig.entry)} · stop ${px(sig.stopLoss)} · target ${px(sig.takeProfit)} · confidence ${Math.round(sig.confidence * 100)}%\n${sig.reasons[0] ?? ''}\n${ch.name}`,
+          // "BUY ETH/USDT 3,247.50 — stop 3,212.00, target 3,350.00, confidence 78 % — broke the 20-bar high on 1.8× volume"
+          title: `${reminder ? 'Reminder: ' : ''}${sig.side.toUpperCase()} ${sig.symbol} ${px(sig.entry)}`,
+          body: `stop ${px(sig.stopLoss)}, target ${px(sig.takeProfit)}, confidence ${Math.round(sig.confidence * 100)} %${sig.reasons[0] ? ` — ${sig.reasons[0]}` : ''}\n${sig.strategy} · ${sig.timeframe} · ${ch.name}`,
           refType: 'signal',
           refId: String(sig.id),
           actions: [

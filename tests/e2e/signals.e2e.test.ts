@@ -111,6 +111,23 @@ describe('signals in Chromium', () => {
     // close the popups so the markers at the right edge are visible
     for (let i = 0; i < 20 && (await page.locator('.toast-x').count()) > 0; i++) await page.locator('.toast-x').first().click().catch(() => undefined);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'signals-chart.png') });
+    // Markers stay readable in a cluster: a one-letter strategy code (×N when several share a bar),
+    // the full label only on the selected signal; the legend explains the codes.
+    const texts = (await overlay.getAttribute('data-texts'))!.split('|');
+    expect(texts.filter((t) => /^BUY|^SELL/.test(t))).toHaveLength(1);
+    for (const t of texts.filter((x) => !/^BUY|^SELL/.test(x))) expect(t).toMatch(/^[A-Z]+(×\d+)?$/);
+    expect(await page.locator('[data-testid="signals-legend"]').textContent()).toMatch(/X ema_cross/);
+    // Hovering a signal's bar shows its details (entry, stop, target, reason).
+    const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
+    let tip = '';
+    for (let x = box.x + box.width - 70; x > box.x + 10 && !tip; x -= 2) {
+      await page.mouse.move(x, box.y + box.height * 0.3);
+      if (await page.locator('[data-testid="signal-tip"]').count()) tip = await page.locator('[data-testid="signal-tip"]').innerText();
+    }
+    expect(tip).toMatch(/(BUY|SELL) BTC\/USDT [\d,.]+ — ema_cross · \d+ % · #\d+/);
+    expect(tip).toMatch(/stop [\d,.]+ · target [\d,.]+/);
+    expect(tip).toMatch(/EMA\(2\) [\d,.]+ crossed/);
+    await page.mouse.move(box.x + 5, box.y + 5);
   });
 
   it('the pause switch holds delivery and persists; signals are stored as rejected with PAUSED', async () => {
