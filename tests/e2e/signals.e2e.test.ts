@@ -91,6 +91,18 @@ describe('signals in Chromium', () => {
     await page.keyboard.press('a');
     await expect.poll(() => page.locator(`[data-testid="signal-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 5_000 }).toBe('acknowledged');
     expect((await call(s, 'signals.list', { status: 'acknowledged' })).body.result.map((x: { id: number }) => x.id)).toContain(id);
+    // Over HTTP the commands take exactly the issue's shapes: snooze {id, minutes}, ack {id} (lists: {ids})
+    const snoozed = await call(s, 'signals.snooze', { id, minutes: 15 });
+    expect(snoozed.status).toBe(200);
+    expect(snoozed.body.result.map((x: { id: number; status: string; snoozedUntil: number }) => [x.id, x.status])).toEqual([[id, 'snoozed']]);
+    const acked = await call(s, 'signals.ack', { id });
+    expect(acked.body.result.map((x: { status: string }) => x.status)).toEqual(['acknowledged']);
+    for (const [name, input] of [['signals.snooze', { id }], ['signals.ack', { id, minutes: 15 }], ['signals.snooze', { id, minutes: 0 }], ['signals.ack', { id: 'x' }]] as const) {
+      const bad = await call(s, name, input);
+      expect(bad.status, `${name} ${JSON.stringify(input)}`).toBe(400);
+      expect(bad.body.error.code).toBe('BAD_INPUT');
+    }
+    expect((await call(s, 'signals.list', {})).body.result.find((x: { id: number }) => x.id === id).status).toBe('acknowledged');
 
     // E executes it through the order engine's bridge (signals.execute): a paper fill of 500 USDT
     expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } })).status).toBe(200);
