@@ -8,7 +8,7 @@
  *  SIGNAL_TOO_OLD  more than `maxAgeSeconds` passed between the bar close and now
  *
  * "Now" is the clock of the bar's source: engine time for the simulated market (so the gates mean
- * the same at any sim speed), wall time for exchanges. Both ages allow `slackMs` on top: how late
+ * the same at any sim speed), a replay's playback position, wall time for exchanges. Both ages allow `slackMs` on top: how late
  * the source can deliver a bar by construction (the sim publishes the bars that closed during a
  * tick at its end: one tick of engine time, tickMs × speed), so a 600× sim whose tick spans five
  * 1m bars is not judged stale for its own granularity.

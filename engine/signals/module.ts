@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { ApiError } from '../api/errors';
 import { ChannelInputSchema, type Channel, type ChannelGates, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
-import type { CandleEvent } from '../api/commands/market';
+import type { CandleEvent, SourceKind } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
 import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelData } from '../../db/repos/signals';
 import { SettingsRepo } from '../../db/repos/settings';
@@ -64,6 +64,8 @@ export const WARMUP_FACTOR = 2;
 export interface MarketReader {
   symbols(source: string): string[] | Promise<string[]>;
   candles(source: string, symbol: string, timeframe: Timeframe, limit: number): Ohlcv[] | Promise<Ohlcv[]>;
+  /** The kind of a source (which clock its bars follow); absent: only 'sim' is known, others keep wall time. */
+  kind?(source: string): SourceKind | undefined;
 }
 
 export interface SignalsOptions {
@@ -381,7 +383,7 @@ export class SignalsModule implements EngineModule {
       timeframe: s.timeframe,
       barTime,
       decision: d,
-      ...this.gateClock(s.source),
+      ...this.gateClock(s.source, s.symbol, s.timeframe),
       paused: this.paused,
       barsSeen: s.fe.bars,
       warmupNeeded: ev.warmup,
@@ -430,14 +432,21 @@ export class SignalsModule implements EngineModule {
   }
 
   /**
-   * The clock the time gates read for a source: engine time and one sim tick of engine time as
-   * slack for the simulated market (its bars reach the engine at the end of the tick they closed
-   * in), wall time for every other source (exchanges keep real time whatever the sim speed).
+   * The clock the time gates read for a bar's source: engine time with one sim tick of engine
+   * time as slack for the simulated market (its bars reach the engine at the end of the tick they
+   * closed in); for a replay, its playback position (the close of the newest bar it played, so a
+   * replayed file of any age is judged as if live); wall time for exchanges, which keep real time
+   * whatever the sim speed.
    */
-  gateClock(source: string): { now: number; slackMs: number } {
-    if (source !== SIM_SOURCE_ID) return { now: this.opts.wallNow(), slackMs: 0 };
-    const tick = this.ctx.opts.tickMs * this.ctx.opts.simSpeed;
-    return { now: this.ctx.clock(), slackMs: Number.isFinite(tick) && tick > 0 ? tick : 0 };
+  gateClock(source: string, symbol?: string, timeframe?: Timeframe): { now: number; slackMs: number } {
+    const kind = source === SIM_SOURCE_ID ? 'sim' : this.market.kind?.(source);
+    if (kind === 'sim') {
+      const tick = this.ctx.opts.tickMs * this.ctx.opts.simSpeed;
+      return { now: this.ctx.clock(), slackMs: Number.isFinite(tick) && tick > 0 ? tick : 0 };
+    }
+    const played = symbol !== undefined ? this.lastPrice.get(`${source}|${symbol}`) : undefined;
+    if (kind === 'replay' && played && timeframe) return { now: played.ts + TIMEFRAME_MS[timeframe], slackMs: 0 };
+    return { now: this.opts.wallNow(), slackMs: 0 };
   }
 
   /** Non-rejected signals of a channel on the bar's UTC day: counted once from the DB, then kept. */

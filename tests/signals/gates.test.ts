@@ -131,6 +131,23 @@ describe('quality gates', () => {
     expect(checkGates({ channel: r.signals.channels.get(ch)!, timeframe: '1m', barTime: late[0], decision: { side: 'buy', entry: 1, stopLoss: 0.9, takeProfit: 1.2, confidence: 1, reasons: [] }, ...r.signals.gateClock('ex'), paused: false, barsSeen: 100, warmupNeeded: 1, lastPrice: undefined, lastDeliveredBar: () => undefined, deliveredToday: () => 0 })?.reason).toBe('STALE_DATA');
   });
 
+  it('a replay source is gated on its playback clock: an old file plays as if live', async () => {
+    // Wall time is a year after the file's bars; the sim clock is elsewhere again.
+    const wall = T0 + 365 * 86_400_000;
+    const r = await sigRig(undefined, { now: T0 + 10 * 3_600_000 }, { opts: { simSpeed: 60, tickMs: 500 }, sources: ['rp', 'ex'], kinds: { rp: 'replay' }, signals: { wallNow: () => wall } });
+    rigs.push(r);
+    const chans: number[] = [];
+    for (const source of ['rp', 'ex']) {
+      r.candles.upsertMany({ source, symbol: 'AAA/USDT', timeframe: '1m' }, ZZ.slice(0, 60).map((c, k) => ohlcv(k, c)));
+      chans.push(await r.createChannel({ name: source, strategies: EMA, symbols: { source, symbols: ['AAA/USDT'] }, gates: { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 100 } }));
+    }
+    for (let i = 60; i < ZZ.length; i++) for (const source of ['rp', 'ex']) r.bus.publish('candle.closed', { source, symbol: 'AAA/USDT', timeframe: '1m', candle: ohlcv(i, ZZ[i]!) });
+    expect(r.signals.gateClock('rp', 'AAA/USDT', '1m')).toEqual({ now: T0 + ZZ.length * MIN, slackMs: 0 });
+    expect(of(r, chans[0]!).map((s) => `${s.side}:${s.status}`)).toEqual(['buy:delivered', 'sell:delivered', 'buy:delivered']);
+    // the same bars from an exchange source arrive a year late: stale
+    expect(of(r, chans[1]!).map((s) => s.rejectReason)).toEqual(['STALE_DATA', 'STALE_DATA', 'STALE_DATA']);
+  });
+
   it('PRICE_DRIFT: the live price moved more than maxDriftPct from the entry', async () => {
     const { r, ref, test } = await pair({ gates: { staleBars: 1000, maxAgeSeconds: 86_400, maxDriftPct: 1 } });
     for (let i = 60; i < 80; i++) {

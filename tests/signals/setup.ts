@@ -46,6 +46,8 @@ export interface RigSetup {
   opts?: Partial<EngineOptions>;
   signals?: Partial<SignalsOptions>;
   sources?: string[];
+  /** Kinds of those sources (default ccxt). */
+  kinds?: Record<string, 'ccxt' | 'replay'>;
 }
 
 export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0 }, setup: RigSetup = {}): Promise<SigRig> {
@@ -61,6 +63,7 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
       return SYMBOLS;
     },
     candles: (source, symbol, timeframe, limit) => candles.range({ source, symbol, timeframe }, limit),
+    kind: (source) => (source === 'sim' ? 'sim' : setup.sources?.includes(source) ? (setup.kinds?.[source] ?? 'ccxt') : undefined),
   };
   const notify = new NotifyModule(ctx, { windowMs: 1000, burstLimit: 1000 });
   const signals = new SignalsModule(ctx, notify, market, { timerMs: 50, ...setup.signals });
