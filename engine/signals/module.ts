@@ -152,7 +152,12 @@ export class SignalsModule implements EngineModule {
     if (!this.opts.starter || this.settings.get<boolean>(STARTER_KEY) !== undefined) return;
     this.settings.set(STARTER_KEY, true);
     if (this.channels.list().length > 0) return;
-    const d = await this.validateChannel(ChannelInputSchema.parse(STARTER_CHANNEL));
+    // The starter's symbols the sim offers (a sim started with --sim-symbols N may lack some); else its first three.
+    const offered = await this.market.symbols(STARTER_CHANNEL.symbols.source);
+    const wanted: string[] = STARTER_CHANNEL.symbols.symbols.filter((x) => offered.includes(x));
+    const symbols = wanted.length ? wanted : offered.slice(0, 3);
+    if (!symbols.length) return;
+    const d = await this.validateChannel(ChannelInputSchema.parse({ ...STARTER_CHANNEL, symbols: { source: STARTER_CHANNEL.symbols.source, symbols } }));
     this.channels.insert(d, this.opts.wallNow());
   }
 
