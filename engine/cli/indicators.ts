@@ -73,12 +73,18 @@ export interface CsvCandles {
   bars: Bar[];
 }
 
+/** A cell without surrounding blanks and double quotes (`"1.5"` → `1.5`); quoted commas are not supported. */
+const unquote = (cell: string): string => {
+  const t = cell.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
+};
+
 /** Parses the candle CSV; throws UsageError naming the line and the problem. */
 export function parseCandleCsv(text: string, file: string): CsvCandles {
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1]!.trim() === '') lines.pop();
   if (lines.length === 0) throw new UsageError(`${file}: empty file`);
-  const header = lines[0]!.split(',').map((h) => h.trim().toLowerCase());
+  const header = lines[0]!.replace(/^\uFEFF/, '').split(',').map((h) => unquote(h).toLowerCase());
   let cols: number[];
   let start = 1;
   if (header.every((h) => /^-?[\d.]+(e[-+]?\d+)?$/.test(h))) {
@@ -102,7 +108,7 @@ export function parseCandleCsv(text: string, file: string): CsvCandles {
     const line = lines[i]!;
     const at = `${file}: line ${i + 1}`;
     if (line.trim() === '') throw new UsageError(`${at}: empty line`);
-    const cells = line.split(',');
+    const cells = line.split(',').map(unquote);
     if (cells.length !== width) throw new UsageError(`${at}: expected ${width} columns, got ${cells.length}`);
     const v = cols.map((c, k) => {
       const cell = cells[c]!.trim();

@@ -142,6 +142,8 @@ describe('signaldesk indicators on any CSV', () => {
       .join('\r\n');
     expect(run(shuffled)).toBe(want);
     expect(run(base.replace('timestamp', ' Timestamp '))).toBe(want);
+    // double-quoted cells and header names
+    expect(run(base.split('\n').map((l) => l.split(',').map((c) => (c ? `"${c}"` : c)).join(',')).join('\n'))).toBe(want);
   });
 
   it('through the process: CRLF file → exit 0 and values; bad input → one line and exit 2', () => {
@@ -154,7 +156,7 @@ describe('signaldesk indicators on any CSV', () => {
     expect(ok.code).toBe(0);
     expect(expectEqualToReference(text, f, ok.stdout)).toBeGreaterThan(0);
     const bad: Array<[string, RegExp]> = [
-      [`${H}\n1700000000000,1,2,0.5,1.5,10\n1700000060000,1,2,0.5,"1.5",10\n`, /line 3: close "\\"1\.5\\"" is not a number|line 3: close/],
+      [`${H}\n1700000000000,1,2,0.5,1.5,10\n1700000060000,1,2,0.5,"",10\n`, /line 3: close "" is not a number/],
       [`${H},${H}\n`, /header/],
       [`${H}\n1700000000000,1,2,0.5,1.5,1e400\n`, /line 2: volume "1e400" is not a number/],
       ['\r\n\r\n', /empty file/],
