@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { indicatorsCsv, parseCandleCsv } from '../../engine/cli/indicators';
+import { indicatorsCsv, parseCandleCsv, parseStamp } from '../../engine/cli/indicators';
 import { parseSpecList } from '../../engine/indicators';
 import { ROOT, tempDir } from '../helpers/serve';
 import { OHLCV_DIR } from '../helpers/ohlcv';
@@ -144,6 +144,21 @@ describe('signaldesk indicators on any CSV', () => {
     expect(run(base.replace('timestamp', ' Timestamp '))).toBe(want);
     // double-quoted cells and header names
     expect(run(base.split('\n').map((l) => l.split(',').map((c) => (c ? `"${c}"` : c)).join(',')).join('\n'))).toBe(want);
+  });
+
+  it('timestamps in seconds or as ISO 8601 dates give the same values (the session VWAP included)', () => {
+    const ms = rows(3000, wave); // two UTC days and a bit: the VWAP resets in between
+    const want = run(`${H}\n${ms}\n`).split('\n').map((l) => l.slice(l.indexOf(',')));
+    const conv = (f: (t: number) => string): string => `${H}\n${ms.split('\n').map((l) => l.replace(/^\d+/, (t) => f(Number(t)))).join('\n')}\n`;
+    for (const text of [conv((t) => String(t / 1000)), conv((t) => new Date(t).toISOString()), conv((t) => new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')), conv((t) => new Date(t).toISOString().replace('Z', '+00:00'))]) {
+      const got = run(text).split('\n').map((l) => l.slice(l.indexOf(',')));
+      expect(got).toEqual(want);
+    }
+    expect(parseStamp('2024-03-01')).toBe(Date.UTC(2024, 2, 1));
+    expect(parseStamp('2024-03-01T02:00:00+02:00')).toBe(Date.UTC(2024, 2, 1));
+    expect(parseStamp('1709251200')).toBe(Date.UTC(2024, 2, 1));
+    expect(parseStamp('1709251200000')).toBe(Date.UTC(2024, 2, 1));
+    for (const bad of ['', 'yesterday', '2024-13-45', '01/03/2024']) expect(parseStamp(bad), bad).toBeNaN();
   });
 
   it('through the process: CRLF file → exit 0 and values; bad input → one line and exit 2', () => {
