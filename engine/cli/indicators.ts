@@ -9,7 +9,7 @@ import { createFeatureEngine, parseSpecList, SpecError, type Bar, type Indicator
 
 export const INDICATORS_USAGE = `Usage: signaldesk indicators --csv IN.csv --set ema:21,sma:50,rsi:14,macd:12:26:9,atr:14,bb:20:2,obv [--out OUT.csv]
 
-  --csv FILE   candles: header timestamp,open,high,low,close,volume (ms UTC, ascending)
+  --csv FILE   candles: header timestamp,open,high,low,close,volume (ms or s UTC, or ISO dates; ascending)
   --set LIST   indicators, comma-separated kind:params — ema:N sma:N rsi:N macd:F:S:G atr:N bb:N:K
                obv vwap stoch:N:D adx:N volume_ratio:N sr:N
   --out FILE   where to write the CSV (default: standard output)`;
@@ -73,12 +73,35 @@ export interface CsvCandles {
   bars: Bar[];
 }
 
+/** A cell without surrounding blanks and double quotes (`"1.5"` → `1.5`); quoted commas are not supported. */
+const unquote = (cell: string): string => {
+  const t = cell.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
+};
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * A timestamp cell as ms UTC: milliseconds since 1970; seconds when below 1e11 (as exchanges and
+ * charting tools export them: 1e11 ms would be 1973); or an ISO 8601 date, UTC unless it names a
+ * zone. Only the session VWAP reads the time; the output echoes the cell as written.
+ */
+export function parseStamp(cell: string): number {
+  if (cell === '') return NaN;
+  const n = Number(cell);
+  if (Number.isFinite(n)) return Math.abs(n) < 1e11 ? n * 1000 : n;
+  const m = ISO_DATE.exec(cell);
+  if (!m) return NaN;
+  const iso = cell.replace(' ', 'T');
+  return Date.parse(m[1] || !iso.includes('T') ? iso : `${iso}Z`);
+}
+
 /** Parses the candle CSV; throws UsageError naming the line and the problem. */
 export function parseCandleCsv(text: string, file: string): CsvCandles {
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1]!.trim() === '') lines.pop();
   if (lines.length === 0) throw new UsageError(`${file}: empty file`);
-  const header = lines[0]!.split(',').map((h) => h.trim().toLowerCase());
+  const header = lines[0]!.replace(/^\uFEFF/, '').split(',').map((h) => unquote(h).toLowerCase());
   let cols: number[];
   let start = 1;
   if (header.every((h) => /^-?[\d.]+(e[-+]?\d+)?$/.test(h))) {
@@ -102,12 +125,12 @@ export function parseCandleCsv(text: string, file: string): CsvCandles {
     const line = lines[i]!;
     const at = `${file}: line ${i + 1}`;
     if (line.trim() === '') throw new UsageError(`${at}: empty line`);
-    const cells = line.split(',');
+    const cells = line.split(',').map(unquote);
     if (cells.length !== width) throw new UsageError(`${at}: expected ${width} columns, got ${cells.length}`);
     const v = cols.map((c, k) => {
       const cell = cells[c]!.trim();
-      const n = cell === '' ? NaN : Number(cell);
-      if (!Number.isFinite(n)) throw new UsageError(`${at}: ${COLUMNS[k]} "${cell}" is not a number`);
+      const n = k === 0 ? parseStamp(cell) : cell === '' ? NaN : Number(cell);
+      if (!Number.isFinite(n)) throw new UsageError(`${at}: ${COLUMNS[k]} "${cell}" is not a ${k === 0 ? 'time (ms or s since 1970, or an ISO 8601 date)' : 'number'}`);
       return n;
     });
     const [ts, open, high, low, close, volume] = v as [number, number, number, number, number, number];

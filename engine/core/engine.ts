@@ -65,6 +65,7 @@ export class Engine {
     this.signals = new SignalsModule(ctx, this.notify, {
       symbols: (source) => this.handle('market.symbols', { source }),
       candles: (source, symbol, timeframe, limit) => this.handle('market.candles', { source, symbol, timeframe, limit }),
+      kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
     }, { usePool: true, starter: true });
     // [construct: orders]
     this.orders = new OrdersModule(ctx, this.notify);

@@ -6,6 +6,12 @@
  *  NOT_WARMED_UP   the feature engine has seen fewer bars than the strategy's indicators need
  *  STALE_DATA      the bar closed more than `staleBars` bars of its timeframe before now
  *  SIGNAL_TOO_OLD  more than `maxAgeSeconds` passed between the bar close and now
+ *
+ * "Now" is the clock of the bar's source: engine time for the simulated market (so the gates mean
+ * the same at any sim speed), a replay's playback position, wall time for exchanges. Both ages allow `slackMs` on top: how late
+ * the source can deliver a bar by construction (the sim publishes the bars that closed during a
+ * tick at its end: one tick of engine time, tickMs × speed), so a 600× sim whose tick spans five
+ * 1m bars is not judged stale for its own granularity.
  *  PRICE_DRIFT     the last price is more than `maxDriftPct` % away from the entry
  *  LOW_CONFIDENCE  confidence below the channel's minimum
  *  COOLDOWN        the channel delivered on this symbol less than `cooldownMinutes` (of bar time) ago
@@ -20,7 +26,10 @@ export interface GateInput {
   timeframe: Timeframe;
   barTime: number;
   decision: StrategyDecision;
+  /** The source's clock (engine time for the sim, wall time otherwise). */
   now: number;
+  /** How late the source delivers a bar by construction, in the same clock (0 for exchanges). */
+  slackMs?: number;
   paused: boolean;
   barsSeen: number;
   warmupNeeded: number;
@@ -43,10 +52,13 @@ export function checkGates(g: GateInput): GateResult | null {
   const tf = TIMEFRAME_MS[g.timeframe];
   const barClose = g.barTime + tf;
   const age = g.now - barClose;
+  const slack = g.slackMs !== undefined && g.slackMs > 0 ? g.slackMs : 0;
+  const late = age - slack;
+  const within = slack > 0 ? ` (allowing ${fmtAge(slack)} for the source's delivery)` : '';
   if (g.paused) return { reason: 'PAUSED', detail: 'signals are paused' };
   if (g.barsSeen < g.warmupNeeded) return { reason: 'NOT_WARMED_UP', detail: `indicators have ${g.barsSeen} of the ${g.warmupNeeded} bars they need` };
-  if (age > c.gates.staleBars * tf) return { reason: 'STALE_DATA', detail: `bar closed ${fmtAge(age)} ago, more than ${c.gates.staleBars} × ${g.timeframe}` };
-  if (age > c.gates.maxAgeSeconds * 1000) return { reason: 'SIGNAL_TOO_OLD', detail: `signal is ${fmtAge(age)} old, limit ${c.gates.maxAgeSeconds} s` };
+  if (late > c.gates.staleBars * tf) return { reason: 'STALE_DATA', detail: `bar closed ${fmtAge(age)} ago, more than ${c.gates.staleBars} × ${g.timeframe}${within}` };
+  if (late > c.gates.maxAgeSeconds * 1000) return { reason: 'SIGNAL_TOO_OLD', detail: `signal is ${fmtAge(age)} old, limit ${c.gates.maxAgeSeconds} s${within}` };
   if (g.lastPrice !== undefined && d.entry > 0) {
     const drift = (Math.abs(g.lastPrice - d.entry) / d.entry) * 100;
     if (drift > c.gates.maxDriftPct) return { reason: 'PRICE_DRIFT', detail: `last price ${g.lastPrice} is ${drift.toFixed(2)} % from entry ${d.entry}, limit ${c.gates.maxDriftPct} %` };

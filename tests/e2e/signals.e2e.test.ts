@@ -91,6 +91,18 @@ describe('signals in Chromium', () => {
     await page.keyboard.press('a');
     await expect.poll(() => page.locator(`[data-testid="signal-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 5_000 }).toBe('acknowledged');
     expect((await call(s, 'signals.list', { status: 'acknowledged' })).body.result.map((x: { id: number }) => x.id)).toContain(id);
+    // Over HTTP the commands take exactly the issue's shapes: snooze {id, minutes}, ack {id} (lists: {ids})
+    const snoozed = await call(s, 'signals.snooze', { id, minutes: 15 });
+    expect(snoozed.status).toBe(200);
+    expect(snoozed.body.result.map((x: { id: number; status: string; snoozedUntil: number }) => [x.id, x.status])).toEqual([[id, 'snoozed']]);
+    const acked = await call(s, 'signals.ack', { id });
+    expect(acked.body.result.map((x: { status: string }) => x.status)).toEqual(['acknowledged']);
+    for (const [name, input] of [['signals.snooze', { id }], ['signals.ack', { id, minutes: 15 }], ['signals.snooze', { id, minutes: 0 }], ['signals.ack', { id: 'x' }]] as const) {
+      const bad = await call(s, name, input);
+      expect(bad.status, `${name} ${JSON.stringify(input)}`).toBe(400);
+      expect(bad.body.error.code).toBe('BAD_INPUT');
+    }
+    expect((await call(s, 'signals.list', {})).body.result.find((x: { id: number }) => x.id === id).status).toBe('acknowledged');
 
     // E executes it through the order engine's bridge (signals.execute): a paper fill of 500 USDT
     expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } })).status).toBe(200);
@@ -111,6 +123,23 @@ describe('signals in Chromium', () => {
     // close the popups so the markers at the right edge are visible
     for (let i = 0; i < 20 && (await page.locator('.toast-x').count()) > 0; i++) await page.locator('.toast-x').first().click().catch(() => undefined);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'signals-chart.png') });
+    // Markers stay readable in a cluster: a one-letter strategy code (×N when several share a bar),
+    // the full label only on the selected signal; the legend explains the codes.
+    const texts = (await overlay.getAttribute('data-texts'))!.split('|');
+    expect(texts.filter((t) => /^BUY|^SELL/.test(t))).toHaveLength(1);
+    for (const t of texts.filter((x) => !/^BUY|^SELL/.test(x))) expect(t).toMatch(/^[A-Z]+(×\d+)?$/);
+    expect(await page.locator('[data-testid="signals-legend"]').textContent()).toMatch(/X ema_cross/);
+    // Hovering a signal's bar shows its details (entry, stop, target, reason).
+    const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
+    let tip = '';
+    for (let x = box.x + box.width - 70; x > box.x + 10 && !tip; x -= 2) {
+      await page.mouse.move(x, box.y + box.height * 0.3);
+      if (await page.locator('[data-testid="signal-tip"]').count()) tip = await page.locator('[data-testid="signal-tip"]').innerText();
+    }
+    expect(tip).toMatch(/(BUY|SELL) BTC\/USDT [\d,.]+ — ema_cross · \d+ % · #\d+/);
+    expect(tip).toMatch(/stop [\d,.]+ · target [\d,.]+/);
+    expect(tip).toMatch(/EMA\(2\) [\d,.]+ crossed/);
+    await page.mouse.move(box.x + 5, box.y + 5);
   });
 
   it('the pause switch holds delivery and persists; signals are stored as rejected with PAUSED', async () => {

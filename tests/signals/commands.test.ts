@@ -111,3 +111,20 @@ describe('signals commands', () => {
     expect(list[0]!.defaults).toMatchObject({ fast: 9, slow: 21 });
   });
 });
+
+describe('the starter channel', () => {
+  it('is created once on a fresh database, with the symbols the sim offers (its first three when it lacks BTC/ETH/SOL)', async () => {
+    const r = await sigRig(undefined, undefined, { signals: { starter: true } });
+    rigs.push(r);
+    await expect.poll(() => r.signals.channels.list().length).toBe(1);
+    const [c] = r.signals.channels.list();
+    expect(c).toMatchObject({ name: 'Starter (simulated market)', timeframe: '1m', symbols: { source: 'sim', symbols: SYMBOLS.slice(0, 3) } });
+    expect(c!.strategies.map((s) => s.id)).toEqual(['ema_cross', 'breakout']);
+    // deleting it is respected after a restart
+    await r.signals.handlers['signals.channels.delete']!({ id: c!.id });
+    const r2 = await r.restart();
+    rigs = [r2];
+    await new Promise((res) => setTimeout(res, 100));
+    expect(r2.signals.channels.list()).toHaveLength(0);
+  });
+});

@@ -3,7 +3,7 @@
  * channel rejects, and the rejection is stored with its reason (never dropped).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIN, T0, sigRig, vPath, zigzag, type SigRig } from './setup';
+import { MIN, T0, ohlcv, sigRig, vPath, zigzag, type SigRig } from './setup';
 import type { ChannelInput, Signal } from '../../engine/api';
 import { checkGates } from '../../engine/signals/gates';
 import { ChannelInputSchema } from '../../engine/api';
@@ -88,6 +88,64 @@ describe('quality gates', () => {
     expect(of(r, test).map((s) => s.rejectReason)).toEqual(['SIGNAL_TOO_OLD']);
     expect(of(r, test)[0]!.rejectDetail).toMatch(/45 s old, limit 30 s/);
     expect(of(r, ref).map((s) => s.status)).toEqual(['delivered']);
+  });
+
+  it('STALE_DATA and SIGNAL_TOO_OLD read engine time at any sim speed, allowing one sim tick', async () => {
+    // A 600× sim with 500 ms ticks publishes the 1m bars of five engine minutes at once: the oldest
+    // of them closed up to 5 min (of engine time) before it reaches the engine.
+    const r = await sigRig(undefined, undefined, { opts: { simSpeed: 600, tickMs: 500 } });
+    rigs.push(r);
+    r.store('AAA/USDT', ZZ.slice(0, 60));
+    const strict = await r.createChannel({ name: 'S', strategies: EMA, gates: { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 100 } });
+    expect(r.signals.gateClock('sim')).toEqual({ now: r.clock.now, slackMs: 300_000 });
+    play(r, ZZ.length, 60, () => 4.5 * MIN);
+    expect(of(r, strict).map((s) => s.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    // …but a bar later than one tick plus the limit is still stale.
+    const r2 = await sigRig(undefined, undefined, { opts: { simSpeed: 600, tickMs: 500 } });
+    rigs.push(r2);
+    r2.store('AAA/USDT', ZZ.slice(0, 60));
+    const s2 = await r2.createChannel({ name: 'S', strategies: EMA, gates: { staleBars: 3, maxAgeSeconds: 86_400, maxDriftPct: 100 } });
+    play(r2, 80, 60, () => 8.5 * MIN);
+    expect(of(r2, s2).map((s) => s.rejectReason)).toEqual(['STALE_DATA']);
+    expect(of(r2, s2)[0]!.rejectDetail).toMatch(/allowing 5 min for the source's delivery/);
+  });
+
+  it('an exchange source is gated on wall time, not on the running sim clock', async () => {
+    let wall = T0;
+    // The sim runs 60× (its clock hours ahead of the wall); bars of source "ex" close in real time.
+    const r = await sigRig(undefined, { now: T0 + 10 * 3_600_000 }, { opts: { simSpeed: 60, tickMs: 500 }, sources: ['ex'], signals: { wallNow: () => wall } });
+    rigs.push(r);
+    r.candles.upsertMany({ source: 'ex', symbol: 'AAA/USDT', timeframe: '1m' }, ZZ.slice(0, 60).map((c, k) => ohlcv(k, c)));
+    const ch = await r.createChannel({ name: 'X', strategies: EMA, symbols: { source: 'ex', symbols: ['AAA/USDT'] }, gates: { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 100 } });
+    for (let i = 60; i < ZZ.length; i++) {
+      const candle = ohlcv(i, ZZ[i]!);
+      wall = candle[0] + MIN + 800;
+      r.clock.now += 60 * MIN; // the sim races ahead meanwhile
+      r.bus.publish('candle.closed', { source: 'ex', symbol: 'AAA/USDT', timeframe: '1m', candle });
+    }
+    expect(r.signals.gateClock('ex')).toEqual({ now: wall, slackMs: 0 });
+    expect(of(r, ch).map((s) => `${s.side}:${s.status}`)).toEqual(['buy:delivered', 'sell:delivered', 'buy:delivered']);
+    // A bar that reaches the engine 5 min (wall) after its close is stale.
+    const late = ohlcv(ZZ.length, ZZ[ZZ.length - 1]!);
+    wall = late[0] + 6 * MIN;
+    expect(checkGates({ channel: r.signals.channels.get(ch)!, timeframe: '1m', barTime: late[0], decision: { side: 'buy', entry: 1, stopLoss: 0.9, takeProfit: 1.2, confidence: 1, reasons: [] }, ...r.signals.gateClock('ex'), paused: false, barsSeen: 100, warmupNeeded: 1, lastPrice: undefined, lastDeliveredBar: () => undefined, deliveredToday: () => 0 })?.reason).toBe('STALE_DATA');
+  });
+
+  it('a replay source is gated on its playback clock: an old file plays as if live', async () => {
+    // Wall time is a year after the file's bars; the sim clock is elsewhere again.
+    const wall = T0 + 365 * 86_400_000;
+    const r = await sigRig(undefined, { now: T0 + 10 * 3_600_000 }, { opts: { simSpeed: 60, tickMs: 500 }, sources: ['rp', 'ex'], kinds: { rp: 'replay' }, signals: { wallNow: () => wall } });
+    rigs.push(r);
+    const chans: number[] = [];
+    for (const source of ['rp', 'ex']) {
+      r.candles.upsertMany({ source, symbol: 'AAA/USDT', timeframe: '1m' }, ZZ.slice(0, 60).map((c, k) => ohlcv(k, c)));
+      chans.push(await r.createChannel({ name: source, strategies: EMA, symbols: { source, symbols: ['AAA/USDT'] }, gates: { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 100 } }));
+    }
+    for (let i = 60; i < ZZ.length; i++) for (const source of ['rp', 'ex']) r.bus.publish('candle.closed', { source, symbol: 'AAA/USDT', timeframe: '1m', candle: ohlcv(i, ZZ[i]!) });
+    expect(r.signals.gateClock('rp', 'AAA/USDT', '1m')).toEqual({ now: T0 + ZZ.length * MIN, slackMs: 0 });
+    expect(of(r, chans[0]!).map((s) => `${s.side}:${s.status}`)).toEqual(['buy:delivered', 'sell:delivered', 'buy:delivered']);
+    // the same bars from an exchange source arrive a year late: stale
+    expect(of(r, chans[1]!).map((s) => s.rejectReason)).toEqual(['STALE_DATA', 'STALE_DATA', 'STALE_DATA']);
   });
 
   it('PRICE_DRIFT: the live price moved more than maxDriftPct from the entry', async () => {

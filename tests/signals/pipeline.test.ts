@@ -1,5 +1,6 @@
 /** The signals pipeline: delivery, persistence before delivery, fan-out computed once, dedup, restart. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { px } from '../../engine/strategies/common';
 import { MIN, T0, sigRig, vPath, type SigRig } from './setup';
 import type { Notification, Signal } from '../../engine/api';
 
@@ -41,7 +42,10 @@ describe('signals pipeline', () => {
     const notes = r.events.filter((e) => e.topic === 'notification.created').map((e) => e.payload as Notification);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ kind: 'signal', refType: 'signal', refId: String(s.id) });
-    expect(notes[0]!.title).toContain('BUY AAA/USDT');
+    // The journey's popup: "BUY ETH/USDT 3,247.50 — stop 3,212.00, target 3,350.00, confidence 78 % — <reason>"
+    expect(notes[0]!.title).toBe(`BUY AAA/USDT ${px(s.entry)}`);
+    expect(notes[0]!.body).toBe(`stop ${px(s.stopLoss)}, target ${px(s.takeProfit)}, confidence ${Math.round(s.confidence * 100)} % — ${s.reasons[0]}\nema_cross · 1m · Crosses`);
+    expect(notes[0]!.actions.map((a) => a.label)).toEqual(['Acknowledge', 'Snooze 15 min', 'Execute']);
     expect(notes[0]!.actions.map((a) => a.command)).toEqual(['signals.ack', 'signals.snooze', 'signals.execute']);
     expect(r.events.some((e) => e.topic === 'notification.popup')).toBe(true);
     const d = r.signals.deliveries.forSignal(s.id);

@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '../../db/database';
 import { CandlesRepo } from '../../db/repos/candles';
 import { Bus, type EngineOptions } from '../../engine/core/context';
 import { NotifyModule } from '../../engine/notify/module';
-import { SignalsModule, type MarketReader } from '../../engine/signals/module';
+import { SignalsModule, type MarketReader, type SignalsOptions } from '../../engine/signals/module';
 import type { ChannelInput, Events, EventTopic, Ohlcv, Signal } from '../../engine/api';
 import { ChannelInputSchema } from '../../engine/api';
 import { ApiError } from '../../engine/api/errors';
@@ -41,22 +41,32 @@ export function ohlcv(i: number, close: number, o: Partial<{ high: number; low: 
   return [T0 + i * MIN, close, o.high ?? close * 1.01, o.low ?? close * 0.99, close, o.volume ?? 100];
 }
 
-export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0 }): Promise<SigRig> {
+/** Engine options (sim speed, tick) and module options a test may set; `sources` besides 'sim' the market offers. */
+export interface RigSetup {
+  opts?: Partial<EngineOptions>;
+  signals?: Partial<SignalsOptions>;
+  sources?: string[];
+  /** Kinds of those sources (default ccxt). */
+  kinds?: Record<string, 'ccxt' | 'replay'>;
+}
+
+export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0 }, setup: RigSetup = {}): Promise<SigRig> {
   const db = openDatabase(path.join(dataDir, 'signaldesk.db'));
   const events: SigRig['events'] = [];
   const bus = new Bus((topic, payload) => events.push({ topic, payload }));
-  const opts = { dataDir, mode: 'embedded', version: 'test' } as EngineOptions;
+  const opts = { dataDir, mode: 'embedded', version: 'test', ...setup.opts } as EngineOptions;
   const ctx = { db, bus, opts, clock: () => clock.now };
   const candles = new CandlesRepo(db);
   const market: MarketReader = {
     symbols: (source) => {
-      if (source !== 'sim') throw new ApiError('NOT_FOUND', `Unknown source: ${source}`);
+      if (source !== 'sim' && !setup.sources?.includes(source)) throw new ApiError('NOT_FOUND', `Unknown source: ${source}`);
       return SYMBOLS;
     },
     candles: (source, symbol, timeframe, limit) => candles.range({ source, symbol, timeframe }, limit),
+    kind: (source) => (source === 'sim' ? 'sim' : setup.sources?.includes(source) ? (setup.kinds?.[source] ?? 'ccxt') : undefined),
   };
   const notify = new NotifyModule(ctx, { windowMs: 1000, burstLimit: 1000 });
-  const signals = new SignalsModule(ctx, notify, market, { timerMs: 50 });
+  const signals = new SignalsModule(ctx, notify, market, { timerMs: 50, ...setup.signals });
   signals.start();
   await signals.ready();
   const r: SigRig = {
@@ -87,7 +97,7 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
     created: () => events.filter((e) => e.topic === 'signal.created').map((e) => e.payload as Signal),
     async restart() {
       r.stop();
-      return sigRig(dataDir, clock);
+      return sigRig(dataDir, clock, setup);
     },
     stop() {
       signals.stop();
