@@ -61,11 +61,16 @@ export interface OrdersOptions {
   retryBaseMs: number;
   /** How often open live orders are polled for fills. */
   pollMs: number;
-  /** Wall clock for records (created_at); tests may pin it. */
+  /** Clock for records (created_at), fills and limits: engine time by default; tests may pin it. */
   now: () => number;
+  /**
+   * Wall clock. The signals area stamps signals with it, so the diagnostics window over signals
+   * is taken on this clock (the sim clock runs ahead of the wall at --sim-speed > 1).
+   */
+  wallNow: () => number;
 }
 
-const DEFAULT_OPTIONS: OrdersOptions = { liveTimeoutMs: 10_000, retries: 2, retryBaseMs: 300, pollMs: 2000, now: Date.now };
+const DEFAULT_OPTIONS: OrdersOptions = { liveTimeoutMs: 10_000, retries: 2, retryBaseMs: 300, pollMs: 2000, now: Date.now, wallNow: Date.now };
 const KILL_KEY = 'orders.killSwitch';
 const MONTH_MS_GUARD = 40 * 86_400_000;
 
@@ -378,6 +383,7 @@ export class OrdersModule implements EngineModule {
     if (!ref) skip('NO_PRICE', `no price for ${req.symbol} on ${a.source} yet`);
     const { equity, gross } = this.valuation(this.account(a.id));
     let amount: Dec;
+    let capNote = '';
     if (req.reduceOnly) {
       if (D.isZero(qtyBefore) || (D.sign(qtyBefore) > 0) !== (req.side === 'sell')) skip('INVALID_ORDER', `reduce-only ${req.side} but no ${req.side === 'sell' ? 'long' : 'short'} position on ${req.symbol}`);
       const want = req.amount ?? D.abs(qtyBefore);
@@ -387,6 +393,15 @@ export class OrdersModule implements EngineModule {
       const s = sizeOrder({ amount: req.amount, quoteAmount: req.quoteAmount, equityPercent: req.equityPercent, riskPercent: req.riskPercent, stopLoss: req.stopLoss }, ref!, equity, rules);
       if (!s.ok) skip(s.code, s.message);
       amount = (s as { amount: Dec }).amount;
+      if (intent.origin === 'autopilot' || intent.origin === 'signal') {
+        // Signal sizing (risk % over a tight stop) may ask for more than the limits allow: the
+        // size is cut to what the position-notional and symbol-exposure limits leave room for.
+        const capped = this.capToLimits(a.id, amount, qtyBefore, req.side, ref!, equity, rules);
+        if (capped !== null) {
+          capNote = ` (size cut from ${amount} to the risk limits)`;
+          amount = capped;
+        }
+      }
     }
     this.intents.setAmount(intent.id, amount);
     const signed = req.side === 'buy' ? amount : D.neg(amount);
@@ -413,16 +428,37 @@ export class OrdersModule implements EngineModule {
     if (a.kind === 'paper') {
       const order = this.ctx.db.transaction(() => {
         const o = this.orders.insert({ intentId: intent.id, accountId: a.id, clientOrderId: intent.clientOrderId, exchangeOrderId: `paper-${intent.id}`, symbol: req.symbol, side: req.side, type: req.type, role, amount, price, stopPrice, status: 'open', ocoGroup: null }, this.opts.now());
-        this.intents.decide(intent.id, { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)`, orderId: o.id }, this.opts.now());
+        this.intents.decide(intent.id, { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)${capNote}`, orderId: o.id }, this.opts.now());
         return o;
       })();
       this.ctx.bus.publish('order.updated', order);
-      return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)`, orderId: order.id };
+      return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)${capNote}`, orderId: order.id };
     }
     const broker = this.broker(a);
     const ack = await this.sendWithRetry(broker, { clientOrderId: intent.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, amount, price, stopPrice });
     const order = this.recordLiveOrder(a, intent, req, role, amount, price, stopPrice, ack);
-    return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (live, ${ack.status})`, orderId: order.id };
+    return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (live, ${ack.status})${capNote}`, orderId: order.id };
+  }
+
+  /**
+   * The largest amount (on the step) whose resulting position stays within the max position
+   * notional and the symbol exposure limit; null when `amount` already fits or no positive amount
+   * fits (then the risk gate explains the block).
+   */
+  private capToLimits(accountId: number, amount: Dec, qtyBefore: Dec, side: PlaceOrder['side'], price: Dec, equity: Dec, rules: MarketRules): Dec | null {
+    const l = this.limits(accountId);
+    const byExposure = D.div(D.mul(equity, D.of(l.maxSymbolExposurePct)), '100');
+    const maxNotional = D.min(l.maxPositionNotional, byExposure);
+    const signed = side === 'buy' ? amount : D.neg(amount);
+    const after = D.add(qtyBefore, signed);
+    if (!D.gt(D.abs(D.mul(after, price)), maxNotional)) return null;
+    // Room left on this side: the opposite position (if any) is crossed first.
+    const sameSide = D.isZero(qtyBefore) || (D.sign(qtyBefore) > 0) === (side === 'buy');
+    const room = sameSide ? D.sub(D.div(maxNotional, price), D.abs(qtyBefore)) : D.add(D.abs(qtyBefore), D.div(maxNotional, price));
+    if (D.sign(room) <= 0) return null;
+    const capped = D.floorTo(room, rules.step);
+    if (D.isZero(capped) || D.lt(capped, rules.minAmount) || D.lt(D.mul(capped, price), rules.minNotional)) return null;
+    return capped;
   }
 
   private async sendWithRetry(broker: LiveBroker, r: Parameters<LiveBroker['place']>[0]): Promise<ExchangeOrderState> {
@@ -791,12 +827,19 @@ export class OrdersModule implements EngineModule {
   invariants(hours: number): InvariantsReport {
     const now = this.opts.now();
     const since = now - hours * 3_600_000;
-    const audit = this.signals.audit(since);
+    // Signals carry wall-clock stamps, intents engine-clock ones: each is windowed on its own clock.
+    const audit = this.signals.audit(this.opts.wallNow() - hours * 3_600_000);
     const c = this.intents.counts(since);
     const violations: InvariantsReport['violations'] = [];
     for (const id of audit.dangling) violations.push({ invariant: 1, kind: 'intent_without_signal', ref: `intent:${id}`, message: `intent ${id} refers to a signal that was never persisted` });
     for (const id of audit.missing) violations.push({ invariant: 2, kind: 'missing_intent', ref: `signal:${id}`, message: `autopilot signal ${id} has no order intent` });
-    for (const id of this.intents.nullDecisionIds(since, now - 30_000)) violations.push({ invariant: 3, kind: 'null_decision', ref: `intent:${id}`, message: `intent ${id} has no decision after 30 s` });
+    // An intent still being worked on (in flight: sending, retrying) is not a violation yet; the
+    // 30 s grace is engine time, which at high sim speeds is a fraction of a wall second.
+    const busy = new Set([...this.inflight.keys()]);
+    for (const id of this.intents.nullDecisionIds(since, now - 30_000)) {
+      if (busy.has(this.intents.get(id)?.idempotencyKey ?? '')) continue;
+      violations.push({ invariant: 3, kind: 'null_decision', ref: `intent:${id}`, message: `intent ${id} has no decision after 30 s` });
+    }
     let failedWithout = 0;
     for (const id of this.intents.failedIds(since)) {
       if (!this.notifications.existsFor('intent', String(id))) {
@@ -817,7 +860,7 @@ export class OrdersModule implements EngineModule {
     return {
       killSwitch: this.killSwitch(),
       defaultAccountId: this.accounts.defaultId() ?? 0,
-      accounts: this.accounts.list().map((a) => ({ id: a.id, name: a.name, kind: a.kind, liveEnabled: a.liveEnabled, equity: D.roundTo(this.valuation(a).equity, '0.01'), stage: this.stages.get(a.id) ?? 'normal' })),
+      accounts: this.accounts.list().map((a) => ({ id: a.id, name: a.name, kind: a.kind, liveEnabled: a.liveEnabled, equity: D.roundTo(this.valuation(a).equity, '0.01'), stage: this.stages.get(a.id) ?? this.riskState(a).stage })),
       reconciled: this.reconciledFlag,
     };
   }

@@ -12,10 +12,10 @@ function ensureSignalsTable(rr: Rig): void {
     symbol TEXT NOT NULL, timeframe TEXT NOT NULL, strategy TEXT NOT NULL, bar_time INTEGER NOT NULL, side TEXT NOT NULL, entry REAL NOT NULL, stop_loss REAL NOT NULL,
     take_profit REAL NOT NULL, confidence REAL NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL, reject_reason TEXT, created_at INTEGER NOT NULL)`);
 }
-function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string }) {
-  const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: Date.now() };
+function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string; bar?: number }) {
+  const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: s.bar ?? 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: Date.now() };
   const id = Number(rr.db.prepare(`INSERT INTO signals (${Object.keys(row).join(',')}) VALUES (${Object.keys(row).map(() => '?').join(',')})`).run(...Object.values(row)).lastInsertRowid);
-  return { id, channelId: 1, autopilot: s.autopilot, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m' as const, strategy: 'breakout', barTime: 0, side: (s.side ?? 'buy') as 'buy', entry: row.entry, stopLoss: row.stop_loss, takeProfit: row.take_profit, confidence: 0.78, reasons: ['broke the 20-bar high'], status: row.status as 'delivered', rejectReason: null, createdAt: row.created_at };
+  return { id, channelId: 1, autopilot: s.autopilot, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m' as const, strategy: 'breakout', barTime: row.bar_time, side: (s.side ?? 'buy') as 'buy', entry: row.entry, stopLoss: row.stop_loss, takeProfit: row.take_profit, confidence: 0.78, reasons: ['broke the 20-bar high'], status: row.status as 'delivered', rejectReason: null, createdAt: row.created_at };
 }
 
 describe('idempotent intents', () => {
@@ -171,6 +171,37 @@ describe('signals to orders', () => {
     const legs = (await r.orders.handlers['orders.list']!({ status: 'open' })).map((o) => o.role).sort();
     expect(legs).toEqual(['stop', 'target']);
     expect(await r.orders.handlers['signals.execute']!({ id: 999 })).toMatchObject({ intent: null, reasonCode: 'SIGNAL_NOT_FOUND' });
+  });
+
+  it('autopilot sizing is cut to the risk limits instead of being blocked (risk % over a tight stop)', async () => {
+    r = await rig();
+    ensureSignalsTable(r);
+    r.price('BTC/USDT', 60000);
+    // 1 % of 10,000 over a 30 USDT stop asks for 3.33 BTC (≈ 200,000 USDT): cut to the 5,000 limit.
+    const s = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060 });
+    const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
+    publish('signal.created', s);
+    await new Promise((res) => setTimeout(res, 20));
+    const [i] = r.orders.intents.bySignal(s.id);
+    expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', amount: '0.083333' });
+    expect(i!.reasonMessage).toMatch(/size cut from 3\.333333 to the risk limits/);
+    // A manual order of the same size is still refused by the gate, with the rule.
+    const manual = await place(r, { symbol: 'ETH/USDT', side: 'buy', quoteAmount: '200000', price: '3000', type: 'limit' });
+    expect(manual).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
+    // The next autopilot signal on the same side finds no room left: blocked, not cut to zero.
+    r.price('BTC/USDT', 60000);
+    const s2 = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060, bar: 60_000 });
+    publish('signal.created', s2);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(r.orders.intents.bySignal(s2.id)[0]).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
+  });
+
+  it('diagnostics window signals on the wall clock when the engine (sim) clock runs ahead', async () => {
+    r = await rig({}, undefined, { now: Date.now() + 10 * 3_600_000 });
+    ensureSignalsTable(r);
+    insertSignal(r, { autopilot: true }); // stamped with the wall clock, never turned into an intent
+    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    expect(inv).toMatchObject({ pass: false, counts: { signals: 1, missing_intent: 1 } });
   });
 
   it('diagnostics report every violated invariant', async () => {
