@@ -26,7 +26,7 @@ describe('keyboard-only order in Chromium', () => {
     await s?.stop();
   });
 
-  it('B opens the ticket on the chart symbol; amount, stop, target by keyboard; Enter reviews, Enter sends; the fill is on the chart', async () => {
+  it('B opens the ticket on the chart symbol; amount, limit two ticks down, stop, target by keyboard; Enter reviews, Enter sends; the fill is on the chart', async () => {
     await page.goto(`${s.url}/?token=${s.token}`);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
     await expect.poll(() => page.locator('[data-testid="trading-mode"]').textContent(), { timeout: 10_000 }).toBe('PAPER');
@@ -37,26 +37,49 @@ describe('keyboard-only order in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('ticket-amount');
     await expect.poll(() => ticket.textContent(), { timeout: 10_000 }).toMatch(/last \d/);
     const last = Number(/last ([\d.]+)/.exec((await ticket.textContent()) ?? '')![1]);
+    const tick = Number((await call(s, 'orders.market', { symbol: 'BTC/USDT' })).body.result.tick);
+    const dp = String(tick).split('.')[1]?.length ?? 0;
+    const active = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
     await page.keyboard.type('0.05');
-    await page.keyboard.press('Tab'); // limit price
-    await page.keyboard.press('ArrowUp'); // nudged by a tick (unused for a market order)
-    await page.keyboard.press('Tab'); // stop price
-    await page.keyboard.press('Tab'); // stop loss
-    await page.keyboard.type(String(Math.round(last * 0.98)));
-    await page.keyboard.press('Tab'); // take profit
-    await page.keyboard.type(String(Math.round(last * 1.04)));
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('ticket-price');
+    // Two ticks down from the last price: the order becomes a limit order.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const limit = Number(await page.locator('[data-testid="ticket-price"]').inputValue());
+    expect(Math.abs(limit - (Math.round(last / tick) * tick - 2 * tick))).toBeLessThan(tick * 50); // the last price moves while we type
+    expect(limit.toFixed(dp)).toBe(await page.locator('[data-testid="ticket-price"]').inputValue());
+    expect(await page.locator('[data-testid="ticket-type"]').inputValue()).toBe('limit');
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('ticket-stop-loss');
+    const stop = Math.round(limit * 0.98);
+    await page.keyboard.type(String(stop));
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('ticket-take-profit');
+    await page.keyboard.type(String(Math.round(limit * 1.04)));
+    // Shift-Tab walks back; the order type is reachable and changeable by keyboard too.
     await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('ticket-stop-loss');
-    expect(await page.locator('[data-testid="ticket-risk"]').textContent()).toMatch(/% of equity/);
+    expect(await active()).toBe('ticket-stop-loss');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
+    expect(await active()).toBe('ticket-type');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.locator('[data-testid="ticket-type"]').inputValue()).toBe('market');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('[data-testid="ticket-type"]').inputValue()).toBe('limit');
+    // Before review: notional, fee, risk to stop in % of equity, reward/risk.
+    expect(Number((await page.locator('[data-testid="ticket-notional"]').textContent())!.replace(/,/g, ''))).toBeCloseTo(0.05 * limit, 1);
+    expect(Number(await page.locator('[data-testid="ticket-fee"]').textContent())).toBeGreaterThan(0);
+    const riskPct = Number(/\(([\d.]+) % of equity\)/.exec((await page.locator('[data-testid="ticket-risk"]').textContent()) ?? '')![1]);
+    expect(riskPct).toBeCloseTo(((limit - stop) * 0.05 * 100) / 10_000, 1);
     expect(Number(await page.locator('[data-testid="ticket-rr"]').textContent())).toBeGreaterThan(1.5);
-    expect(await page.locator('[data-testid="ticket-notional"]').textContent()).toMatch(/\d/);
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="ticket-review"]').waitFor();
+    expect(await page.locator('[data-testid="ticket-review"]').textContent()).toContain(`BUY 0.05 BTC/USDT limit @ ${limit.toFixed(dp)}`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'order-ticket-review.png') });
     await page.keyboard.press('Enter');
     const decision = page.locator('[data-testid="ticket-decision"]');
     await decision.waitFor({ timeout: 10_000 });
-    expect(await decision.textContent()).toMatch(/^EXECUTED — order placed/);
+    expect(await decision.textContent()).toMatch(/^EXECUTED — order placed: buy 0\.05 BTC\/USDT limit/);
     const sendMs = Number(await page.locator('[data-testid="ticket-result"]').getAttribute('data-send-ms'));
     expect(sendMs).toBeGreaterThan(0);
     console.log(JSON.stringify({ bench: 'orders_keypress_to_persisted_intent_ms', ms: Math.round(sendMs * 10) / 10 }));
@@ -64,10 +87,11 @@ describe('keyboard-only order in Chromium', () => {
     await page.keyboard.press('Escape');
     await ticket.waitFor({ state: 'detached' });
     // Filled at the next price: the position's entry, stop and target are drawn on the chart.
+    // The buy limit two ticks under the market fills once price trades down to it.
     const overlay = page.locator('[data-testid="orders-overlay"]');
-    await expect.poll(async () => Number(await overlay.getAttribute('data-markers')), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await overlay.getAttribute('data-markers')), { timeout: 60_000 }).toBeGreaterThan(0);
     expect(Number(await overlay.getAttribute('data-entry'))).toBeGreaterThan(0);
-    expect(await overlay.getAttribute('data-stop')).toBe(String(Math.round(last * 0.98)));
+    expect(await overlay.getAttribute('data-stop')).toBe(String(stop));
     const positions = (await call(s, 'positions.list', {})).body.result;
     expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT', qty: '0.05' })]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'order-on-chart.png') });
