@@ -147,6 +147,72 @@ describe('keyboard-only order in Chromium', () => {
   });
 });
 
+describe('a live account through the fake exchange, in Chromium', () => {
+  let s: Served;
+  let fx: FakeExchange;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    fx = new FakeExchange();
+    await fx.start();
+    s = await startServe(['--sim-speed', '1', '--tick-ms', '250']);
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+    fx?.stop();
+  });
+
+  it('is added disabled, enabled only with the typed confirmation, and then LIVE is unmistakable in the status bar and the ticket', async () => {
+    await page.goto(`${s.url}/?token=${s.token}`);
+    await page.locator('[data-testid="chart"]').waitFor();
+    await page.keyboard.press('Alt+3');
+    await page.locator('[data-testid="account-add"]').click();
+    await page.selectOption('[data-testid="account-kind"]', 'live');
+    await page.locator('[data-testid="account-name"]').fill('Fake Binance');
+    await page.locator('[data-testid="account-exchange"]').fill('binance');
+    await page.locator('[data-testid="account-apikey"]').fill(fx.apiKey);
+    await page.locator('[data-testid="account-secret"]').fill(fx.secret);
+    await page.locator('[data-testid="account-baseurl"]').fill(fx.urls['public']!);
+    await page.locator('[data-testid="account-submit"]').click();
+    await expect.poll(async () => (await call(s, 'accounts.list', {})).body.result.map((a: any) => a.name), { timeout: 5000 }).toContain('Fake Binance');
+    const acct = (await call(s, 'accounts.list', {})).body.result.find((a: any) => a.name === 'Fake Binance');
+    expect(acct).toMatchObject({ kind: 'live', liveEnabled: false, hasKeys: true });
+    expect(JSON.stringify(acct)).not.toContain(fx.secret);
+    // Made the trading account while still disabled: LIVE shows, and an order is refused.
+    await page.locator(`[data-testid="account-default-${acct.id}"]`).click();
+    await expect.poll(() => page.locator('[data-testid="trading-mode"]').textContent(), { timeout: 5000 }).toBe('LIVE');
+    const refused = (await call(s, 'orders.place', { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001', idempotencyKey: 'live-before-enable' })).body.result;
+    expect(refused).toMatchObject({ decision: 'SKIPPED', reasonCode: 'LIVE_NOT_ENABLED' });
+    // The enable button stays disabled until the confirmation is typed exactly.
+    const enable = page.locator(`[data-testid="live-enable-${acct.id}"]`);
+    await page.locator(`[data-testid="live-confirm-${acct.id}"]`).fill('yes');
+    expect(await enable.isDisabled()).toBe(true);
+    await page.locator(`[data-testid="live-confirm-${acct.id}"]`).fill(LIVE_CONFIRMATION);
+    await enable.click();
+    await expect.poll(async () => (await call(s, 'accounts.list', {})).body.result.find((a: any) => a.id === acct.id).liveEnabled, { timeout: 5000 }).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'orders-live-account.png') });
+    // The ticket says LIVE — REAL MONEY, the review warns, and the order reaches the exchange once.
+    await page.locator('[data-testid="orders-msg"]').click(); // leave the text field
+    await page.keyboard.press('b');
+    await page.locator('[data-testid="order-ticket"]').waitFor();
+    expect(await page.locator('[data-testid="ticket-mode"]').textContent()).toBe('LIVE — REAL MONEY');
+    expect(await page.locator('[data-testid="order-ticket"]').getAttribute('class')).toContain('ticket-live');
+    await page.keyboard.type('0.001');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="ticket-review"]').waitFor();
+    expect(await page.locator('[data-testid="ticket-review"]').textContent()).toContain('This sends a real order to binance.');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'order-ticket-live.png') });
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="ticket-decision"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="ticket-decision"]').textContent()).toMatch(/^EXECUTED — order placed: buy 0\.001 BTC\/USDT market \(live/);
+    expect([...fx.countsByClientId().values()]).toEqual([1]);
+    await page.keyboard.press('Escape');
+  }, 60_000);
+});
+
 describe('kill -9 mid-burst against the fake exchange', () => {
   let fx: FakeExchange;
   beforeAll(async () => {
