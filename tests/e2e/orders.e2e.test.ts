@@ -213,6 +213,71 @@ describe('a live account through the fake exchange, in Chromium', () => {
   }, 60_000);
 });
 
+describe('a bad day: drawdown stages in the window', () => {
+  let s: Served;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    // 60×: a snapshot (and the drawdown check) every engine minute = about a wall second.
+    s = await startServe(['--sim-speed', '60', '--tick-ms', '200']);
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
+
+  it('pauses entries at the limit, halves at 1.5×, closes all at 2× — each stage in the status bar and a popup', async () => {
+    // An expensive paper account (1 % fee, 1 % slippage) loses a known amount on entry.
+    const acct = (await call(s, 'accounts.create', { name: 'Bad day', kind: 'paper', takerFeeBps: 100, makerFeeBps: 100, slippageBps: 100 })).body.result;
+    expect((await call(s, 'accounts.update', { id: acct.id, isDefault: true })).status).toBe(200);
+    await call(s, 'risk.update', { account: acct.id, limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 100, dailyLossLimitPct: 50, maxDrawdownPct: 50 } });
+    await page.goto(`${s.url}/?token=${s.token}`);
+    await page.locator('[data-testid="chart"]').waitFor();
+    await expect.poll(() => page.locator('[data-testid="trading-mode"]').textContent(), { timeout: 10_000 }).toBe('PAPER');
+    // Every text the stage badge shows, in order.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __stages: string[] }).__stages = seen;
+      new MutationObserver(() => {
+        const t = document.querySelector('[data-testid="risk-stage"]')?.textContent ?? '';
+        if (t && seen[seen.length - 1] !== t) seen.push(t);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const entry = (await call(s, 'orders.place', { account: acct.id, symbol: 'BTC/USDT', side: 'buy', type: 'market', quoteAmount: '4000', idempotencyKey: 'bad-day-entry' })).body.result;
+    expect(entry.decision).toBe('EXECUTED');
+    await expect.poll(async () => (await call(s, 'positions.list', { account: acct.id })).body.result.length, { timeout: 10_000 }).toBe(1);
+    const qty = Number((await call(s, 'positions.list', { account: acct.id })).body.result[0].qty);
+    const dd = (await call(s, 'risk.get', { account: acct.id })).body.result.state.drawdownPct as number;
+    expect(dd).toBeGreaterThan(0.5); // ≈ 0.8 %: fee and slippage on 4,000
+    // 1×: the limit just under the drawdown → new entries pause.
+    await call(s, 'risk.update', { account: acct.id, limits: { maxDrawdownPct: Number((dd / 1.2).toFixed(3)) } });
+    const badge = page.locator('[data-testid="risk-stage"]');
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('DRAWDOWN: ENTRIES PAUSED');
+    const blocked = (await call(s, 'orders.place', { account: acct.id, symbol: 'ETH/USDT', side: 'buy', type: 'market', quoteAmount: '100' })).body.result;
+    expect(blocked).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
+    expect(blocked.reasonMessage).toMatch(/drawdown .* paused/);
+    await expect.poll(() => page.locator('[data-testid="toast"]').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/Bad day: drawdown [\d.]+% — new entries paused/)]));
+    expect(Number((await call(s, 'positions.list', { account: acct.id })).body.result[0].qty)).toBe(qty);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'orders-drawdown-paused.png') });
+    // 1.5×: positions are halved; the halving's own cost then takes the drawdown past 2× → all closed.
+    await call(s, 'risk.update', { account: acct.id, limits: { maxDrawdownPct: Number((dd / 1.7).toFixed(3)) } });
+    await expect.poll(async () => (await call(s, 'positions.list', { account: acct.id })).body.result.length, { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('DRAWDOWN: ALL CLOSED');
+    const seen = await page.evaluate(() => (window as unknown as { __stages: string[] }).__stages);
+    expect(seen).toEqual(['DRAWDOWN: ENTRIES PAUSED', 'DRAWDOWN: POSITIONS HALVED', 'DRAWDOWN: ALL CLOSED']);
+    const intents = (await call(s, 'orders.intents', { account: acct.id, limit: 100 })).body.result as Array<{ origin: string; amount: string; decision: string; idempotencyKey: string }>;
+    const risk = intents.filter((i) => i.origin === 'risk');
+    expect(risk.map((i) => i.idempotencyKey.split(':')[3]).sort()).toEqual(['close', 'halve']);
+    expect(Number(risk.find((i) => i.idempotencyKey.includes(':halve:'))!.amount)).toBeCloseTo(qty / 2, 5);
+    const titles = ((await call(s, 'notifications.list', { kind: 'risk' })).body.result as Array<{ title: string }>).map((n) => n.title);
+    for (const re of [/new entries paused/, /every position halved/, /every position closed/]) expect(titles.some((t) => re.test(t)), String(re)).toBe(true);
+    expect((await call(s, 'diagnostics.invariants', { hours: 1 })).body.result.pass).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'orders-drawdown-closed.png') });
+  }, 90_000);
+});
+
 describe('kill -9 mid-burst against the fake exchange', () => {
   let fx: FakeExchange;
   beforeAll(async () => {
