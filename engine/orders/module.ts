@@ -72,6 +72,14 @@ export interface OrdersOptions {
 
 const DEFAULT_OPTIONS: OrdersOptions = { liveTimeoutMs: 10_000, retries: 2, retryBaseMs: 300, pollMs: 2000, now: Date.now, wallNow: Date.now };
 const KILL_KEY = 'orders.killSwitch';
+const STAGE_KEY = 'orders.riskStage.';
+
+/** An account's drawdown stage, when it began (engine time), and whether its reductions are done. */
+interface StageRecord {
+  stage: RiskStage;
+  since: number;
+  applied: boolean;
+}
 const MONTH_MS_GUARD = 40 * 86_400_000;
 
 type Outcome = { decision: Decision; reasonCode: ReasonCode; reasonMessage: string; exchangeError?: string | null; orderId?: number | null };
@@ -104,7 +112,8 @@ export class OrdersModule implements EngineModule {
   private readonly last = new Map<string, Dec>();
   private readonly live = new Map<number, LiveBroker>();
   private readonly inflight = new Map<string, Promise<OrderIntent>>();
-  private readonly stages = new Map<number, RiskStage>();
+  private readonly stages = new Map<number, StageRecord>();
+  private readonly reducing = new Set<number>();
   private readonly peaks = new Map<number, { month: number; peak: Dec }>();
   private readonly unsubs: Array<() => void> = [];
   private pollTimer: NodeJS.Timeout | null = null;
@@ -240,31 +249,56 @@ export class OrdersModule implements EngineModule {
     return st;
   }
 
+  /** The drawdown stage an account is in, persisted so a restart neither re-notifies nor re-reduces. */
+  private stageOf(accountId: number): StageRecord {
+    let r = this.stages.get(accountId);
+    if (!r) {
+      r = this.settings.get<StageRecord>(`${STAGE_KEY}${accountId}`) ?? { stage: 'normal', since: 0, applied: true };
+      this.stages.set(accountId, r);
+    }
+    return r;
+  }
+
+  private saveStage(accountId: number, r: StageRecord): void {
+    this.stages.set(accountId, r);
+    this.settings.set(`${STAGE_KEY}${accountId}`, r);
+  }
+
   private applyStage(a: Account, st: RiskState): void {
-    const prev = this.stages.get(a.id) ?? 'normal';
-    this.stages.set(a.id, st.stage);
-    if (st.stage === prev) return;
-    const limits = this.limits(a.id);
-    if (st.stage !== 'normal') {
-      const what = st.stage === 'paused' ? 'new entries paused' : st.stage === 'reduced' ? 'new entries paused and every position halved' : 'every position closed';
-      this.notify.notify({
-        kind: 'risk',
-        severity: st.stage === 'paused' ? 'warning' : 'error',
-        title: `${a.name}: drawdown ${st.drawdownPct.toFixed(2)}% — ${what}`,
-        body: `Equity ${D.roundTo(st.equity, '0.01')} is ${st.drawdownPct.toFixed(2)}% below this month's peak ${D.roundTo(st.monthPeak, '0.01')} (limit ${limits.maxDrawdownPct}%).`,
-        refType: 'account',
-        refId: String(a.id),
-      });
-    }
-    this.publishStatus();
-    if (st.stage === 'reduced' || st.stage === 'closed') {
-      const monthKey = new Date(monthStart(this.ctx.clock())).toISOString().slice(0, 7);
-      for (const p of this.positions.list(a.id)) {
-        const fraction = st.stage === 'closed' ? 1 : 0.5;
-        const key = `risk:${a.id}:${monthKey}:${st.stage === 'closed' ? 'close' : 'halve'}:${p.symbol}`;
-        void this.closePosition(a, p.symbol, fraction, key, 'risk').catch((e: unknown) => console.error('[orders] risk reduction failed:', e));
+    let cur = this.stageOf(a.id);
+    if (st.stage !== cur.stage) {
+      // A new stage starts an episode: its reductions are keyed by when it began, so the same
+      // episode never reduces twice (even across a crash) and a later episode reduces again.
+      cur = { stage: st.stage, since: this.ctx.clock(), applied: st.stage !== 'reduced' && st.stage !== 'closed' };
+      this.saveStage(a.id, cur);
+      const limits = this.limits(a.id);
+      if (st.stage !== 'normal') {
+        const what = st.stage === 'paused' ? 'new entries paused' : st.stage === 'reduced' ? 'new entries paused and every position halved' : 'every position closed';
+        this.notify.notify({
+          kind: 'risk',
+          severity: st.stage === 'paused' ? 'warning' : 'error',
+          title: `${a.name}: drawdown ${st.drawdownPct.toFixed(2)}% — ${what}`,
+          body: `Equity ${D.roundTo(st.equity, '0.01')} is ${st.drawdownPct.toFixed(2)}% below this month's peak ${D.roundTo(st.monthPeak, '0.01')} (limit ${limits.maxDrawdownPct}%).`,
+          refType: 'account',
+          refId: String(a.id),
+        });
       }
+      this.publishStatus();
     }
+    if (cur.applied || this.reducing.has(a.id)) return;
+    // Reductions not yet done (just entered, or interrupted by a crash): placed under the
+    // episode's keys, so a retry returns the intents already made instead of reducing again.
+    const episode = cur;
+    const fraction = episode.stage === 'closed' ? 1 : 0.5;
+    const action = episode.stage === 'closed' ? 'close' : 'halve';
+    this.reducing.add(a.id);
+    void Promise.allSettled(
+      this.positions.list(a.id).map((p) => this.closePosition(a, p.symbol, fraction, `risk:${a.id}:${episode.since}:${action}:${p.symbol}`, 'risk')),
+    ).then((results) => {
+      this.reducing.delete(a.id);
+      for (const r of results) if (r.status === 'rejected') console.error('[orders] risk reduction failed:', r.reason);
+      if (results.every((r) => r.status === 'fulfilled') && this.stageOf(a.id) === episode) this.saveStage(a.id, { ...episode, applied: true });
+    });
   }
 
   // ───────────────────────────── kill switch ─────────────────────────────
@@ -860,7 +894,7 @@ export class OrdersModule implements EngineModule {
     return {
       killSwitch: this.killSwitch(),
       defaultAccountId: this.accounts.defaultId() ?? 0,
-      accounts: this.accounts.list().map((a) => ({ id: a.id, name: a.name, kind: a.kind, liveEnabled: a.liveEnabled, equity: D.roundTo(this.valuation(a).equity, '0.01'), stage: this.stages.get(a.id) ?? this.riskState(a).stage })),
+      accounts: this.accounts.list().map((a) => ({ id: a.id, name: a.name, kind: a.kind, liveEnabled: a.liveEnabled, equity: D.roundTo(this.valuation(a).equity, '0.01'), stage: this.stageOf(a.id).stage })),
       reconciled: this.reconciledFlag,
     };
   }

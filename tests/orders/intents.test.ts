@@ -118,6 +118,48 @@ describe('risk gate', () => {
   });
 });
 
+describe('drawdown episodes', () => {
+  it('a restart in a drawdown stage neither notifies nor reduces again; a later episode in the same month reduces again', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } }));
+    await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' });
+    r.price('BTC/USDT', 60000);
+    const a = () => r.orders.account();
+    expect(r.orders.snapshot(a()).stage).toBe('normal');
+    r.clock.now += 86_400_000;
+    r.price('BTC/USDT', 57900); // ≈ −3.2 % → halve
+    expect(r.orders.snapshot(a()).stage).toBe('reduced');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57900);
+    const qty = async () => (await r.orders.handlers['positions.list']!({}))[0]?.qty;
+    expect(await qty()).toBe('0.075');
+    const halvedNotes = () => r.notify.repo.list({ kind: 'risk' }).filter((n) => /halved/.test(n.title)).length;
+    expect(halvedNotes()).toBe(1);
+    // Restart while still in the stage: same stage, no second popup, no second halving.
+    r = await r.restart();
+    r.price('BTC/USDT', 57900);
+    expect((await r.orders.handlers['orders.status']!({})).accounts[0]!.stage).toBe('reduced');
+    r.clock.now += 60_000;
+    expect(r.orders.snapshot(a()).stage).toBe('reduced');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57900);
+    expect(await qty()).toBe('0.075');
+    expect(halvedNotes()).toBe(1);
+    // Recovery, then a second fall in the same month: halved again.
+    r.clock.now += 60_000;
+    r.price('BTC/USDT', 61000);
+    expect(r.orders.snapshot(a()).stage).toBe('normal');
+    r.clock.now += 60_000;
+    r.price('BTC/USDT', 57600);
+    expect(r.orders.snapshot(a()).stage).toBe('reduced');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57600);
+    expect(await qty()).toBe('0.0375');
+    expect(halvedNotes()).toBe(2);
+  });
+});
+
 describe('kill switch', () => {
   it('stops every new order, cancels open ones on request, and survives a restart', async () => {
     r = await rig();
