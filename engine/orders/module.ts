@@ -73,6 +73,8 @@ export interface OrdersOptions {
 const DEFAULT_OPTIONS: OrdersOptions = { liveTimeoutMs: 10_000, retries: 2, retryBaseMs: 300, pollMs: 2000, now: Date.now, wallNow: Date.now };
 const KILL_KEY = 'orders.killSwitch';
 const STAGE_KEY = 'orders.riskStage.';
+/** An autopilot signal found without an intent after a restart is traded only if younger than this. */
+const SIGNAL_MAX_AGE_MS = 2 * 60_000;
 
 /** An account's drawdown stage, when it began (engine time), and whether its reductions are done. */
 interface StageRecord {
@@ -158,10 +160,13 @@ export class OrdersModule implements EngineModule {
     // works whether or not that topic is declared in the contract yet.
     const subscribeAny = this.ctx.bus.subscribe.bind(this.ctx.bus) as unknown as (t: string, h: (p: unknown) => void) => () => void;
     this.unsubs.push(subscribeAny('signal.created', (p) => this.onSignal(p as Signal)));
-    this.ready = this.reconcile().then(() => undefined, (e: unknown) => console.error('[orders] reconciliation failed:', e)).finally(() => {
-      this.reconciledFlag = true;
-      this.publishStatus();
-    });
+    this.ready = this.reconcile()
+      .then(() => this.recoverSignals())
+      .then(() => undefined, (e: unknown) => console.error('[orders] reconciliation failed:', e))
+      .finally(() => {
+        this.reconciledFlag = true;
+        this.publishStatus();
+      });
     this.pollTimer = setInterval(() => void this.pollLive(), this.opts.pollMs);
     this.pollTimer.unref?.();
   }
@@ -598,6 +603,51 @@ export class OrdersModule implements EngineModule {
       }
     }
     return { reconciled, resumed };
+  }
+
+  /**
+   * Autopilot signals a crash caught between "signal persisted" and "intent persisted": each
+   * gets its intent now (key `signal:<id>`, so a late duplicate delivery still finds it). A
+   * signal older than SIGNAL_MAX_AGE_MS (wall clock, as signals are stamped) is not traded hours
+   * later: its intent is SKIPPED SIGNAL_EXPIRED. Fresh ones are placed once start-up is done.
+   */
+  recoverSignals(): { expired: number; placed: number } {
+    let expired = 0;
+    let placed = 0;
+    const wall = this.opts.wallNow();
+    for (const sig of this.signals.autopilotWithoutIntent(wall - 24 * 3_600_000)) {
+      const a = this.account();
+      const req = this.signalOrder(sig, a.id);
+      if (wall - sig.createdAt > SIGNAL_MAX_AGE_MS) {
+        const key = req.idempotencyKey!;
+        const { intent, created } = this.intents.insertOrGet({
+          idempotencyKey: key,
+          accountId: a.id,
+          signalId: sig.id,
+          origin: 'autopilot',
+          symbol: req.symbol,
+          side: req.side,
+          type: req.type,
+          request: req,
+          price: null,
+          stopPrice: null,
+          stopLoss: req.stopLoss ?? null,
+          takeProfit: req.takeProfit ?? null,
+          clientOrderId: clientOrderIdFor(key),
+          createdAt: this.opts.now(),
+        });
+        if (created) {
+          const mins = Math.round((wall - sig.createdAt) / 60_000);
+          this.decide(intent.id, { decision: 'SKIPPED', reasonCode: 'SIGNAL_EXPIRED', reasonMessage: `signal #${sig.id} was delivered ${mins} min before a restart and never reached the order engine; too old to trade on autopilot` });
+          expired++;
+        }
+        continue;
+      }
+      placed++;
+      // Not awaited: placing waits for start-up to finish, which is what this runs inside.
+      void this.place(req, 'autopilot').catch((e: unknown) => console.error('[orders] recovered autopilot intent failed:', e));
+    }
+    return { expired, placed };
   }
 
   private async fetchWithRetry(a: Account, intent: OrderIntent): Promise<ExchangeOrderState | null> {

@@ -12,8 +12,8 @@ function ensureSignalsTable(rr: Rig): void {
     symbol TEXT NOT NULL, timeframe TEXT NOT NULL, strategy TEXT NOT NULL, bar_time INTEGER NOT NULL, side TEXT NOT NULL, entry REAL NOT NULL, stop_loss REAL NOT NULL,
     take_profit REAL NOT NULL, confidence REAL NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL, reject_reason TEXT, created_at INTEGER NOT NULL)`);
 }
-function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string; bar?: number }) {
-  const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: s.bar ?? 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: Date.now() };
+function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string; bar?: number; createdAt?: number }) {
+  const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: s.bar ?? 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: s.createdAt ?? Date.now() };
   const id = Number(rr.db.prepare(`INSERT INTO signals (${Object.keys(row).join(',')}) VALUES (${Object.keys(row).map(() => '?').join(',')})`).run(...Object.values(row)).lastInsertRowid);
   return { id, channelId: 1, autopilot: s.autopilot, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m' as const, strategy: 'breakout', barTime: row.bar_time, side: (s.side ?? 'buy') as 'buy', entry: row.entry, stopLoss: row.stop_loss, takeProfit: row.take_profit, confidence: 0.78, reasons: ['broke the 20-bar high'], status: row.status as 'delivered', rejectReason: null, createdAt: row.created_at };
 }
@@ -244,6 +244,32 @@ describe('signals to orders', () => {
     insertSignal(r, { autopilot: true }); // stamped with the wall clock, never turned into an intent
     const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
     expect(inv).toMatchObject({ pass: false, counts: { signals: 1, missing_intent: 1 } });
+  });
+
+  it('after a crash between signal and intent, start-up gives every autopilot signal its intent: fresh ones trade, old ones are SKIPPED SIGNAL_EXPIRED', async () => {
+    r = await rig();
+    ensureSignalsTable(r);
+    r.price('BTC/USDT', 60000);
+    // Persisted by the signals area, but the host died before the order engine heard of them.
+    const fresh = insertSignal(r, { autopilot: true, stop: 58000 });
+    const old = insertSignal(r, { autopilot: true, stop: 58000, bar: 60_000, createdAt: Date.now() - 3 * 3_600_000 });
+    const manual = insertSignal(r, { autopilot: false, bar: 120_000 });
+    expect((await r.orders.handlers['diagnostics.invariants']!({ hours: 24 })).counts.missing_intent).toBe(2);
+    // The market module has stored candles by the time orders start (here: one row).
+    r.db.prepare('INSERT INTO candles (source, symbol, timeframe, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run('sim', 'BTC/USDT', '1m', 0, 60000, 60000, 60000, 60000, 1);
+    r = await r.restart();
+    r.price('BTC/USDT', 60000);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(r.orders.intents.bySignal(fresh.id)).toEqual([expect.objectContaining({ idempotencyKey: `signal:${fresh.id}`, origin: 'autopilot', decision: 'EXECUTED' })]);
+    expect(r.orders.intents.bySignal(old.id)).toEqual([expect.objectContaining({ decision: 'SKIPPED', reasonCode: 'SIGNAL_EXPIRED' })]);
+    expect(r.orders.intents.bySignal(manual.id)).toEqual([]);
+    // A late duplicate delivery of the fresh one changes nothing.
+    (r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void)('signal.created', fresh);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(r.orders.intents.bySignal(fresh.id)).toHaveLength(1);
+    expect(r.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE role = 'entry'").get()).toEqual({ n: 1 });
+    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 24 });
+    expect(inv).toMatchObject({ pass: true, counts: { missing_intent: 0, null_decisions: 0 } });
   });
 
   it('diagnostics report every violated invariant', async () => {
