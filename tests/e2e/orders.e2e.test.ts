@@ -115,12 +115,23 @@ describe('keyboard-only order in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="kill-switch"]').textContent(), { timeout: 5000 }).toContain('K: kill switch');
   });
 
-  it('closes the position from the Orders view by keyboard (Alt+3, P, X)', async () => {
+  it('closes the position and cancels an order from the Orders view by keyboard (Alt+3, P, X, O, C)', async () => {
     await page.keyboard.press('Alt+3');
     await page.locator('[data-testid="position-row"]').first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('p');
     await page.keyboard.press('x');
     await expect.poll(async () => (await call(s, 'positions.list', {})).body.result.length, { timeout: 10_000 }).toBe(0);
+    // A resting limit order far under the market: O focuses the orders, C cancels the selected one.
+    const last = Number((await call(s, 'orders.market', { symbol: 'ETH/USDT' })).body.result.last);
+    const lim = (await call(s, 'orders.place', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', amount: '0.1', price: String(Math.round(last * 0.5)), idempotencyKey: 'rest' })).body.result;
+    expect(lim.decision).toBe('EXECUTED');
+    await expect.poll(() => page.locator('[data-testid="order-row"] td:first-child').allTextContents(), { timeout: 10_000 }).toEqual([String(lim.orderId)]);
+    await page.keyboard.press('o');
+    await page.keyboard.press('c');
+    await expect.poll(() => page.locator('[data-testid="orders-msg"]').textContent(), { timeout: 10_000 }).toBe(`Cancel order ${lim.orderId}: done`);
+    await expect.poll(async () => (await call(s, 'orders.list', { status: 'open' })).body.result.length, { timeout: 10_000 }).toBe(0);
+    expect((await call(s, 'orders.list', { status: 'canceled' })).body.result.map((o: any) => o.id)).toContain(lim.orderId);
+    await expect.poll(() => page.locator('[data-testid="order-row"]').count(), { timeout: 5000 }).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'orders-view.png') });
     const inv = (await call(s, 'diagnostics.invariants', { hours: 1 })).body.result;
     expect(inv.pass).toBe(true);
