@@ -3,6 +3,8 @@
  *  - An autopilot channel on the sim market: every delivered signal becomes exactly one intent
  *    (key `signal:<id>`), entries carry the signal's stop and target as a one-cancels-other pair,
  *    and diagnostics.invariants passes.
+ *  - kill -9 of the host while autopilot trades: after the restart every autopilot signal has one
+ *    intent with a decision, diagnostics pass, and PRAGMA integrity_check is ok.
  *  - One signal executed from the Signals view (E) AND from its popup's Execute action in
  *    Chromium is one order, not two.
  *  - The kill switch survives a restart of the host: the next order is SKIPPED KILL_SWITCH and
@@ -10,6 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { call, startServe, tempDir, type Served } from '../helpers/serve';
 import { launch, SCREENSHOTS } from '../helpers/browser';
@@ -117,6 +120,29 @@ describe('autopilot on the sim market', () => {
     expect(inv.counts.signals).toBeGreaterThanOrEqual(delivered.length);
     expect(inv.counts).toMatchObject({ missing_intent: 0, null_decisions: 0, failed_without_notification: 0 });
     await s.stop();
+  }, 150_000);
+});
+
+describe('after a crash', () => {
+  it('kill -9 while autopilot trades: on restart every autopilot signal has one intent with a decision, and the database is intact', async () => {
+    const dataDir = tempDir('sd-auto-crash-');
+    let s = await serve(FAST, dataDir);
+    await dropStarter(s);
+    const ch = await call(s, 'signals.channels.create', { name: 'Auto', strategies: [EMA], symbols: { source: 'sim', symbols: ['BTC/USDT', 'ETH/USDT'] }, timeframe: '1m', autopilot: true, gates: GATES });
+    expect(ch.status).toBe(200);
+    await expect.poll(async () => (await call(s, 'orders.intents', { limit: 5000 })).body.result.length, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(3);
+    await s.stop('SIGKILL');
+    s = await serve(FAST, dataDir);
+    await expect.poll(async () => (await call(s, 'orders.status', {})).body.result.reconciled, { timeout: 20_000 }).toBe(true);
+    expect((await call(s, 'signals.pause', { paused: true })).status).toBe(200);
+    await expect.poll(async () => (await call(s, 'diagnostics.invariants', { hours: 1 })).body.result.violations, { timeout: 20_000 }).toEqual([]);
+    const signals = (await call(s, 'signals.list', { channel: ch.body.result.id, limit: 5000 })).body.result.filter((x: Sig) => x.status !== 'rejected');
+    const intents: Intent[] = (await call(s, 'orders.intents', { limit: 5000 })).body.result;
+    for (const sg of signals) expect(intents.filter((i) => i.signalId === sg.id), `signal ${sg.id}`).toHaveLength(1);
+    await s.stop();
+    const db = new BetterSqlite3(path.join(dataDir, 'signaldesk.db'));
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
   }, 150_000);
 });
 
