@@ -168,20 +168,22 @@ describe('in Chromium', () => {
     expect(ch.status).toBe(200);
     const toast = page.locator('[data-testid="toast"]', { has: page.locator('[data-testid="toast-action-execute"]') });
     await toast.first().waitFor({ timeout: 60_000 });
+    // The popup's Execute action first (a popup lives 12 s)…
+    await toast.first().locator('[data-testid="toast-action-execute"]').click();
     await call(s, 'signals.pause', { paused: true });
-    const delivered: Sig[] = (await call(s, 'signals.list', { channel: ch.body.result.id, status: 'delivered' })).body.result;
-    expect(delivered).toHaveLength(1);
-    const id = delivered[0]!.id;
-    // Signals view: select it and press E.
+    const mineSoFar = async () => ((await call(s, 'orders.intents', { limit: 500 })).body.result as Intent[]).filter((i) => i.signalId !== null);
+    await expect.poll(async () => (await mineSoFar()).length, { timeout: 10_000 }).toBe(1);
+    const made: Sig[] = (await call(s, 'signals.list', { channel: ch.body.result.id, limit: 100 })).body.result.filter((x: Sig) => x.status !== 'rejected');
+    expect(made).toHaveLength(1);
+    const id = made[0]!.id;
+    expect((await mineSoFar())[0]!.signalId).toBe(id);
+    // …then the same signal from the Signals view with E.
     await page.click('[data-testid="nav-signals"]');
     await page.locator('[data-testid="view-signals"]').waitFor();
-    await page.selectOption('[data-testid="filter-status"]', 'delivered');
-    await page.locator(`[data-testid="signal-row"][data-id="${id}"]`).click();
+    await page.selectOption('[data-testid="filter-status"]', 'executed');
+    await page.locator(`[data-testid="signal-row"][data-id="${id}"]`).click({ timeout: 15_000 });
     await page.keyboard.press('e');
-    await expect.poll(() => page.locator('[data-testid="signals-msg"]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`Execute #${id}: done`));
-    // …and the popup's Execute action on the same signal.
-    await toast.first().locator('[data-testid="toast-action-execute"]').click();
-    await expect.poll(() => toast.first().textContent(), { timeout: 10_000 }).toMatch(/Execute: done/);
+    await expect.poll(() => page.locator('[data-testid="signals-msg"]').textContent(), { timeout: 10_000 }).toBe(`Execute #${id}: done (EXEC_ORDER_PLACED)`);
     const intents: Intent[] = (await call(s, 'orders.intents', { limit: 500 })).body.result;
     const mine = intents.filter((i) => i.signalId === id);
     expect(mine).toHaveLength(1);
