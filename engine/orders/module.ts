@@ -794,10 +794,27 @@ export class OrdersModule implements EngineModule {
     }
   }
 
-  private async pollLive(): Promise<void> {
+  /** One round of live polling: fills of open live orders, and prices for engine-managed legs. */
+  async pollLive(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
+      // Engine-managed stop/target legs of live accounts need a price even when the collector does
+      // not follow that exchange: the exchange's ticker is asked and the legs matched against it.
+      const legs = new Map<string, { a: Account; symbol: string }>();
+      for (const o of this.orders.list({ status: 'open', limit: 5000 })) {
+        if (o.role !== 'stop' && o.role !== 'target') continue;
+        const a = this.accounts.get(o.accountId);
+        if (a?.kind === 'live') legs.set(`${a.id}|${o.symbol}`, { a, symbol: o.symbol });
+      }
+      for (const { a, symbol } of legs.values()) {
+        try {
+          const last = (await this.broker(a).rules(symbol, null)).last;
+          if (last) this.matchOrders(a.source, symbol, last);
+        } catch {
+          // Best effort, like order polling: the next round asks again.
+        }
+      }
       for (const o of this.orders.list({ status: 'open', limit: 5000 })) {
         if (o.role === 'stop' || o.role === 'target') continue;
         const a = this.accounts.get(o.accountId);
