@@ -67,6 +67,19 @@ export class OrderSignalsReader {
     };
   }
 
+  /** Autopilot signals (not rejected) created since `since` that have no order intent: a crash came between. */
+  autopilotWithoutIntent(since: number): Signal[] {
+    if (!this.exists()) return [];
+    return this.db
+      .prepare<[number], { id: number }>(
+        `SELECT s.id FROM signals s WHERE s.created_at >= ? AND s.autopilot = 1 AND s.status != 'rejected'
+           AND NOT EXISTS (SELECT 1 FROM order_intents i WHERE i.signal_id = s.id) ORDER BY s.id`,
+      )
+      .all(since)
+      .map((r) => this.get(r.id)!)
+      .filter(Boolean);
+  }
+
   /** Counts since `since`, and autopilot signals (not rejected) that have no intent. */
   audit(since: number): { signals: number; missing: number[]; dangling: number[] } {
     if (!this.exists()) {

@@ -61,12 +61,27 @@ export interface OrdersOptions {
   retryBaseMs: number;
   /** How often open live orders are polled for fills. */
   pollMs: number;
-  /** Wall clock for records (created_at); tests may pin it. */
+  /** Clock for records (created_at), fills and limits: engine time by default; tests may pin it. */
   now: () => number;
+  /**
+   * Wall clock. The signals area stamps signals with it, so the diagnostics window over signals
+   * is taken on this clock (the sim clock runs ahead of the wall at --sim-speed > 1).
+   */
+  wallNow: () => number;
 }
 
-const DEFAULT_OPTIONS: OrdersOptions = { liveTimeoutMs: 10_000, retries: 2, retryBaseMs: 300, pollMs: 2000, now: Date.now };
+const DEFAULT_OPTIONS: OrdersOptions = { liveTimeoutMs: 10_000, retries: 2, retryBaseMs: 300, pollMs: 2000, now: Date.now, wallNow: Date.now };
 const KILL_KEY = 'orders.killSwitch';
+const STAGE_KEY = 'orders.riskStage.';
+/** An autopilot signal found without an intent after a restart is traded only if younger than this. */
+const SIGNAL_MAX_AGE_MS = 2 * 60_000;
+
+/** An account's drawdown stage, when it began (engine time), and whether its reductions are done. */
+interface StageRecord {
+  stage: RiskStage;
+  since: number;
+  applied: boolean;
+}
 const MONTH_MS_GUARD = 40 * 86_400_000;
 
 type Outcome = { decision: Decision; reasonCode: ReasonCode; reasonMessage: string; exchangeError?: string | null; orderId?: number | null };
@@ -99,7 +114,8 @@ export class OrdersModule implements EngineModule {
   private readonly last = new Map<string, Dec>();
   private readonly live = new Map<number, LiveBroker>();
   private readonly inflight = new Map<string, Promise<OrderIntent>>();
-  private readonly stages = new Map<number, RiskStage>();
+  private readonly stages = new Map<number, StageRecord>();
+  private readonly reducing = new Set<number>();
   private readonly peaks = new Map<number, { month: number; peak: Dec }>();
   private readonly unsubs: Array<() => void> = [];
   private pollTimer: NodeJS.Timeout | null = null;
@@ -144,10 +160,13 @@ export class OrdersModule implements EngineModule {
     // works whether or not that topic is declared in the contract yet.
     const subscribeAny = this.ctx.bus.subscribe.bind(this.ctx.bus) as unknown as (t: string, h: (p: unknown) => void) => () => void;
     this.unsubs.push(subscribeAny('signal.created', (p) => this.onSignal(p as Signal)));
-    this.ready = this.reconcile().then(() => undefined, (e: unknown) => console.error('[orders] reconciliation failed:', e)).finally(() => {
-      this.reconciledFlag = true;
-      this.publishStatus();
-    });
+    this.ready = this.reconcile()
+      .then(() => this.recoverSignals())
+      .then(() => undefined, (e: unknown) => console.error('[orders] reconciliation failed:', e))
+      .finally(() => {
+        this.reconciledFlag = true;
+        this.publishStatus();
+      });
     this.pollTimer = setInterval(() => void this.pollLive(), this.opts.pollMs);
     this.pollTimer.unref?.();
   }
@@ -235,31 +254,56 @@ export class OrdersModule implements EngineModule {
     return st;
   }
 
+  /** The drawdown stage an account is in, persisted so a restart neither re-notifies nor re-reduces. */
+  private stageOf(accountId: number): StageRecord {
+    let r = this.stages.get(accountId);
+    if (!r) {
+      r = this.settings.get<StageRecord>(`${STAGE_KEY}${accountId}`) ?? { stage: 'normal', since: 0, applied: true };
+      this.stages.set(accountId, r);
+    }
+    return r;
+  }
+
+  private saveStage(accountId: number, r: StageRecord): void {
+    this.stages.set(accountId, r);
+    this.settings.set(`${STAGE_KEY}${accountId}`, r);
+  }
+
   private applyStage(a: Account, st: RiskState): void {
-    const prev = this.stages.get(a.id) ?? 'normal';
-    this.stages.set(a.id, st.stage);
-    if (st.stage === prev) return;
-    const limits = this.limits(a.id);
-    if (st.stage !== 'normal') {
-      const what = st.stage === 'paused' ? 'new entries paused' : st.stage === 'reduced' ? 'new entries paused and every position halved' : 'every position closed';
-      this.notify.notify({
-        kind: 'risk',
-        severity: st.stage === 'paused' ? 'warning' : 'error',
-        title: `${a.name}: drawdown ${st.drawdownPct.toFixed(2)}% — ${what}`,
-        body: `Equity ${D.roundTo(st.equity, '0.01')} is ${st.drawdownPct.toFixed(2)}% below this month's peak ${D.roundTo(st.monthPeak, '0.01')} (limit ${limits.maxDrawdownPct}%).`,
-        refType: 'account',
-        refId: String(a.id),
-      });
-    }
-    this.publishStatus();
-    if (st.stage === 'reduced' || st.stage === 'closed') {
-      const monthKey = new Date(monthStart(this.ctx.clock())).toISOString().slice(0, 7);
-      for (const p of this.positions.list(a.id)) {
-        const fraction = st.stage === 'closed' ? 1 : 0.5;
-        const key = `risk:${a.id}:${monthKey}:${st.stage === 'closed' ? 'close' : 'halve'}:${p.symbol}`;
-        void this.closePosition(a, p.symbol, fraction, key, 'risk').catch((e: unknown) => console.error('[orders] risk reduction failed:', e));
+    let cur = this.stageOf(a.id);
+    if (st.stage !== cur.stage) {
+      // A new stage starts an episode: its reductions are keyed by when it began, so the same
+      // episode never reduces twice (even across a crash) and a later episode reduces again.
+      cur = { stage: st.stage, since: this.ctx.clock(), applied: st.stage !== 'reduced' && st.stage !== 'closed' };
+      this.saveStage(a.id, cur);
+      const limits = this.limits(a.id);
+      if (st.stage !== 'normal') {
+        const what = st.stage === 'paused' ? 'new entries paused' : st.stage === 'reduced' ? 'new entries paused and every position halved' : 'every position closed';
+        this.notify.notify({
+          kind: 'risk',
+          severity: st.stage === 'paused' ? 'warning' : 'error',
+          title: `${a.name}: drawdown ${st.drawdownPct.toFixed(2)}% — ${what}`,
+          body: `Equity ${D.roundTo(st.equity, '0.01')} is ${st.drawdownPct.toFixed(2)}% below this month's peak ${D.roundTo(st.monthPeak, '0.01')} (limit ${limits.maxDrawdownPct}%).`,
+          refType: 'account',
+          refId: String(a.id),
+        });
       }
+      this.publishStatus();
     }
+    if (cur.applied || this.reducing.has(a.id)) return;
+    // Reductions not yet done (just entered, or interrupted by a crash): placed under the
+    // episode's keys, so a retry returns the intents already made instead of reducing again.
+    const episode = cur;
+    const fraction = episode.stage === 'closed' ? 1 : 0.5;
+    const action = episode.stage === 'closed' ? 'close' : 'halve';
+    this.reducing.add(a.id);
+    void Promise.allSettled(
+      this.positions.list(a.id).map((p) => this.closePosition(a, p.symbol, fraction, `risk:${a.id}:${episode.since}:${action}:${p.symbol}`, 'risk')),
+    ).then((results) => {
+      this.reducing.delete(a.id);
+      for (const r of results) if (r.status === 'rejected') console.error('[orders] risk reduction failed:', r.reason);
+      if (results.every((r) => r.status === 'fulfilled') && this.stageOf(a.id) === episode) this.saveStage(a.id, { ...episode, applied: true });
+    });
   }
 
   // ───────────────────────────── kill switch ─────────────────────────────
@@ -378,6 +422,7 @@ export class OrdersModule implements EngineModule {
     if (!ref) skip('NO_PRICE', `no price for ${req.symbol} on ${a.source} yet`);
     const { equity, gross } = this.valuation(this.account(a.id));
     let amount: Dec;
+    let capNote = '';
     if (req.reduceOnly) {
       if (D.isZero(qtyBefore) || (D.sign(qtyBefore) > 0) !== (req.side === 'sell')) skip('INVALID_ORDER', `reduce-only ${req.side} but no ${req.side === 'sell' ? 'long' : 'short'} position on ${req.symbol}`);
       const want = req.amount ?? D.abs(qtyBefore);
@@ -387,6 +432,15 @@ export class OrdersModule implements EngineModule {
       const s = sizeOrder({ amount: req.amount, quoteAmount: req.quoteAmount, equityPercent: req.equityPercent, riskPercent: req.riskPercent, stopLoss: req.stopLoss }, ref!, equity, rules);
       if (!s.ok) skip(s.code, s.message);
       amount = (s as { amount: Dec }).amount;
+      if (intent.origin === 'autopilot' || intent.origin === 'signal') {
+        // Signal sizing (risk % over a tight stop) may ask for more than the limits allow: the
+        // size is cut to what the position-notional and symbol-exposure limits leave room for.
+        const capped = this.capToLimits(a.id, amount, qtyBefore, req.side, ref!, equity, rules);
+        if (capped !== null) {
+          capNote = ` (size cut from ${amount} to the risk limits)`;
+          amount = capped;
+        }
+      }
     }
     this.intents.setAmount(intent.id, amount);
     const signed = req.side === 'buy' ? amount : D.neg(amount);
@@ -413,16 +467,37 @@ export class OrdersModule implements EngineModule {
     if (a.kind === 'paper') {
       const order = this.ctx.db.transaction(() => {
         const o = this.orders.insert({ intentId: intent.id, accountId: a.id, clientOrderId: intent.clientOrderId, exchangeOrderId: `paper-${intent.id}`, symbol: req.symbol, side: req.side, type: req.type, role, amount, price, stopPrice, status: 'open', ocoGroup: null }, this.opts.now());
-        this.intents.decide(intent.id, { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)`, orderId: o.id }, this.opts.now());
+        this.intents.decide(intent.id, { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)${capNote}`, orderId: o.id }, this.opts.now());
         return o;
       })();
       this.ctx.bus.publish('order.updated', order);
-      return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)`, orderId: order.id };
+      return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)${capNote}`, orderId: order.id };
     }
     const broker = this.broker(a);
     const ack = await this.sendWithRetry(broker, { clientOrderId: intent.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, amount, price, stopPrice });
     const order = this.recordLiveOrder(a, intent, req, role, amount, price, stopPrice, ack);
-    return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (live, ${ack.status})`, orderId: order.id };
+    return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (live, ${ack.status})${capNote}`, orderId: order.id };
+  }
+
+  /**
+   * The largest amount (on the step) whose resulting position stays within the max position
+   * notional and the symbol exposure limit; null when `amount` already fits or no positive amount
+   * fits (then the risk gate explains the block).
+   */
+  private capToLimits(accountId: number, amount: Dec, qtyBefore: Dec, side: PlaceOrder['side'], price: Dec, equity: Dec, rules: MarketRules): Dec | null {
+    const l = this.limits(accountId);
+    const byExposure = D.div(D.mul(equity, D.of(l.maxSymbolExposurePct)), '100');
+    const maxNotional = D.min(l.maxPositionNotional, byExposure);
+    const signed = side === 'buy' ? amount : D.neg(amount);
+    const after = D.add(qtyBefore, signed);
+    if (!D.gt(D.abs(D.mul(after, price)), maxNotional)) return null;
+    // Room left on this side: the opposite position (if any) is crossed first.
+    const sameSide = D.isZero(qtyBefore) || (D.sign(qtyBefore) > 0) === (side === 'buy');
+    const room = sameSide ? D.sub(D.div(maxNotional, price), D.abs(qtyBefore)) : D.add(D.abs(qtyBefore), D.div(maxNotional, price));
+    if (D.sign(room) <= 0) return null;
+    const capped = D.floorTo(room, rules.step);
+    if (D.isZero(capped) || D.lt(capped, rules.minAmount) || D.lt(D.mul(capped, price), rules.minNotional)) return null;
+    return capped;
   }
 
   private async sendWithRetry(broker: LiveBroker, r: Parameters<LiveBroker['place']>[0]): Promise<ExchangeOrderState> {
@@ -528,6 +603,51 @@ export class OrdersModule implements EngineModule {
       }
     }
     return { reconciled, resumed };
+  }
+
+  /**
+   * Autopilot signals a crash caught between "signal persisted" and "intent persisted": each
+   * gets its intent now (key `signal:<id>`, so a late duplicate delivery still finds it). A
+   * signal older than SIGNAL_MAX_AGE_MS (wall clock, as signals are stamped) is not traded hours
+   * later: its intent is SKIPPED SIGNAL_EXPIRED. Fresh ones are placed once start-up is done.
+   */
+  recoverSignals(): { expired: number; placed: number } {
+    let expired = 0;
+    let placed = 0;
+    const wall = this.opts.wallNow();
+    for (const sig of this.signals.autopilotWithoutIntent(wall - 24 * 3_600_000)) {
+      const a = this.account();
+      const req = this.signalOrder(sig, a.id);
+      if (wall - sig.createdAt > SIGNAL_MAX_AGE_MS) {
+        const key = req.idempotencyKey!;
+        const { intent, created } = this.intents.insertOrGet({
+          idempotencyKey: key,
+          accountId: a.id,
+          signalId: sig.id,
+          origin: 'autopilot',
+          symbol: req.symbol,
+          side: req.side,
+          type: req.type,
+          request: req,
+          price: null,
+          stopPrice: null,
+          stopLoss: req.stopLoss ?? null,
+          takeProfit: req.takeProfit ?? null,
+          clientOrderId: clientOrderIdFor(key),
+          createdAt: this.opts.now(),
+        });
+        if (created) {
+          const mins = Math.round((wall - sig.createdAt) / 60_000);
+          this.decide(intent.id, { decision: 'SKIPPED', reasonCode: 'SIGNAL_EXPIRED', reasonMessage: `signal #${sig.id} was delivered ${mins} min before a restart and never reached the order engine; too old to trade on autopilot` });
+          expired++;
+        }
+        continue;
+      }
+      placed++;
+      // Not awaited: placing waits for start-up to finish, which is what this runs inside.
+      void this.place(req, 'autopilot').catch((e: unknown) => console.error('[orders] recovered autopilot intent failed:', e));
+    }
+    return { expired, placed };
   }
 
   private async fetchWithRetry(a: Account, intent: OrderIntent): Promise<ExchangeOrderState | null> {
@@ -674,10 +794,27 @@ export class OrdersModule implements EngineModule {
     }
   }
 
-  private async pollLive(): Promise<void> {
+  /** One round of live polling: fills of open live orders, and prices for engine-managed legs. */
+  async pollLive(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
+      // Engine-managed stop/target legs of live accounts need a price even when the collector does
+      // not follow that exchange: the exchange's ticker is asked and the legs matched against it.
+      const legs = new Map<string, { a: Account; symbol: string }>();
+      for (const o of this.orders.list({ status: 'open', limit: 5000 })) {
+        if (o.role !== 'stop' && o.role !== 'target') continue;
+        const a = this.accounts.get(o.accountId);
+        if (a?.kind === 'live') legs.set(`${a.id}|${o.symbol}`, { a, symbol: o.symbol });
+      }
+      for (const { a, symbol } of legs.values()) {
+        try {
+          const last = (await this.broker(a).rules(symbol, null)).last;
+          if (last) this.matchOrders(a.source, symbol, last);
+        } catch {
+          // Best effort, like order polling: the next round asks again.
+        }
+      }
       for (const o of this.orders.list({ status: 'open', limit: 5000 })) {
         if (o.role === 'stop' || o.role === 'target') continue;
         const a = this.accounts.get(o.accountId);
@@ -791,12 +928,19 @@ export class OrdersModule implements EngineModule {
   invariants(hours: number): InvariantsReport {
     const now = this.opts.now();
     const since = now - hours * 3_600_000;
-    const audit = this.signals.audit(since);
+    // Signals carry wall-clock stamps, intents engine-clock ones: each is windowed on its own clock.
+    const audit = this.signals.audit(this.opts.wallNow() - hours * 3_600_000);
     const c = this.intents.counts(since);
     const violations: InvariantsReport['violations'] = [];
     for (const id of audit.dangling) violations.push({ invariant: 1, kind: 'intent_without_signal', ref: `intent:${id}`, message: `intent ${id} refers to a signal that was never persisted` });
     for (const id of audit.missing) violations.push({ invariant: 2, kind: 'missing_intent', ref: `signal:${id}`, message: `autopilot signal ${id} has no order intent` });
-    for (const id of this.intents.nullDecisionIds(since, now - 30_000)) violations.push({ invariant: 3, kind: 'null_decision', ref: `intent:${id}`, message: `intent ${id} has no decision after 30 s` });
+    // An intent still being worked on (in flight: sending, retrying) is not a violation yet; the
+    // 30 s grace is engine time, which at high sim speeds is a fraction of a wall second.
+    const busy = new Set([...this.inflight.keys()]);
+    for (const id of this.intents.nullDecisionIds(since, now - 30_000)) {
+      if (busy.has(this.intents.get(id)?.idempotencyKey ?? '')) continue;
+      violations.push({ invariant: 3, kind: 'null_decision', ref: `intent:${id}`, message: `intent ${id} has no decision after 30 s` });
+    }
     let failedWithout = 0;
     for (const id of this.intents.failedIds(since)) {
       if (!this.notifications.existsFor('intent', String(id))) {
@@ -817,7 +961,7 @@ export class OrdersModule implements EngineModule {
     return {
       killSwitch: this.killSwitch(),
       defaultAccountId: this.accounts.defaultId() ?? 0,
-      accounts: this.accounts.list().map((a) => ({ id: a.id, name: a.name, kind: a.kind, liveEnabled: a.liveEnabled, equity: D.roundTo(this.valuation(a).equity, '0.01'), stage: this.stages.get(a.id) ?? 'normal' })),
+      accounts: this.accounts.list().map((a) => ({ id: a.id, name: a.name, kind: a.kind, liveEnabled: a.liveEnabled, equity: D.roundTo(this.valuation(a).equity, '0.01'), stage: this.stageOf(a.id).stage })),
       reconciled: this.reconciledFlag,
     };
   }

@@ -57,6 +57,7 @@ const READABLE: Record<ReasonCode, string> = {
   SIZING_FAILED: 'the order could not be sized',
   AUTHENTICATION_ERROR: 'the exchange refused the API key',
   INSUFFICIENT_FUNDS: 'insufficient funds',
+  SIGNAL_EXPIRED: 'the signal is too old to trade',
   RATE_LIMIT: 'rate limited by the exchange',
   TIMEOUT: 'the exchange did not answer in time',
   MIN_NOTIONAL_NOT_MET: 'below the minimum order size',

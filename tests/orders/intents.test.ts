@@ -12,10 +12,10 @@ function ensureSignalsTable(rr: Rig): void {
     symbol TEXT NOT NULL, timeframe TEXT NOT NULL, strategy TEXT NOT NULL, bar_time INTEGER NOT NULL, side TEXT NOT NULL, entry REAL NOT NULL, stop_loss REAL NOT NULL,
     take_profit REAL NOT NULL, confidence REAL NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL, reject_reason TEXT, created_at INTEGER NOT NULL)`);
 }
-function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string }) {
-  const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: Date.now() };
+function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string; bar?: number; createdAt?: number }) {
+  const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: s.bar ?? 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: s.createdAt ?? Date.now() };
   const id = Number(rr.db.prepare(`INSERT INTO signals (${Object.keys(row).join(',')}) VALUES (${Object.keys(row).map(() => '?').join(',')})`).run(...Object.values(row)).lastInsertRowid);
-  return { id, channelId: 1, autopilot: s.autopilot, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m' as const, strategy: 'breakout', barTime: 0, side: (s.side ?? 'buy') as 'buy', entry: row.entry, stopLoss: row.stop_loss, takeProfit: row.take_profit, confidence: 0.78, reasons: ['broke the 20-bar high'], status: row.status as 'delivered', rejectReason: null, createdAt: row.created_at };
+  return { id, channelId: 1, autopilot: s.autopilot, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m' as const, strategy: 'breakout', barTime: row.bar_time, side: (s.side ?? 'buy') as 'buy', entry: row.entry, stopLoss: row.stop_loss, takeProfit: row.take_profit, confidence: 0.78, reasons: ['broke the 20-bar high'], status: row.status as 'delivered', rejectReason: null, createdAt: row.created_at };
 }
 
 describe('idempotent intents', () => {
@@ -118,6 +118,48 @@ describe('risk gate', () => {
   });
 });
 
+describe('drawdown episodes', () => {
+  it('a restart in a drawdown stage neither notifies nor reduces again; a later episode in the same month reduces again', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } }));
+    await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' });
+    r.price('BTC/USDT', 60000);
+    const a = () => r.orders.account();
+    expect(r.orders.snapshot(a()).stage).toBe('normal');
+    r.clock.now += 86_400_000;
+    r.price('BTC/USDT', 57900); // ≈ −3.2 % → halve
+    expect(r.orders.snapshot(a()).stage).toBe('reduced');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57900);
+    const qty = async () => (await r.orders.handlers['positions.list']!({}))[0]?.qty;
+    expect(await qty()).toBe('0.075');
+    const halvedNotes = () => r.notify.repo.list({ kind: 'risk' }).filter((n) => /halved/.test(n.title)).length;
+    expect(halvedNotes()).toBe(1);
+    // Restart while still in the stage: same stage, no second popup, no second halving.
+    r = await r.restart();
+    r.price('BTC/USDT', 57900);
+    expect((await r.orders.handlers['orders.status']!({})).accounts[0]!.stage).toBe('reduced');
+    r.clock.now += 60_000;
+    expect(r.orders.snapshot(a()).stage).toBe('reduced');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57900);
+    expect(await qty()).toBe('0.075');
+    expect(halvedNotes()).toBe(1);
+    // Recovery, then a second fall in the same month: halved again.
+    r.clock.now += 60_000;
+    r.price('BTC/USDT', 61000);
+    expect(r.orders.snapshot(a()).stage).toBe('normal');
+    r.clock.now += 60_000;
+    r.price('BTC/USDT', 57600);
+    expect(r.orders.snapshot(a()).stage).toBe('reduced');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57600);
+    expect(await qty()).toBe('0.0375');
+    expect(halvedNotes()).toBe(2);
+  });
+});
+
 describe('kill switch', () => {
   it('stops every new order, cancels open ones on request, and survives a restart', async () => {
     r = await rig();
@@ -171,6 +213,63 @@ describe('signals to orders', () => {
     const legs = (await r.orders.handlers['orders.list']!({ status: 'open' })).map((o) => o.role).sort();
     expect(legs).toEqual(['stop', 'target']);
     expect(await r.orders.handlers['signals.execute']!({ id: 999 })).toMatchObject({ intent: null, reasonCode: 'SIGNAL_NOT_FOUND' });
+  });
+
+  it('autopilot sizing is cut to the risk limits instead of being blocked (risk % over a tight stop)', async () => {
+    r = await rig();
+    ensureSignalsTable(r);
+    r.price('BTC/USDT', 60000);
+    // 1 % of 10,000 over a 30 USDT stop asks for 3.33 BTC (≈ 200,000 USDT): cut to the 5,000 limit.
+    const s = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060 });
+    const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
+    publish('signal.created', s);
+    await new Promise((res) => setTimeout(res, 20));
+    const [i] = r.orders.intents.bySignal(s.id);
+    expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', amount: '0.083333' });
+    expect(i!.reasonMessage).toMatch(/size cut from 3\.333333 to the risk limits/);
+    // A manual order of the same size is still refused by the gate, with the rule.
+    const manual = await place(r, { symbol: 'ETH/USDT', side: 'buy', quoteAmount: '200000', price: '3000', type: 'limit' });
+    expect(manual).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
+    // The next autopilot signal on the same side finds no room left: blocked, not cut to zero.
+    r.price('BTC/USDT', 60000);
+    const s2 = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060, bar: 60_000 });
+    publish('signal.created', s2);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(r.orders.intents.bySignal(s2.id)[0]).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
+  });
+
+  it('diagnostics window signals on the wall clock when the engine (sim) clock runs ahead', async () => {
+    r = await rig({}, undefined, { now: Date.now() + 10 * 3_600_000 });
+    ensureSignalsTable(r);
+    insertSignal(r, { autopilot: true }); // stamped with the wall clock, never turned into an intent
+    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    expect(inv).toMatchObject({ pass: false, counts: { signals: 1, missing_intent: 1 } });
+  });
+
+  it('after a crash between signal and intent, start-up gives every autopilot signal its intent: fresh ones trade, old ones are SKIPPED SIGNAL_EXPIRED', async () => {
+    r = await rig();
+    ensureSignalsTable(r);
+    r.price('BTC/USDT', 60000);
+    // Persisted by the signals area, but the host died before the order engine heard of them.
+    const fresh = insertSignal(r, { autopilot: true, stop: 58000 });
+    const old = insertSignal(r, { autopilot: true, stop: 58000, bar: 60_000, createdAt: Date.now() - 3 * 3_600_000 });
+    const manual = insertSignal(r, { autopilot: false, bar: 120_000 });
+    expect((await r.orders.handlers['diagnostics.invariants']!({ hours: 24 })).counts.missing_intent).toBe(2);
+    // The market module has stored candles by the time orders start (here: one row).
+    r.db.prepare('INSERT INTO candles (source, symbol, timeframe, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run('sim', 'BTC/USDT', '1m', 0, 60000, 60000, 60000, 60000, 1);
+    r = await r.restart();
+    r.price('BTC/USDT', 60000);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(r.orders.intents.bySignal(fresh.id)).toEqual([expect.objectContaining({ idempotencyKey: `signal:${fresh.id}`, origin: 'autopilot', decision: 'EXECUTED' })]);
+    expect(r.orders.intents.bySignal(old.id)).toEqual([expect.objectContaining({ decision: 'SKIPPED', reasonCode: 'SIGNAL_EXPIRED' })]);
+    expect(r.orders.intents.bySignal(manual.id)).toEqual([]);
+    // A late duplicate delivery of the fresh one changes nothing.
+    (r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void)('signal.created', fresh);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(r.orders.intents.bySignal(fresh.id)).toHaveLength(1);
+    expect(r.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE role = 'entry'").get()).toEqual({ n: 1 });
+    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 24 });
+    expect(inv).toMatchObject({ pass: true, counts: { missing_intent: 0, null_decisions: 0 } });
   });
 
   it('diagnostics report every violated invariant', async () => {

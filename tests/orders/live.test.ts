@@ -54,6 +54,37 @@ describe('live broker over ccxt against the fake exchange', () => {
     expect(fx.countsByClientId().get(i.clientOrderId)).toBe(1);
   });
 
+  it("manages a live entry's stop and target (OCO) against the exchange's own ticker when no candles follow that exchange", async () => {
+    r = await rig({ liveTimeoutMs: 5000 });
+    const id = await liveAccount(r);
+    const i = await place(r, { account: id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001', stopLoss: '59000', takeProfit: '62000', idempotencyKey: 'live-oco-1' });
+    expect(i).toMatchObject({ decision: 'EXECUTED' });
+    const legs = () => r.orders.orders.list({ limit: 100 }).filter((o) => o.ocoGroup);
+    expect(legs().map((o) => `${o.role}:${o.status}`).sort()).toEqual(['stop:open', 'target:open']);
+    const btc = fx.markets.find((m) => m.symbol === 'BTCUSDT')!;
+    const before = btc.price;
+    try {
+      await r.orders.pollLive(); // 60,000: between the levels, nothing happens
+      expect(legs().map((o) => o.status).sort()).toEqual(['open', 'open']);
+      btc.price = '58900'; // through the stop
+      // Each round asks the ticker; a round that fails (timeout under load) is retried by the next.
+      const exit = async () => {
+        await r.orders.pollLive();
+        return r.orders.intents.byKey(`oco:${legs().find((o) => o.role === 'stop')!.id}`)?.decision;
+      };
+      await expect.poll(exit, { timeout: 15_000 }).toBe('EXECUTED');
+    } finally {
+      btc.price = before;
+    }
+    expect(legs().map((o) => `${o.role}:${o.status}`).sort()).toEqual(['stop:filled', 'target:canceled']);
+    const sells = fx.accepted.filter((o) => o.side === 'SELL' && o.clientOrderId === r.orders.intents.byKey(`oco:${legs().find((o) => o.role === 'stop')!.id}`)!.clientOrderId);
+    expect(sells).toHaveLength(1);
+    expect(await r.orders.handlers['positions.list']!({ account: id })).toEqual([]);
+    // Polling again changes nothing: one stop, one exit order.
+    await r.orders.pollLive();
+    expect(fx.accepted.filter((o) => o.side === 'SELL')).toHaveLength(1);
+  });
+
   const cases: Array<[Fault, ReasonCode]> = [
     ['insufficient', 'INSUFFICIENT_FUNDS'],
     ['minNotional', 'MIN_NOTIONAL_NOT_MET'],

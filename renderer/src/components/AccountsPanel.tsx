@@ -37,12 +37,12 @@ export function AccountsPanel({ onDone }: Props) {
         </button>
       </h3>
       {accounts.map((a) => (
-        <div key={a.id} className="account-row">
+        <div key={a.id} className="account-row" data-testid={`account-row-${a.id}`}>
           <span className={`badge ${a.kind === 'live' ? 'live' : 'paper'}`}>{a.kind === 'live' ? 'LIVE' : 'PAPER'}</span> {a.name}
           {a.isDefault ? <span className="muted"> (default)</span> : null} · cash {Number(a.cash).toFixed(2)} {a.quoteCurrency}
           {a.kind === 'live' && <span className="muted"> · {a.exchange}{a.liveEnabled ? ' · trading enabled' : ' · trading disabled'}</span>}{' '}
           {!a.isDefault && (
-            <button className="btn small" onClick={() => void act(`Make ${a.name} the default`, () => api.call('accounts.update', { id: a.id, isDefault: true }))}>
+            <button className="btn small" data-testid={`account-default-${a.id}`} onClick={() => void act(`Make ${a.name} the default`, () => api.call('accounts.update', { id: a.id, isDefault: true }))}>
               Make default
             </button>
           )}{' '}
@@ -52,14 +52,14 @@ export function AccountsPanel({ onDone }: Props) {
           {a.kind === 'live' && !a.liveEnabled && (
             <span>
               {' '}
-              <input aria-label={`Type "${LIVE_CONFIRMATION}" to enable live trading`} placeholder={LIVE_CONFIRMATION} value={confirmText} onChange={(e) => setConfirmText(e.target.value)} />
-              <button className="btn danger" disabled={confirmText !== LIVE_CONFIRMATION} onClick={() => void act(`Enable live on ${a.name}`, () => api.call('accounts.update', { id: a.id, liveEnabled: true, confirm: confirmText }))}>
+              <input aria-label={`Type "${LIVE_CONFIRMATION}" to enable live trading`} placeholder={LIVE_CONFIRMATION} value={confirmText} onChange={(e) => setConfirmText(e.target.value)} data-testid={`live-confirm-${a.id}`} />
+              <button className="btn danger" data-testid={`live-enable-${a.id}`} disabled={confirmText !== LIVE_CONFIRMATION} onClick={() => void act(`Enable live on ${a.name}`, () => api.call('accounts.update', { id: a.id, liveEnabled: true, confirm: confirmText }))}>
                 Enable live trading
               </button>
             </span>
           )}
           {a.kind === 'live' && a.liveEnabled && (
-            <button className="btn" onClick={() => void act(`Disable live on ${a.name}`, () => api.call('accounts.update', { id: a.id, liveEnabled: false }))}>
+            <button className="btn" data-testid={`live-disable-${a.id}`} onClick={() => void act(`Disable live on ${a.name}`, () => api.call('accounts.update', { id: a.id, liveEnabled: false }))}>
               Disable live
             </button>
           )}
@@ -155,19 +155,19 @@ function AddAccountForm({ onCreated }: { onCreated(a: Account): void }) {
         <>
           <label>
             Exchange (ccxt id)
-            <input value={exchange} onChange={(e) => setExchange(e.target.value.toLowerCase())} />
+            <input value={exchange} onChange={(e) => setExchange(e.target.value.toLowerCase())} data-testid="account-exchange" />
           </label>
           <label>
             API key
-            <input value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
+            <input value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" data-testid="account-apikey" />
           </label>
           <label>
             Secret
-            <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" />
+            <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" data-testid="account-secret" />
           </label>
           <label>
             API base URL (testnet / proxy, optional)
-            <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://testnet.binance.vision/api" />
+            <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://testnet.binance.vision/api/v3" data-testid="account-baseurl" />
           </label>
           <p className="muted wide">Keys are encrypted at rest and never shown again. Live trading stays off until you enable it with the confirmation.</p>
         </>

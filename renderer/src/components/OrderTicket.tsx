@@ -1,7 +1,9 @@
 /**
  * The keyboard-driven order ticket. From anywhere (outside text fields): T opens it, B / S open it
  * as buy / sell on the chart's symbol, K asks to flip the kill switch. In the ticket: the cursor
- * starts in the amount; Tab / Shift-Tab walk every field; ↑ / ↓ nudge prices by one tick;
+ * starts in the amount; Tab walks amount → limit price → stop loss → take profit → stop trigger,
+ * Shift-Tab goes back (to type and side too); ↑ / ↓ nudge prices by one tick, and giving a limit
+ * price or a stop trigger picks the order type that uses it (Type stays editable with ↑↓);
  * Alt+1…4 set the amount to 1 / 5 / 10 / 25 % of equity; Enter reviews, Enter sends, Esc backs
  * out. The decision and its reason appear in place the moment the engine answers.
  */
@@ -113,6 +115,18 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
     if (stage === 'review' || stage === 'done') dialogRef.current?.focus();
   }, [stage]);
 
+  // Giving a limit or stop price chooses the order type that uses it (market → limit / stop;
+  // limit + stop price → stop-limit), so "arrow the limit price down" makes a limit order without
+  // leaving the keyboard; the Type field (Shift-Tab from the amount, ↑↓) still sets it directly.
+  const editPrice = (v: string) => {
+    setPrice(v);
+    if (v) setType((t) => (t === 'market' ? 'limit' : t === 'stop' ? 'stop_limit' : t));
+  };
+  const editStopPrice = (v: string) => {
+    setStopPrice(v);
+    if (v) setType((t) => (t === 'market' ? 'stop' : t === 'limit' ? 'stop_limit' : t));
+  };
+
   const last = Number(rules?.last ?? 0);
   const ref = type === 'limit' || type === 'stop_limit' ? Number(price || last) : type === 'stop' ? Number(stopPrice || last) : last;
   const qty = Number(amount || 0);
@@ -182,7 +196,7 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
     if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && priceField && rules) {
       e.preventDefault();
       const dir = e.key === 'ArrowUp' ? 1 : -1;
-      const setters: Record<string, [string, (v: string) => void]> = { price: [price, setPrice], stopPrice: [stopPrice, setStopPrice], stopLoss: [stopLoss, setStopLoss], takeProfit: [takeProfit, setTakeProfit] };
+      const setters: Record<string, [string, (v: string) => void]> = { price: [price, editPrice], stopPrice: [stopPrice, editStopPrice], stopLoss: [stopLoss, setStopLoss], takeProfit: [takeProfit, setTakeProfit] };
       const [v, setV] = setters[priceField]!;
       setV(nudge(v, rules.tick, dir, rules.last));
     }
@@ -234,11 +248,7 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
             </label>
             <label className={needPrice ? '' : 'dim'}>
               Limit price
-              <input inputMode="decimal" value={price} data-price="price" onChange={(e) => setPrice(e.target.value.trim())} data-testid="ticket-price" placeholder={rules?.last ?? ''} />
-            </label>
-            <label className={needStop ? '' : 'dim'}>
-              Stop price
-              <input inputMode="decimal" value={stopPrice} data-price="stopPrice" onChange={(e) => setStopPrice(e.target.value.trim())} data-testid="ticket-stop-price" />
+              <input inputMode="decimal" value={price} data-price="price" onChange={(e) => editPrice(e.target.value.trim())} data-testid="ticket-price" placeholder={rules?.last ?? ''} />
             </label>
             <label>
               Stop loss
@@ -247,6 +257,10 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
             <label>
               Take profit
               <input inputMode="decimal" value={takeProfit} data-price="takeProfit" onChange={(e) => setTakeProfit(e.target.value.trim())} data-testid="ticket-take-profit" />
+            </label>
+            <label className={needStop ? '' : 'dim'}>
+              Stop trigger (stop / stop-limit orders)
+              <input inputMode="decimal" value={stopPrice} data-price="stopPrice" onChange={(e) => editStopPrice(e.target.value.trim())} data-testid="ticket-stop-price" />
             </label>
           </div>
         )}

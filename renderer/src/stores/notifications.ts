@@ -29,8 +29,10 @@ export const useNotifications = create<NotificationsState>((set, get) => ({
     const mark = (status: string) => set({ toasts: get().toasts.map((t) => (t.key === key ? { ...t, status } : t)) });
     if (!isCommandName(action.command)) return mark(`Unknown action ${action.command}`);
     try {
-      await api.call(action.command, action.input as never);
-      mark(`${action.label}: done`);
+      const r: unknown = await api.call(action.command, action.input as never);
+      // An order action (signals.execute) answers with its decision: say it, not just "done".
+      const code = r && typeof r === 'object' && 'reasonCode' in r ? ` (${String((r as { reasonCode: unknown }).reasonCode)})` : '';
+      mark(`${action.label}: done${code}`);
       setTimeout(() => get().dismiss(key), 1500);
     } catch (e) {
       mark(`${action.label} failed: ${(e as Error).message}`);

@@ -10,6 +10,7 @@ import { api } from '../api/client';
 interface OrdersState {
   status: OrdersStatus | null;
   accounts: Account[];
+  /** An account chosen in this window; null = the engine's default account (what autopilot uses). */
   accountId: number | null;
   positions: Position[];
   orders: Order[];
@@ -27,7 +28,7 @@ interface OrdersState {
 
 let timer: ReturnType<typeof setTimeout> | null = null;
 
-export const useOrders = create<OrdersState>((set, get) => ({
+export const useOrders = create<OrdersState>((set) => ({
   status: null,
   accounts: [],
   accountId: null,
@@ -48,7 +49,9 @@ export const useOrders = create<OrdersState>((set, get) => ({
         api.call('orders.intents', { limit: 200 }),
         api.call('orders.fills', { limit: 500 }),
       ]);
-      set({ status, accounts, positions, orders, intents, fills, accountId: get().accountId ?? status.defaultAccountId, error: null });
+      // accountId stays null unless chosen: the UI then follows the engine's default account, the one
+      // autopilot trades on, so PAPER / LIVE in the status bar and ticket is never stale.
+      set({ status, accounts, positions, orders, intents, fills, error: null });
     } catch (e) {
       set({ error: (e as Error).message });
     }
