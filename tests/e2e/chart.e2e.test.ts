@@ -44,7 +44,7 @@ describe('renderer in Chromium over serve mode', () => {
     await page.goto(`${s.url}/?token=${s.token}`);
     await page.waitForSelector('[data-testid="chart"] canvas', { timeout: 20_000 });
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 20_000 });
-    expect(await page.locator('[data-testid="statusbar"]').textContent()).toContain('SIMULATED');
+    await expect.poll(() => page.locator('[data-testid="statusbar"]').textContent(), { timeout: 10_000 }).toContain('SIMULATED');
     await expect.poll(() => page.locator('[data-testid="connection"]').textContent(), { timeout: 10_000 }).toContain('connected');
     await expect.poll(() => drawnPixels(page), { timeout: 10_000 }).toBeGreaterThan(500);
     // The token is taken out of the address bar once read.
