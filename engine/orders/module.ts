@@ -81,6 +81,8 @@ interface StageRecord {
   stage: RiskStage;
   since: number;
   applied: boolean;
+  /** Retries of the episode's reductions after the kill switch held them (part of their keys). */
+  attempt?: number;
 }
 const MONTH_MS_GUARD = 40 * 86_400_000;
 
@@ -290,19 +292,25 @@ export class OrdersModule implements EngineModule {
       }
       this.publishStatus();
     }
-    if (cur.applied || this.reducing.has(a.id)) return;
+    // The kill switch holds every new order, reductions included; they run when it is released.
+    if (cur.applied || this.reducing.has(a.id) || this.killSwitch().on) return;
     // Reductions not yet done (just entered, or interrupted by a crash): placed under the
     // episode's keys, so a retry returns the intents already made instead of reducing again.
     const episode = cur;
     const fraction = episode.stage === 'closed' ? 1 : 0.5;
     const action = episode.stage === 'closed' ? 'close' : 'halve';
+    const attempt = episode.attempt ? `:${episode.attempt}` : '';
     this.reducing.add(a.id);
     void Promise.allSettled(
-      this.positions.list(a.id).map((p) => this.closePosition(a, p.symbol, fraction, `risk:${a.id}:${episode.since}:${action}:${p.symbol}`, 'risk')),
+      this.positions.list(a.id).map((p) => this.closePosition(a, p.symbol, fraction, `risk:${a.id}:${episode.since}:${action}:${p.symbol}${attempt}`, 'risk')),
     ).then((results) => {
       this.reducing.delete(a.id);
       for (const r of results) if (r.status === 'rejected') console.error('[orders] risk reduction failed:', r.reason);
-      if (results.every((r) => r.status === 'fulfilled') && this.stageOf(a.id) === episode) this.saveStage(a.id, { ...episode, applied: true });
+      if (!results.every((r) => r.status === 'fulfilled') || this.stageOf(a.id) !== episode) return;
+      // Thrown while these were on their way: they were SKIPPED, so the next attempt (on release)
+      // needs keys of its own.
+      const held = results.some((r) => r.status === 'fulfilled' && r.value?.reasonCode === 'KILL_SWITCH');
+      this.saveStage(a.id, held ? { ...episode, attempt: (episode.attempt ?? 0) + 1 } : { ...episode, applied: true });
     });
   }
 
@@ -318,6 +326,8 @@ export class OrdersModule implements EngineModule {
     let canceled = 0;
     if (on && cancelOpen) canceled = (await this.cancelOrders({ all: true })).length;
     if (on) this.notify.notify({ kind: 'risk', severity: 'warning', title: 'Kill switch ON: no new orders', body: state.reason ?? '', refType: 'killSwitch', refId: String(state.at) });
+    // Released: drawdown reductions the switch held are due now.
+    else for (const a of this.accounts.list()) this.applyStage(a, this.riskState(a));
     this.publishStatus();
     return { ...state, canceled };
   }

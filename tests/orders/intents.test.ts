@@ -119,6 +119,34 @@ describe('risk gate', () => {
 });
 
 describe('drawdown episodes', () => {
+  it('the kill switch holds drawdown reductions too; releasing it applies them once', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } }));
+    await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' });
+    r.price('BTC/USDT', 60000);
+    const a = () => r.orders.account();
+    expect(r.orders.snapshot(a()).stage).toBe('normal');
+    await r.orders.setKillSwitch(true, 'test', false);
+    r.clock.now += 86_400_000;
+    r.price('BTC/USDT', 57900); // ≈ −3.2 % → halve, but the switch is on
+    expect(r.orders.snapshot(a()).stage).toBe('reduced');
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57900);
+    expect((await r.orders.handlers['positions.list']!({}))[0]!.qty).toBe('0.15');
+    expect(r.orders.intents.list({}).filter((i) => i.origin === 'risk')).toEqual([]);
+    await r.orders.setKillSwitch(false, undefined, false);
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57900);
+    expect((await r.orders.handlers['positions.list']!({}))[0]!.qty).toBe('0.075');
+    // Applied once: another snapshot in the same episode reduces nothing more.
+    r.orders.snapshot(a());
+    await new Promise((res) => setTimeout(res, 20));
+    r.price('BTC/USDT', 57900);
+    expect((await r.orders.handlers['positions.list']!({}))[0]!.qty).toBe('0.075');
+    expect(r.orders.intents.list({}).filter((i) => i.origin === 'risk' && i.decision === 'EXECUTED')).toHaveLength(1);
+  });
+
   it('a restart in a drawdown stage neither notifies nor reduces again; a later episode in the same month reduces again', async () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
