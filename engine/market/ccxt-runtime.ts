@@ -238,6 +238,7 @@ export class CcxtRuntime implements OhlcvFetcher {
       k.failures++;
       // Keys retry on their own schedule; the breaker and back-off guard the source.
       k.nextTryAt = this.d.realNow() + Math.min(30_000, f.retryAfterMs ?? 100 * 2 ** Math.min(k.failures, 8));
+      if (!k.feed.permanent) k.feed.retryAt = k.nextTryAt;
       return;
     }
     if (this.stopped) return;
