@@ -5,7 +5,7 @@
  * disables it, N adds a source, E edits it, F opens the back-fill dialog, Esc closes a dialog.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { TIMEFRAMES, TIMEFRAME_MS, type BackfillJob, type FeedStatus, type Freshness, type SourceHealth, type SourceView, type Timeframe } from '../../../engine/api';
+import { TIMEFRAMES, TIMEFRAME_MS, type BackfillJob, type CollectorError, type FeedHealth, type FeedStatus, type Freshness, type SourceHealth, type SourceView, type Timeframe } from '../../../engine/api';
 import { api } from '../api/client';
 import { ago, duration, useSources } from '../stores/sources';
 import { usePaletteActions } from '../stores/palette';
@@ -25,10 +25,54 @@ const STATUS_LABEL: Record<FeedStatus, string> = {
   disabled: 'DISABLED',
 };
 
-function StatusBadge({ status }: { status: FeedStatus | undefined }) {
+const KIND_LABEL: Record<CollectorError['kind'], string> = {
+  rate_limit: 'rate limited',
+  ddos_protection: 'rate limited (DDoS protection)',
+  timeout: 'requests time out',
+  network: 'network error',
+  exchange_unavailable: 'exchange unavailable',
+  bad_response: 'bad answer from the exchange',
+  bad_symbol: 'unknown symbol',
+  auth: 'authentication failed',
+  circuit_open: 'circuit open',
+  unknown: 'error',
+};
+
+/** "rate limited, retrying in 20 s" — why a feed or source is not healthy, and when it is tried again. */
+export function whyText(
+  h: { status: FeedStatus; lastError: CollectorError | null; retryAt: number | null; consecutiveFailures: number },
+  now = Date.now(),
+  circuit?: string,
+): string {
+  const retry = h.retryAt !== null && h.retryAt > now ? `retrying in ${duration(h.retryAt - now)}` : null;
+  switch (h.status) {
+    case 'healthy':
+      return 'healthy';
+    case 'disabled':
+      return 'disabled: not collected';
+    case 'circuit_open': {
+      const why = h.lastError ? `${KIND_LABEL[h.lastError.kind]} (${h.lastError.message})` : 'repeated failures';
+      return `circuit ${circuit === 'half_open' ? 'half-open, probing' : 'open'} after ${why}${retry ? `; next probe in ${duration(h.retryAt! - now)}` : ''}`;
+    }
+    default: {
+      const e = h.lastError;
+      const why = e ? `${KIND_LABEL[e.kind]}${e.message ? ` (${e.message})` : ''}` : 'errors';
+      const tail = retry ?? (e?.kind === 'bad_symbol' || e?.kind === 'auth' ? 'not retried' : h.status === 'failed' ? `${h.consecutiveFailures} failures in a row` : 'recovering');
+      return `${h.status}: ${why}, ${tail}`;
+    }
+  }
+}
+
+function freshText(f: FeedHealth, why: string): string {
+  const what = `${f.freshness === 'none' ? 'no data yet' : f.freshness}${f.newestBarTs === null ? '' : ` — newest ${f.timeframe} bar ${new Date(f.newestBarTs).toISOString().replace('T', ' ').slice(0, 16)} UTC`}`;
+  const healthyButBehind = f.status === 'healthy' && (f.freshness === 'stale' || f.freshness === 'aging') ? ' · the exchange answers but has no newer closed bar' : '';
+  return `${what}${f.status === 'healthy' ? healthyButBehind : ` · ${why}`}\nfresh: the latest closed ${f.timeframe} bar is stored · aging: ≤ 3 bars behind · stale: more`;
+}
+
+function StatusBadge({ status, title }: { status: FeedStatus | undefined; title?: string }) {
   const s = status ?? 'disabled';
   return (
-    <span className={`badge st-${s}`} data-testid="status-badge" data-status={s}>
+    <span className={`badge st-${s}`} data-testid="status-badge" data-status={s} title={title}>
       {STATUS_LABEL[s]}
     </span>
   );
@@ -163,7 +207,7 @@ export function DataSourcesView() {
             const fr = freshSummary(hh);
             return (
               <tr key={s.id} className={s.id === selected ? 'sel' : ''} onClick={() => select(s.id)} data-testid="source-row" data-source={s.id}>
-                <td><StatusBadge status={hh?.status ?? (s.enabled ? undefined : 'disabled')} /></td>
+                <td><StatusBadge status={hh?.status ?? (s.enabled ? undefined : 'disabled')} title={hh ? whyText(hh, Date.now(), hh.circuit) : undefined} /></td>
                 <td>
                   <strong>{s.label}</strong> <span className="muted">{s.id}</span>
                   {s.simulated && <span className="badge sim ds-sim">SIMULATED</span>}
@@ -178,7 +222,7 @@ export function DataSourcesView() {
                 </td>
                 <td title={hh?.lastError?.message ?? ''} data-testid="last-error">
                   <div className="ds-err">
-                    {hh?.backoffUntil ? <span className="warn">backing off {duration(hh.backoffUntil - Date.now())} · </span> : null}
+                    {hh?.backoffUntil ? <span className="warn">backing off {duration(hh.backoffUntil - Date.now())} · </span> : hh?.retryAt && hh.status !== 'healthy' ? <span className="warn">retrying in {duration(hh.retryAt - Date.now())} · </span> : null}
                     {hh?.lastError ? <><span className="err-kind">{hh.lastError.kind}</span> {hh.lastError.message}</> : '—'}
                   </div>
                 </td>
@@ -216,22 +260,25 @@ export function DataSourcesView() {
             </thead>
             <tbody>
               {(h?.feeds ?? []).length === 0 && <tr><td colSpan={10} className="muted">No feeds yet{sel.enabled ? ' (connecting…)' : ' (disabled)'}.</td></tr>}
-              {(h?.feeds ?? []).slice(0, 300).map((f) => (
-                <tr key={`${f.symbol}|${f.timeframe}`} data-testid="feed-row">
-                  <td><StatusBadge status={f.status} /></td>
+              {(h?.feeds ?? []).slice(0, 300).map((f) => {
+                const why = whyText(f, Date.now(), h?.circuit);
+                return (
+                <tr key={`${f.symbol}|${f.timeframe}`} data-testid="feed-row" data-symbol={f.symbol} data-timeframe={f.timeframe}>
+                  <td><StatusBadge status={f.status} title={why} /></td>
                   <td>{f.symbol}</td>
                   <td>{f.timeframe}</td>
-                  <td><FreshBadge f={f.freshness} title={`fresh: the latest closed ${f.timeframe} bar is stored · aging: ≤ 3 bars behind · stale: more`} /></td>
+                  <td><FreshBadge f={f.freshness} title={freshText(f, why)} /></td>
                   <td>{f.newestBarTs === null ? '—' : new Date(f.newestBarTs).toISOString().replace('T', ' ').slice(0, 16)}</td>
                   <td>{f.closeToEventMs === null ? '—' : `${Math.round(f.closeToEventMs)} ms`}</td>
                   <td>{f.latencyMs === null ? '—' : `${f.latencyMs} ms`}</td>
                   <td>{f.requests24h}</td>
-                  <td title={f.lastError?.message ?? ''}><div className="ds-err wide">{f.lastError && f.status !== 'healthy' ? <><span className="err-kind">{f.lastError.kind}</span> {f.lastError.message}</> : '—'}</div></td>
+                  <td title={f.status === 'healthy' ? '' : why} data-testid="feed-error"><div className="ds-err wide">{f.lastError && f.status !== 'healthy' ? <><span className="err-kind">{KIND_LABEL[f.lastError.kind]}</span>{f.retryAt && f.retryAt > Date.now() ? <span className="warn"> · retrying in {duration(f.retryAt - Date.now())}</span> : null} {f.lastError.message}</> : '—'}</div></td>
                   <td>
                     <button className="btn ds-small" title="Show this feed on the chart" onClick={() => openChart(sel, f.symbol, f.timeframe)}>Chart</button>
                   </td>
                 </tr>
-              ))}
+                );
+              })}
             </tbody>
           </table>
           {sel.discovered && (
