@@ -251,7 +251,8 @@ export class Collector {
     return {
       id: row.id,
       kind: row.kind,
-      label: (c['label'] as string | undefined) ?? (isCcxt ? `${String(c['exchange'])} (ccxt)` : `Replay ${String(c['symbol'])}`),
+      // Without a label, the exchange and the id: two sources on one exchange stay apart by name.
+      label: (c['label'] as string | undefined) ?? (isCcxt ? (c['exchange'] === row.id ? String(c['exchange']) : `${String(c['exchange'])} · ${row.id}`) : `Replay ${String(c['symbol'])} · ${row.id}`),
       enabled: row.enabled,
       simulated: false,
       exchange: isCcxt ? (c['exchange'] as string) : null,

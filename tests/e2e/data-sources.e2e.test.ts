@@ -101,11 +101,16 @@ describe('Data sources view in Chromium', () => {
     expect(health.feeds.find((f: any) => f.symbol === 'SOL/USDT' && f.timeframe === '1m')).toMatchObject({ status: 'healthy' });
     await expect.poll(() => page.locator('[data-testid="feed-row"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources.png') });
+    // The failing feed's badge says why and what happens next.
+    const ethBadge = page.locator('[data-testid="feed-row"][data-symbol="ETH/USDT"][data-timeframe="1m"] [data-testid="status-badge"]');
+    expect(await ethBadge.getAttribute('title')).toMatch(/^(degraded|failed): exchange unavailable \(.+\), (retrying in \d+ s|\d+ failures in a row|recovering)$/);
 
     // "Chart" on a feed shows the back-filled exchange candles on the chart, then back with Alt+8.
     await page.locator('[data-testid="feed-row"]', { hasText: 'BTC/USDT' }).filter({ hasText: '1h' }).getByRole('button', { name: 'Chart' }).click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 900, null, { timeout: 30_000 });
-    expect(await page.locator('[data-testid="statusbar"]').textContent()).toMatch(/Source: fakebin/);
+    // The status bar and the chart name the source (added after start-up), not its id.
+    await expect.poll(() => page.locator('[data-testid="status-source"]').textContent(), { timeout: 10_000 }).toBe('binance · fakebin');
+    expect(await page.locator('[data-testid="chart-source"]').textContent()).toBe('binance · fakebin');
     expect(await page.locator('[data-testid="statusbar"]').textContent()).not.toMatch(/SIMULATED/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-chart.png') });
     await page.keyboard.press('Alt+8');
@@ -122,6 +127,13 @@ describe('Data sources view in Chromium', () => {
     expect(await reasons.textContent()).toMatch(/ETH\/BTC quote BTC, not USDT/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-discovery.png') });
     await row.click();
+
+    // The failing pair is now rate limited with Retry-After 20 s: its red badge says so, and when it retries.
+    fx.clearFaults();
+    fx.inject('rateLimit', { path: '/klines', symbol: 'ETHUSDT', retryAfterSec: 20 });
+    await expect.poll(() => ethBadge.getAttribute('title'), { timeout: 45_000 }).toMatch(/^(degraded|failed): rate limited.*, retrying in (1\d|20) s$/);
+    await ethBadge.hover();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-rate-limited.png') });
 
     // Space on the selected row disables it.
     await page.locator('[data-testid="sources-table"]').focus();

@@ -261,7 +261,9 @@ export function DataSourcesView() {
             <tbody>
               {(h?.feeds ?? []).length === 0 && <tr><td colSpan={10} className="muted">No feeds yet{sel.enabled ? ' (connecting…)' : ' (disabled)'}.</td></tr>}
               {(h?.feeds ?? []).slice(0, 300).map((f) => {
-                const why = whyText(f, Date.now(), h?.circuit);
+                // A feed held by its source's back-off (the exchange rate-limited another request) says so.
+                const held = !f.lastError && h?.backoffUntil ? { ...f, lastError: h.lastError } : f;
+                const why = whyText(held, Date.now(), h?.circuit);
                 return (
                 <tr key={`${f.symbol}|${f.timeframe}`} data-testid="feed-row" data-symbol={f.symbol} data-timeframe={f.timeframe}>
                   <td><StatusBadge status={f.status} title={why} /></td>
@@ -272,7 +274,7 @@ export function DataSourcesView() {
                   <td>{f.closeToEventMs === null ? '—' : `${Math.round(f.closeToEventMs)} ms`}</td>
                   <td>{f.latencyMs === null ? '—' : `${f.latencyMs} ms`}</td>
                   <td>{f.requests24h}</td>
-                  <td title={f.status === 'healthy' ? '' : why} data-testid="feed-error"><div className="ds-err wide">{f.lastError && f.status !== 'healthy' ? <><span className="err-kind">{KIND_LABEL[f.lastError.kind]}</span>{f.retryAt && f.retryAt > Date.now() ? <span className="warn"> · retrying in {duration(f.retryAt - Date.now())}</span> : null} {f.lastError.message}</> : '—'}</div></td>
+                  <td title={f.status === 'healthy' ? '' : why} data-testid="feed-error"><div className="ds-err wide">{held.lastError && f.status !== 'healthy' ? <><span className="err-kind">{KIND_LABEL[held.lastError.kind]}</span>{f.retryAt && f.retryAt > Date.now() ? <span className="warn"> · retrying in {duration(f.retryAt - Date.now())}</span> : null} {held.lastError.message}</> : '—'}</div></td>
                   <td>
                     <button className="btn ds-small" title="Show this feed on the chart" onClick={() => openChart(sel, f.symbol, f.timeframe)}>Chart</button>
                   </td>
