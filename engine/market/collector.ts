@@ -119,7 +119,13 @@ export class Collector {
   start(): void {
     for (const row of this.sources.list()) this.launch(row);
     for (const j of this.jobs.unfinished()) void this.backfills.run(j.id, () => this.fetcher(j.source));
-    this.evalTimer = setInterval(() => this.evaluate(), this.opts.healthEvalMs);
+    this.evalTimer = setInterval(() => {
+      try {
+        this.evaluate();
+      } catch (e) {
+        console.error('[collector] health evaluation failed:', (e as Error).message);
+      }
+    }, this.opts.healthEvalMs);
   }
 
   stop(): void {

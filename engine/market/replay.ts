@@ -71,7 +71,7 @@ export class ReplayRuntime {
     this.startTs = start ? start[0] + this.lap * this.span() : null;
     // Freshness follows the playback position, not the wall clock: the bars are history.
     health.clock = () => this.playbackNow();
-    this.timer = setInterval(() => this.tick(), 50);
+    this.timer = setInterval(() => this.safeTick(), 50);
   }
 
   /** Open time of the first bar this session plays (lap offset included). */
@@ -95,6 +95,16 @@ export class ReplayRuntime {
     const first = this.rows[0]![0];
     const last = this.rows[this.rows.length - 1]![0];
     return last - first + TIMEFRAME_MS[this.cfg.timeframe];
+  }
+
+  /** A tick that fails (storage) is the feed's failure, retried by the next tick; never thrown. */
+  private safeTick(): void {
+    try {
+      this.tick();
+    } catch (e) {
+      const f = e instanceof CollectorFault ? e : new CollectorFault('unknown', (e as Error).message);
+      this.health.failure(f.info(this.realNow()), this.health.feed(this.cfg.symbol, this.cfg.timeframe), false);
+    }
   }
 
   tick(): void {
