@@ -85,7 +85,7 @@ api.subscribe('market.sources.changed', scheduleRefresh);
 api.subscribe('market.backfill.progress', (j) => {
   useSources.setState((s) => {
     const i = s.jobs.findIndex((x) => x.id === j.id);
-    if (i < 0) return { jobs: [j, ...s.jobs].slice(0, 50) };
+    if (i < 0) return { jobs: [j, ...s.jobs].slice(0, 200) };
     const jobs = [...s.jobs];
     jobs[i] = j;
     return { jobs };

@@ -544,31 +544,64 @@ function SourceDialog({ edit, onClose, onDone }: { edit?: SourceView; onClose: (
 
 const toDateInput = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
 
+/** Several jobs as one: summed bars and rates, the ETA of what is left at the combined rate. */
+export function combineJobs(list: BackfillJob[]): BackfillJob | null {
+  if (list.length === 0) return null;
+  if (list.length === 1) return list[0]!;
+  const fetched = list.reduce((a, j) => a + j.fetched, 0);
+  const expected = list.reduce((a, j) => a + j.expected, 0);
+  const rate = list.reduce((a, j) => a + (j.candlesPerSec ?? 0), 0);
+  const active = list.some((j) => j.status === 'running' || j.status === 'queued' || j.status === 'repairing');
+  const status = active ? 'running' : list.some((j) => j.status === 'failed') ? 'failed' : list.every((j) => j.status === 'canceled') ? 'canceled' : 'done';
+  const left = list.filter((j) => j.status !== 'done').reduce((a, j) => a + Math.max(0, j.expected - j.fetched), 0);
+  return {
+    ...list[0]!,
+    status,
+    fetched,
+    expected,
+    progress: expected ? list.reduce((a, j) => a + j.progress * j.expected, 0) / expected : 1,
+    candlesPerSec: rate || null,
+    etaMs: active && rate > 0 ? Math.round((left / rate) * 1000) : active ? null : 0,
+    gapsRepaired: list.reduce((a, j) => a + j.gapsRepaired, 0),
+    knownGaps: list.reduce((a, j) => a + j.knownGaps, 0),
+    error: list.find((j) => j.error)?.error ?? null,
+  };
+}
+
 function BackfillDialog({ source, onClose }: { source: SourceView; onClose: () => void }) {
   const jobs = useSources((s) => s.jobs);
   const [symbol, setSymbol] = useState(source.symbols[0] ?? '');
+  const [all, setAll] = useState(false);
   const [tf, setTf] = useState<Timeframe>(source.timeframes.includes('1h') ? '1h' : (source.timeframes[0] ?? '1h'));
   const [since, setSince] = useState(toDateInput(Date.now() - 365 * 86_400_000));
   const [untilD, setUntilD] = useState('');
-  const [jobId, setJobId] = useState<number | null>(null);
+  const [jobIds, setJobIds] = useState<number[]>([]);
   const [err, setErr] = useState<string | null>(null);
-  const job = jobs.find((j) => j.id === jobId) ?? null;
+  const mine = jobs.filter((j) => jobIds.includes(j.id));
+  const job = combineJobs(mine);
   const bars = useMemo(() => {
     const s = Date.parse(since);
     const u = untilD ? Date.parse(untilD) : Date.now();
     return Number.isFinite(s) && Number.isFinite(u) && u > s ? Math.round((u - s) / TIMEFRAME_MS[tf]) : 0;
   }, [since, untilD, tf]);
+  const symbols = all ? source.symbols : [symbol];
 
   const start = async (e: React.FormEvent) => {
     e.preventDefault();
     setErr(null);
-    try {
-      const j = await api.call('market.backfill', { source: source.id, symbol, timeframe: tf, since: Date.parse(since), ...(untilD ? { until: Date.parse(untilD) } : {}) });
-      useSources.setState((s) => ({ jobs: [j, ...s.jobs.filter((x) => x.id !== j.id)] }));
-      setJobId(j.id);
-    } catch (e2) {
-      setErr((e2 as Error).message);
+    const started: BackfillJob[] = [];
+    const failed: string[] = [];
+    for (const sym of symbols) {
+      try {
+        started.push(await api.call('market.backfill', { source: source.id, symbol: sym, timeframe: tf, since: Date.parse(since), ...(untilD ? { until: Date.parse(untilD) } : {}) }));
+      } catch (e2) {
+        failed.push(symbols.length > 1 ? `${sym}: ${(e2 as Error).message}` : (e2 as Error).message);
+      }
     }
+    const ids = new Set(started.map((j) => j.id));
+    useSources.setState((s) => ({ jobs: [...started, ...s.jobs.filter((x) => !ids.has(x.id))].slice(0, Math.max(50, started.length + 10)) }));
+    setJobIds(started.map((j) => j.id));
+    if (failed.length) setErr(failed.join(' · '));
   };
 
   return (
@@ -576,12 +609,15 @@ function BackfillDialog({ source, onClose }: { source: SourceView; onClose: () =
       <form className="ds-form" onSubmit={(e) => void start(e)}>
         <label>
           Symbol
-          <input list="bf-symbols" value={symbol} onChange={(e) => setSymbol(e.target.value.toUpperCase())} required data-testid="bf-symbol" />
+          <input list="bf-symbols" value={all ? `all ${source.symbols.length} symbols` : symbol} disabled={all} onChange={(e) => setSymbol(e.target.value.toUpperCase())} required data-testid="bf-symbol" />
           <datalist id="bf-symbols">{source.symbols.map((s) => <option key={s} value={s} />)}</datalist>
         </label>
         <label>
           Timeframe
           <select value={tf} onChange={(e) => setTf(e.target.value as Timeframe)} data-testid="bf-tf">{TIMEFRAMES.map((t) => <option key={t}>{t}</option>)}</select>
+        </label>
+        <label className="ds-radio ds-span">
+          <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} data-testid="bf-all" /> Every symbol of this source ({source.symbols.length}), one job each
         </label>
         <label>
           Since (UTC date)
@@ -591,12 +627,12 @@ function BackfillDialog({ source, onClose }: { source: SourceView; onClose: () =
           Until <span className="muted">(blank: now)</span>
           <input type="date" value={untilD} onChange={(e) => setUntilD(e.target.value)} />
         </label>
-        <div className="ds-span muted">About {bars.toLocaleString()} bars, fetched in pages of up to 1,000; already stored bars are overwritten, never duplicated.</div>
+        <div className="ds-span muted">About {(bars * symbols.length).toLocaleString()} bars{symbols.length > 1 ? ` (${symbols.length} × ${bars.toLocaleString()})` : ''}, fetched in pages of up to 1,000; already stored bars are overwritten, never duplicated.</div>
         {job && (
           <div className="ds-span" data-testid="bf-job">
             <ProgressBar job={job} />
             <div className="muted">
-              Job #{job.id}: {job.status}
+              {mine.length > 1 ? `${mine.length} jobs (${mine.filter((j) => j.status === 'done').length} done)` : `Job #${job.id}`}: {job.status}
               {job.status === 'done' ? ` · ${job.fetched.toLocaleString()} bars · ${job.gapsRepaired} repaired · ${job.knownGaps} known gaps` : ''}
               {job.error ? ` · ${job.error}` : ''}
             </div>
