@@ -247,6 +247,9 @@ export class CcxtRuntime implements OhlcvFetcher {
     const since = k.lastClosed !== null && behind > 2 ? k.lastClosed : undefined;
     const limit = since !== undefined ? Math.min(this.pageLimit, behind + 2) : 3;
     let rows: Ohlcv[];
+    // What the exchange calls closed is judged at the time of asking: a bar that was forming when
+    // the request left may come back with partial values even if it has closed by the answer.
+    const asOf = this.d.now();
     try {
       rows = await this.client.fetchOhlcv(k.feed, k.symbol, k.tf, since, limit);
       k.failures = 0;
@@ -260,16 +263,16 @@ export class CcxtRuntime implements OhlcvFetcher {
       return;
     }
     if (this.stopped) return;
-    this.absorb(k, rows);
+    this.absorb(k, rows, asOf);
   }
 
   /** Stores new and revised closed bars, emits each new closed bar once, records skipped bars. */
-  absorb(k: Key, rows: Ohlcv[]): void {
-    const now = this.d.now();
+  absorb(k: Key, rows: Ohlcv[], asOf = this.d.now()): void {
+    const now = asOf;
     const step = TIMEFRAME_MS[k.tf];
     const key = { source: this.id, symbol: k.symbol, timeframe: k.tf };
     const closed = rows.filter((r) => r[0] + step <= now && r[0] % step === 0);
-    const forming = rows.find((r) => r[0] + step > now) ?? null;
+    const forming = rows.length && rows[rows.length - 1]![0] + step > now ? rows[rows.length - 1]! : null;
     const fresh: Ohlcv[] = [];
     const revised: Ohlcv[] = [];
     for (const r of closed) {

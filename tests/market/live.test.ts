@@ -170,4 +170,28 @@ describe('live polling', () => {
     expect(feedOf(r, 'SOL/USDT')!.requests24h).toBeGreaterThanOrEqual(solBefore);
     expect(r.collector.healthReport('fake')[0]!.requests24h).toBeGreaterThan(before.requests24h);
   });
+
+  it('an answer that arrives after a bar closed, computed while it was forming, is not taken for the closed bar', async () => {
+    // Answers computed at the request and delivered 1.5 s (90 s of exchange time) later.
+    const late = new FakeMarketExchange({ clockStart: Date.now() - 10 * 86_400_000, speed: 60, slowMs: 1500 });
+    await late.start();
+    const rr = collectorRig(late, { timeoutMs: 5000 });
+    try {
+      await rr.addSource({ symbols: ['BTC/USDT'], timeframes: ['1m'] });
+      await until(() => closed(rr, 'BTC/USDT').length >= 1, 15_000, 'first close');
+      late.inject('late', { path: '/klines', symbol: 'BTCUSDT', times: 4 });
+      await until(() => late.requests.filter((q) => q.fault === 'late').length >= 4, 30_000, 'late answers served');
+      const n = closed(rr, 'BTC/USDT').length;
+      await until(() => closed(rr, 'BTC/USDT').length >= n + 3, 20_000, 'closes after the late answers');
+      const ev = closed(rr, 'BTC/USDT');
+      expectExactlyOnce(ev);
+      // Every closed bar published is the exchange's final bar, never a forming snapshot.
+      for (const e of ev) expect(e.candle).toEqual(late.bar('BTCUSDT', '1m', e.candle[0]));
+      const ts = ev.map((e) => e.candle[0]);
+      for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBe(M);
+    } finally {
+      rr.close();
+      await late.stop();
+    }
+  });
 });
