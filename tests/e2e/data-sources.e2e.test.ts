@@ -45,7 +45,7 @@ describe('Data sources view in Chromium', () => {
     await dialog.waitFor();
     await page.locator('[data-testid="f-id"]').fill('fakebin');
     await page.locator('[data-testid="f-exchange"]').fill('binance');
-    expect(await page.locator('#ccxt-exchanges option').count()).toBeGreaterThan(90); // ccxt's list
+    await expect.poll(() => page.locator('#ccxt-exchanges option').count(), { timeout: 15_000 }).toBeGreaterThan(90); // ccxt's list (loads async)
     await page.locator('[data-testid="f-symbols"]').fill('BTC/USDT, ETH/USDT, SOL/USDT');
     await page.locator('[data-testid="f-baseurl"]').fill(fx.url);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-add-dialog.png') });
