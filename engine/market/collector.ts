@@ -30,7 +30,7 @@ import { CcxtRuntime, type CcxtSourceConfig } from './ccxt-runtime';
 import { ReplayRuntime, type ReplayConfig } from './replay';
 import { SourceHealthState } from './health';
 import { candlesToCsv, parseCandlesCsv } from './csv';
-import { ccxtExchangeIds } from './faults';
+import { ccxtExchangeIds, loadCcxt } from './faults';
 
 export interface CollectorOptions {
   /** Clock for bar times (ms). */
@@ -468,6 +468,15 @@ export class Collector {
 
   private async checkExchange(id: string): Promise<void> {
     if (!(await ccxtExchangeIds()).includes(id)) throw new ApiError('UNPROCESSABLE', `ccxt has no exchange "${id}"`, { exchange: id });
+    // A collector source needs candles: some exchanges have no OHLCV endpoint in ccxt at all.
+    let hasOhlcv = true;
+    try {
+      const Ctor = (await loadCcxt()) as unknown as Record<string, new () => { has: Record<string, unknown> }>;
+      hasOhlcv = Boolean(new Ctor[id]!().has['fetchOHLCV']);
+    } catch {
+      // Cannot tell without a working class: the source starts and its health says what fails.
+    }
+    if (!hasOhlcv) throw new ApiError('UNPROCESSABLE', `ccxt's ${id} has no candle (OHLCV) endpoint, so it cannot feed the collector; pick another exchange`, { exchange: id });
   }
 
   private checkReplayFile(p: string, tf: Timeframe): void {
