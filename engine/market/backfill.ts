@@ -98,6 +98,8 @@ export class BackfillRunner {
           const msg = e instanceof Error ? e.message : String(e);
           this.update(jobId, { status: 'failed', error: msg, finishedAt: this.d.realNow() });
         })
+        // Even recording the failure can fail (storage): logged, never an unhandled rejection.
+        .catch((e: unknown) => console.error(`[collector] back-fill ${jobId} failed and could not be recorded:`, (e as Error).message))
         .finally(() => {
           this.running.delete(jobId);
           this.rates.delete(jobId);

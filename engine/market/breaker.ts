@@ -49,6 +49,11 @@ export class CircuitBreaker {
     return { ok: true, probe: false };
   }
 
+  /** Time left until an open circuit lets a probe through (0 unless open). */
+  retryInMs(): number {
+    return this.state === 'open' ? Math.max(0, this.openedAt + this.cfg.openMs - this.now()) : 0;
+  }
+
   success(): void {
     this.failures = 0;
     this.scopes.clear();

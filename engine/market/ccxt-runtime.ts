@@ -145,7 +145,10 @@ export class CcxtRuntime implements OhlcvFetcher {
     this.tick();
     const d = this.cfg.discovery;
     if (d && !this.cfg.symbols?.length) {
-      this.discoveryTimer = setInterval(() => void this.resolveSymbols(), (d.refreshMinutes ?? 60) * 60_000 / this.d.timeScale);
+      this.discoveryTimer = setInterval(
+        () => void this.resolveSymbols().catch((e: unknown) => console.error(`[collector] ${this.id} discovery refresh failed:`, (e as Error).message)),
+        ((d.refreshMinutes ?? 60) * 60_000) / this.d.timeScale,
+      );
     }
   }
 
@@ -215,7 +218,22 @@ export class CcxtRuntime implements OhlcvFetcher {
     }
   }
 
+  /** One poll; whatever goes wrong inside (storage included) is the feed's failure, never thrown. */
   private async poll(k: Key, now: number): Promise<void> {
+    try {
+      await this.pollOnce(k, now);
+    } catch (e) {
+      if (this.stopped) return;
+      const f = classify(e);
+      console.error(`[collector] ${this.id} ${k.symbol} ${k.tf}: ${f.message}`);
+      this.health.failure(f.info(this.d.realNow()), k.feed, false);
+      k.failures++;
+      k.nextTryAt = this.d.realNow() + Math.min(30_000, 100 * 2 ** Math.min(k.failures, 8));
+      k.feed.retryAt = k.nextTryAt;
+    }
+  }
+
+  private async pollOnce(k: Key, now: number): Promise<void> {
     const step = TIMEFRAME_MS[k.tf];
     const dueClosed = Math.floor(now / step) * step - step;
     // A few bars behind (short outage): fetch from the last stored bar. Far behind (a restart
@@ -224,11 +242,14 @@ export class CcxtRuntime implements OhlcvFetcher {
     if (k.lastClosed !== null && behind > LIVE_CATCHUP) {
       this.d.requestBackfill?.(k.symbol, k.tf, k.lastClosed + step, dueClosed);
       k.lastClosed = null; // the next poll only takes the newest bars
-      return this.poll(k, now);
+      return this.pollOnce(k, now);
     }
     const since = k.lastClosed !== null && behind > 2 ? k.lastClosed : undefined;
     const limit = since !== undefined ? Math.min(this.pageLimit, behind + 2) : 3;
     let rows: Ohlcv[];
+    // What the exchange calls closed is judged at the time of asking: a bar that was forming when
+    // the request left may come back with partial values even if it has closed by the answer.
+    const asOf = this.d.now();
     try {
       rows = await this.client.fetchOhlcv(k.feed, k.symbol, k.tf, since, limit);
       k.failures = 0;
@@ -238,19 +259,20 @@ export class CcxtRuntime implements OhlcvFetcher {
       k.failures++;
       // Keys retry on their own schedule; the breaker and back-off guard the source.
       k.nextTryAt = this.d.realNow() + Math.min(30_000, f.retryAfterMs ?? 100 * 2 ** Math.min(k.failures, 8));
+      if (!k.feed.permanent) k.feed.retryAt = k.nextTryAt;
       return;
     }
     if (this.stopped) return;
-    this.absorb(k, rows);
+    this.absorb(k, rows, asOf);
   }
 
   /** Stores new and revised closed bars, emits each new closed bar once, records skipped bars. */
-  absorb(k: Key, rows: Ohlcv[]): void {
-    const now = this.d.now();
+  absorb(k: Key, rows: Ohlcv[], asOf = this.d.now()): void {
+    const now = asOf;
     const step = TIMEFRAME_MS[k.tf];
     const key = { source: this.id, symbol: k.symbol, timeframe: k.tf };
     const closed = rows.filter((r) => r[0] + step <= now && r[0] % step === 0);
-    const forming = rows.find((r) => r[0] + step > now) ?? null;
+    const forming = rows.length && rows[rows.length - 1]![0] + step > now ? rows[rows.length - 1]! : null;
     const fresh: Ohlcv[] = [];
     const revised: Ohlcv[] = [];
     for (const r of closed) {

@@ -23,13 +23,14 @@ import type { CandlesRepo } from '../../db/repos/candles';
 import { MarketSourcesRepo, type SourceRow } from '../../db/repos/market-sources';
 import { BackfillJobsRepo } from '../../db/repos/backfill-jobs';
 import { GapsRepo } from '../../db/repos/gaps';
+import { CollectorRequestsRepo } from '../../db/repos/collector-requests';
 import { SecretBox } from '../orders/secrets';
 import { BackfillRunner, toJob, type OhlcvFetcher } from './backfill';
 import { CcxtRuntime, type CcxtSourceConfig } from './ccxt-runtime';
 import { ReplayRuntime, type ReplayConfig } from './replay';
 import { SourceHealthState } from './health';
 import { candlesToCsv, parseCandlesCsv } from './csv';
-import { ccxtExchangeIds } from './faults';
+import { ccxtExchangeIds, loadCcxt } from './faults';
 
 export interface CollectorOptions {
   /** Clock for bar times (ms). */
@@ -75,12 +76,14 @@ export class Collector {
   readonly sources: MarketSourcesRepo;
   readonly jobs: BackfillJobsRepo;
   readonly gaps: GapsRepo;
+  readonly requests: CollectorRequestsRepo;
   readonly backfills: BackfillRunner;
   private readonly runtimes = new Map<string, Runtime>();
   private readonly health = new Map<string, SourceHealthState>();
   private box: SecretBox | null = null;
   private evalTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private lastFlush = 0;
 
   constructor(
     private readonly db: Database,
@@ -93,6 +96,7 @@ export class Collector {
     this.sources = new MarketSourcesRepo(db);
     this.jobs = new BackfillJobsRepo(db);
     this.gaps = new GapsRepo(db);
+    this.requests = new CollectorRequestsRepo(db);
     this.backfills = new BackfillRunner({
       db,
       candles,
@@ -115,7 +119,13 @@ export class Collector {
   start(): void {
     for (const row of this.sources.list()) this.launch(row);
     for (const j of this.jobs.unfinished()) void this.backfills.run(j.id, () => this.fetcher(j.source));
-    this.evalTimer = setInterval(() => this.evaluate(), this.opts.healthEvalMs);
+    this.evalTimer = setInterval(() => {
+      try {
+        this.evaluate();
+      } catch (e) {
+        console.error('[collector] health evaluation failed:', (e as Error).message);
+      }
+    }, this.opts.healthEvalMs);
   }
 
   stop(): void {
@@ -124,12 +134,33 @@ export class Collector {
     if (this.evalTimer) clearInterval(this.evalTimer);
     for (const rt of this.runtimes.values()) rt.stop();
     this.runtimes.clear();
+    this.flushRequests();
+  }
+
+  /** Stores the request counts that changed (so "requests in the last 24 h" survives a restart). */
+  flushRequests(): void {
+    const real = this.opts.realNow();
+    this.lastFlush = real;
+    const minute = Math.floor(real / 60_000);
+    for (const h of this.health.values()) this.flushOne(h, minute);
+  }
+
+  private flushOne(h: SourceHealthState, minute: number): void {
+    const buckets = h.drainRequests();
+    if (!buckets.length) return;
+    try {
+      this.requests.save(h.source, buckets, minute);
+    } catch (e) {
+      // Counts are bookkeeping: a failed write (disk full, closed database) must not stop collecting.
+      console.error(`[collector] cannot store request counts of ${h.source}:`, (e as Error).message);
+    }
   }
 
   /** Reports every health status change as a `market.health.changed` event. */
   evaluate(): void {
     if (this.stopped) return;
     const real = this.opts.realNow();
+    if (real - this.lastFlush >= 10_000) this.flushRequests();
     for (const h of this.health.values()) {
       h.evaluate(real, (symbol, timeframe, status, previous, error) => {
         this.publish('market.health.changed', { source: h.source, symbol, timeframe, status, previous, error, at: real });
@@ -154,7 +185,9 @@ export class Collector {
     this.runtimes.get(row.id)?.stop();
     this.runtimes.delete(row.id);
     const prev = this.health.get(row.id);
-    const h = new SourceHealthState(row.id, row.kind, null, row.enabled);
+    const minute = Math.floor(this.opts.realNow() / 60_000);
+    if (prev) this.flushOne(prev, minute);
+    const h = new SourceHealthState(row.id, row.kind, null, row.enabled, this.requests.recent(row.id, minute));
     h.status = prev?.status ?? null;
     this.health.set(row.id, h);
     if (!row.enabled) {
@@ -224,7 +257,8 @@ export class Collector {
     return {
       id: row.id,
       kind: row.kind,
-      label: (c['label'] as string | undefined) ?? (isCcxt ? `${String(c['exchange'])} (ccxt)` : `Replay ${String(c['symbol'])}`),
+      // Without a label, the exchange and the id: two sources on one exchange stay apart by name.
+      label: (c['label'] as string | undefined) ?? (isCcxt ? (c['exchange'] === row.id ? String(c['exchange']) : `${String(c['exchange'])} · ${row.id}`) : `Replay ${String(c['symbol'])} · ${row.id}`),
       enabled: row.enabled,
       simulated: false,
       exchange: isCcxt ? (c['exchange'] as string) : null,
@@ -317,6 +351,7 @@ export class Collector {
     for (const j of this.jobs.unfinished().filter((x) => x.source === id)) this.cancelJob(j.id);
     this.sources.remove(id);
     this.health.delete(id);
+    this.requests.removeSource(id);
     this.publish('market.sources.changed', { id, action: 'removed' });
     return { removed: true, id };
   }
@@ -433,6 +468,15 @@ export class Collector {
 
   private async checkExchange(id: string): Promise<void> {
     if (!(await ccxtExchangeIds()).includes(id)) throw new ApiError('UNPROCESSABLE', `ccxt has no exchange "${id}"`, { exchange: id });
+    // A collector source needs candles: some exchanges have no OHLCV endpoint in ccxt at all.
+    let hasOhlcv = true;
+    try {
+      const Ctor = (await loadCcxt()) as unknown as Record<string, new () => { has: Record<string, unknown> }>;
+      hasOhlcv = Boolean(new Ctor[id]!().has['fetchOHLCV']);
+    } catch {
+      // Cannot tell without a working class: the source starts and its health says what fails.
+    }
+    if (!hasOhlcv) throw new ApiError('UNPROCESSABLE', `ccxt's ${id} has no candle (OHLCV) endpoint, so it cannot feed the collector; pick another exchange`, { exchange: id });
   }
 
   private checkReplayFile(p: string, tf: Timeframe): void {

@@ -7,25 +7,51 @@ import { TIMEFRAME_MS, type Timeframe } from '../api/timeframes';
 import type { CollectorError, FeedHealth, FeedStatus, Freshness, SourceHealth, SourceKind } from '../api/commands/market';
 import type { CircuitBreaker } from './breaker';
 
-/** Requests per minute over the last 24 h (a ring of 1,440 minute buckets). */
+/**
+ * Requests per minute over the last 24 h (a ring of 1,440 minute buckets). Buckets touched since
+ * the last `drain()` are reported there, so the counts can be stored and survive a restart.
+ */
 export class RollingCounter {
   private readonly buckets = new Uint32Array(1440);
-  private readonly stamps = new Float64Array(1440);
-  add(now: number): void {
-    const m = Math.floor(now / 60_000);
+  private readonly stamps = new Float64Array(1440).fill(-Infinity);
+  private readonly dirty = new Set<number>();
+  add(now: number, n = 1): void {
+    this.addMinute(Math.floor(now / 60_000), n);
+  }
+  /** Adds `n` requests to a minute (absolute minute number, ms / 60,000). */
+  addMinute(m: number, n: number): void {
     const i = m % 1440;
     if (this.stamps[i] !== m) {
+      if (this.stamps[i]! > m) return; // older than what the slot holds: outside the window
       this.stamps[i] = m;
       this.buckets[i] = 0;
     }
-    this.buckets[i]!++;
+    this.buckets[i]! += n;
+    this.dirty.add(m);
   }
   total(now: number): number {
     const m = Math.floor(now / 60_000);
     let n = 0;
-    for (let i = 0; i < 1440; i++) if (m - this.stamps[i]! < 1440) n += this.buckets[i]!;
+    for (let i = 0; i < 1440; i++) if (m - this.stamps[i]! < 1440 && this.stamps[i]! <= m) n += this.buckets[i]!;
     return n;
   }
+  /** Minutes changed since the last drain, with their counts. */
+  drain(): Array<{ minute: number; n: number }> {
+    const out: Array<{ minute: number; n: number }> = [];
+    for (const m of this.dirty) {
+      const i = m % 1440;
+      if (this.stamps[i] === m) out.push({ minute: m, n: this.buckets[i]! });
+    }
+    this.dirty.clear();
+    return out;
+  }
+}
+
+/** Stored request counts, as loaded: '' for the source, "SYMBOL|tf" for a feed. */
+export interface StoredRequests {
+  feed: string;
+  minute: number;
+  n: number;
 }
 
 export function freshnessOf(newestBarTs: number | null, tf: Timeframe, now: number): Freshness {
@@ -56,6 +82,8 @@ export class FeedState {
   status: FeedStatus | null = null;
   /** Symbol-level permanent failure (unknown symbol on the exchange). */
   permanent = false;
+  /** After a failure: when this feed is tried again (real ms). */
+  retryAt: number | null = null;
   constructor(
     readonly symbol: string,
     readonly timeframe: Timeframe,
@@ -74,19 +102,52 @@ export class SourceHealthState {
   status: FeedStatus | null = null;
   readonly feeds = new Map<string, FeedState>();
   private readonly delays: number[] = [];
+  /**
+   * The clock freshness is judged by, when it is not the collector's: a replay's playback
+   * position (its bars are history, so the wall clock would call every one of them stale).
+   */
+  clock: (() => number) | null = null;
+  /** Stored request counts of feeds not created yet (applied when they are). */
+  private readonly pendingRequests = new Map<string, StoredRequests[]>();
 
   constructor(
     readonly source: string,
     readonly kind: SourceKind,
     public breaker: CircuitBreaker | null,
     public enabled: boolean,
-  ) {}
+    stored: readonly StoredRequests[] = [],
+  ) {
+    for (const r of stored) {
+      if (r.feed === '') this.requests.addMinute(r.minute, r.n);
+      else {
+        const list = this.pendingRequests.get(r.feed) ?? [];
+        list.push(r);
+        this.pendingRequests.set(r.feed, list);
+      }
+    }
+    this.requests.drain();
+  }
 
   feed(symbol: string, tf: Timeframe): FeedState {
     const k = `${symbol}|${tf}`;
     let f = this.feeds.get(k);
-    if (!f) this.feeds.set(k, (f = new FeedState(symbol, tf)));
+    if (!f) {
+      this.feeds.set(k, (f = new FeedState(symbol, tf)));
+      const stored = this.pendingRequests.get(k);
+      if (stored) {
+        for (const r of stored) f.requests.addMinute(r.minute, r.n);
+        f.requests.drain();
+        this.pendingRequests.delete(k);
+      }
+    }
     return f;
+  }
+
+  /** Request counts changed since the last call, to be stored. */
+  drainRequests(): StoredRequests[] {
+    const out: StoredRequests[] = this.requests.drain().map((b) => ({ feed: '', ...b }));
+    for (const [k, f] of this.feeds) for (const b of f.requests.drain()) out.push({ feed: k, ...b });
+    return out;
   }
 
   recordRequest(now: number, feed: FeedState | null): void {
@@ -103,6 +164,7 @@ export class SourceHealthState {
       feed.consecutiveFailures = 0;
       feed.latencyMs = latency;
       feed.permanent = false;
+      feed.retryAt = null;
     }
   }
 
@@ -172,7 +234,17 @@ export class SourceHealthState {
     }
   }
 
-  snapshot(realNow: number, clockNow: number): SourceHealth {
+  /** When a feed that is not healthy is tried again (real ms), if known. */
+  private retryAtOf(f: FeedState | null, status: FeedStatus, realNow: number): number | null {
+    if (status === 'healthy' || status === 'disabled') return null;
+    if (f?.permanent || this.fatal) return null;
+    const probe = this.breaker?.state === 'open' ? realNow + this.breaker.retryInMs() : null;
+    const t = Math.max(f?.retryAt ?? 0, this.backoffUntil ?? 0, probe ?? 0);
+    return t > realNow ? t : null;
+  }
+
+  snapshot(realNow: number, collectorNow: number): SourceHealth {
+    const clockNow = this.clock?.() ?? collectorNow;
     const feeds: FeedHealth[] = [...this.feeds.values()].map((f) => ({
       symbol: f.symbol,
       timeframe: f.timeframe,
@@ -185,11 +257,14 @@ export class SourceHealthState {
       newestBarTs: f.newestBarTs,
       freshness: freshnessOf(f.newestBarTs, f.timeframe, clockNow),
       closeToEventMs: f.closeToEventMs,
+      retryAt: null as number | null,
     }));
+    for (const [i, f] of [...this.feeds.values()].entries()) feeds[i]!.retryAt = this.retryAtOf(f, feeds[i]!.status, realNow);
+    const status = this.status ?? this.sourceStatus(realNow, feeds.map((f) => f.status));
     return {
       source: this.source,
       kind: this.kind,
-      status: this.status ?? this.sourceStatus(realNow, feeds.map((f) => f.status)),
+      status,
       circuit: this.breaker?.state ?? 'closed',
       consecutiveFailures: this.consecutiveFailures,
       lastSuccessAt: this.lastSuccessAt,
@@ -197,6 +272,7 @@ export class SourceHealthState {
       latencyMs: this.latencyMs,
       requests24h: this.requests.total(realNow),
       backoffUntil: this.backoffUntil !== null && this.backoffUntil > realNow ? this.backoffUntil : null,
+      retryAt: this.retryAtOf(null, status, realNow),
       closeToEvent: this.delayStats(),
       feeds,
     };

@@ -128,6 +128,7 @@ export class MarketModule implements EngineModule {
       latencyMs: 0,
       requests24h: 0,
       backoffUntil: null,
+      retryAt: null,
       closeToEvent: null,
       feeds: this.sim.symbols().map((symbol) => {
         const bar = this.sim.formingBar(symbol);
@@ -143,6 +144,7 @@ export class MarketModule implements EngineModule {
           newestBarTs: bar ? bar[0] - TIMEFRAME_MS['1m'] : null,
           freshness: bar ? ('fresh' as const) : ('none' as const),
           closeToEventMs: null,
+          retryAt: null,
         };
       }),
     };

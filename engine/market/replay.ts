@@ -58,18 +58,53 @@ export class ReplayRuntime {
       const off = this.lap * span;
       this.i = this.rows.findIndex((r) => r[0] + off > last[0]);
       if (this.i < 0) {
-        this.i = 0;
-        this.lap++;
+        // Played to the end before: a loop goes on with the next lap; otherwise it stays done.
+        if (this.cfg.loop) {
+          this.i = 0;
+          this.lap++;
+        } else this.i = this.rows.length;
       }
+      feed.newestBarTs = last[0];
     }
     this.t0 = realNow();
-    this.timer = setInterval(() => this.tick(), 50);
+    const start = this.rows[this.i];
+    this.startTs = start ? start[0] + this.lap * this.span() : null;
+    // Freshness follows the playback position, not the wall clock: the bars are history.
+    health.clock = () => this.playbackNow();
+    this.timer = setInterval(() => this.safeTick(), 50);
+  }
+
+  /** Open time of the first bar this session plays (lap offset included). */
+  private startTs: number | null = null;
+
+  /**
+   * Where the playback stands in the file's own time: the first bar of this session plus the
+   * real time elapsed × speed; a finished replay (no loop) stands at the end of its last bar.
+   */
+  playbackNow(): number {
+    const step = TIMEFRAME_MS[this.cfg.timeframe];
+    const newest = this.health.feed(this.cfg.symbol, this.cfg.timeframe).newestBarTs;
+    if (this.startTs === null) return newest === null ? 0 : newest + step; // nothing left to play
+    const now = this.startTs + (this.realNow() - this.t0) * (this.cfg.speed ?? 1);
+    if (this.cfg.loop) return now;
+    const end = this.rows[this.rows.length - 1]![0] + this.lap * this.span() + step;
+    return Math.min(now, end);
   }
 
   private span(): number {
     const first = this.rows[0]![0];
     const last = this.rows[this.rows.length - 1]![0];
     return last - first + TIMEFRAME_MS[this.cfg.timeframe];
+  }
+
+  /** A tick that fails (storage) is the feed's failure, retried by the next tick; never thrown. */
+  private safeTick(): void {
+    try {
+      this.tick();
+    } catch (e) {
+      const f = e instanceof CollectorFault ? e : new CollectorFault('unknown', (e as Error).message);
+      this.health.failure(f.info(this.realNow()), this.health.feed(this.cfg.symbol, this.cfg.timeframe), false);
+    }
   }
 
   tick(): void {

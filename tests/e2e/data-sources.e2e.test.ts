@@ -45,7 +45,7 @@ describe('Data sources view in Chromium', () => {
     await dialog.waitFor();
     await page.locator('[data-testid="f-id"]').fill('fakebin');
     await page.locator('[data-testid="f-exchange"]').fill('binance');
-    expect(await page.locator('#ccxt-exchanges option').count()).toBeGreaterThan(90); // ccxt's list
+    await expect.poll(() => page.locator('#ccxt-exchanges option').count(), { timeout: 15_000 }).toBeGreaterThan(90); // ccxt's list (loads async)
     await page.locator('[data-testid="f-symbols"]').fill('BTC/USDT, ETH/USDT, SOL/USDT');
     await page.locator('[data-testid="f-baseurl"]').fill(fx.url);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-add-dialog.png') });
@@ -101,11 +101,16 @@ describe('Data sources view in Chromium', () => {
     expect(health.feeds.find((f: any) => f.symbol === 'SOL/USDT' && f.timeframe === '1m')).toMatchObject({ status: 'healthy' });
     await expect.poll(() => page.locator('[data-testid="feed-row"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources.png') });
+    // The failing feed's badge says why and what happens next.
+    const ethBadge = page.locator('[data-testid="feed-row"][data-symbol="ETH/USDT"][data-timeframe="1m"] [data-testid="status-badge"]');
+    expect(await ethBadge.getAttribute('title')).toMatch(/^(degraded|failed): exchange unavailable \(.+\), (retrying in \d+ s|\d+ failures in a row|recovering)$/);
 
     // "Chart" on a feed shows the back-filled exchange candles on the chart, then back with Alt+8.
     await page.locator('[data-testid="feed-row"]', { hasText: 'BTC/USDT' }).filter({ hasText: '1h' }).getByRole('button', { name: 'Chart' }).click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 900, null, { timeout: 30_000 });
-    expect(await page.locator('[data-testid="statusbar"]').textContent()).toMatch(/Source: fakebin/);
+    // The status bar and the chart name the source (added after start-up), not its id.
+    await expect.poll(() => page.locator('[data-testid="status-source"]').textContent(), { timeout: 10_000 }).toBe('binance · fakebin');
+    expect(await page.locator('[data-testid="chart-source"]').textContent()).toBe('binance · fakebin');
     expect(await page.locator('[data-testid="statusbar"]').textContent()).not.toMatch(/SIMULATED/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-chart.png') });
     await page.keyboard.press('Alt+8');
@@ -122,6 +127,42 @@ describe('Data sources view in Chromium', () => {
     expect(await reasons.textContent()).toMatch(/ETH\/BTC quote BTC, not USDT/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-discovery.png') });
     await row.click();
+
+    // The failing pair is now rate limited with Retry-After 20 s: its red badge says so, and when it retries.
+    expect((await call(s, 'market.sources.remove', { id: 'fakedisc' })).status).toBe(200); // it polls ETH too
+    fx.clearFaults();
+    // (a request the removed source had already handed to ccxt may still take one; whichever of
+    // ETH's feeds, 1m or 1h, asks next gets another)
+    fx.inject('rateLimit', { path: '/klines', symbol: 'ETHUSDT', retryAfterSec: 20, times: 3 });
+    const ethTitles = () => page.locator('[data-testid="feed-row"][data-symbol="ETH/USDT"] [data-testid="status-badge"]').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+    await expect
+      .poll(async () => (await ethTitles()).find((t) => /rate limited/.test(t)) ?? (await ethTitles()).join(' | '), { timeout: 45_000 })
+      .toMatch(/^(degraded|failed): rate limited.*, retrying in (1\d|20) s$/);
+    fx.clearFaults();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'data-sources-rate-limited.png') });
+
+    // Every symbol of the source at once: one job each, one combined progress bar, all exact.
+    await row.click();
+    await page.locator('[data-testid="sources-table"]').focus();
+    await page.keyboard.press('f');
+    await bf.waitFor();
+    await page.locator('[data-testid="bf-tf"]').selectOption('1h');
+    await page.locator('[data-testid="bf-all"]').check();
+    await page.locator('[data-testid="bf-since"]').fill(new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10));
+    expect(await page.locator('[data-testid="bf-symbol"]').inputValue()).toBe('all 3 symbols');
+    await page.locator('[data-testid="bf-start"]').click();
+    await expect.poll(() => page.locator('[data-testid="bf-job"]').textContent(), { timeout: 90_000 }).toMatch(/3 jobs \(3 done\): done/);
+    await page.keyboard.press('Escape');
+    await bf.waitFor({ state: 'detached' });
+    const all = (await call(s, 'market.backfill.list', { source: 'fakebin' })).body.result.slice(0, 3);
+    expect(all.map((x: any) => x.symbol).sort()).toEqual(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
+    for (const x of all) {
+      expect(x).toMatchObject({ status: 'done', timeframe: '1h', progress: 1 });
+      const g = (await call(s, 'market.gaps', { source: 'fakebin', symbol: x.symbol, timeframe: '1h', since: x.since, until: x.until })).body.result;
+      expect(g.missing).toEqual([]);
+      const got = (await call(s, 'market.candles', { source: 'fakebin', symbol: x.symbol, timeframe: '1h', since: x.since, limit: 5000 })).body.result.map((c: number[]) => c[0]).filter((t: number) => t < x.until);
+      expect(got).toEqual(fx.expectedBars(x.symbol.replace('/', ''), '1h', x.since, x.until));
+    }
 
     // Space on the selected row disables it.
     await page.locator('[data-testid="sources-table"]').focus();

@@ -12,7 +12,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type MarketFault = 'rateLimit' | 'ban' | 'server' | 'internal' | 'slow' | 'malformed' | 'reset';
+export type MarketFault = 'rateLimit' | 'ban' | 'server' | 'internal' | 'slow' | 'late' | 'malformed' | 'reset';
 
 export interface FakeSymbol {
   /** Exchange id, e.g. BTCUSDT. */
@@ -231,6 +231,16 @@ export class FakeMarketExchange {
         case 'slow': {
           const t = setTimeout(() => this.route(path, q, send), this.slowMs);
           res.on('close', () => clearTimeout(t));
+          return;
+        }
+        case 'late': {
+          // Answered as of the request's arrival (the forming bar with its partial values then),
+          // delivered `slowMs` later — after that bar may have closed.
+          let timer: NodeJS.Timeout | null = null;
+          this.route(path, q, (st, j, h) => {
+            timer = setTimeout(() => send(st, j, h), this.slowMs);
+          });
+          res.on('close', () => timer && clearTimeout(timer));
           return;
         }
       }

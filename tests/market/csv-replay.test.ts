@@ -99,4 +99,25 @@ describe('replay source', () => {
     const health = await call('market.health', {});
     expect(health.map((h: any) => [h.source, h.status])).toEqual([['sim', 'healthy'], ['rp', 'healthy']]);
   });
+
+  it('judges a replay freshness by its playback position, not the wall clock (its bars are history)', async () => {
+    const { dir, call, of } = market();
+    const file = path.join(dir, 'slow.csv');
+    fs.writeFileSync(file, goodCsv(400));
+    // 1h bars at 7,200× real time: a bar every half second, years behind the wall clock.
+    await call('market.sources.add', { id: 'slow', kind: 'replay', path: file, symbol: 'REP/USDT', timeframe: '1h', speed: 7200 });
+    await until(() => of('candle.closed').filter((e) => e.source === 'slow').length >= 2, 10_000, 'replaying');
+    const feed = async () => (await call('market.health', { source: 'slow' }))[0].feeds[0];
+    expect((await feed()).newestBarTs).toBeLessThan(Date.now() - 365 * 24 * H);
+    expect((await feed()).freshness).toBe('fresh');
+    // A finished replay stands at the end of its last bar: still fresh, never "stale".
+    const short = path.join(dir, 'short.csv');
+    fs.writeFileSync(short, goodCsv(3));
+    await call('market.sources.add', { id: 'short', kind: 'replay', path: short, symbol: 'REP/USDT', timeframe: '1h', speed: 36_000 });
+    await until(() => of('candle.closed').filter((e) => e.source === 'short').length >= 3, 10_000, 'played out');
+    await new Promise((res) => setTimeout(res, 500));
+    const done = (await call('market.health', { source: 'short' }))[0].feeds[0];
+    expect(done).toMatchObject({ freshness: 'fresh', newestBarTs: T0 + 2 * H });
+    expect(of('candle.closed').filter((e) => e.source === 'short')).toHaveLength(3);
+  });
 });

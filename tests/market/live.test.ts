@@ -139,4 +139,59 @@ describe('live polling', () => {
     expect(r.collector.list()[0]!.symbols).toEqual(['BTC/USDT', 'SOL/USDT']);
     await until(() => closed(r!, 'SOL/USDT').length >= 1, 15_000, 'discovered symbol live');
   });
+
+  it('a rate-limited feed says why and when it is tried again; request counts of the last 24 h survive a restart', async () => {
+    r = collectorRig(fx);
+    await r.addSource({ symbols: ['BTC/USDT', 'SOL/USDT'], timeframes: ['1m'] });
+    const feedOf = (rr: CollectorRig, symbol: string) => rr.collector.healthReport('fake')[0]!.feeds.find((f) => f.symbol === symbol);
+    await until(() => (feedOf(r!, 'SOL/USDT')?.requests24h ?? 0) >= 4, 20_000, 'a few SOL polls');
+    // Retry-After 20 s on SOL's candles: the feed says rate limited, and when it is tried again.
+    fx.inject('rateLimit', { path: '/klines', symbol: 'SOLUSDT', retryAfterSec: 20 });
+    const sol = await until(() => {
+      const f = feedOf(r!, 'SOL/USDT');
+      return f && f.status !== 'healthy' && /rate_limit|ddos_protection/.test(f.lastError?.kind ?? '') ? f : null;
+    }, 15_000, 'SOL rate limited');
+    expect(sol.retryAt).not.toBeNull();
+    expect(sol.retryAt! - Date.now()).toBeGreaterThan(15_000);
+    expect(sol.retryAt! - Date.now()).toBeLessThanOrEqual(20_000);
+    const src = r.collector.healthReport('fake')[0]!;
+    expect(src.retryAt).not.toBeNull();
+    // Counts are stored: a restart (of the source, or of the host) keeps them.
+    r.collector.enable('fake', false);
+    const before = r.collector.healthReport('fake')[0]!;
+    expect(before.requests24h).toBeGreaterThanOrEqual(8);
+    const solBefore = sol.requests24h;
+    r.collector.flushRequests();
+    fx.clearFaults();
+    r = r.restart();
+    expect(r.collector.healthReport('fake')[0]!.requests24h).toBe(before.requests24h); // disabled: nothing new
+    r.collector.enable('fake', true);
+    await until(() => feedOf(r!, 'SOL/USDT'), 15_000, 'SOL feed back');
+    expect(feedOf(r, 'SOL/USDT')!.requests24h).toBeGreaterThanOrEqual(solBefore);
+    expect(r.collector.healthReport('fake')[0]!.requests24h).toBeGreaterThan(before.requests24h);
+  });
+
+  it('an answer that arrives after a bar closed, computed while it was forming, is not taken for the closed bar', async () => {
+    // Answers computed at the request and delivered 1.5 s (90 s of exchange time) later.
+    const late = new FakeMarketExchange({ clockStart: Date.now() - 10 * 86_400_000, speed: 60, slowMs: 1500 });
+    await late.start();
+    const rr = collectorRig(late, { timeoutMs: 5000 });
+    try {
+      await rr.addSource({ symbols: ['BTC/USDT'], timeframes: ['1m'] });
+      await until(() => closed(rr, 'BTC/USDT').length >= 1, 15_000, 'first close');
+      late.inject('late', { path: '/klines', symbol: 'BTCUSDT', times: 4 });
+      await until(() => late.requests.filter((q) => q.fault === 'late').length >= 4, 30_000, 'late answers served');
+      const n = closed(rr, 'BTC/USDT').length;
+      await until(() => closed(rr, 'BTC/USDT').length >= n + 3, 20_000, 'closes after the late answers');
+      const ev = closed(rr, 'BTC/USDT');
+      expectExactlyOnce(ev);
+      // Every closed bar published is the exchange's final bar, never a forming snapshot.
+      for (const e of ev) expect(e.candle).toEqual(late.bar('BTCUSDT', '1m', e.candle[0]));
+      const ts = ev.map((e) => e.candle[0]);
+      for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBe(M);
+    } finally {
+      rr.close();
+      await late.stop();
+    }
+  });
 });

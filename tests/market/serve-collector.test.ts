@@ -28,6 +28,11 @@ describe('collector in the serve host', () => {
     s = await startServe([], dataDir);
     expect((await call(s, 'market.sources.add', { id: 'fx', kind: 'ccxt', exchange: 'binance', symbols: ['BTC/USDT'], timeframes: ['3h'] })).status).toBe(400);
     expect((await call(s, 'market.sources.add', { id: 'fx', kind: 'ccxt', exchange: 'nope', symbols: ['BTC/USDT'], timeframes: ['1h'] })).body.error.code).toBe('UNPROCESSABLE');
+    // An exchange ccxt lists but that has no candle endpoint cannot feed the collector: refused, nothing added.
+    const noOhlcv = await call(s, 'market.sources.add', { id: 'fx', kind: 'ccxt', exchange: 'bitflyer', symbols: ['BTC/JPY'], timeframes: ['1h'] });
+    expect(noOhlcv.status).toBe(422);
+    expect(noOhlcv.body.error.message).toMatch(/bitflyer has no candle \(OHLCV\) endpoint/);
+    expect((await call(s, 'market.sources.list', {})).body.result.map((x: any) => x.id)).toEqual(['sim']);
     expect((await call(s, 'market.sources.remove', { id: 'sim' })).body.error.code).toBe('UNPROCESSABLE');
     expect((await call(s, 'market.backfill', { source: 'missing', symbol: 'BTC/USDT', timeframe: '1h', since: 0 })).status).toBe(404);
     const add = await call(s, 'market.sources.add', { id: 'fx', kind: 'ccxt', exchange: 'binance', baseUrl: fx.url, symbols: ['BTC/USDT'], timeframes: ['1h'], rateLimitMs: 0, apiKey: 'k-123456', secret: 's-abcdef' });

@@ -161,12 +161,37 @@ describe('schema', () => {
     expect(old.prepare("SELECT 1 FROM sqlite_master WHERE name = 'market_sources'").get()).toBeUndefined();
     old.close();
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
     const c = new Collector(db, new CandlesRepo(db), dir, () => undefined);
     c.start();
     expect(c.list()).toEqual([]);
     expect(c.listJobs()).toEqual([]);
     c.stop();
+    db.close();
+  });
+
+  it('a database from version 7 gains the request-count table (13), and the counts are kept for a day', async () => {
+    const { openDatabase } = await import('../../db/database');
+    const { MIGRATIONS, migrate } = await import('../../db/migrations/index');
+    const { CollectorRequestsRepo } = await import('../../db/repos/collector-requests');
+    const { tempDir } = await import('../helpers/serve');
+    const BetterSqlite3 = (await import('better-sqlite3')).default;
+    const path = await import('node:path');
+    const file = path.join(tempDir('sd-schema13-'), 'signaldesk.db');
+    const old = new BetterSqlite3(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 7));
+    expect(old.prepare("SELECT 1 FROM sqlite_master WHERE name = 'collector_requests'").get()).toBeUndefined();
+    old.close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(13);
+    const repo = new CollectorRequestsRepo(db);
+    const now = 30_000_000;
+    repo.save('x', [{ feed: '', minute: now - 2000, n: 9 }, { feed: '', minute: now - 10, n: 3 }, { feed: 'BTC/USDT|1m', minute: now, n: 2 }], now);
+    repo.save('x', [{ feed: '', minute: now - 10, n: 5 }], now); // absolute: replaces
+    expect(repo.recent('x', now)).toEqual([{ feed: '', minute: now - 10, n: 5 }, { feed: 'BTC/USDT|1m', minute: now, n: 2 }]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM collector_requests').get()).toEqual({ n: 2 }); // older than a day: pruned
+    repo.removeSource('x');
+    expect(repo.recent('x', now)).toEqual([]);
     db.close();
   });
 });

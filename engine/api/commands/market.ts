@@ -191,6 +191,8 @@ export interface FeedHealth {
   freshness: Freshness;
   /** Delay from a bar's close to its candle.closed event, last bar. */
   closeToEventMs: number | null;
+  /** When a feed that is not healthy is tried again (real ms: its own retry, the source's back-off or the circuit's next probe); null when healthy or not retried. */
+  retryAt: number | null;
 }
 
 export interface SourceHealth {
@@ -205,6 +207,8 @@ export interface SourceHealth {
   requests24h: number;
   /** Requests are held until then after a rate-limit answer (Retry-After honoured). */
   backoffUntil: number | null;
+  /** When a source that is not healthy is tried again (real ms), if known. */
+  retryAt: number | null;
   closeToEvent: { n: number; p50: number; p99: number } | null;
   feeds: FeedHealth[];
 }

@@ -1,15 +1,17 @@
 import { useApp } from '../stores/app';
 import { OrderStatus } from './order-status';
+import { useSourceLabel } from '../stores/sources';
 
 export function StatusBar() {
   const { info, connection, clock, simSpeed, source, error } = useApp();
-  const src = info?.sources.find((s) => s.id === source);
+  const known = info?.sources.find((s) => s.id === source);
+  const src = useSourceLabel(source, known);
   return (
     <footer className="statusbar" data-testid="statusbar">
       <span>
-        Source: <strong>{src?.label ?? source}</strong>
+        Source: <strong data-testid="status-source">{src.label}</strong>
       </span>
-      {src?.simulated && (
+      {src.simulated && (
         <span className="badge sim" title="Prices come from the embedded simulated market, not an exchange">
           SIMULATED
         </span>

@@ -4,6 +4,7 @@
  * market.health.changed and market.backfill.progress events (plus a slow poll, because freshness
  * moves with the clock).
  */
+import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { BackfillJob, SourceHealth, SourceView } from '../../../engine/api';
 import { api } from '../api/client';
@@ -84,7 +85,7 @@ api.subscribe('market.sources.changed', scheduleRefresh);
 api.subscribe('market.backfill.progress', (j) => {
   useSources.setState((s) => {
     const i = s.jobs.findIndex((x) => x.id === j.id);
-    if (i < 0) return { jobs: [j, ...s.jobs].slice(0, 50) };
+    if (i < 0) return { jobs: [j, ...s.jobs].slice(0, 200) };
     const jobs = [...s.jobs];
     jobs[i] = j;
     return { jobs };
@@ -110,4 +111,19 @@ export function duration(ms: number | null): string {
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+/**
+ * The name of a source (and whether it is simulated), for the status bar and the chart: from the
+ * live source list, so a source added after start-up shows by name, not by id. Loads the list
+ * once when the source is not in it yet.
+ */
+export function useSourceLabel(id: string, fallback?: { label: string; simulated: boolean }): { label: string; simulated: boolean; kind: string | null } {
+  const view = useSources((s) => s.sources.find((v) => v.id === id));
+  const known = useSources((s) => s.loaded);
+  useEffect(() => {
+    if (!view && !known) void useSources.getState().refresh();
+  }, [view, known, id]);
+  if (view) return { label: view.label, simulated: view.simulated, kind: view.kind };
+  return { label: fallback?.label ?? id, simulated: fallback?.simulated ?? false, kind: null };
 }

@@ -11,6 +11,7 @@ import {
 import { TIMEFRAMES, type Ohlcv } from '../../../engine/api';
 import { useApp } from '../stores/app';
 import { useChart, type ChartKey } from '../stores/chart';
+import { useSourceLabel } from '../stores/sources';
 import { OrdersOverlay } from '../chart/OrdersOverlay';
 import { IndicatorsOverlay } from '../chart/IndicatorsOverlay';
 import { SignalsOverlay } from '../chart/SignalsOverlay';
@@ -100,7 +101,8 @@ export function ChartView() {
   }, [liveSeq, live, loading]);
 
   const last = candles[candles.length - 1];
-  const simulated = info?.sources.find((s) => s.id === source)?.simulated ?? false;
+  const src = useSourceLabel(source, info?.sources.find((s) => s.id === source));
+  const simulated = src.simulated;
   return (
     <div className="chart-view">
       <div className="toolbar" role="toolbar" aria-label="Chart controls">
@@ -124,7 +126,7 @@ export function ChartView() {
             <span className={last[4] >= last[1] ? 'up' : 'down'}>{pct(last[4], last[1])}</span>
           </span>
         )}
-        {simulated && <span className="badge sim">SIMULATED</span>}
+        {simulated ? <span className="badge sim">SIMULATED</span> : <span className="muted" data-testid="chart-source" title="The source this chart shows">{src.label}</span>}
         {loading && <span className="muted">loading…</span>}
         {error && <span className="error">{error}</span>}
       </div>

@@ -5,7 +5,7 @@
  * disables it, N adds a source, E edits it, F opens the back-fill dialog, Esc closes a dialog.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { TIMEFRAMES, TIMEFRAME_MS, type BackfillJob, type FeedStatus, type Freshness, type SourceHealth, type SourceView, type Timeframe } from '../../../engine/api';
+import { TIMEFRAMES, TIMEFRAME_MS, type BackfillJob, type CollectorError, type FeedHealth, type FeedStatus, type Freshness, type SourceHealth, type SourceView, type Timeframe } from '../../../engine/api';
 import { api } from '../api/client';
 import { ago, duration, useSources } from '../stores/sources';
 import { usePaletteActions } from '../stores/palette';
@@ -25,10 +25,54 @@ const STATUS_LABEL: Record<FeedStatus, string> = {
   disabled: 'DISABLED',
 };
 
-function StatusBadge({ status }: { status: FeedStatus | undefined }) {
+const KIND_LABEL: Record<CollectorError['kind'], string> = {
+  rate_limit: 'rate limited',
+  ddos_protection: 'rate limited (DDoS protection)',
+  timeout: 'requests time out',
+  network: 'network error',
+  exchange_unavailable: 'exchange unavailable',
+  bad_response: 'bad answer from the exchange',
+  bad_symbol: 'unknown symbol',
+  auth: 'authentication failed',
+  circuit_open: 'circuit open',
+  unknown: 'error',
+};
+
+/** "rate limited, retrying in 20 s" — why a feed or source is not healthy, and when it is tried again. */
+export function whyText(
+  h: { status: FeedStatus; lastError: CollectorError | null; retryAt: number | null; consecutiveFailures: number },
+  now = Date.now(),
+  circuit?: string,
+): string {
+  const retry = h.retryAt !== null && h.retryAt > now ? `retrying in ${duration(h.retryAt - now)}` : null;
+  switch (h.status) {
+    case 'healthy':
+      return 'healthy';
+    case 'disabled':
+      return 'disabled: not collected';
+    case 'circuit_open': {
+      const why = h.lastError ? `${KIND_LABEL[h.lastError.kind]} (${h.lastError.message})` : 'repeated failures';
+      return `circuit ${circuit === 'half_open' ? 'half-open, probing' : 'open'} after ${why}${retry ? `; next probe in ${duration(h.retryAt! - now)}` : ''}`;
+    }
+    default: {
+      const e = h.lastError;
+      const why = e ? `${KIND_LABEL[e.kind]}${e.message ? ` (${e.message})` : ''}` : 'errors';
+      const tail = retry ?? (e?.kind === 'bad_symbol' || e?.kind === 'auth' ? 'not retried' : h.status === 'failed' ? `${h.consecutiveFailures} failures in a row` : 'recovering');
+      return `${h.status}: ${why}, ${tail}`;
+    }
+  }
+}
+
+function freshText(f: FeedHealth, why: string): string {
+  const what = `${f.freshness === 'none' ? 'no data yet' : f.freshness}${f.newestBarTs === null ? '' : ` — newest ${f.timeframe} bar ${new Date(f.newestBarTs).toISOString().replace('T', ' ').slice(0, 16)} UTC`}`;
+  const healthyButBehind = f.status === 'healthy' && (f.freshness === 'stale' || f.freshness === 'aging') ? ' · the exchange answers but has no newer closed bar' : '';
+  return `${what}${f.status === 'healthy' ? healthyButBehind : ` · ${why}`}\nfresh: the latest closed ${f.timeframe} bar is stored · aging: ≤ 3 bars behind · stale: more`;
+}
+
+function StatusBadge({ status, title }: { status: FeedStatus | undefined; title?: string }) {
   const s = status ?? 'disabled';
   return (
-    <span className={`badge st-${s}`} data-testid="status-badge" data-status={s}>
+    <span className={`badge st-${s}`} data-testid="status-badge" data-status={s} title={title}>
       {STATUS_LABEL[s]}
     </span>
   );
@@ -163,7 +207,7 @@ export function DataSourcesView() {
             const fr = freshSummary(hh);
             return (
               <tr key={s.id} className={s.id === selected ? 'sel' : ''} onClick={() => select(s.id)} data-testid="source-row" data-source={s.id}>
-                <td><StatusBadge status={hh?.status ?? (s.enabled ? undefined : 'disabled')} /></td>
+                <td><StatusBadge status={hh?.status ?? (s.enabled ? undefined : 'disabled')} title={hh ? whyText(hh, Date.now(), hh.circuit) : undefined} /></td>
                 <td>
                   <strong>{s.label}</strong> <span className="muted">{s.id}</span>
                   {s.simulated && <span className="badge sim ds-sim">SIMULATED</span>}
@@ -178,7 +222,7 @@ export function DataSourcesView() {
                 </td>
                 <td title={hh?.lastError?.message ?? ''} data-testid="last-error">
                   <div className="ds-err">
-                    {hh?.backoffUntil ? <span className="warn">backing off {duration(hh.backoffUntil - Date.now())} · </span> : null}
+                    {hh?.backoffUntil ? <span className="warn">backing off {duration(hh.backoffUntil - Date.now())} · </span> : hh?.retryAt && hh.status !== 'healthy' ? <span className="warn">retrying in {duration(hh.retryAt - Date.now())} · </span> : null}
                     {hh?.lastError ? <><span className="err-kind">{hh.lastError.kind}</span> {hh.lastError.message}</> : '—'}
                   </div>
                 </td>
@@ -216,22 +260,27 @@ export function DataSourcesView() {
             </thead>
             <tbody>
               {(h?.feeds ?? []).length === 0 && <tr><td colSpan={10} className="muted">No feeds yet{sel.enabled ? ' (connecting…)' : ' (disabled)'}.</td></tr>}
-              {(h?.feeds ?? []).slice(0, 300).map((f) => (
-                <tr key={`${f.symbol}|${f.timeframe}`} data-testid="feed-row">
-                  <td><StatusBadge status={f.status} /></td>
+              {(h?.feeds ?? []).slice(0, 300).map((f) => {
+                // A feed held by its source's back-off (the exchange rate-limited another request) says so.
+                const held = !f.lastError && h?.backoffUntil ? { ...f, lastError: h.lastError } : f;
+                const why = whyText(held, Date.now(), h?.circuit);
+                return (
+                <tr key={`${f.symbol}|${f.timeframe}`} data-testid="feed-row" data-symbol={f.symbol} data-timeframe={f.timeframe}>
+                  <td><StatusBadge status={f.status} title={why} /></td>
                   <td>{f.symbol}</td>
                   <td>{f.timeframe}</td>
-                  <td><FreshBadge f={f.freshness} title={`fresh: the latest closed ${f.timeframe} bar is stored · aging: ≤ 3 bars behind · stale: more`} /></td>
+                  <td><FreshBadge f={f.freshness} title={freshText(f, why)} /></td>
                   <td>{f.newestBarTs === null ? '—' : new Date(f.newestBarTs).toISOString().replace('T', ' ').slice(0, 16)}</td>
                   <td>{f.closeToEventMs === null ? '—' : `${Math.round(f.closeToEventMs)} ms`}</td>
                   <td>{f.latencyMs === null ? '—' : `${f.latencyMs} ms`}</td>
                   <td>{f.requests24h}</td>
-                  <td title={f.lastError?.message ?? ''}><div className="ds-err wide">{f.lastError && f.status !== 'healthy' ? <><span className="err-kind">{f.lastError.kind}</span> {f.lastError.message}</> : '—'}</div></td>
+                  <td title={f.status === 'healthy' ? '' : why} data-testid="feed-error"><div className="ds-err wide">{held.lastError && f.status !== 'healthy' ? <><span className="err-kind">{KIND_LABEL[held.lastError.kind]}</span>{f.retryAt && f.retryAt > Date.now() ? <span className="warn"> · retrying in {duration(f.retryAt - Date.now())}</span> : null} {held.lastError.message}</> : '—'}</div></td>
                   <td>
                     <button className="btn ds-small" title="Show this feed on the chart" onClick={() => openChart(sel, f.symbol, f.timeframe)}>Chart</button>
                   </td>
                 </tr>
-              ))}
+                );
+              })}
             </tbody>
           </table>
           {sel.discovered && (
@@ -495,31 +544,64 @@ function SourceDialog({ edit, onClose, onDone }: { edit?: SourceView; onClose: (
 
 const toDateInput = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
 
+/** Several jobs as one: summed bars and rates, the ETA of what is left at the combined rate. */
+export function combineJobs(list: BackfillJob[]): BackfillJob | null {
+  if (list.length === 0) return null;
+  if (list.length === 1) return list[0]!;
+  const fetched = list.reduce((a, j) => a + j.fetched, 0);
+  const expected = list.reduce((a, j) => a + j.expected, 0);
+  const rate = list.reduce((a, j) => a + (j.candlesPerSec ?? 0), 0);
+  const active = list.some((j) => j.status === 'running' || j.status === 'queued' || j.status === 'repairing');
+  const status = active ? 'running' : list.some((j) => j.status === 'failed') ? 'failed' : list.every((j) => j.status === 'canceled') ? 'canceled' : 'done';
+  const left = list.filter((j) => j.status !== 'done').reduce((a, j) => a + Math.max(0, j.expected - j.fetched), 0);
+  return {
+    ...list[0]!,
+    status,
+    fetched,
+    expected,
+    progress: expected ? list.reduce((a, j) => a + j.progress * j.expected, 0) / expected : 1,
+    candlesPerSec: rate || null,
+    etaMs: active && rate > 0 ? Math.round((left / rate) * 1000) : active ? null : 0,
+    gapsRepaired: list.reduce((a, j) => a + j.gapsRepaired, 0),
+    knownGaps: list.reduce((a, j) => a + j.knownGaps, 0),
+    error: list.find((j) => j.error)?.error ?? null,
+  };
+}
+
 function BackfillDialog({ source, onClose }: { source: SourceView; onClose: () => void }) {
   const jobs = useSources((s) => s.jobs);
   const [symbol, setSymbol] = useState(source.symbols[0] ?? '');
+  const [all, setAll] = useState(false);
   const [tf, setTf] = useState<Timeframe>(source.timeframes.includes('1h') ? '1h' : (source.timeframes[0] ?? '1h'));
   const [since, setSince] = useState(toDateInput(Date.now() - 365 * 86_400_000));
   const [untilD, setUntilD] = useState('');
-  const [jobId, setJobId] = useState<number | null>(null);
+  const [jobIds, setJobIds] = useState<number[]>([]);
   const [err, setErr] = useState<string | null>(null);
-  const job = jobs.find((j) => j.id === jobId) ?? null;
+  const mine = jobs.filter((j) => jobIds.includes(j.id));
+  const job = combineJobs(mine);
   const bars = useMemo(() => {
     const s = Date.parse(since);
     const u = untilD ? Date.parse(untilD) : Date.now();
     return Number.isFinite(s) && Number.isFinite(u) && u > s ? Math.round((u - s) / TIMEFRAME_MS[tf]) : 0;
   }, [since, untilD, tf]);
+  const symbols = all ? source.symbols : [symbol];
 
   const start = async (e: React.FormEvent) => {
     e.preventDefault();
     setErr(null);
-    try {
-      const j = await api.call('market.backfill', { source: source.id, symbol, timeframe: tf, since: Date.parse(since), ...(untilD ? { until: Date.parse(untilD) } : {}) });
-      useSources.setState((s) => ({ jobs: [j, ...s.jobs.filter((x) => x.id !== j.id)] }));
-      setJobId(j.id);
-    } catch (e2) {
-      setErr((e2 as Error).message);
+    const started: BackfillJob[] = [];
+    const failed: string[] = [];
+    for (const sym of symbols) {
+      try {
+        started.push(await api.call('market.backfill', { source: source.id, symbol: sym, timeframe: tf, since: Date.parse(since), ...(untilD ? { until: Date.parse(untilD) } : {}) }));
+      } catch (e2) {
+        failed.push(symbols.length > 1 ? `${sym}: ${(e2 as Error).message}` : (e2 as Error).message);
+      }
     }
+    const ids = new Set(started.map((j) => j.id));
+    useSources.setState((s) => ({ jobs: [...started, ...s.jobs.filter((x) => !ids.has(x.id))].slice(0, Math.max(50, started.length + 10)) }));
+    setJobIds(started.map((j) => j.id));
+    if (failed.length) setErr(failed.join(' · '));
   };
 
   return (
@@ -527,12 +609,15 @@ function BackfillDialog({ source, onClose }: { source: SourceView; onClose: () =
       <form className="ds-form" onSubmit={(e) => void start(e)}>
         <label>
           Symbol
-          <input list="bf-symbols" value={symbol} onChange={(e) => setSymbol(e.target.value.toUpperCase())} required data-testid="bf-symbol" />
+          <input list="bf-symbols" value={all ? `all ${source.symbols.length} symbols` : symbol} disabled={all} onChange={(e) => setSymbol(e.target.value.toUpperCase())} required data-testid="bf-symbol" />
           <datalist id="bf-symbols">{source.symbols.map((s) => <option key={s} value={s} />)}</datalist>
         </label>
         <label>
           Timeframe
           <select value={tf} onChange={(e) => setTf(e.target.value as Timeframe)} data-testid="bf-tf">{TIMEFRAMES.map((t) => <option key={t}>{t}</option>)}</select>
+        </label>
+        <label className="ds-radio ds-span">
+          <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} data-testid="bf-all" /> Every symbol of this source ({source.symbols.length}), one job each
         </label>
         <label>
           Since (UTC date)
@@ -542,12 +627,12 @@ function BackfillDialog({ source, onClose }: { source: SourceView; onClose: () =
           Until <span className="muted">(blank: now)</span>
           <input type="date" value={untilD} onChange={(e) => setUntilD(e.target.value)} />
         </label>
-        <div className="ds-span muted">About {bars.toLocaleString()} bars, fetched in pages of up to 1,000; already stored bars are overwritten, never duplicated.</div>
+        <div className="ds-span muted">About {(bars * symbols.length).toLocaleString()} bars{symbols.length > 1 ? ` (${symbols.length} × ${bars.toLocaleString()})` : ''}, fetched in pages of up to 1,000; already stored bars are overwritten, never duplicated.</div>
         {job && (
           <div className="ds-span" data-testid="bf-job">
             <ProgressBar job={job} />
             <div className="muted">
-              Job #{job.id}: {job.status}
+              {mine.length > 1 ? `${mine.length} jobs (${mine.filter((j) => j.status === 'done').length} done)` : `Job #${job.id}`}: {job.status}
               {job.status === 'done' ? ` · ${job.fetched.toLocaleString()} bars · ${job.gapsRepaired} repaired · ${job.knownGaps} known gaps` : ''}
               {job.error ? ` · ${job.error}` : ''}
             </div>
