@@ -9,7 +9,7 @@ import { m003Notify } from './003-notify';
 import { m005Orders } from './005-orders';
 import { m006Signals } from './006-signals';
 import { m007Collector } from './007-collector';
-import { m013CollectorRequests } from './013-collector-requests';
+import { m008CollectorRequests } from './008-collector-requests';
 
 export interface Migration {
   version: number;
@@ -25,7 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m005Orders,
   m006Signals,
   m007Collector,
-  m013CollectorRequests,
+  m008CollectorRequests,
   // [next]
 ];
 

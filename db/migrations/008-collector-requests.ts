@@ -5,8 +5,8 @@ import type { Migration } from './index';
  * 24 h" survives a restart (and a source's restart on edit). `feed` is '' for the source total,
  * else "SYMBOL|timeframe". Rows older than a day are pruned as the counts are flushed.
  */
-export const m013CollectorRequests: Migration = {
-  version: 13,
+export const m008CollectorRequests: Migration = {
+  version: 8,
   name: 'collector: request counts per minute',
   up(db) {
     db.exec(`
