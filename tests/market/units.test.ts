@@ -170,20 +170,20 @@ describe('schema', () => {
     db.close();
   });
 
-  it('a database from version 7 gains the request-count table (13), and the counts are kept for a day', async () => {
+  it('a database from version 7 gains the request-count table (8), and the counts are kept for a day', async () => {
     const { openDatabase } = await import('../../db/database');
     const { MIGRATIONS, migrate } = await import('../../db/migrations/index');
     const { CollectorRequestsRepo } = await import('../../db/repos/collector-requests');
     const { tempDir } = await import('../helpers/serve');
     const BetterSqlite3 = (await import('better-sqlite3')).default;
     const path = await import('node:path');
-    const file = path.join(tempDir('sd-schema13-'), 'signaldesk.db');
+    const file = path.join(tempDir('sd-schema8-'), 'signaldesk.db');
     const old = new BetterSqlite3(file);
     migrate(old, MIGRATIONS.filter((m) => m.version <= 7));
     expect(old.prepare("SELECT 1 FROM sqlite_master WHERE name = 'collector_requests'").get()).toBeUndefined();
     old.close();
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(13);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(8);
     const repo = new CollectorRequestsRepo(db);
     const now = 30_000_000;
     repo.save('x', [{ feed: '', minute: now - 2000, n: 9 }, { feed: '', minute: now - 10, n: 3 }, { feed: 'BTC/USDT|1m', minute: now, n: 2 }], now);
