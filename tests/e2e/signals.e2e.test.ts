@@ -31,7 +31,7 @@ describe('signals in Chromium', () => {
     await page.locator('[data-testid="view-signals"]').waitFor();
     // A fresh install starts with the starter channel on the simulated market.
     await expect.poll(() => page.locator('[data-testid="signals-status"]').textContent(), { timeout: 10_000 }).toMatch(/1\/1 channels/);
-    expect(await page.locator('[data-testid="channel-row"]').textContent()).toContain('Starter (simulated market)');
+    await expect.poll(() => page.locator('[data-testid="channel-row"]').allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining('Starter (simulated market)')]);
     // Removed here so every signal below comes from the channel this test makes.
     const starter = (await call(s, 'signals.channels.list', {})).body.result[0];
     expect(starter).toMatchObject({ timeframe: '1m', symbols: { source: 'sim', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] } });
@@ -57,8 +57,8 @@ describe('signals in Chromium', () => {
     await page.fill('[data-testid="ch-params-ema_cross"]', '{"fast":2,"slow":5,"atr":3}');
     await page.keyboard.press('Control+Enter');
     await editor.waitFor({ state: 'detached' });
-    await expect.poll(() => page.locator('[data-testid="channel-row"]').count()).toBe(1);
-    expect(await page.locator('[data-testid="channel-row"]').textContent()).toContain('Fast crosses');
+    // The list follows the engine's events: poll until it holds exactly the new channel.
+    await expect.poll(() => page.locator('[data-testid="channel-row"]').allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining('Fast crosses')]);
     // The starter channel may have delivered signals before it was removed: show this channel's only.
     const made = (await call(s, 'signals.channels.list', {})).body.result.find((c: { name: string }) => c.name === 'Fast crosses');
     await page.selectOption('[data-testid="filter-channel"]', String(made.id));
