@@ -130,14 +130,15 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
   const last = Number(rules?.last ?? 0);
   const ref = type === 'limit' || type === 'stop_limit' ? Number(price || last) : type === 'stop' ? Number(stopPrice || last) : last;
   const qty = Number(amount || 0);
-  const notional = qty * ref;
+  // Before the first price (a live account's ticker not read yet) the figures say "—", not 0.
+  const notional = ref > 0 ? qty * ref : NaN;
   const feeBps = type === 'limit' ? (rules?.makerFeeBps ?? 0) : (rules?.takerFeeBps ?? 0);
   const fee = (notional * feeBps) / 10_000;
   const sl = Number(stopLoss || 0);
   const tp = Number(takeProfit || 0);
-  const risk = sl > 0 ? Math.abs(ref - sl) * qty + fee : NaN;
+  const risk = sl > 0 && ref > 0 ? Math.abs(ref - sl) * qty + fee : NaN;
   const riskPct = equity > 0 ? (risk / equity) * 100 : NaN;
-  const rr = sl > 0 && tp > 0 ? Math.abs(tp - ref) / Math.abs(ref - sl) : NaN;
+  const rr = sl > 0 && tp > 0 && ref > 0 ? Math.abs(tp - ref) / Math.abs(ref - sl) : NaN;
   const needPrice = type === 'limit' || type === 'stop_limit';
   const needStop = type === 'stop' || type === 'stop_limit';
   const invalid = !(qty > 0) ? 'Enter an amount' : needPrice && !(Number(price) > 0) ? 'Enter a limit price' : needStop && !(Number(stopPrice) > 0) ? 'Enter a stop price' : null;
