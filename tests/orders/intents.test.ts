@@ -7,11 +7,6 @@ afterEach(() => r?.close());
 const place = (rr: Rig, input: Record<string, unknown>) => rr.orders.handlers['orders.place']!(parseInput('orders.place', input)) as Promise<any>;
 
 /** The signals table as issue 4 agreed it (created here when that migration is not in the tree yet). */
-function ensureSignalsTable(rr: Rig): void {
-  rr.db.exec(`CREATE TABLE IF NOT EXISTS signals (id INTEGER PRIMARY KEY AUTOINCREMENT, channel_id INTEGER NOT NULL, autopilot INTEGER NOT NULL, source TEXT NOT NULL,
-    symbol TEXT NOT NULL, timeframe TEXT NOT NULL, strategy TEXT NOT NULL, bar_time INTEGER NOT NULL, side TEXT NOT NULL, entry REAL NOT NULL, stop_loss REAL NOT NULL,
-    take_profit REAL NOT NULL, confidence REAL NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL, reject_reason TEXT, created_at INTEGER NOT NULL)`);
-}
 function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string; bar?: number; createdAt?: number }) {
   const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: s.bar ?? 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: s.createdAt ?? Date.now() };
   const id = Number(rr.db.prepare(`INSERT INTO signals (${Object.keys(row).join(',')}) VALUES (${Object.keys(row).map(() => '?').join(',')})`).run(...Object.values(row)).lastInsertRowid);
@@ -211,7 +206,6 @@ describe('kill switch', () => {
 describe('signals to orders', () => {
   it('autopilot: one intent per autopilot signal (duplicate deliveries too); manual execution shares the key', async () => {
     r = await rig();
-    ensureSignalsTable(r);
     r.price('BTC/USDT', 60000);
     const s = insertSignal(r, { autopilot: true, stop: 58000 });
     const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
@@ -231,7 +225,6 @@ describe('signals to orders', () => {
 
   it('manual execution bridge attaches the signal stop and target; an unknown signal says so', async () => {
     r = await rig();
-    ensureSignalsTable(r);
     r.price('BTC/USDT', 60000);
     await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } }));
     const s = insertSignal(r, { autopilot: false });
@@ -245,7 +238,6 @@ describe('signals to orders', () => {
 
   it('autopilot sizing is cut to the risk limits instead of being blocked (risk % over a tight stop)', async () => {
     r = await rig();
-    ensureSignalsTable(r);
     r.price('BTC/USDT', 60000);
     // 1 % of 10,000 over a 30 USDT stop asks for 3.33 BTC (≈ 200,000 USDT): cut to the 5,000 limit.
     const s = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060 });
@@ -268,7 +260,6 @@ describe('signals to orders', () => {
 
   it('diagnostics window signals on the wall clock when the engine (sim) clock runs ahead', async () => {
     r = await rig({}, undefined, { now: Date.now() + 10 * 3_600_000 });
-    ensureSignalsTable(r);
     insertSignal(r, { autopilot: true }); // stamped with the wall clock, never turned into an intent
     const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
     expect(inv).toMatchObject({ pass: false, counts: { signals: 1, missing_intent: 1 } });
@@ -276,7 +267,6 @@ describe('signals to orders', () => {
 
   it('after a crash between signal and intent, start-up gives every autopilot signal its intent: fresh ones trade, old ones are SKIPPED SIGNAL_EXPIRED', async () => {
     r = await rig();
-    ensureSignalsTable(r);
     r.price('BTC/USDT', 60000);
     // Persisted by the signals area, but the host died before the order engine heard of them.
     const fresh = insertSignal(r, { autopilot: true, stop: 58000 });
@@ -302,7 +292,6 @@ describe('signals to orders', () => {
 
   it('diagnostics report every violated invariant', async () => {
     r = await rig();
-    ensureSignalsTable(r);
     insertSignal(r, { autopilot: true }); // never turned into an intent
     insertSignal(r, { autopilot: true, status: 'rejected' }); // rejected by a quality gate: no intent expected
     const { clientOrderIdFor } = await import('../../engine/orders/module');
