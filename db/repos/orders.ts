@@ -59,20 +59,10 @@ const toAccount = (r: AccountRow): Account => ({
   createdAt: r.created_at,
 });
 
-export interface NewAccount {
-  name: string;
-  kind: 'paper' | 'live';
-  exchange: string | null;
-  source: string;
-  quoteCurrency: string;
-  makerFeeBps: number;
-  takerFeeBps: number;
-  slippageBps: number;
-  startingBalance: string;
-  keysEnc: string | null;
-  urls: Record<string, string> | null;
-  isDefault: boolean;
-}
+export type NewAccount = Pick<
+  Account,
+  'name' | 'kind' | 'exchange' | 'source' | 'quoteCurrency' | 'makerFeeBps' | 'takerFeeBps' | 'slippageBps' | 'startingBalance' | 'urls' | 'isDefault'
+> & { keysEnc: string | null };
 
 export class AccountsRepo {
   constructor(private readonly db: Database) {}
@@ -171,22 +161,10 @@ const toIntent = (r: IntentRow): OrderIntent => ({
   decidedAt: r.decided_at,
 });
 
-export interface NewIntent {
-  idempotencyKey: string;
-  accountId: number;
-  signalId: number | null;
-  origin: IntentOrigin;
-  symbol: string;
-  side: OrderSide;
-  type: OrderType;
-  request: unknown;
-  price: string | null;
-  stopPrice: string | null;
-  stopLoss: string | null;
-  takeProfit: string | null;
-  clientOrderId: string;
-  createdAt: number;
-}
+export type NewIntent = Pick<
+  OrderIntent,
+  'idempotencyKey' | 'accountId' | 'signalId' | 'origin' | 'symbol' | 'side' | 'type' | 'price' | 'stopPrice' | 'stopLoss' | 'takeProfit' | 'clientOrderId' | 'createdAt'
+> & { request: unknown };
 
 export class IntentsRepo {
   private readonly insertStmt;
@@ -324,21 +302,10 @@ const toOrder = (r: OrderRow): Order => ({
   updatedAt: r.updated_at,
 });
 
-export interface NewOrder {
-  intentId: number | null;
-  accountId: number;
-  clientOrderId: string;
-  exchangeOrderId: string | null;
-  symbol: string;
-  side: OrderSide;
-  type: OrderType;
-  role: OrderRole;
-  amount: string;
-  price: string | null;
-  stopPrice: string | null;
-  status: OrderStatus;
-  ocoGroup: string | null;
-}
+export type NewOrder = Pick<
+  Order,
+  'intentId' | 'accountId' | 'clientOrderId' | 'exchangeOrderId' | 'symbol' | 'side' | 'type' | 'role' | 'amount' | 'price' | 'stopPrice' | 'status' | 'ocoGroup'
+>;
 
 export class OrdersRepo {
   constructor(private readonly db: Database) {}
