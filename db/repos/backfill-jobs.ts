@@ -1,25 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import type { BackfillStatus } from '../../engine/api/commands/market';
+import type { BackfillJob, BackfillStatus } from '../../engine/api/commands/market';
 import type { Timeframe } from '../../engine/api/timeframes';
 
-export interface BackfillJobRow {
-  id: number;
-  source: string;
-  symbol: string;
-  timeframe: Timeframe;
-  since: number;
-  until: number;
-  cursor: number;
-  status: BackfillStatus;
-  expected: number;
-  fetched: number;
-  gapsRepaired: number;
-  knownGaps: number;
-  error: string | null;
-  createdAt: number;
-  updatedAt: number;
-  finishedAt: number | null;
-}
+/** A stored job: the contract's BackfillJob without the figures derived at read time. */
+export type BackfillJobRow = Omit<BackfillJob, 'progress' | 'etaMs' | 'candlesPerSec'>;
 
 type Raw = {
   id: number; source: string; symbol: string; timeframe: Timeframe; since: number; until: number; cursor: number; status: BackfillStatus;

@@ -45,27 +45,7 @@ export function toJob(r: BackfillJobRow, rate: number | null): BackfillJob {
   const progress = done ? 1 : Math.min(1, Math.max(0, (r.cursor - r.since) / span)) * (r.status === 'repairing' ? 1 : 0.98);
   const remainingBars = Math.max(0, Math.round((r.until - r.cursor) / TIMEFRAME_MS[r.timeframe]));
   const eta = done || r.status === 'failed' || r.status === 'canceled' ? 0 : rate && rate > 0 ? Math.round((remainingBars / rate) * 1000) : null;
-  return {
-    id: r.id,
-    source: r.source,
-    symbol: r.symbol,
-    timeframe: r.timeframe,
-    since: r.since,
-    until: r.until,
-    cursor: r.cursor,
-    status: r.status,
-    expected: r.expected,
-    fetched: r.fetched,
-    progress: Math.round(progress * 1000) / 1000,
-    etaMs: eta,
-    candlesPerSec: rate === null ? null : Math.round(rate),
-    gapsRepaired: r.gapsRepaired,
-    knownGaps: r.knownGaps,
-    error: r.error,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    finishedAt: r.finishedAt,
-  };
+  return { ...r, progress: Math.round(progress * 1000) / 1000, etaMs: eta, candlesPerSec: rate === null ? null : Math.round(rate) };
 }
 
 export class BackfillRunner {
