@@ -10,7 +10,7 @@
  * second without waiting minutes; it never runs ahead of real time (ccxt caps endTime at now).
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { LoopbackServer } from './loopback';
 
 export type MarketFault = 'rateLimit' | 'ban' | 'server' | 'internal' | 'slow' | 'late' | 'malformed' | 'reset';
 
@@ -81,8 +81,7 @@ export class FakeMarketExchange {
   /** symbol|interval → closed bars served provisionally once (then final). */
   private readonly provisional = new Map<string, Set<number>>();
   private readonly revisePending = new Set<string>();
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
+  private readonly loop = new LoopbackServer((req, res) => this.handle(req, res), { keepAliveTimeoutMs: 1000 });
   private readonly realStart: number;
   private readonly clockStart: number;
   readonly speed: number;
@@ -169,20 +168,12 @@ export class FakeMarketExchange {
   }
 
   async start(port = 0): Promise<string> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await this.loop.start(port);
     return this.url;
   }
 
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private takeFault(path: string, symbol: string | null): PendingFault | null {

@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackServer } from './loopback';
 
 export type Fault =
   | 'insufficient'
@@ -84,8 +84,7 @@ export class FakeExchange {
   answerDelayMs: number;
   private readonly faults: PendingFault[] = [];
   private nextId = 1000;
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly loop = new LoopbackServer((req, res) => void this.handle(req, res));
   url = '';
 
   constructor(opts: FakeExchangeOptions = {}) {
@@ -123,19 +122,12 @@ export class FakeExchange {
   }
 
   async start(port = 0): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await this.loop.start(port);
     return this.url;
   }
 
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private takeFault(method: string, path: string): Fault | null {
