@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { LIVE_CONFIRMATION, type Account, type RiskLimits, type RiskState } from '../../../engine/api';
 import { api } from '../api/client';
+import { runAction } from '../api/act';
 import { useOrders } from '../stores/orders';
 
 interface Props {
@@ -18,15 +19,7 @@ export function AccountsPanel({ onDone }: Props) {
   const [adding, setAdding] = useState(false);
   const [riskFor, setRiskFor] = useState<number | null>(null);
 
-  const act = async (what: string, f: () => Promise<unknown>) => {
-    try {
-      await f();
-      onDone(`${what}: done`);
-    } catch (e) {
-      onDone(`${what} failed: ${(e as Error).message}`);
-    }
-    void refresh();
-  };
+  const act = (what: string, f: () => Promise<unknown>) => runAction(what, f, onDone, refresh);
 
   return (
     <div data-testid="accounts">

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { TIMEFRAMES, TIMEFRAME_MS, type BackfillJob, type CollectorError, type FeedHealth, type FeedStatus, type Freshness, type SourceHealth, type SourceView, type Timeframe } from '../../../engine/api';
 import { api } from '../api/client';
+import { runAction } from '../api/act';
 import { ago, duration, useSources } from '../stores/sources';
 import { usePaletteActions } from '../stores/palette';
 import { useApp } from '../stores/app';
@@ -128,15 +129,7 @@ export function DataSourcesView() {
     return () => clearInterval(t);
   }, [refresh, refreshHealth]);
 
-  const act = async (what: string, f: () => Promise<unknown>) => {
-    try {
-      await f();
-      setMsg(`${what}: done`);
-    } catch (e) {
-      setMsg(`${what} failed: ${(e as Error).message}`);
-    }
-    void refresh();
-  };
+  const act = (what: string, f: () => Promise<unknown>) => runAction(what, f, setMsg, refresh);
   const toggle = (s: SourceView) => void act(`${s.enabled ? 'Disable' : 'Enable'} ${s.id}`, () => api.call('market.sources.enable', { id: s.id, enabled: !s.enabled }));
 
   useEffect(() => {

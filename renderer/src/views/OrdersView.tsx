@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { InvariantsReport } from '../../../engine/api';
 import { AccountsPanel } from '../components/AccountsPanel';
 import { api } from '../api/client';
+import { runAction } from '../api/act';
 import { useOrders } from '../stores/orders';
 
 function useSelectable(n: number) {
@@ -50,15 +51,7 @@ export function OrdersView() {
     void api.call('diagnostics.invariants', { hours: 24 }).then(setDiag).catch(() => undefined);
   }, [refresh]);
 
-  const act = async (what: string, f: () => Promise<unknown>) => {
-    try {
-      await f();
-      setMsg(`${what}: done`);
-    } catch (e) {
-      setMsg(`${what} failed: ${(e as Error).message}`);
-    }
-    void refresh();
-  };
+  const act = (what: string, f: () => Promise<unknown>) => runAction(what, f, setMsg, refresh);
 
   return (
     <div className="orders-view" data-testid="view-orders">
