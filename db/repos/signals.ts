@@ -142,26 +142,10 @@ function toSignal(r: SignalRow, names?: Map<number, string>): Signal {
 const SELECT = `SELECT s.*, o.result AS o_result, o.exit_price AS o_exit_price, o.profit_pct AS o_profit_pct, o.bars AS o_bars,
   o.time_to_outcome_ms AS o_time, o.closed_at AS o_closed_at FROM signals s LEFT JOIN signal_outcomes o ON o.signal_id = s.id`;
 
-export interface NewSignal {
-  channelId: number;
-  autopilot: boolean;
-  source: string;
-  symbol: string;
-  timeframe: Timeframe;
-  strategy: string;
-  strategyKey: string;
-  barTime: number;
-  side: SignalSide;
-  entry: number;
-  stopLoss: number;
-  takeProfit: number;
-  confidence: number;
-  reasons: string[];
-  status: 'delivered' | 'rejected';
-  rejectReason: string | null;
-  rejectDetail: string | null;
-  createdAt: number;
-}
+export type NewSignal = Pick<
+  Signal,
+  'channelId' | 'autopilot' | 'source' | 'symbol' | 'timeframe' | 'strategy' | 'barTime' | 'side' | 'entry' | 'stopLoss' | 'takeProfit' | 'confidence' | 'reasons' | 'rejectReason' | 'createdAt'
+> & { strategyKey: string; status: 'delivered' | 'rejected'; rejectDetail: string | null };
 
 export interface SignalQuery {
   channel?: number;
