@@ -16,6 +16,7 @@ import type {
   OrderSide,
   OrderStatus,
   OrderType,
+  Position,
   ReasonCode,
 } from '../../engine/api/commands/orders';
 
@@ -430,18 +431,8 @@ export class FillsRepo {
   }
 }
 
-export interface PositionRow {
-  accountId: number;
-  symbol: string;
-  qty: string;
-  avgEntry: string;
-  realizedPnl: string;
-  fees: string;
-  stopLoss: string | null;
-  takeProfit: string | null;
-  openedAt: number;
-  updatedAt: number;
-}
+/** A stored position: the contract's Position without the figures marked to the market at read time. */
+export type PositionRow = Omit<Position, 'markPrice' | 'notional' | 'unrealizedPnl'>;
 interface PosDbRow {
   account_id: number;
   symbol: string;
