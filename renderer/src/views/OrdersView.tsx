@@ -136,6 +136,7 @@ export function OrdersView() {
             <tr><th>#</th><th>Time</th><th>Origin</th><th>Order</th><th>Decision</th><th>Reason</th></tr>
           </thead>
           <tbody>
+            {intents.length === 0 && <tr><td colSpan={6} className="muted">No order decisions yet.</td></tr>}
             {intents.slice(0, 50).map((i) => (
               <tr key={i.id} data-testid="intent-row">
                 <td>{i.id}</td>
