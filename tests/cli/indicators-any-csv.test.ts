@@ -1,5 +1,5 @@
 /**
- * The indicators CLI on ANY candle CSV: every real file in ../shared/data/ohlcv and the edge
+ * The indicators CLI on ANY candle CSV: every real file in tests/fixtures/ohlcv and the edge
  * cases a trader's export may have (constant prices, zero volume, time gaps, one row, CRLF line
  * endings, a header in another case and order) — values equal technicalindicators' cell by cell.
  */
@@ -77,7 +77,7 @@ const run = (text: string, file = 'in.csv'): string => indicatorsCsv(parseSpecLi
 describe('signaldesk indicators on any CSV', () => {
   const files = fs.readdirSync(OHLCV_DIR).filter((f) => f.endsWith('.csv')).sort();
 
-  it('covers every candle file in ../shared/data/ohlcv', () => {
+  it('covers every candle file in tests/fixtures/ohlcv', () => {
     expect(files.length).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Every strategy over real candles (../shared/data/ohlcv) through the real indicator engine,
+ * Every strategy over real candles (tests/fixtures/ohlcv) through the real indicator engine,
  * the same path the live pipeline uses: decisions are well-formed, each strategy fires, and
  * ema_cross fires exactly where technicalindicators' EMA(9) and EMA(21) cross.
  */
