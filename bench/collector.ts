@@ -77,7 +77,7 @@ async function backfillBench(): Promise<void> {
     await waitFor(() => done, 300_000);
     const ms = performance.now() - t0;
     lag.disable();
-    const stored = (db.prepare("SELECT COUNT(*) AS n FROM candles WHERE source = 'fake' AND timeframe = '1m'").get() as { n: number }).n;
+    const stored = (db.prepare("SELECT COUNT(*) AS n FROM named_candles WHERE source = 'fake' AND timeframe = '1m'").get() as { n: number }).n;
     report({ bench: 'collector_backfill', candles: stored, pages: Math.ceil(bars / 1000), ms: Math.round(ms), candlesPerSec: Math.round(stored / (ms / 1000)), eventLoopDelayP99Ms: Math.round(lag.percentile(99) / 1e4) / 100, eventLoopDelayMaxMs: Math.round(lag.max / 1e4) / 100 });
   } finally {
     c.stop();

@@ -23,7 +23,7 @@ export class GapsRepo {
       if (end > start) out.push({ start, end, bars: Math.round((end - start) / step) });
     };
     const bounds = this.db
-      .prepare('SELECT MIN(ts) AS first, MAX(ts) AS last FROM candles WHERE source = ? AND symbol = ? AND timeframe = ? AND ts >= ? AND ts < ?')
+      .prepare('SELECT MIN(ts) AS first, MAX(ts) AS last FROM candles WHERE series_id = (SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?) AND ts >= ? AND ts < ?')
       .get(k.source, k.symbol, k.timeframe, from, to) as { first: number | null; last: number | null };
     if (bounds.first === null || bounds.last === null) {
       push(from, to);
@@ -34,7 +34,7 @@ export class GapsRepo {
       .prepare(
         `SELECT prev, ts FROM (
            SELECT ts, LAG(ts) OVER (ORDER BY ts) AS prev FROM candles
-           WHERE source = ? AND symbol = ? AND timeframe = ? AND ts >= ? AND ts < ?
+           WHERE series_id = (SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?) AND ts >= ? AND ts < ?
          ) WHERE prev IS NOT NULL AND ts - prev > ?`,
       )
       .all(k.source, k.symbol, k.timeframe, from, to, step) as Array<{ prev: number; ts: number }>;
@@ -84,7 +84,7 @@ export class GapsRepo {
 
   bounds(k: GapKey): { first: number | null; last: number | null; stored: number } {
     return this.db
-      .prepare('SELECT MIN(ts) AS first, MAX(ts) AS last, COUNT(*) AS stored FROM candles WHERE source = ? AND symbol = ? AND timeframe = ?')
+      .prepare('SELECT MIN(ts) AS first, MAX(ts) AS last, COUNT(*) AS stored FROM candles WHERE series_id = (SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?)')
       .get(k.source, k.symbol, k.timeframe) as { first: number | null; last: number | null; stored: number };
   }
 }

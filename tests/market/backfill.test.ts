@@ -20,7 +20,7 @@ afterEach(() => {
 
 const lastClosedEnd = (): number => Math.floor(fx.now() / H) * H;
 const stored = (rr: CollectorRig, symbol = 'BTC/USDT', tf = '1h'): number[] =>
-  (rr.db.prepare('SELECT ts FROM candles WHERE source = ? AND symbol = ? AND timeframe = ? ORDER BY ts').all('fake', symbol, tf) as Array<{ ts: number }>).map((x) => x.ts);
+  (rr.db.prepare('SELECT ts FROM named_candles WHERE source = ? AND symbol = ? AND timeframe = ? ORDER BY ts').all('fake', symbol, tf) as Array<{ ts: number }>).map((x) => x.ts);
 
 describe('sources', () => {
   it('adds a ccxt source pointed at the fake through baseUrl; keys are sealed and never returned', async () => {
@@ -72,7 +72,7 @@ describe('backfill', () => {
     expect(ts).toEqual(expected);
     expect(new Set(ts).size).toBe(ts.length);
     // Values are the exchange's own.
-    const row = r.db.prepare('SELECT open, high, low, close, volume FROM candles WHERE source = ? AND symbol = ? AND timeframe = ? AND ts = ?').get('fake', 'BTC/USDT', '1h', since) as any;
+    const row = r.db.prepare('SELECT open, high, low, close, volume FROM named_candles WHERE source = ? AND symbol = ? AND timeframe = ? AND ts = ?').get('fake', 'BTC/USDT', '1h', since) as any;
     const bar = fx.bar('BTCUSDT', '1h', since)!;
     expect([row.open, row.high, row.low, row.close, row.volume]).toEqual(bar.slice(1));
     expect(done).toMatchObject({ knownGaps: 3, fetched: 497, progress: 1 });

@@ -57,7 +57,7 @@ describe('CSV', () => {
       { line: 8, reason: 'high/low do not contain open and close' },
       { line: 10, reason: `timestamp ${T0 + 108 * H + 1} is not on a 1h boundary` },
     ]);
-    const n = (db!.prepare("SELECT COUNT(*) AS n FROM candles WHERE symbol = 'TEST/USDT'").get() as { n: number }).n;
+    const n = (db!.prepare("SELECT COUNT(*) AS n FROM named_candles WHERE symbol = 'TEST/USDT'").get() as { n: number }).n;
     expect(n).toBe(48);
     await expect(call('market.import', { source: 'sim', symbol: 'TEST/USDT', timeframe: '1h', path: path.join(dir, 'missing.csv') })).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
     await expect(call('market.import', { source: 'nope', symbol: 'TEST/USDT', timeframe: '1h', path: good })).rejects.toMatchObject({ code: 'NOT_FOUND' });

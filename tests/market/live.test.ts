@@ -24,7 +24,7 @@ afterEach(() => {
 
 const closed = (rr: CollectorRig, symbol: string): CandleEvent[] => rr.of('candle.closed').filter((e) => e.source === 'fake' && e.symbol === symbol);
 const storedBar = (rr: CollectorRig, symbol: string, ts: number): number[] | undefined => {
-  const x = rr.db.prepare('SELECT ts, open, high, low, close, volume FROM candles WHERE source = ? AND symbol = ? AND timeframe = ? AND ts = ?').get('fake', symbol, '1m', ts) as any;
+  const x = rr.db.prepare('SELECT ts, open, high, low, close, volume FROM named_candles WHERE source = ? AND symbol = ? AND timeframe = ? AND ts = ?').get('fake', symbol, '1m', ts) as any;
   return x ? [x.ts, x.open, x.high, x.low, x.close, x.volume] : undefined;
 };
 

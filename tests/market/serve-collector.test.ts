@@ -55,7 +55,7 @@ describe('collector in the serve host', () => {
     await s.stop('SIGKILL');
     const db = new BetterSqlite3(path.join(dataDir, 'signaldesk.db'), { readonly: true });
     const saved = db.prepare('SELECT cursor, fetched, status FROM backfill_jobs WHERE id = ?').get(job.id) as { cursor: number; fetched: number; status: string };
-    const storedAtKill = (db.prepare("SELECT COUNT(*) AS n FROM candles WHERE source = 'fx' AND timeframe = '1h' AND ts >= ? AND ts < ?").get(since, saved.cursor) as { n: number }).n;
+    const storedAtKill = (db.prepare("SELECT COUNT(*) AS n FROM named_candles WHERE source = 'fx' AND timeframe = '1h' AND ts >= ? AND ts < ?").get(since, saved.cursor) as { n: number }).n;
     db.close();
     expect(saved.status).toBe('running');
     expect(saved.cursor).toBeLessThan(end);
@@ -77,7 +77,7 @@ describe('collector in the serve host', () => {
     const gaps = (await call(s, 'market.gaps', { source: 'fx', symbol: 'BTC/USDT', timeframe: '1h', since, until: end })).body.result;
     expect(gaps).toMatchObject({ missing: [], known: [] });
     const db2 = new BetterSqlite3(path.join(dataDir, 'signaldesk.db'), { readonly: true });
-    const rows = db2.prepare("SELECT ts FROM candles WHERE source = 'fx' AND symbol = 'BTC/USDT' AND timeframe = '1h' AND ts >= ? AND ts < ? ORDER BY ts").all(since, end) as Array<{ ts: number }>;
+    const rows = db2.prepare("SELECT ts FROM named_candles WHERE source = 'fx' AND symbol = 'BTC/USDT' AND timeframe = '1h' AND ts >= ? AND ts < ? ORDER BY ts").all(since, end) as Array<{ ts: number }>;
     db2.close();
     expect(rows.map((r) => r.ts)).toEqual(fx.expectedBars('BTCUSDT', '1h', since, end));
     expect((await call(s, 'system.health', {})).body.result.status).toBe('ok');

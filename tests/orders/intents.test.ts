@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseInput } from '../../engine/api';
+import { CandlesRepo } from '../../db/repos/candles';
 import { rig, type Rig } from './setup';
 
 let r: Rig;
@@ -43,7 +44,7 @@ describe('idempotent intents', () => {
     const { clientOrderIdFor } = await import('../../engine/orders/module');
     r.orders.intents.insertOrGet({ idempotencyKey: 'left', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: { account: 1, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01', idempotencyKey: 'left' }, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('left'), createdAt: Date.now() });
     // The market module has stored candles by the time orders start (here: one row).
-    r.db.prepare('INSERT INTO candles (source, symbol, timeframe, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run('sim', 'BTC/USDT', '1m', 0, 60000, 60000, 60000, 60000, 1);
+    new CandlesRepo(r.db).upsertMany({ source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' }, [[0, 60000, 60000, 60000, 60000, 1]]);
     r = await r.restart();
     expect(r.orders.intents.byKey('left')).toMatchObject({ decision: 'EXECUTED', status: 'done' });
     const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
@@ -274,7 +275,7 @@ describe('signals to orders', () => {
     const manual = insertSignal(r, { autopilot: false, bar: 120_000 });
     expect((await r.orders.handlers['diagnostics.invariants']!({ hours: 24 })).counts.missing_intent).toBe(2);
     // The market module has stored candles by the time orders start (here: one row).
-    r.db.prepare('INSERT INTO candles (source, symbol, timeframe, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run('sim', 'BTC/USDT', '1m', 0, 60000, 60000, 60000, 60000, 1);
+    new CandlesRepo(r.db).upsertMany({ source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' }, [[0, 60000, 60000, 60000, 60000, 1]]);
     r = await r.restart();
     r.price('BTC/USDT', 60000);
     await new Promise((res) => setTimeout(res, 20));
