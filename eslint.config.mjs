@@ -1,4 +1,4 @@
-// Lint: TypeScript rules plus the layering of DESIGN.md, so a wrong import fails CI.
+// Lint: TypeScript rules plus the layering of docs/architecture.md, so a wrong import fails CI.
 //   engine/ and db/  never import electron or React
 //   renderer/        imports only the contract (engine/api) — never engine internals, db, electron or Node
 //   electron/        imports the host and the contract
@@ -27,7 +27,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'electron/*'], message: 'engine/ and db/ never import electron (DESIGN.md layering).' },
+            { group: ['electron', 'electron/*'], message: 'engine/ and db/ never import electron (docs/architecture.md, Layering).' },
             { group: ['react', 'react-dom', 'react/*', 'zustand', 'lightweight-charts'], message: 'engine/ and db/ never import UI libraries.' },
             { group: ['**/renderer/**', '**/electron/**'], message: 'engine/ and db/ never import the UI or the Electron layer.' },
           ],

@@ -1,5 +1,5 @@
 /**
- * Indicator benchmarks (issue 4):
+ * Indicator benchmarks:
  *  - per-bar incremental update of the full_v1 indicator set (our O(1) kernels) against
  *    recomputing it with technicalindicators over the history, and against technicalindicators'
  *    own nextValue streaming — ratios from the same run;

@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * Signals (issue 4): channels, signals (the columns the order engine reads, plus extensions),
+ * Signals: channels, signals (the columns the order engine reads, plus extensions),
  * deliveries with latency, and outcomes. A signal is unique per (channel, symbol, timeframe,
  * bar time, side): the dedup key (a partial unique index over non-rejected signals, plus the
  * repository's insert that refuses any existing key). Rejected signals are stored with their

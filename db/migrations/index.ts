@@ -28,7 +28,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m007Collector,
   m008CollectorRequests,
   m009SeriesCandles,
-  // [next]
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

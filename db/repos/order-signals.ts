@@ -1,5 +1,5 @@
 /**
- * What the orders area reads of the signals table (issue 4): a signal by id (through the signals
+ * What the orders area reads of the signals table: a signal by id (through the signals
  * repository, so both areas see one row mapping), and the autopilot signals that have no order
  * intent — the diagnostics' invariant 2 and the start-up recovery after a crash.
  */

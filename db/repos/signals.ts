@@ -1,5 +1,5 @@
 /**
- * Signals repositories (issue 4): channels, signals (dedup key UNIQUE (channel, symbol,
+ * Signals repositories: channels, signals (dedup key UNIQUE (channel, symbol,
  * timeframe, bar time, side)), deliveries with latency, outcomes and the performance query.
  */
 import type { Database, Statement } from 'better-sqlite3';

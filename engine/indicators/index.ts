@@ -1,5 +1,5 @@
 /**
- * The indicator engine's one public entry point (issue 4): incremental O(1)-per-bar indicators
+ * The indicator engine's one public entry point: incremental O(1)-per-bar indicators
  * combined into a FeatureEngine, spec parsing, feature profiles, and the worker-pool warm-up.
  */
 export * from './types';

@@ -1,5 +1,5 @@
 /**
- * The indicator engine's public shapes (issue 4). Strategies and the signal pipeline code against
+ * The indicator engine's public shapes. Strategies and the signal pipeline code against
  * these; engine/indicators implements them. Feature names are the CLI's column names:
  * `ema_21`, `sma_50`, `rsi_14`, `macd_12_26_9`, `macd_signal_12_26_9`, `macd_hist_12_26_9`,
  * `atr_14`, `bb_upper_20_2`, `bb_middle_20_2`, `bb_lower_20_2`, `obv`, `vwap`,

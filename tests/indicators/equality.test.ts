@@ -59,7 +59,7 @@ describe('indicators equal technicalindicators on real candles', () => {
             if (!/^(pdi|mdi)_/.test(name)) expect(Number.isNaN(got), `${name}[${i}] should be empty while warming, got ${got}`).toBe(true);
             continue;
           }
-          if (!Number.isFinite(want)) continue; // the reference's NaN on flat data (see README)
+          if (!Number.isFinite(want)) continue; // the reference's NaN on flat data (see docs/indicators.md)
           if (Math.abs(got - want) > tol) {
             expect.fail(`${file} ${name}[${i}] = ${got}, technicalindicators ${want} (tolerance ${tol})`);
           }

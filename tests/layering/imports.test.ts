@@ -1,4 +1,4 @@
-/** The layering of DESIGN.md is enforced by the lint: these imports must fail it. */
+/** The layering of docs/architecture.md is enforced by the lint: these imports must fail it. */
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { ESLint } from 'eslint';
