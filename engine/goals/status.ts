@@ -3,7 +3,7 @@
  * should be by now (compound for return and portfolio value, linear for income), its pace and
  * the status word, and the daily return still required.
  */
-import type { GoalStatus, GoalStatusWord, GoalType } from '../api/commands/goals';
+import { expectedAt, type GoalStatus, type GoalStatusWord, type GoalType } from '../api/commands/goals';
 import { DAY_MS, type StatusInputs } from './types';
 
 export const ON_TRACK_PACE = 0.85;
@@ -40,12 +40,8 @@ export function elapsedFraction(start: number, end: number, asOf: number): numbe
   return Math.min(1, Math.max(0, (asOf - start) / (end - start)));
 }
 
-/** Where the goal should be at fraction f: compound for return and portfolio value, linear for income. */
-export function expectedAt(type: GoalType, target: number, startEquity: number, f: number): number {
-  if (type === 'monthly_return') return (Math.pow(1 + target / 100, f) - 1) * 100;
-  if (type === 'portfolio_value') return startEquity > 0 ? startEquity * Math.pow(target / startEquity, f) : target * f;
-  return target * f;
-}
+/** Where the goal should be at fraction f (compound for return and portfolio value, linear for income): one formula, in the contract. */
+export { expectedAt };
 
 export function currentOf(type: GoalType, i: Pick<StatusInputs, 'equity' | 'startEquity' | 'income'>): number {
   if (type === 'monthly_return') return i.startEquity > 0 ? (i.equity / i.startEquity - 1) * 100 : 0;

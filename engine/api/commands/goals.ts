@@ -124,6 +124,17 @@ export interface GoalStatusEvent extends GoalStatus {
   priority: GoalPriority;
 }
 
+/**
+ * Where a goal should be at the elapsed fraction f of its period: compound for return
+ * (((1 + target/100)^f − 1) × 100) and portfolio value (start × (target/start)^f), linear for
+ * income (target × f). Shared by the engine's status and the Goals view's expected path.
+ */
+export function expectedAt(type: GoalType, target: number, startEquity: number, f: number): number {
+  if (type === 'monthly_return') return (Math.pow(1 + target / 100, f) - 1) * 100;
+  if (type === 'portfolio_value') return startEquity > 0 ? startEquity * Math.pow(target / startEquity, f) : target * f;
+  return target * f;
+}
+
 const AccountRef = z.number().int().positive().optional();
 const GoalId = z.number().int().positive();
 const Target = z.number().finite().gt(0, 'target must be greater than 0').max(1e15);
