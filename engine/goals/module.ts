@@ -170,9 +170,8 @@ export class GoalsModule implements EngineModule {
   }
 
   /** Updates the stance first (the drawdown limit reads it), then logs any change of factor or stance. */
-  evaluate(accountId: number): GoalSizing {
+  evaluate(accountId: number, statuses = this.statuses(accountId)): GoalSizing {
     const a = this.orders.account(accountId);
-    const statuses = this.statuses(accountId);
     const st = stanceFor(statuses);
     const before = this.repo.state(accountId) ?? { factor: 1, rule: 6, stance: 'normal' as GoalStance };
     this.stances.set(accountId, st.stance);
@@ -231,12 +230,11 @@ export class GoalsModule implements EngineModule {
   }
 
   /** One notification and one `goal.status` event per change, recorded first so a restart never repeats it. */
-  private checkStatusChanges(): void {
-    const now = this.now();
-    for (const g of this.repo.list()) {
-      const s = this.statusOf(g, now);
+  private checkStatusChanges(goals: readonly Goal[], statuses: readonly GoalStatus[]): void {
+    goals.forEach((g, i) => {
+      const s = statuses[i]!;
       const last = this.repo.lastStatus(g.id);
-      if (last.status === s.status) continue;
+      if (last.status === s.status) return;
       const a = this.orders.account(g.accountId);
       this.ctx.db.transaction(() => {
         if (!this.repo.setLastStatus(g.id, last.status, s.status, s.periodStart)) return;
@@ -252,15 +250,21 @@ export class GoalsModule implements EngineModule {
         });
         this.ctx.bus.publish('goal.status', { ...s, goalId: g.id, from: last.status, priority });
       })();
-    }
+    });
   }
 
   tick(): void {
     try {
       this.takeDailySnapshots();
-      this.checkStatusChanges();
-      const accounts = new Set(this.repo.list().map((g) => g.accountId));
-      for (const a of this.orders.accounts()) if (accounts.has(a.id) || this.repo.state(a.id)) this.evaluate(a.id);
+      // Statuses once per account per tick: status changes, then sizing and stance from the same figures.
+      const now = this.now();
+      for (const a of this.orders.accounts()) {
+        const goals = this.repo.list(a.id);
+        if (goals.length === 0 && !this.repo.state(a.id)) continue;
+        const statuses = goals.map((g) => this.statusOf(g, now));
+        this.checkStatusChanges(goals, statuses);
+        this.evaluate(a.id, statuses);
+      }
     } catch (err) {
       console.error('[goals] tick failed:', err);
     }
