@@ -91,6 +91,16 @@ describe('Goals view in Chromium', () => {
     expect(Object.keys(rank)).toContain(await page.locator('[data-testid="goals-worst"]').getAttribute('data-status'));
     expect(worst).toBeTruthy();
     await expect.poll(() => page.locator('[data-testid="goal-factor"]').textContent(), { timeout: 20_000 }).toMatch(/^Sizing ×[\d.]+$/);
+
+    // A signal executed now is sized by the goals: the view lists it with its factor and reason.
+    await expect.poll(async () => (await call(s, 'signals.list', { limit: 5 })).body.result.length, { timeout: 40_000 }).toBeGreaterThan(0);
+    const sig = (await call(s, 'signals.list', { limit: 1 })).body.result[0];
+    const ex = (await call(s, 'signals.execute', { id: sig.id })).body.result;
+    expect(ex.intent.sizingFactor).toBeGreaterThanOrEqual(0.5);
+    expect(ex.intent.sizingFactor).toBeLessThanOrEqual(1.3);
+    const row = page.locator('[data-testid="goal-sized-intent"]').first();
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain(`×${ex.intent.sizingFactor}`);
+    expect(await row.textContent()).toContain(ex.intent.sizingReason);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'goals-1280x800.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'goals-1440x900.png') });

@@ -4,7 +4,7 @@
  * refreshed on `goal.status` and on a short poll (engine time moves on its own, fast on the sim).
  */
 import { create } from 'zustand';
-import type { Goal, GoalAdjustment, GoalSizing, GoalSnapshot, GoalStatus, GoalStatusWord } from '../../../engine/api';
+import type { Goal, GoalAdjustment, GoalSizing, GoalSnapshot, GoalStatus, GoalStatusWord, OrderIntent } from '../../../engine/api';
 import { api } from '../api/client';
 
 interface GoalsState {
@@ -13,6 +13,8 @@ interface GoalsState {
   statuses: GoalStatus[];
   sizing: GoalSizing | null;
   adjustments: GoalAdjustment[];
+  /** Recent signal orders with the goal factor applied to their size, and why. */
+  sized: OrderIntent[];
   selected: number | null;
   history: GoalSnapshot[];
   error: string | null;
@@ -26,21 +28,24 @@ export const useGoals = create<GoalsState>((set, get) => ({
   statuses: [],
   sizing: null,
   adjustments: [],
+  sized: [],
   selected: null,
   history: [],
   error: null,
   refresh: async (accountId) => {
     const account = (accountId === undefined ? get().accountId : accountId) ?? undefined;
     try {
-      const [goals, statuses, sizing, adjustments] = await Promise.all([
+      const [goals, statuses, sizing, adjustments, intents] = await Promise.all([
         api.call('goals.list', { account }),
         api.call('goals.status', { account }),
         api.call('goals.sizing', { account }),
         api.call('goals.adjustments', { account, limit: 50 }),
+        api.call('orders.intents', { account, limit: 200 }),
       ]);
+      const sized = intents.filter((i) => i.sizingFactor !== null && i.sizingFactor !== undefined).slice(0, 8);
       const selected = goals.some((g) => g.id === get().selected) ? get().selected : (goals[0]?.id ?? null);
       const history = selected === null ? [] : await api.call('goals.history', { id: selected });
-      set({ accountId: account ?? null, goals, statuses, sizing, adjustments, selected, history, error: null });
+      set({ accountId: account ?? null, goals, statuses, sizing, adjustments, sized, selected, history, error: null });
     } catch (e) {
       set({ error: (e as Error).message });
     }

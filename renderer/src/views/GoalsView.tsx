@@ -24,7 +24,7 @@ function isTyping(t: EventTarget | null): boolean {
 }
 
 export function GoalsView() {
-  const { goals, statuses, sizing, adjustments, selected, history, error, refresh, select } = useGoals();
+  const { goals, statuses, sizing, adjustments, sized, selected, history, error, refresh, select } = useGoals();
   const orders = useOrders();
   const account = currentAccount(orders);
   const accountId = account?.id ?? null;
@@ -136,7 +136,7 @@ export function GoalsView() {
           {sel && <p className="muted">{TYPE_LABEL[sel.type]} · period {new Date(sel.periodStart).toISOString().slice(0, 10)} → {new Date(sel.periodEnd).toISOString().slice(0, 10)}</p>}
           <GoalChart history={history} status={sel} />
         </section>
-        <GoalSizingPanel sizing={sizing} adjustments={adjustments} account={account} report={setMsg} refresh={() => void refresh(accountId)} />
+        <GoalSizingPanel sizing={sizing} adjustments={adjustments} sized={sized} account={account} report={setMsg} refresh={() => void refresh(accountId)} />
       </div>
       {dialog?.kind === 'create' && <GoalDialog goal={null} quote={quote} onSave={create} onClose={close} />}
       {dialog?.kind === 'edit' && <GoalDialog goal={dialog.goal} quote={quote} onSave={update(dialog.goal)} onClose={close} />}

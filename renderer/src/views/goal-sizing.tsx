@@ -1,11 +1,11 @@
 /** The sizing factor and drawdown stance of the account, its goal-sizing switch, and the adjustment log. */
 import { useState } from 'react';
-import { GOAL_SIZING_CONFIRMATION, type Account, type GoalAdjustment, type GoalSizing } from '../../../engine/api';
+import { GOAL_SIZING_CONFIRMATION, type Account, type GoalAdjustment, type GoalSizing, type OrderIntent } from '../../../engine/api';
 import { api } from '../api/client';
 
 const time = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
-export function GoalSizingPanel({ sizing, adjustments, account, report, refresh }: { sizing: GoalSizing | null; adjustments: GoalAdjustment[]; account: Account | undefined; report: (m: string) => void; refresh: () => void }) {
+export function GoalSizingPanel({ sizing, adjustments, sized, account, report, refresh }: { sizing: GoalSizing | null; adjustments: GoalAdjustment[]; sized: OrderIntent[]; account: Account | undefined; report: (m: string) => void; refresh: () => void }) {
   const [confirmLive, setConfirmLive] = useState(false);
   if (!sizing) return null;
   const i = sizing.inputs;
@@ -61,6 +61,22 @@ export function GoalSizingPanel({ sizing, adjustments, account, report, refresh 
             <tr key={a.id} data-testid="goal-adjustment">
               <td className="muted">{time(a.ts)}</td>
               <td className="wrap">{a.sentence}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3 className="goal-sized-head">Signal orders sized by goals</h3>
+      <table className="grid" data-testid="goal-sized">
+        <tbody>
+          {sized.length === 0 && (
+            <tr><td className="muted">No signal orders yet: autopilot and Execute orders show their factor here.</td></tr>
+          )}
+          {sized.map((i) => (
+            <tr key={i.id} data-testid="goal-sized-intent">
+              <td className="muted">{time(i.createdAt)}</td>
+              <td>{i.side} {i.amount ?? ''} {i.symbol}</td>
+              <td className={(i.sizingFactor ?? 1) > 1 ? 'up' : (i.sizingFactor ?? 1) < 1 ? 'warn' : ''}>×{i.sizingFactor}</td>
+              <td className="wrap muted">{i.sizingReason}</td>
             </tr>
           ))}
         </tbody>
