@@ -57,6 +57,14 @@ describe('Goals view in Chromium', () => {
     await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(4);
     const created = (await call(s, 'goals.list', {})).body.result.find((g: { label: string }) => g.label === 'Side income');
     expect(created).toMatchObject({ type: 'monthly_income', target: 750 });
+    // Over HTTP, bad input is a 400 naming the field and changes nothing.
+    for (const [input, field] of [[{ type: 'weekly', target: 5 }, 'type'], [{ type: 'monthly_return', target: -1 }, 'target'], [{ type: 'portfolio_value', target: 5e4, deadline: 1_000 }, 'deadline'], [{ account: 77, type: 'monthly_return', target: 5 }, 'account']] as const) {
+      const res = await call(s, 'goals.create', input);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('BAD_INPUT');
+      expect(res.body.error.message).toContain(field);
+    }
+    expect((await call(s, 'goals.list', {})).body.result).toHaveLength(4);
 
     // Edit: focus lands on the new (selected) card; E opens the dialog; Tab to the target, replace it, Enter.
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-goal')), { timeout: 20_000 }).toBe(String(created.id));
