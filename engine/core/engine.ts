@@ -13,6 +13,7 @@ import { NotifyModule } from '../notify/module';
 import { OrdersModule } from '../orders/module';
 import { IndicatorsModule } from '../indicators/module';
 import { SignalsModule } from '../signals/module';
+import { GoalsModule } from '../goals/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -24,6 +25,7 @@ export class Engine {
   readonly notify: NotifyModule;
   readonly orders: OrdersModule;
   readonly signals: SignalsModule;
+  readonly goals: GoalsModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -69,6 +71,17 @@ export class Engine {
     }, { usePool: true, starter: true });
     // [construct: orders]
     this.orders = new OrdersModule(ctx, this.notify);
+    // [construct: goals] reads the order book through a narrow port; the orders engine asks it
+    // for the sizing factor of signal orders and the drawdown limit in force.
+    const orders = this.orders;
+    this.goals = new GoalsModule(ctx, this.notify, {
+      account: (id) => orders.account(id),
+      accounts: () => orders.accounts.list(),
+      equity: (id) => orders.valuation(orders.account(id)).equity,
+      stage: (id) => orders.riskState(orders.account(id)).stage,
+      limits: (id) => orders.limits(id),
+    });
+    this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
     this.modules = [
       system,
       this.market,
@@ -79,6 +92,8 @@ export class Engine {
       this.signals,
       // [module: orders]
       this.orders,
+      // [module: goals]
+      this.goals,
     ];
     this.handlers = composeHandlers(this.modules);
   }

@@ -38,6 +38,7 @@ import {
   type IntentOrigin,
 } from '../api/contract';
 import type { Signal } from '../api/commands/signals';
+import { GOAL_SIZING_CONFIRMATION } from '../api/commands/goals';
 import { CandlesRepo } from '../../db/repos/candles';
 import { NotificationsRepo } from '../../db/repos/notifications';
 import { SettingsRepo } from '../../db/repos/settings';
@@ -93,6 +94,15 @@ export function clientOrderIdFor(key: string): string {
   return 'sd' + crypto.createHash('sha256').update(key).digest('hex').slice(0, 30);
 }
 
+/**
+ * What other areas may tell the order engine (set by the engine composition): the goal-aware
+ * sizing factor for signal orders, and the drawdown limit in force (the goals' protective stance).
+ */
+export interface OrdersHooks {
+  sizingFactor?(accountId: number): { factor: number; reason: string };
+  drawdownLimit?(accountId: number): number;
+}
+
 class Final extends Error {
   constructor(readonly outcome: Outcome) {
     super(outcome.reasonMessage);
@@ -120,6 +130,7 @@ export class OrdersModule implements EngineModule {
   private readonly reducing = new Set<number>();
   private readonly peaks = new Map<number, { month: number; peak: Dec }>();
   private readonly unsubs: Array<() => void> = [];
+  private hooks: OrdersHooks = {};
   private pollTimer: NodeJS.Timeout | null = null;
   private lastSnapshotMinute = 0;
   private polling = false;
@@ -206,7 +217,19 @@ export class OrdersModule implements EngineModule {
 
   limits(accountId: number): RiskLimits {
     const stored = JSON.parse(this.accounts.riskJson(accountId)) as Partial<RiskLimits>;
-    return { ...DEFAULT_LIMITS, ...stored };
+    const goalSizing = { ...DEFAULT_LIMITS.goalSizing, enabled: this.accounts.get(accountId)?.kind !== 'live' };
+    return { ...DEFAULT_LIMITS, goalSizing, ...stored };
+  }
+
+  setHooks(hooks: OrdersHooks): void {
+    this.hooks = hooks;
+  }
+
+  /** The limits the gate and the drawdown stages apply: the drawdown limit may be the goals' protective one. */
+  private effectiveLimits(accountId: number): RiskLimits {
+    const l = this.limits(accountId);
+    const dd = this.hooks.drawdownLimit?.(accountId);
+    return dd === undefined ? l : { ...l, maxDrawdownPct: dd };
   }
 
   // ───────────────────────────── prices and valuation ─────────────────────────────
@@ -243,7 +266,7 @@ export class OrdersModule implements EngineModule {
     const dayStart = this.equity.firstSince(a.id, bucketStart(clock, '1d')) ?? equity;
     const drawdownPct = D.gt(pk.peak, equity) ? pct(D.sub(pk.peak, equity), pk.peak) : 0;
     const dailyPnlPct = pct(D.sub(equity, dayStart), dayStart);
-    const limits = this.limits(a.id);
+    const limits = this.effectiveLimits(a.id);
     return { accountId: a.id, equity, monthPeak: pk.peak, drawdownPct, dayStartEquity: dayStart, dailyPnlPct, stage: stageFor(drawdownPct, limits.maxDrawdownPct) };
   }
 
@@ -278,7 +301,7 @@ export class OrdersModule implements EngineModule {
       // episode never reduces twice (even across a crash) and a later episode reduces again.
       cur = { stage: st.stage, since: this.ctx.clock(), applied: st.stage !== 'reduced' && st.stage !== 'closed' };
       this.saveStage(a.id, cur);
-      const limits = this.limits(a.id);
+      const limits = this.effectiveLimits(a.id);
       if (st.stage !== 'normal') {
         const what = st.stage === 'paused' ? 'new entries paused' : st.stage === 'reduced' ? 'new entries paused and every position halved' : 'every position closed';
         this.notify.notify({
@@ -335,7 +358,7 @@ export class OrdersModule implements EngineModule {
   // ───────────────────────────── intents ─────────────────────────────
 
   /** Accepts an order: persisted under its key first; the same key again returns the first intent. */
-  async place(req: PlaceOrder, origin: IntentOrigin = 'manual'): Promise<OrderIntent> {
+  async place(req: PlaceOrder, origin: IntentOrigin = 'manual', sizing?: { factor: number; reason: string }): Promise<OrderIntent> {
     const a = this.account(req.account);
     const key = req.idempotencyKey ?? `manual:${crypto.randomUUID()}`;
     const { intent, created } = this.intents.insertOrGet({
@@ -353,6 +376,8 @@ export class OrdersModule implements EngineModule {
       takeProfit: req.takeProfit ?? null,
       clientOrderId: clientOrderIdFor(key),
       createdAt: this.opts.now(),
+      sizingFactor: sizing?.factor ?? null,
+      sizingReason: sizing?.reason ?? null,
     });
     if (!created) {
       // A key from before a restart may still be under reconciliation: its answer is the decision
@@ -457,7 +482,7 @@ export class OrdersModule implements EngineModule {
     const qtyAfter = D.add(qtyBefore, signed);
     if (intent.origin !== 'risk' && intent.origin !== 'oco' && !req.reduceOnly) {
       const st = this.riskState(a);
-      const g = riskGate({ limits: this.limits(a.id), equity, drawdownPct: st.drawdownPct, dailyPnlPct: st.dailyPnlPct, qtyBefore, qtyAfter, price: ref!, openPositions: this.positions.list(a.id).length });
+      const g = riskGate({ limits: this.effectiveLimits(a.id), equity, drawdownPct: st.drawdownPct, dailyPnlPct: st.dailyPnlPct, qtyBefore, qtyAfter, price: ref!, openPositions: this.positions.list(a.id).length });
       if (!g.ok) skip('RISK_BLOCKED', `risk gate (${g.rule}): ${g.message}`);
     }
     if (a.kind === 'paper') {
@@ -627,7 +652,7 @@ export class OrdersModule implements EngineModule {
     const wall = this.opts.wallNow();
     for (const sig of this.signals.autopilotWithoutIntent(wall - 24 * 3_600_000)) {
       const a = this.account();
-      const req = this.signalOrder(sig, a.id);
+      const { req, sizing } = this.signalOrder(sig, a.id);
       if (wall - sig.createdAt > SIGNAL_MAX_AGE_MS) {
         const key = req.idempotencyKey!;
         const { intent, created } = this.intents.insertOrGet({
@@ -655,7 +680,7 @@ export class OrdersModule implements EngineModule {
       }
       placed++;
       // Not awaited: placing waits for start-up to finish, which is what this runs inside.
-      void this.place(req, 'autopilot').catch((e: unknown) => console.error('[orders] recovered autopilot intent failed:', e));
+      void this.place(req, 'autopilot', sizing).catch((e: unknown) => console.error('[orders] recovered autopilot intent failed:', e));
     }
     return { expired, placed };
   }
@@ -901,11 +926,14 @@ export class OrdersModule implements EngineModule {
 
   // ───────────────────────────── signals ─────────────────────────────
 
-  private signalOrder(s: Signal, accountId: number): PlaceOrder {
+  /** The signal's order, sized by the account's signal sizing times the goal-aware factor (recorded on the intent). */
+  private signalOrder(s: Signal, accountId: number): { req: PlaceOrder; sizing?: { factor: number; reason: string } } {
     const limits = this.limits(accountId);
-    const sz = limits.signalSizing;
+    const sizing = this.hooks.sizingFactor?.(accountId);
+    const f = D.of(sizing?.factor ?? 1);
+    const sz = { ...limits.signalSizing, value: D.roundTo(D.mul(limits.signalSizing.value, f), '0.00000001') };
     const size = sz.mode === 'riskPercent' ? { riskPercent: Number(sz.value) } : sz.mode === 'equityPercent' ? { equityPercent: Number(sz.value) } : { quoteAmount: sz.value };
-    return {
+    return { sizing, req: {
       account: accountId,
       symbol: s.symbol,
       side: s.side,
@@ -915,21 +943,23 @@ export class OrdersModule implements EngineModule {
       takeProfit: D.of(s.takeProfit),
       idempotencyKey: `signal:${s.id}`,
       signalId: s.id,
-    };
+    } };
   }
 
   /** Autopilot: one intent per autopilot signal, keyed by the signal id. */
   private onSignal(s: Signal): void {
     if (!s || typeof s.id !== 'number' || !s.autopilot || s.status === 'rejected') return;
     const a = this.account();
-    void this.place(this.signalOrder(s, a.id), 'autopilot').catch((e: unknown) => console.error('[orders] autopilot intent failed:', e));
+    const o = this.signalOrder(s, a.id);
+    void this.place(o.req, 'autopilot', o.sizing).catch((e: unknown) => console.error('[orders] autopilot intent failed:', e));
   }
 
   async executeSignal(id: number, account?: number): Promise<SignalExecution> {
     const s = this.signals.get(id);
     if (!s) return { signalId: id, intent: null, reasonCode: 'SIGNAL_NOT_FOUND', reasonMessage: `signal ${id} does not exist` };
     const a = this.account(account);
-    const intent = await this.place(this.signalOrder(s, a.id), 'signal');
+    const o = this.signalOrder(s, a.id);
+    const intent = await this.place(o.req, 'signal', o.sizing);
     return { signalId: id, intent, reasonCode: intent.reasonCode ?? 'EXEC_ORDER_PLACED', reasonMessage: intent.reasonMessage ?? '' };
   }
 
@@ -1054,9 +1084,13 @@ export class OrdersModule implements EngineModule {
       const a = this.account(account);
       return { limits: this.limits(a.id), state: this.riskState(a) };
     },
-    'risk.update': ({ account, limits }) => {
+    'risk.update': ({ account, limits, confirm }) => {
       const a = this.account(account);
-      const next = { ...this.limits(a.id), ...limits };
+      const cur = this.limits(a.id);
+      if (a.kind === 'live' && limits.goalSizing?.enabled && !cur.goalSizing.enabled && confirm !== GOAL_SIZING_CONFIRMATION) {
+        throw new ApiError('UNPROCESSABLE', `Turning goal sizing on for live account ${a.name} needs confirm: "${GOAL_SIZING_CONFIRMATION}"`, { field: 'confirm', confirm: GOAL_SIZING_CONFIRMATION });
+      }
+      const next = { ...cur, ...limits };
       this.accounts.update(a.id, { risk: JSON.stringify(next) }, this.opts.now());
       return { limits: next, state: this.riskState(a) };
     },

@@ -14,6 +14,8 @@ export const DEFAULT_LIMITS: RiskLimits = {
   dailyLossLimitPct: 3,
   maxDrawdownPct: 5,
   signalSizing: { mode: 'riskPercent', value: '1' },
+  protectiveDrawdownPct: 2,
+  goalSizing: { enabled: true, min: 0.5, max: 1.3 },
 };
 
 export function stageFor(drawdownPct: number, limitPct: number): RiskStage {

@@ -60,4 +60,14 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'system.killSwitch': { on: false },
   'diagnostics.invariants': { hours: 24 },
   'signals.execute': { id: 1 },
+  // [examples: goals]
+  'goals.list': {},
+  'goals.create': { type: 'monthly_return', target: 5, label: 'Example return' },
+  'goals.update': { id: 1, target: 12 },
+  'goals.delete': { id: 4 },
+  'goals.status': {},
+  'goals.history': { id: 1 },
+  'goals.snapshot': {},
+  'goals.sizing': {},
+  'goals.adjustments': { limit: 10 },
 };

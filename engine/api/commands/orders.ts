@@ -79,6 +79,10 @@ export interface RiskLimits {
   maxDrawdownPct: number;
   /** Default size for signal executions. */
   signalSizing: { mode: 'riskPercent' | 'equityPercent' | 'quoteAmount'; value: string };
+  /** Goals (issue 12): the drawdown limit while a portfolio_value goal is at ≥ 90 % of its target. */
+  protectiveDrawdownPct: number;
+  /** Goals (issue 12): goal-aware sizing of signal orders; on by default for paper, off for live. */
+  goalSizing: { enabled: boolean; min: number; max: number };
 }
 
 export type RiskStage = 'normal' | 'paused' | 'reduced' | 'closed';
@@ -116,6 +120,9 @@ export interface OrderIntent {
   orderId: number | null;
   createdAt: number;
   decidedAt: number | null;
+  /** Goal-aware sizing factor applied to a signal order's size (null for other orders), and why. */
+  sizingFactor: number | null;
+  sizingReason: string | null;
   /** True on a repeated key: this is the first intent, nothing new was placed. */
   duplicate?: boolean;
 }
@@ -268,6 +275,12 @@ const RiskLimitsPatch = z
     dailyLossLimitPct: z.number().gt(0).max(100).optional(),
     maxDrawdownPct: z.number().gt(0).max(50).optional(),
     signalSizing: z.object({ mode: z.enum(['riskPercent', 'equityPercent', 'quoteAmount']), value: PositiveDecimal }).strict().optional(),
+    protectiveDrawdownPct: z.number().gt(0).max(50).optional(),
+    goalSizing: z
+      .object({ enabled: z.boolean(), min: z.number().min(0.5).max(1.3).default(0.5), max: z.number().min(0.5).max(1.3).default(1.3) })
+      .strict()
+      .refine((v) => v.min <= v.max, { message: 'min must not exceed max', path: ['min'] })
+      .optional(),
   })
   .strict();
 
@@ -366,7 +379,10 @@ export const ordersCommands = {
     z.object({ account: AccountRef, since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(10000).optional() }).strict(),
   ),
   'risk.get': command<{ limits: RiskLimits; state: RiskState }>()('Risk limits and the current drawdown stage of an account.', z.object({ account: AccountRef }).strict()),
-  'risk.update': command<{ limits: RiskLimits; state: RiskState }>()('Changes risk limits of an account.', z.object({ account: AccountRef, limits: RiskLimitsPatch }).strict()),
+  'risk.update': command<{ limits: RiskLimits; state: RiskState }>()(
+    'Changes risk limits of an account. Turning goalSizing on for a live account needs `confirm` set to the exact goal sizing confirmation text.',
+    z.object({ account: AccountRef, limits: RiskLimitsPatch, confirm: z.string().max(128).optional() }).strict(),
+  ),
   'system.killSwitch': command<KillSwitchState & { canceled: number }>()(
     'Stops every new order at once (persisted, survives restarts); optionally cancels open orders.',
     z.object({ on: z.boolean(), reason: z.string().max(500).optional(), cancelOpen: z.boolean().optional() }).strict(),

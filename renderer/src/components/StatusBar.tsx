@@ -1,5 +1,6 @@
 import { useApp } from '../stores/app';
 import { OrderStatus } from './order-status';
+import { GoalStatus } from './goal-status';
 import { useSourceLabel } from '../stores/sources';
 
 export function StatusBar() {
@@ -25,6 +26,8 @@ export function StatusBar() {
       </span>
       {/* [status: orders] */}
       <OrderStatus />
+      {/* [status: goals] */}
+      <GoalStatus />
       <span className="muted" title="Command palette: every action and its key">Ctrl+K commands</span>
       {info && <span className="muted">v{info.version} · {info.mode}</span>}
       {error && <span className="error">{error}</span>}

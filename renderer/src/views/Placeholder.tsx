@@ -1,7 +1,6 @@
 const TEXT: Record<string, { title: string; body: string }> = {
   signals: { title: 'Signals', body: 'No signal engine yet. Channels, the live signal feed and popups arrive with the signal engine.' },
   orders: { title: 'Orders & Positions', body: 'No order engine yet. Paper and live orders, positions and the order ticket arrive with the order engine.' },
-  goals: { title: 'Goals', body: 'Goal tracking is not built yet.' },
   alerts: { title: 'Alerts', body: 'Alerting is not built yet.' },
   strategies: { title: 'Strategies', body: 'Strategy management is not built yet.' },
   backtest: { title: 'Backtest', body: 'Backtesting is not built yet.' },
