@@ -24,13 +24,13 @@ import { MarketSourcesRepo, type SourceRow } from '../../db/repos/market-sources
 import { BackfillJobsRepo } from '../../db/repos/backfill-jobs';
 import { GapsRepo } from '../../db/repos/gaps';
 import { CollectorRequestsRepo } from '../../db/repos/collector-requests';
-import { SecretBox } from '../orders/secrets';
+import { SecretBox } from '../secrets/secret-box';
 import { BackfillRunner, toJob, type OhlcvFetcher } from './backfill';
 import { CcxtRuntime, type CcxtSourceConfig } from './ccxt-runtime';
 import { ReplayRuntime, type ReplayConfig } from './replay';
 import { SourceHealthState } from './health';
 import { candlesToCsv, parseCandlesCsv } from './csv';
-import { ccxtExchangeIds, loadCcxt } from './faults';
+import { ccxtExchangeIds, exchangeHas } from '../exchange';
 
 export interface CollectorOptions {
   /** Clock for bar times (ms). */
@@ -469,13 +469,8 @@ export class Collector {
   private async checkExchange(id: string): Promise<void> {
     if (!(await ccxtExchangeIds()).includes(id)) throw new ApiError('UNPROCESSABLE', `ccxt has no exchange "${id}"`, { exchange: id });
     // A collector source needs candles: some exchanges have no OHLCV endpoint in ccxt at all.
-    let hasOhlcv = true;
-    try {
-      const Ctor = (await loadCcxt()) as unknown as Record<string, new () => { has: Record<string, unknown> }>;
-      hasOhlcv = Boolean(new Ctor[id]!().has['fetchOHLCV']);
-    } catch {
-      // Cannot tell without a working class: the source starts and its health says what fails.
-    }
+    // (When ccxt cannot tell, the source starts and its health says what fails.)
+    const hasOhlcv = (await exchangeHas(id, 'fetchOHLCV')) ?? true;
     if (!hasOhlcv) throw new ApiError('UNPROCESSABLE', `ccxt's ${id} has no candle (OHLCV) endpoint, so it cannot feed the collector; pick another exchange`, { exchange: id });
   }
 
