@@ -119,11 +119,17 @@ export class ExchangeLink {
     return retrying(ex, this.endpoint, fn, { ...this.policy, ...o }, this.now, () => this.stopped);
   }
 
-  close(): void {
-    this.stopped = true;
+  /** Lets go of the shared instance and endpoint; requests already running finish. */
+  release(): void {
     if (this.closed) return;
     this.closed = true;
     this.onClose();
+  }
+
+  /** Stops this link's requests and lets go. */
+  close(): void {
+    this.stopped = true;
+    this.release();
   }
 }
 

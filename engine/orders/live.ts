@@ -59,9 +59,9 @@ export class LiveBroker {
     );
   }
 
-  /** Lets go of the shared exchange instance. */
+  /** Lets go of the shared exchange instance (a request already running finishes). */
   close(): void {
-    this.link.close();
+    this.link.release();
   }
 
   private ready(): Promise<Exchange> {

@@ -177,6 +177,8 @@ export class OrdersModule implements EngineModule {
     for (const u of this.unsubs.splice(0)) u();
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
+    for (const b of this.live.values()) b.close();
+    this.live.clear();
   }
 
   // ───────────────────────────── accounts ─────────────────────────────
@@ -1011,6 +1013,7 @@ export class OrdersModule implements EngineModule {
       }
       this.accounts.update(a.id, patch, this.opts.now());
       if (i.isDefault) this.accounts.setDefault(a.id, this.opts.now());
+      this.live.get(a.id)?.close();
       this.live.delete(a.id);
       this.publishStatus();
       return this.account(a.id);
