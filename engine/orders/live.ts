@@ -64,8 +64,9 @@ export class LiveBroker {
     this.link.release();
   }
 
-  private ready(): Promise<Exchange> {
-    return this.link.ready();
+  /** The exchange with its markets loaded (temporary failures retried `retries` times). */
+  private ready(retries = 0): Promise<Exchange> {
+    return this.link.ready({ retries });
   }
 
   async rules(symbol: string, last: Dec | null): Promise<MarketRules> {
@@ -101,9 +102,10 @@ export class LiveBroker {
    * dropped request may have arrived), and `beforeResend` may stop it (the kill switch).
    */
   async placeWithRetry(r: PlaceRequest, beforeResend: () => void = () => undefined): Promise<ExchangeOrderState> {
-    await this.ready();
+    const retries = this.cfg.retries ?? 2;
+    await this.ready(retries);
     return this.link.call((ex) => this.create(ex, r).then(toState), {
-      retries: this.cfg.retries ?? 2,
+      retries,
       beforeRetry: async () => {
         try {
           const found = await this.fetchByClientId(r.symbol, r.clientOrderId);
@@ -132,7 +134,7 @@ export class LiveBroker {
 
   /** What the exchange knows of a client order id; null when it never arrived. `retries` for temporary errors. */
   async fetchByClientId(symbol: string, clientOrderId: string, retries = 0): Promise<ExchangeOrderState | null> {
-    await this.ready();
+    await this.ready(retries);
     const o = await this.link.call(
       async (ex) => {
         try {
