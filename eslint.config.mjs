@@ -1,5 +1,5 @@
 // Lint: TypeScript rules plus the layering of docs/architecture.md, so a wrong import fails CI.
-//   engine/ and db/  never import electron or React
+//   engine/ and db/  never import electron or React; only engine/exchange imports ccxt
 //   renderer/        imports only the contract (engine/api) — never engine internals, db, electron or Node
 //   electron/        imports the host and the contract
 import tseslint from 'typescript-eslint';
@@ -28,6 +28,22 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['electron', 'electron/*'], message: 'engine/ and db/ never import electron (docs/architecture.md, Layering).' },
+            { group: ['react', 'react-dom', 'react/*', 'zustand', 'lightweight-charts'], message: 'engine/ and db/ never import UI libraries.' },
+            { group: ['**/renderer/**', '**/electron/**'], message: 'engine/ and db/ never import the UI or the Electron layer.' },
+            { group: ['ccxt', 'ccxt/*'], message: 'Only engine/exchange imports ccxt: use the exchange gateway (engine/exchange).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['engine/exchange/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'engine/ and db/ never import electron (DESIGN.md layering).' },
             { group: ['react', 'react-dom', 'react/*', 'zustand', 'lightweight-charts'], message: 'engine/ and db/ never import UI libraries.' },
             { group: ['**/renderer/**', '**/electron/**'], message: 'engine/ and db/ never import the UI or the Electron layer.' },
           ],

@@ -10,7 +10,7 @@ import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
 import type { CandleEvent, DiscoveryConfig, DiscoveryResult } from '../api/commands/market';
 import type { CandlesRepo } from '../../db/repos/candles';
 import type { GapsRepo } from '../../db/repos/gaps';
-import { CircuitBreaker } from './breaker';
+import type { CircuitBreaker } from '../exchange';
 import { CcxtClient, type CcxtClientConfig } from './ccxt-client';
 import { classify, CollectorFault } from './faults';
 import type { FeedState, SourceHealthState } from './health';
@@ -85,12 +85,6 @@ export class CcxtRuntime implements OhlcvFetcher {
     private readonly d: RuntimeDeps,
     defaults: { timeoutMs: number; pollMs: number; breaker: { failures: number; openMs: number } },
   ) {
-    this.breaker = new CircuitBreaker(
-      { failures: cfg.breaker?.failures ?? defaults.breaker.failures, openMs: cfg.breaker?.openMs ?? defaults.breaker.openMs },
-      d.realNow,
-    );
-    health.breaker = this.breaker;
-    this.breaker.minScopes = () => Math.min(2, Math.max(1, this.symbols.length));
     const clientCfg: CcxtClientConfig = {
       exchange: cfg.exchange,
       baseUrl: cfg.baseUrl ?? null,
@@ -102,8 +96,12 @@ export class CcxtRuntime implements OhlcvFetcher {
       retryBaseMs: d.retryBaseMs,
       backoffBaseMs: d.backoffBaseMs,
       backoffMaxMs: d.backoffMaxMs,
+      breaker: { failures: cfg.breaker?.failures ?? defaults.breaker.failures, openMs: cfg.breaker?.openMs ?? defaults.breaker.openMs },
     };
-    this.client = new CcxtClient(clientCfg, health, this.breaker, d.realNow);
+    this.client = new CcxtClient(clientCfg, health, d.realNow);
+    this.breaker = this.client.breaker;
+    health.breaker = this.breaker;
+    this.breaker.minScopes = () => Math.min(2, Math.max(1, this.symbols.length));
     this.pollMs = cfg.pollMs ?? defaults.pollMs;
     this.ready = this.start();
   }
@@ -130,7 +128,7 @@ export class CcxtRuntime implements OhlcvFetcher {
         break;
       } catch (e) {
         const f = classify(e);
-        if (f.kind === 'unknown' && /no exchange/.test(f.message)) {
+        if (f.kind === 'not_supported') {
           this.health.fatal = f.info(this.d.realNow());
           return;
         }
@@ -314,7 +312,7 @@ export class CcxtRuntime implements OhlcvFetcher {
   stop(): void {
     this.stopped = true;
     this.active = false;
-    this.client.stopped = true;
+    this.client.close();
     if (this.timer) clearInterval(this.timer);
     if (this.discoveryTimer) clearInterval(this.discoveryTimer);
     this.timer = this.discoveryTimer = null;

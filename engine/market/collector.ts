@@ -1,75 +1,34 @@
 /**
  * The collector: market sources managed at run time (ccxt exchanges and CSV replays; the sim
  * is the market module's own), their health, back-fills, gaps and CSV import/export. Every
- * network call is async and guarded (engine/market/ccxt-client.ts); the thread answering calls
- * only ever does short SQLite work.
+ * network call is async and guarded (the exchange gateway, engine/exchange); the thread answering
+ * calls only ever does short SQLite work. Stored source settings are parsed once, with zod, when
+ * a row is read (source-config.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { ApiError } from '../api/errors';
 import { TIMEFRAME_MS, bucketStart, type Ohlcv, type Timeframe } from '../api/timeframes';
-import type {
-  BackfillJob,
-  DiscoveryResult,
-  Events,
-  FeedStatus,
-  GapsResult,
-  ParsedInput,
-  SourceHealth,
-  SourceView,
-} from '../api/contract';
+import type { BackfillJob, DiscoveryResult, Events, FeedStatus, GapsResult, ParsedInput, SourceHealth, SourceView } from '../api/contract';
 import type { Database } from '../../db/database';
 import type { CandlesRepo } from '../../db/repos/candles';
 import { MarketSourcesRepo, type SourceRow } from '../../db/repos/market-sources';
 import { BackfillJobsRepo } from '../../db/repos/backfill-jobs';
 import { GapsRepo } from '../../db/repos/gaps';
 import { CollectorRequestsRepo } from '../../db/repos/collector-requests';
-import { SecretBox } from '../orders/secrets';
+import { ccxtExchangeIds } from '../exchange';
+import { SecretBox } from '../secrets/secret-box';
 import { BackfillRunner, toJob, type OhlcvFetcher } from './backfill';
-import { CcxtRuntime, type CcxtSourceConfig } from './ccxt-runtime';
-import { ReplayRuntime, type ReplayConfig } from './replay';
+import { CcxtRuntime } from './ccxt-runtime';
+import { checkReplayFile, exportCsv, importCsv } from './collector-files';
+import { createRuntime, type Runtime } from './source-runtime';
 import { SourceHealthState } from './health';
-import { candlesToCsv, parseCandlesCsv } from './csv';
-import { ccxtExchangeIds, loadCcxt } from './faults';
+import { COLLECTOR_DEFAULTS, type CollectorOptions } from './collector-options';
+import { CCXT_KEYS, checkExchange, KEY_FIELDS, needsSymbols, parseSource, pick, REPLAY_KEYS, SourceConfigError, sourceView, StoredKeys, type Source, type SourceKeys } from './source-config';
 
-export interface CollectorOptions {
-  /** Clock for bar times (ms). */
-  now: () => number;
-  /** Wall clock for latency, back-off and request counts. */
-  realNow: () => number;
-  /** Clock ms per real ms (1 in production; tests run the fake exchange's clock fast). */
-  timeScale: number;
-  pollMs: number;
-  timeoutMs: number;
-  breaker: { failures: number; openMs: number };
-  retries: number;
-  retryBaseMs: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  healthEvalMs: number;
-}
-
-export const COLLECTOR_DEFAULTS: CollectorOptions = {
-  now: Date.now,
-  realNow: Date.now,
-  timeScale: 1,
-  pollMs: 1000,
-  timeoutMs: 10_000,
-  breaker: { failures: 5, openMs: 30_000 },
-  retries: 2,
-  retryBaseMs: 250,
-  backoffBaseMs: 1000,
-  backoffMaxMs: 60_000,
-  healthEvalMs: 1000,
-};
+export { COLLECTOR_DEFAULTS, type CollectorOptions } from './collector-options';
 
 type Publish = <T extends keyof Events>(topic: T, payload: Events[T]) => void;
-type Runtime = CcxtRuntime | ReplayRuntime;
 type AddInput = ParsedInput<'market.sources.add'>;
 type UpdateInput = ParsedInput<'market.sources.update'>;
-
-const CCXT_KEYS = ['exchange', 'label', 'symbols', 'discovery', 'timeframes', 'sandbox', 'baseUrl', 'timeoutMs', 'pollMs', 'rateLimitMs', 'breaker'] as const;
-const REPLAY_KEYS = ['label', 'path', 'symbol', 'timeframe', 'speed', 'loop'] as const;
 
 export class Collector {
   readonly opts: CollectorOptions;
@@ -194,49 +153,49 @@ export class Collector {
       this.evaluate();
       return;
     }
-    if (row.kind === 'ccxt') {
-      let keys: { apiKey?: string; secret?: string; password?: string } = {};
-      try {
-        if (row.keysEnc) keys = JSON.parse(this.secrets().open(row.keysEnc)) as typeof keys;
-      } catch (e) {
-        // A key file that changed (or a damaged value) must not stop the engine: the source
-        // runs without keys (public data needs none) and says why.
-        h.lastError = { kind: 'auth', message: `stored keys cannot be decrypted: ${(e as Error).message}`, at: this.opts.realNow() };
-      }
-      const rt = new CcxtRuntime(
-        row.id,
-        row.config as unknown as CcxtSourceConfig,
-        keys,
-        h,
-        {
-          candles: this.candles,
-          gaps: this.gaps,
-          now: this.opts.now,
-          realNow: this.opts.realNow,
-          timeScale: this.opts.timeScale,
-          publish: (topic, e) => this.publish(topic, e),
-          onDiscovered: (r) => this.discovered(row.id, r),
-          requestBackfill: (symbol, tf, since, until) => {
-            if (this.jobs.findActive(row.id, symbol, tf)) return;
-            const step = TIMEFRAME_MS[tf];
-            const job = this.jobs.create({ source: row.id, symbol, timeframe: tf, since, until, expected: Math.round((until - since) / step) }, this.opts.realNow());
-            this.publish('market.backfill.progress', toJob(job, null));
-            void this.backfills.run(job.id, () => this.fetcher(row.id));
-          },
-          retries: this.opts.retries,
-          retryBaseMs: this.opts.retryBaseMs,
-          backoffBaseMs: this.opts.backoffBaseMs,
-          backoffMaxMs: this.opts.backoffMaxMs,
-        },
-        { timeoutMs: this.opts.timeoutMs, pollMs: this.opts.pollMs, breaker: this.opts.breaker },
-      );
-      this.runtimes.set(row.id, rt);
-      void rt.ready.then(() => this.evaluate()).catch((e: unknown) => console.error(`[collector] ${row.id} failed to start:`, e));
-    } else {
-      const rt = new ReplayRuntime(row.id, row.config as unknown as ReplayConfig, h, this.candles, (e) => this.publish('candle.closed', e), this.opts.realNow);
-      this.runtimes.set(row.id, rt);
+    let src: Source;
+    try {
+      src = parseSource(row);
+    } catch (e) {
+      // Damaged settings (edited by hand, an older format) stop this source only, and say why.
+      h.fatal = { kind: 'unknown', message: (e as Error).message, at: this.opts.realNow() };
+      this.evaluate();
+      return;
     }
+    let keys: SourceKeys = {};
+    try {
+      if (row.keysEnc && src.config.kind === 'ccxt') keys = this.openKeys(row.keysEnc);
+    } catch (e) {
+      // A key file that changed (or a damaged value) must not stop the engine: the source
+      // runs without keys (public data needs none) and says why.
+      h.lastError = { kind: 'auth', message: `stored keys cannot be decrypted: ${(e as Error).message}`, at: this.opts.realNow() };
+    }
+    const rt = createRuntime(src, keys, h, {
+      candles: this.candles,
+      gaps: this.gaps,
+      opts: this.opts,
+      publish: this.publish,
+      discovered: (r) => this.discovered(row.id, r),
+      requestBackfill: (symbol, tf, since, until) => {
+        if (!this.jobs.findActive(row.id, symbol, tf)) this.startJob(row.id, symbol, tf, since, until);
+      },
+    });
+    this.runtimes.set(row.id, rt);
+    if (rt instanceof CcxtRuntime) void rt.ready.then(() => this.evaluate()).catch((e: unknown) => console.error(`[collector] ${row.id} failed to start:`, e));
     this.evaluate();
+  }
+
+  /** Creates a back-fill job, announces it and runs it: the one way a job is made. */
+  private startJob(source: string, symbol: string, tf: Timeframe, since: number, until: number): BackfillJob {
+    const job = this.jobs.create({ source, symbol, timeframe: tf, since, until, expected: Math.round((until - since) / TIMEFRAME_MS[tf]) }, this.opts.realNow());
+    const out = toJob(job, null);
+    this.publish('market.backfill.progress', out);
+    void this.backfills.run(job.id, () => this.fetcher(source));
+    return out;
+  }
+
+  private openKeys(sealed: string): SourceKeys {
+    return StoredKeys.parse(JSON.parse(this.secrets().open(sealed)));
   }
 
   private discovered(id: string, r: DiscoveryResult): void {
@@ -248,38 +207,18 @@ export class Collector {
   // ------------------------------------------------------------------------------- views
 
   view(row: SourceRow): SourceView {
-    const c = row.config as Record<string, unknown>;
     const rt = this.runtimes.get(row.id);
-    const isCcxt = row.kind === 'ccxt';
-    const configured = isCcxt ? ((c['symbols'] as string[] | undefined)?.length ? (c['symbols'] as string[]) : null) : null;
-    const discovered = (row.discovered as DiscoveryResult | null) ?? null;
-    const b = (c['breaker'] as { failures?: number; openMs?: number } | undefined) ?? {};
-    return {
-      id: row.id,
-      kind: row.kind,
-      // Without a label, the exchange and the id: two sources on one exchange stay apart by name.
-      label: (c['label'] as string | undefined) ?? (isCcxt ? (c['exchange'] === row.id ? String(c['exchange']) : `${String(c['exchange'])} · ${row.id}`) : `Replay ${String(c['symbol'])} · ${row.id}`),
-      enabled: row.enabled,
-      simulated: false,
-      exchange: isCcxt ? (c['exchange'] as string) : null,
-      symbols: rt?.symbols.length ? [...rt.symbols] : isCcxt ? (configured ?? discovered?.picked.map((p) => p.symbol) ?? []) : [c['symbol'] as string],
-      configuredSymbols: configured,
-      discovery: isCcxt ? ((c['discovery'] as SourceView['discovery']) ?? null) : null,
-      discovered: isCcxt ? discovered : null,
-      timeframes: isCcxt ? (c['timeframes'] as Timeframe[]) : [c['timeframe'] as Timeframe],
-      sandbox: c['sandbox'] === true,
-      baseUrl: (c['baseUrl'] as string | undefined) ?? null,
-      hasKeys: row.keysEnc !== null,
-      timeoutMs: (c['timeoutMs'] as number | undefined) ?? this.opts.timeoutMs,
-      pollMs: (c['pollMs'] as number | undefined) ?? this.opts.pollMs,
-      rateLimitMs: (c['rateLimitMs'] as number | undefined) ?? 0,
-      breaker: { failures: b.failures ?? this.opts.breaker.failures, openMs: b.openMs ?? this.opts.breaker.openMs },
-      replay: isCcxt
-        ? null
-        : { path: c['path'] as string, symbol: c['symbol'] as string, timeframe: c['timeframe'] as Timeframe, speed: (c['speed'] as number | undefined) ?? 1, loop: c['loop'] === true },
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-    };
+    const running = rt?.symbols.length ? [...rt.symbols] : null;
+    const defaults = { timeoutMs: this.opts.timeoutMs, pollMs: this.opts.pollMs, breaker: this.opts.breaker };
+    let src: Source;
+    try {
+      src = parseSource(row);
+    } catch {
+      // Damaged settings: the source is still listed (its health says why it does not run).
+      src = { row, config: { kind: 'replay', replay: { path: '', symbol: '', timeframe: '1m', label: `${row.id} (invalid settings)` } }, discovered: null };
+      return { ...sourceView(src, running, defaults), kind: row.kind, symbols: running ?? [], timeframes: [], replay: null };
+    }
+    return sourceView(src, running, defaults);
   }
 
   list(): SourceView[] {
@@ -299,12 +238,12 @@ export class Collector {
     let config: Record<string, unknown>;
     let keysEnc: string | null = null;
     if (i.kind === 'ccxt') {
-      await this.checkExchange(i.exchange);
-      if (!i.symbols?.length && !i.discovery) throw new ApiError('UNPROCESSABLE', 'A ccxt source needs symbols or discovery', { fields: ['symbols', 'discovery'] });
+      await checkExchange(i.exchange);
+      if (!i.symbols?.length && !i.discovery) throw needsSymbols();
       config = pick(i, CCXT_KEYS);
       keysEnc = this.sealKeys(i);
     } else {
-      this.checkReplayFile(i.path, i.timeframe);
+      checkReplayFile(i.path, i.timeframe);
       config = pick(i, REPLAY_KEYS);
     }
     const at = this.opts.realNow();
@@ -317,31 +256,37 @@ export class Collector {
 
   async update(i: UpdateInput): Promise<SourceView> {
     const row = this.require(i.id);
-    const allowed: readonly string[] = row.kind === 'ccxt' ? [...CCXT_KEYS, 'apiKey', 'secret', 'password', 'clearKeys'] : REPLAY_KEYS;
+    const allowed: readonly string[] = row.kind === 'ccxt' ? [...CCXT_KEYS, ...KEY_FIELDS, 'clearKeys'] : REPLAY_KEYS;
     const wrong = Object.keys(i).filter((k) => k !== 'id' && !allowed.includes(k));
     if (wrong.length) throw new ApiError('UNPROCESSABLE', `Fields not used by a ${row.kind} source: ${wrong.join(', ')}`, { fields: wrong });
     const config: Record<string, unknown> = { ...row.config };
-    for (const [k, v] of Object.entries(i)) {
-      if (k === 'id' || k === 'apiKey' || k === 'secret' || k === 'password' || k === 'clearKeys') continue;
+    for (const [k, v] of Object.entries(pick(i, row.kind === 'ccxt' ? CCXT_KEYS : REPLAY_KEYS))) {
       if (v === null) delete config[k];
-      else if (v !== undefined) config[k] = v;
+      else config[k] = v;
     }
-    if (row.kind === 'ccxt') {
-      if (i.exchange) await this.checkExchange(i.exchange);
-      if (!(config['symbols'] as string[] | undefined)?.length && !config['discovery']) throw new ApiError('UNPROCESSABLE', 'A ccxt source needs symbols or discovery', { fields: ['symbols', 'discovery'] });
-    } else if (i.path || i.timeframe) this.checkReplayFile(config['path'] as string, config['timeframe'] as Timeframe);
+    let next: Source;
+    try {
+      next = parseSource({ ...row, config });
+    } catch (e) {
+      if (e instanceof SourceConfigError) throw new ApiError('UNPROCESSABLE', e.message, { source: i.id });
+      throw e;
+    }
+    if (next.config.kind === 'ccxt') {
+      if (i.exchange) await checkExchange(i.exchange);
+      if (!next.config.ccxt.symbols?.length && !next.config.ccxt.discovery) throw needsSymbols();
+    } else if (i.path || i.timeframe) checkReplayFile(next.config.replay.path, next.config.replay.timeframe);
     let keysEnc: string | null | undefined;
     if (i.clearKeys) keysEnc = null;
     if (i.apiKey || i.secret || i.password) {
-      const old = row.keysEnc ? (JSON.parse(this.secrets().open(row.keysEnc)) as Record<string, string>) : {};
-      keysEnc = this.sealKeys({ ...old, ...pick(i, ['apiKey', 'secret', 'password'] as const) });
+      const old = row.keysEnc ? this.openKeys(row.keysEnc) : {};
+      keysEnc = this.sealKeys({ ...old, ...pick(i, KEY_FIELDS) });
     }
     const discoveryChanged = i.discovery !== undefined || i.symbols !== undefined;
     this.sources.update(i.id, { config, keysEnc, ...(discoveryChanged ? { discovered: null } : {}) }, this.opts.realNow());
-    const next = this.sources.get(i.id)!;
-    this.launch(next);
+    const stored = this.sources.get(i.id)!;
+    this.launch(stored);
     this.publish('market.sources.changed', { id: i.id, action: 'updated' });
-    return this.view(next);
+    return this.view(stored);
   }
 
   remove(id: string): { removed: true; id: string } {
@@ -404,10 +349,7 @@ export class Collector {
       void this.backfills.run(active.id, () => this.fetcher(i.source));
       return toJob(active, this.backfills.rate(active.id));
     }
-    const job = this.jobs.create({ source: i.source, symbol: i.symbol, timeframe: i.timeframe, since, until, expected: Math.round((until - since) / step) }, this.opts.realNow());
-    this.publish('market.backfill.progress', toJob(job, null));
-    void this.backfills.run(job.id, () => this.fetcher(i.source));
-    return toJob(job, null);
+    return this.startJob(i.source, i.symbol, i.timeframe, since, until);
   }
 
   listJobs(source?: string, limit?: number): BackfillJob[] {
@@ -435,73 +377,16 @@ export class Collector {
   }
 
   importCsv(i: ParsedInput<'market.import'>): { imported: number; first: number | null; last: number | null } {
-    let text: string;
-    try {
-      text = fs.readFileSync(i.path, 'utf8');
-    } catch (e) {
-      throw new ApiError('UNPROCESSABLE', `Cannot read ${i.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: i.path });
-    }
-    const { rows, problems } = parseCandlesCsv(text, i.timeframe);
-    if (problems.length) {
-      const first = problems[0]!;
-      throw new ApiError('UNPROCESSABLE', `${path.basename(i.path)} line ${first.line}: ${first.reason}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}; nothing imported`, {
-        path: i.path,
-        errors: problems,
-      });
-    }
-    this.candles.upsertMany({ source: i.source, symbol: i.symbol, timeframe: i.timeframe }, rows);
-    return { imported: rows.length, first: rows[0]?.[0] ?? null, last: rows[rows.length - 1]?.[0] ?? null };
+    return importCsv(this.candles, i);
   }
 
   exportCsv(i: ParsedInput<'market.export'>, rows: Ohlcv[]): { exported: number; path: string } {
-    const target = path.resolve(i.path);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const tmp = `${target}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, candlesToCsv(rows));
-      fs.renameSync(tmp, target);
-    } catch (e) {
-      throw new ApiError('UNPROCESSABLE', `Cannot write ${i.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: i.path });
-    }
-    return { exported: rows.length, path: target };
+    return exportCsv(i, rows);
   }
 
-  private async checkExchange(id: string): Promise<void> {
-    if (!(await ccxtExchangeIds()).includes(id)) throw new ApiError('UNPROCESSABLE', `ccxt has no exchange "${id}"`, { exchange: id });
-    // A collector source needs candles: some exchanges have no OHLCV endpoint in ccxt at all.
-    let hasOhlcv = true;
-    try {
-      const Ctor = (await loadCcxt()) as unknown as Record<string, new () => { has: Record<string, unknown> }>;
-      hasOhlcv = Boolean(new Ctor[id]!().has['fetchOHLCV']);
-    } catch {
-      // Cannot tell without a working class: the source starts and its health says what fails.
-    }
-    if (!hasOhlcv) throw new ApiError('UNPROCESSABLE', `ccxt's ${id} has no candle (OHLCV) endpoint, so it cannot feed the collector; pick another exchange`, { exchange: id });
-  }
-
-  private checkReplayFile(p: string, tf: Timeframe): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(p, 'utf8');
-    } catch (e) {
-      throw new ApiError('UNPROCESSABLE', `Cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: p });
-    }
-    const { problems, rows } = parseCandlesCsv(text, tf);
-    if (problems.length) throw new ApiError('UNPROCESSABLE', `${path.basename(p)} line ${problems[0]!.line}: ${problems[0]!.reason}`, { path: p, errors: problems });
-    if (!rows.length) throw new ApiError('UNPROCESSABLE', `${path.basename(p)} has no candles`, { path: p });
-  }
-
-  private sealKeys(i: { apiKey?: string; secret?: string; password?: string }): string | null {
-    const keys = pick(i, ['apiKey', 'secret', 'password'] as const);
+  private sealKeys(i: SourceKeys): string | null {
+    const keys = pick(i, KEY_FIELDS);
     return Object.keys(keys).length ? this.secrets().seal(JSON.stringify(keys)) : null;
   }
 }
 
-function pick<T extends object, K extends string>(o: T, keys: readonly K[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const v = (o as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
-}

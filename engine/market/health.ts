@@ -5,7 +5,7 @@
  */
 import { TIMEFRAME_MS, type Timeframe } from '../api/timeframes';
 import type { CollectorError, FeedHealth, FeedStatus, Freshness, SourceHealth, SourceKind } from '../api/commands/market';
-import type { CircuitBreaker } from './breaker';
+import type { CircuitBreaker } from '../exchange';
 
 /**
  * Requests per minute over the last 24 h (a ring of 1,440 minute buckets). Buckets touched since

@@ -1,10 +1,13 @@
 /**
- * The live broker: one ccxt exchange per account, its API base URLs overridable (testnets,
- * proxies, our fake exchange in tests). The intent's client order id goes to the exchange
- * (binance: newClientOrderId), so the exchange can be asked later what became of it.
+ * The live broker: an account's exchange through the gateway (engine/exchange), its API URLs
+ * overridable (testnets, proxies, our fake exchange in tests). Every request goes through the
+ * gateway's retrier, so orders honour the exchange's Retry-After and the circuit breaker the
+ * collector shares. The intent's client order id goes to the exchange (binance:
+ * newClientOrderId), so the exchange can be asked later what became of it, and is asked before
+ * any resend.
  */
-import type { Exchange, Market, Order as CcxtOrder } from 'ccxt';
 import type { MarketRules, OrderSide, OrderStatus, OrderType } from '../api/commands/orders';
+import { exchangeGateway, isErrorClass, type Exchange, type ExchangeGateway, type ExchangeLink, type Market, type Order as CcxtOrder } from '../exchange';
 import { D, type Dec } from './decimal';
 
 export interface PlaceRequest {
@@ -33,59 +36,44 @@ export interface LiveBrokerConfig {
   timeoutMs: number;
   makerFeeBps: number;
   takerFeeBps: number;
+  /** Retries of temporary errors when placing (and looking up) orders; back-off base (ms). */
+  retries?: number;
+  retryBaseMs?: number;
 }
 
-type CcxtModule = typeof import('ccxt');
-let ccxtModule: Promise<CcxtModule> | null = null;
-const loadCcxt = (): Promise<CcxtModule> => (ccxtModule ??= import('ccxt'));
+/** The longest Retry-After an order waits for; a longer hold fails it now (RATE_LIMIT). */
+export const ORDER_MAX_HOLD_MS = 30_000;
 
 const num = (v: number | string | undefined | null): Dec | null => (v === undefined || v === null || v === '' ? null : D.of(v));
 
 export class LiveBroker {
-  private ex: Promise<Exchange> | null = null;
-  private marketsLoaded: Promise<unknown> | null = null;
-  constructor(private readonly cfg: LiveBrokerConfig) {}
-
-  /** One exchange instance per broker, even when many calls arrive before ccxt has loaded. */
-  private exchange(): Promise<Exchange> {
-    return (this.ex ??= this.createExchange());
+  private readonly link: ExchangeLink;
+  constructor(
+    private readonly cfg: LiveBrokerConfig,
+    gateway: ExchangeGateway = exchangeGateway,
+  ) {
+    const base = cfg.retryBaseMs ?? 300;
+    this.link = gateway.open(
+      { exchange: cfg.exchange, apiKey: cfg.apiKey, secret: cfg.secret, urls: cfg.urls, timeoutMs: cfg.timeoutMs, enableRateLimit: false },
+      { policy: { retries: 0, retryBaseMs: base, backoffBaseMs: base, backoffMaxMs: ORDER_MAX_HOLD_MS, maxHoldMs: ORDER_MAX_HOLD_MS } },
+    );
   }
 
-  private async createExchange(): Promise<Exchange> {
-    const ccxt = await loadCcxt();
-    const Ctor = (ccxt as unknown as Record<string, new (c: object) => Exchange>)[this.cfg.exchange];
-    if (typeof Ctor !== 'function') throw new ccxt.NotSupported(`Unknown exchange ${this.cfg.exchange}`);
-    const ex = new Ctor({
-      apiKey: this.cfg.apiKey,
-      secret: this.cfg.secret,
-      timeout: this.cfg.timeoutMs,
-      enableRateLimit: false,
-      options: { defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false },
-    });
-    if (this.cfg.urls) {
-      const api = ex.urls['api'] as Record<string, string>;
-      for (const [k, v] of Object.entries(this.cfg.urls)) api[k] = v;
-    }
-    return ex;
+  /** Lets go of the shared exchange instance (a request already running finishes). */
+  close(): void {
+    this.link.release();
   }
 
-  private async ready(): Promise<Exchange> {
-    const ex = await this.exchange();
-    if (!this.marketsLoaded) {
-      this.marketsLoaded = ex.loadMarkets().catch((e: unknown) => {
-        this.marketsLoaded = null;
-        throw e;
-      });
-    }
-    await this.marketsLoaded;
-    return ex;
+  /** The exchange with its markets loaded (temporary failures retried `retries` times). */
+  private ready(retries = 0): Promise<Exchange> {
+    return this.link.ready({ retries });
   }
 
   async rules(symbol: string, last: Dec | null): Promise<MarketRules> {
     const ex = await this.ready();
     const m: Market = ex.market(symbol);
     if (last === null) {
-      const t = await ex.fetchTicker(symbol);
+      const t = await this.link.call((x) => x.fetchTicker(symbol));
       last = num(t.last) ?? num(t.close);
     }
     const tick = num(m.precision.price) ?? '0.00000001';
@@ -102,8 +90,36 @@ export class LiveBroker {
     };
   }
 
+  /** One attempt to place the order. */
   async place(r: PlaceRequest): Promise<ExchangeOrderState> {
-    const ex = await this.ready();
+    await this.ready();
+    return toState(await this.link.call((ex) => this.create(ex, r)));
+  }
+
+  /**
+   * Places the order, retrying temporary failures through the gateway (back-off, Retry-After,
+   * breaker). Before each resend the exchange is asked for the client order id (a timed-out or
+   * dropped request may have arrived), and `beforeResend` may stop it (the kill switch).
+   */
+  async placeWithRetry(r: PlaceRequest, beforeResend: () => void = () => undefined): Promise<ExchangeOrderState> {
+    const retries = this.cfg.retries ?? 2;
+    await this.ready(retries);
+    return this.link.call((ex) => this.create(ex, r).then(toState), {
+      retries,
+      beforeRetry: async () => {
+        try {
+          const found = await this.fetchByClientId(r.symbol, r.clientOrderId);
+          if (found) return { value: found };
+        } catch {
+          // Unknown: the same client order id is resent; the exchange refuses a duplicate.
+        }
+        beforeResend();
+        return null;
+      },
+    });
+  }
+
+  private create(ex: Exchange, r: PlaceRequest): Promise<CcxtOrder> {
     const params: Record<string, unknown> = { newClientOrderId: r.clientOrderId, clientOrderId: r.clientOrderId };
     let type: string = r.type;
     if (r.type === 'stop') {
@@ -113,31 +129,34 @@ export class LiveBroker {
       type = 'limit';
       params['triggerPrice'] = Number(r.stopPrice);
     }
-    const o = await ex.createOrder(r.symbol, type, r.side, Number(r.amount), r.price === null ? undefined : Number(r.price), params);
-    return toState(o);
+    return ex.createOrder(r.symbol, type, r.side, Number(r.amount), r.price === null ? undefined : Number(r.price), params);
   }
 
-  /** What the exchange knows of a client order id; null when it never arrived. */
-  async fetchByClientId(symbol: string, clientOrderId: string): Promise<ExchangeOrderState | null> {
-    const ex = await this.ready();
-    const ccxt = await loadCcxt();
-    try {
-      const o = await ex.fetchOrder(undefined as unknown as string, symbol, { origClientOrderId: clientOrderId, clientOrderId });
-      return toState(o);
-    } catch (e) {
-      if (e instanceof ccxt.OrderNotFound) return null;
-      throw e;
-    }
+  /** What the exchange knows of a client order id; null when it never arrived. `retries` for temporary errors. */
+  async fetchByClientId(symbol: string, clientOrderId: string, retries = 0): Promise<ExchangeOrderState | null> {
+    await this.ready(retries);
+    const o = await this.link.call(
+      async (ex) => {
+        try {
+          return await ex.fetchOrder(undefined as unknown as string, symbol, { origClientOrderId: clientOrderId, clientOrderId });
+        } catch (e) {
+          if (isErrorClass(e, 'OrderNotFound')) return null;
+          throw e;
+        }
+      },
+      { retries },
+    );
+    return o ? toState(o) : null;
   }
 
   async cancel(symbol: string, clientOrderId: string): Promise<void> {
-    const ex = await this.ready();
-    await ex.cancelOrder(undefined as unknown as string, symbol, { origClientOrderId: clientOrderId, clientOrderId });
+    await this.ready();
+    await this.link.call((ex) => ex.cancelOrder(undefined as unknown as string, symbol, { origClientOrderId: clientOrderId, clientOrderId }));
   }
 
   async quoteBalance(quote: string): Promise<Dec> {
-    const ex = await this.ready();
-    const b = await ex.fetchBalance();
+    await this.ready();
+    const b = await this.link.call((ex) => ex.fetchBalance());
     const total = (b.total as unknown as Record<string, number | undefined>)[quote];
     return num(total) ?? '0';
   }

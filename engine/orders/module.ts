@@ -49,9 +49,9 @@ import type { NotifyModule } from '../notify/module';
 import { D, bps, type Dec } from './decimal';
 import { applyFillToPosition, equityOf, unrealized } from './ledger';
 import { LiveBroker, type ExchangeOrderState } from './live';
-import { mapExchangeError, readable, type MappedError } from './reasons';
+import { mapExchangeError, readable } from './reasons';
 import { DEFAULT_LIMITS, pct, riskGate, stageFor } from './risk';
-import { SecretBox } from './secrets';
+import { SecretBox } from '../secrets/secret-box';
 import { paperRules, sizeOrder } from './sizing';
 
 export interface OrdersOptions {
@@ -188,6 +188,8 @@ export class OrdersModule implements EngineModule {
     for (const u of this.unsubs.splice(0)) u();
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
+    for (const b of this.live.values()) b.close();
+    this.live.clear();
   }
 
   // ───────────────────────────── accounts ─────────────────────────────
@@ -209,7 +211,7 @@ export class OrdersModule implements EngineModule {
       const enc = this.accounts.keysEnc(a.id);
       if (!enc || !a.exchange) throw new ApiError('UNPROCESSABLE', `Account ${a.name} has no exchange keys`);
       const keys = JSON.parse(this.secrets().open(enc)) as { apiKey: string; secret: string };
-      b = new LiveBroker({ exchange: a.exchange, apiKey: keys.apiKey, secret: keys.secret, urls: a.urls, timeoutMs: this.opts.liveTimeoutMs, makerFeeBps: a.makerFeeBps, takerFeeBps: a.takerFeeBps });
+      b = new LiveBroker({ exchange: a.exchange, apiKey: keys.apiKey, secret: keys.secret, urls: a.urls, timeoutMs: this.opts.liveTimeoutMs, makerFeeBps: a.makerFeeBps, takerFeeBps: a.takerFeeBps, retries: this.opts.retries, retryBaseMs: this.opts.retryBaseMs });
       this.live.set(a.id, b);
     }
     return b;
@@ -535,29 +537,17 @@ export class OrdersModule implements EngineModule {
     return capped;
   }
 
+  /** The gateway retries temporary errors (back-off, Retry-After, breaker) and asks before each resend. */
   private async sendWithRetry(broker: LiveBroker, r: Parameters<LiveBroker['place']>[0]): Promise<ExchangeOrderState> {
-    let lastErr: MappedError | null = null;
-    for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
-      if (attempt > 0) {
-        await sleep(this.opts.retryBaseMs * 2 ** (attempt - 1));
-        // A timed-out or dropped request may have reached the exchange: ask before resending.
-        try {
-          const found = await broker.fetchByClientId(r.symbol, r.clientOrderId);
-          if (found) return found;
-        } catch {
-          // Unknown: the same client order id is resent; the exchange refuses a duplicate.
-        }
+    try {
+      return await broker.placeWithRetry(r, () => {
         if (this.killSwitch().on) throw new Final({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH', reasonMessage: 'kill switch turned on while retrying' });
-      }
-      try {
-        return await broker.place(r);
-      } catch (e) {
-        lastErr = mapExchangeError(e);
-        if (!lastErr.temporary) break;
-      }
+      });
+    } catch (e) {
+      if (e instanceof Final) throw e;
+      const m = mapExchangeError(e);
+      throw new Final({ decision: 'FAILED', reasonCode: m.code, reasonMessage: m.message, exchangeError: m.snippet });
     }
-    const m = lastErr!;
-    throw new Final({ decision: 'FAILED', reasonCode: m.code, reasonMessage: m.message, exchangeError: m.snippet });
   }
 
   private recordLiveOrder(a: Account, intent: OrderIntent, req: PlaceOrder, role: Order['role'], amount: Dec, price: Dec | null, stopPrice: Dec | null, ack: ExchangeOrderState): Order {
@@ -685,18 +675,8 @@ export class OrdersModule implements EngineModule {
     return { expired, placed };
   }
 
-  private async fetchWithRetry(a: Account, intent: OrderIntent): Promise<ExchangeOrderState | null> {
-    let err: unknown;
-    for (let i = 0; i <= this.opts.retries + 2; i++) {
-      try {
-        return await this.broker(a).fetchByClientId(intent.symbol, intent.clientOrderId);
-      } catch (e) {
-        err = e;
-        if (!mapExchangeError(e).temporary) break;
-        await sleep(this.opts.retryBaseMs * 2 ** i);
-      }
-    }
-    throw err;
+  private fetchWithRetry(a: Account, intent: OrderIntent): Promise<ExchangeOrderState | null> {
+    return this.broker(a).fetchByClientId(intent.symbol, intent.clientOrderId, this.opts.retries + 2);
   }
 
   // ───────────────────────────── fills (paper matching, live polling) ─────────────────────────────
@@ -1063,6 +1043,7 @@ export class OrdersModule implements EngineModule {
       }
       this.accounts.update(a.id, patch, this.opts.now());
       if (i.isDefault) this.accounts.setDefault(a.id, this.opts.now());
+      this.live.get(a.id)?.close();
       this.live.delete(a.id);
       this.publishStatus();
       return this.account(a.id);
@@ -1105,5 +1086,3 @@ function monthStart(ts: number): number {
   const m = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   return ts - m > MONTH_MS_GUARD ? ts : m;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -125,6 +125,11 @@ export class FakeMarketExchange {
     this.revisePending.add(`${symbolId}|${interval}`);
   }
 
+  /** Open times of the bars served with provisional values (each once, final afterwards). */
+  provisionalBars(symbolId: string, interval: string): number[] {
+    return [...(this.provisional.get(`${symbolId}|${interval}`) ?? [])];
+  }
+
   inject(fault: MarketFault, opts: { path?: string; symbol?: string; times?: number; retryAfterSec?: number } = {}): void {
     this.faults.push({ fault, path: opts.path, symbol: opts.symbol, times: opts.times ?? 1, retryAfterSec: opts.retryAfterSec });
   }

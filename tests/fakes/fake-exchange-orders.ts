@@ -70,6 +70,18 @@ interface PendingFault {
   method?: string;
   path?: string;
   times: number;
+  /** 429 only: the Retry-After header (seconds) sent with it. */
+  retryAfterSec?: number;
+}
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  clientOrderId?: string;
+  /** When it arrived (ms, wall clock). */
+  at: number;
+  /** The fault it was answered with, if any. */
+  fault: Fault | null;
 }
 
 export class FakeExchange {
@@ -79,7 +91,7 @@ export class FakeExchange {
   balances: Record<string, string>;
   /** Every order accepted, in arrival order (a duplicate client id would appear twice). */
   readonly accepted: FakeOrder[] = [];
-  readonly requests: Array<{ method: string; path: string; clientOrderId?: string }> = [];
+  readonly requests: FakeRequest[] = [];
   orderDelayMs: number;
   answerDelayMs: number;
   private readonly faults: PendingFault[] = [];
@@ -106,8 +118,8 @@ export class FakeExchange {
     return { public: `${this.url}/api/v3`, private: `${this.url}/api/v3`, v1: `${this.url}/api/v1`, sapi: `${this.url}/sapi/v1` };
   }
 
-  inject(fault: Fault, opts: { method?: string; path?: string; times?: number } = {}): void {
-    this.faults.push({ fault, method: opts.method, path: opts.path, times: opts.times ?? 1 });
+  inject(fault: Fault, opts: { method?: string; path?: string; times?: number; retryAfterSec?: number } = {}): void {
+    this.faults.push({ fault, method: opts.method, path: opts.path, times: opts.times ?? 1, retryAfterSec: opts.retryAfterSec });
   }
 
   clearFaults(): void {
@@ -130,13 +142,13 @@ export class FakeExchange {
     return this.loop.stop();
   }
 
-  private takeFault(method: string, path: string): Fault | null {
+  private takeFault(method: string, path: string): PendingFault | null {
     const i = this.faults.findIndex((f) => (!f.method || f.method === method) && (!f.path || path.endsWith(f.path)));
     if (i < 0) return null;
     const f = this.faults[i]!;
     f.times--;
     if (f.times <= 0) this.faults.splice(i, 1);
-    return f.fault;
+    return f;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -150,11 +162,12 @@ export class FakeExchange {
     const path = url.pathname;
     const rawQuery = method === 'POST' || method === 'PUT' ? body : url.search.slice(1);
     const params = new URLSearchParams(rawQuery);
-    const send = (status: number, json: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const send = (status: number, json: unknown, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(json));
     };
-    this.requests.push({ method, path, clientOrderId: params.get('newClientOrderId') ?? params.get('origClientOrderId') ?? undefined });
+    const log: FakeRequest = { method, path, clientOrderId: params.get('newClientOrderId') ?? params.get('origClientOrderId') ?? undefined, at: Date.now(), fault: null };
+    this.requests.push(log);
 
     if (path === '/api/v3/exchangeInfo') return send(200, this.exchangeInfo());
     if (path === '/api/v3/time') return send(200, { serverTime: Date.now() });
@@ -165,7 +178,9 @@ export class FakeExchange {
       return send(200, { symbol: m.symbol, lastPrice: m.price, price: m.price, bidPrice: m.price, askPrice: m.price, openPrice: m.price, highPrice: m.price, lowPrice: m.price, volume: '100', quoteVolume: '1000000', openTime: Date.now() - 86_400_000, closeTime: Date.now(), count: 1 });
     }
 
-    const fault = this.takeFault(method, path);
+    const pending = this.takeFault(method, path);
+    const fault = pending?.fault ?? null;
+    log.fault = fault;
     if (fault === 'timeout') {
       setTimeout(() => res.destroy(), this.timeoutHold).unref();
       return;
@@ -175,7 +190,10 @@ export class FakeExchange {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"orderId": 12, "status": ');
     }
-    if (fault === 'rateLimit') return send(429, { code: -1003, msg: 'Too many requests; current limit of IP is 6000 request weight per 1 MINUTE.' });
+    if (fault === 'rateLimit') {
+      const headers: Record<string, string> = pending?.retryAfterSec !== undefined ? { 'retry-after': String(pending.retryAfterSec) } : {};
+      return send(429, { code: -1003, msg: 'Too many requests; current limit of IP is 6000 request weight per 1 MINUTE.' }, headers);
+    }
     if (fault === 'server') {
       res.writeHead(503, { 'content-type': 'text/html' });
       return void res.end('<html><body><h1>503 Service Unavailable</h1></body></html>');

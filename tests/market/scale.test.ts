@@ -55,22 +55,35 @@ describe('collector at scale', () => {
   });
 
   it('storage failing under live polling and a replay is reported on the feeds and never thrown', async () => {
-    r = collectorRig(fx);
-    await r.addSource({ symbols: ['S1/USDT', 'S2/USDT'], timeframes: ['1m'] });
-    const csv = path.join(r.dataDir, 'replay.csv');
-    const T0 = Date.UTC(2024, 0, 1);
-    fs.writeFileSync(csv, 'timestamp,open,high,low,close,volume\n' + Array.from({ length: 5000 }, (_, i) => `${T0 + i * 60_000},1,2,0.5,1.5,3`).join('\n') + '\n');
-    await r.collector.add(parseInput('market.sources.add', { id: 'rp', kind: 'replay', path: csv, symbol: 'REP/USDT', timeframe: '1m', speed: 600 }) as never, () => false);
-    await until(() => r!.of('candle.closed').filter((e) => e.symbol === 'S1/USDT').length >= 1, 20_000, 'live');
-    await until(() => r!.of('candle.closed').filter((e) => e.source === 'rp').length >= 5, 20_000, 'replaying');
-    // The candles table disappears under the running collector (a damaged file, a bad restore).
-    r.db.exec('DROP TABLE candles');
-    const feedErr = (source: string, symbol: string) => r!.collector.healthReport(source)[0]!.feeds.find((f) => f.symbol === symbol)?.lastError?.message ?? '';
-    await until(() => /no such table/.test(feedErr('fake', 'S1/USDT')), 20_000, 'live poll failure on the feed');
-    await until(() => /no such table/.test(feedErr('rp', 'REP/USDT')), 20_000, 'replay failure on the feed');
-    const h = r.collector.healthReport('fake')[0]!;
-    expect(h.feeds.find((f) => f.symbol === 'S1/USDT')!.status).not.toBe('healthy');
-    // The collector still answers, and its commands say what is wrong instead of throwing raw.
-    expect(r.collector.list().map((s) => s.id)).toEqual(['fake', 'rp']);
+    // Anything the collector let escape (a rejected poll, a throw in a timer) lands here.
+    const escaped: unknown[] = [];
+    const onEscape = (e: unknown): void => void escaped.push(e);
+    process.on('unhandledRejection', onEscape);
+    process.on('uncaughtException', onEscape);
+    try {
+      r = collectorRig(fx);
+      await r.addSource({ symbols: ['S1/USDT', 'S2/USDT'], timeframes: ['1m'] });
+      const csv = path.join(r.dataDir, 'replay.csv');
+      const T0 = Date.UTC(2024, 0, 1);
+      fs.writeFileSync(csv, 'timestamp,open,high,low,close,volume\n' + Array.from({ length: 5000 }, (_, i) => `${T0 + i * 60_000},1,2,0.5,1.5,3`).join('\n') + '\n');
+      await r.collector.add(parseInput('market.sources.add', { id: 'rp', kind: 'replay', path: csv, symbol: 'REP/USDT', timeframe: '1m', speed: 600 }) as never, () => false);
+      await until(() => r!.of('candle.closed').filter((e) => e.symbol === 'S1/USDT').length >= 1, 20_000, 'live');
+      await until(() => r!.of('candle.closed').filter((e) => e.source === 'rp').length >= 5, 20_000, 'replaying');
+      // The candles table disappears under the running collector (a damaged file, a bad restore).
+      r.db.exec('DROP TABLE candles');
+      const feedOf = (source: string, symbol: string) => r!.collector.healthReport(source)[0]!.feeds.find((f) => f.symbol === symbol);
+      const feedErr = (source: string, symbol: string) => feedOf(source, symbol)?.lastError?.message ?? '';
+      await until(() => /no such table/.test(feedErr('fake', 'S1/USDT')), 20_000, 'live poll failure on the feed');
+      await until(() => /no such table/.test(feedErr('rp', 'REP/USDT')), 20_000, 'replay failure on the feed');
+      // Both are reported on their feeds: the live feed is no longer healthy, the replay's error is its latest.
+      expect(feedOf('fake', 'S1/USDT')!.status).not.toBe('healthy');
+      expect(feedOf('rp', 'REP/USDT')!.lastError).toMatchObject({ message: expect.stringMatching(/no such table/) });
+      // Never thrown: the collector still answers, and nothing escaped to the process.
+      expect(r.collector.list().map((s) => s.id)).toEqual(['fake', 'rp']);
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onEscape);
+      process.off('uncaughtException', onEscape);
+    }
   });
 });

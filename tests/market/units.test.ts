@@ -1,11 +1,11 @@
 /** The collector's pure parts: baseUrl rewriting, the circuit breaker, discovery, CSV, freshness, error classes. */
 import { describe, expect, it } from 'vitest';
-import { rebase, validateOhlcv } from '../../engine/market/ccxt-client';
-import { CircuitBreaker } from '../../engine/market/breaker';
+import { validateOhlcv } from '../../engine/market/ccxt-client';
+import { CircuitBreaker, loadCcxt, rebase } from '../../engine/exchange';
 import { discover } from '../../engine/market/discovery';
 import { parseCandlesCsv, candlesToCsv } from '../../engine/market/csv';
 import { freshnessOf } from '../../engine/market/health';
-import { classify, loadCcxt, parseRetryAfter } from '../../engine/market/faults';
+import { classify, parseRetryAfter } from '../../engine/market/faults';
 
 describe('baseUrl', () => {
   it('replaces scheme and host of every (nested) API URL, keeping paths; a base path is a prefix', async () => {

@@ -113,12 +113,16 @@ describe('live broker over ccxt against the fake exchange', () => {
     }, 20_000);
   }
 
-  it('retries a temporary error with back-off and succeeds under the same client order id', async () => {
-    r = await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 10 });
+  it('retries a rate-limited order after a back-off, resending the same client order id, and places it once', async () => {
+    r = await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 200 });
     const id = await liveAccount(r);
     fx.inject('rateLimit', { method: 'POST', path: '/api/v3/order', times: 1 });
     const i = await place(r, { account: id, symbol: 'ETH/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'retry-1' });
     expect(i).toMatchObject({ decision: 'EXECUTED' });
+    const posts = fx.requests.filter((q) => q.method === 'POST' && q.path === '/api/v3/order' && q.clientOrderId === i.clientOrderId);
+    expect(posts.map((q) => q.fault)).toEqual(['rateLimit', null]);
+    // Back-off: the resend waits at least the base delay (no Retry-After was sent).
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(200);
     expect(fx.countsByClientId().get(i.clientOrderId)).toBe(1);
   });
 
@@ -168,3 +172,54 @@ async function fetchOrderDirect(clientOrderId: string): Promise<void> {
   const sig = crypto.createHmac('sha256', fx.secret).update(q).digest('hex');
   await fetch(`${fx.url}/api/v3/order`, { method: 'POST', headers: { 'x-mbx-apikey': fx.apiKey, 'content-type': 'application/x-www-form-urlencoded' }, body: `${q}&signature=${sig}` }).catch(() => undefined);
 }
+
+describe('order retries go through the exchange gateway: Retry-After and the circuit breaker', () => {
+  it('waits out Retry-After before sending anything else to a rate-limited exchange', async () => {
+    const own = new FakeExchange({ timeoutHoldMs: 5000 });
+    await own.start();
+    const rr = await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 10 });
+    try {
+      const a = await rr.orders.handlers['accounts.create']!(parseInput('accounts.create', { name: 'RA', kind: 'live', exchange: 'binance', apiKey: own.apiKey, secret: own.secret, urls: own.urls }));
+      await rr.orders.handlers['accounts.update']!(parseInput('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION }));
+      own.inject('rateLimit', { method: 'POST', path: '/api/v3/order', times: 1, retryAfterSec: 1 });
+      const i = await place(rr, { account: a.id, symbol: 'ETH/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'retry-after-1' });
+      expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED' });
+      const limited = own.requests.find((q) => q.fault === 'rateLimit')!;
+      // Nothing at all (no lookup, no resend) reached the exchange before Retry-After had passed.
+      const after = own.requests.filter((q) => q.at > limited.at);
+      expect(after.length).toBeGreaterThan(0);
+      expect(after.filter((q) => q.at < limited.at + 950)).toEqual([]);
+      expect(own.countsByClientId().get(i.clientOrderId)).toBe(1);
+    } finally {
+      rr.close();
+      await own.stop();
+    }
+  });
+
+  it('stops sending once the circuit opens: the order fails NETWORK_ERROR and the next one never reaches the exchange', async () => {
+    const own = new FakeExchange({ timeoutHoldMs: 5000 });
+    await own.start();
+    const rr = await rig({ liveTimeoutMs: 1500, retries: 7, retryBaseMs: 10 });
+    try {
+      const a = await rr.orders.handlers['accounts.create']!(parseInput('accounts.create', { name: 'CB', kind: 'live', exchange: 'binance', apiKey: own.apiKey, secret: own.secret, urls: own.urls }));
+      await rr.orders.handlers['accounts.update']!(parseInput('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION }));
+      own.inject('server', { path: '/api/v3/order', times: 100 }); // placing and looking up both fail
+      const i = await place(rr, { account: a.id, symbol: 'ETH/USDT', side: 'buy', type: 'limit', price: '2000', amount: '0.01', idempotencyKey: 'breaker-1' });
+      expect(i).toMatchObject({ decision: 'FAILED', reasonCode: 'NETWORK_ERROR' });
+      expect(i.exchangeError).toMatch(/circuit open/);
+      // Five consecutive 503s (three sends, two look-ups before a resend) open the circuit (the
+      // gateway's default); the retries left are held back.
+      const hits = own.requests.filter((q) => q.path === '/api/v3/order');
+      expect(hits.map((q) => `${q.method} ${q.fault}`)).toEqual(['POST server', 'GET server', 'POST server', 'GET server', 'POST server']);
+      const seen = own.requests.length;
+      const next = await place(rr, { account: a.id, symbol: 'BTC/USDT', side: 'buy', type: 'limit', price: '50000', amount: '0.001', idempotencyKey: 'breaker-2' });
+      expect(next).toMatchObject({ decision: 'FAILED', reasonCode: 'NETWORK_ERROR' });
+      expect(next.exchangeError).toMatch(/circuit open/);
+      expect(own.requests.length).toBe(seen);
+      expect(own.accepted).toEqual([]);
+    } finally {
+      rr.close();
+      await own.stop();
+    }
+  }, 20_000);
+});

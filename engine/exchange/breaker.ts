@@ -1,5 +1,5 @@
 /**
- * A circuit breaker per source: closed → open after N consecutive failures → half-open after
+ * A circuit breaker per exchange endpoint: closed → open after N consecutive failures → half-open after
  * `openMs` (one probe request at a time) → closed on the probe's success, open again on failure.
  * Failures carry a scope (the symbol, or null for source-wide requests such as markets): a streak
  * from a single symbol while the source has others does not open the source's circuit, so one
