@@ -43,7 +43,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'electron/*'], message: 'engine/ and db/ never import electron (DESIGN.md layering).' },
+            { group: ['electron', 'electron/*'], message: 'engine/ and db/ never import electron (docs/architecture.md layering).' },
             { group: ['react', 'react-dom', 'react/*', 'zustand', 'lightweight-charts'], message: 'engine/ and db/ never import UI libraries.' },
             { group: ['**/renderer/**', '**/electron/**'], message: 'engine/ and db/ never import the UI or the Electron layer.' },
           ],
