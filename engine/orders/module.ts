@@ -41,7 +41,12 @@ import type { Signal } from '../api/commands/signals';
 import { CandlesRepo } from '../../db/repos/candles';
 import { NotificationsRepo } from '../../db/repos/notifications';
 import { SettingsRepo } from '../../db/repos/settings';
-import { AccountsRepo, EquityRepo, FillsRepo, IntentsRepo, OrdersRepo, PositionsRepo, type PositionRow } from '../../db/repos/orders';
+import { AccountsRepo, type AccountPatch } from '../../db/repos/accounts';
+import { EquityRepo } from '../../db/repos/equity';
+import { FillsRepo } from '../../db/repos/fills';
+import { IntentsRepo } from '../../db/repos/intents';
+import { OrdersRepo } from '../../db/repos/orders';
+import { PositionsRepo, type PositionRow } from '../../db/repos/positions';
 import { OrderSignalsReader } from '../../db/repos/order-signals';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { NotifyModule } from '../notify/module';
@@ -1013,23 +1018,23 @@ export class OrdersModule implements EngineModule {
     },
     'accounts.update': (i) => {
       const a = this.account(i.id);
-      const patch: Parameters<AccountsRepo['update']>[1] = {};
+      const patch: AccountPatch = {};
       if (i.name !== undefined) patch.name = i.name;
-      if (i.makerFeeBps !== undefined) patch.maker_fee_bps = i.makerFeeBps;
-      if (i.takerFeeBps !== undefined) patch.taker_fee_bps = i.takerFeeBps;
-      if (i.slippageBps !== undefined) patch.slippage_bps = i.slippageBps;
-      if (i.urls !== undefined) patch.urls = JSON.stringify(i.urls);
+      if (i.makerFeeBps !== undefined) patch.makerFeeBps = i.makerFeeBps;
+      if (i.takerFeeBps !== undefined) patch.takerFeeBps = i.takerFeeBps;
+      if (i.slippageBps !== undefined) patch.slippageBps = i.slippageBps;
+      if (i.urls !== undefined) patch.urls = i.urls;
       if (i.apiKey !== undefined || i.secret !== undefined) {
         if (!i.apiKey || !i.secret) throw new ApiError('BAD_INPUT', 'Give apiKey and secret together', { fields: ['apiKey', 'secret'] });
-        patch.keys_enc = this.secrets().seal(JSON.stringify({ apiKey: i.apiKey, secret: i.secret }));
+        patch.keysEnc = this.secrets().seal(JSON.stringify({ apiKey: i.apiKey, secret: i.secret }));
       }
       if (i.liveEnabled !== undefined) {
         if (a.kind !== 'live' && i.liveEnabled) throw new ApiError('UNPROCESSABLE', 'A paper account cannot be enabled for live trading');
         if (i.liveEnabled && i.confirm !== LIVE_CONFIRMATION) {
           throw new ApiError('UNPROCESSABLE', `Enabling live trading needs confirm: "${LIVE_CONFIRMATION}"`, { confirm: LIVE_CONFIRMATION });
         }
-        if (i.liveEnabled && !a.hasKeys && patch.keys_enc === undefined) throw new ApiError('UNPROCESSABLE', 'Add API keys before enabling live trading');
-        patch.live_enabled = i.liveEnabled ? 1 : 0;
+        if (i.liveEnabled && !a.hasKeys && patch.keysEnc === undefined) throw new ApiError('UNPROCESSABLE', 'Add API keys before enabling live trading');
+        patch.liveEnabled = i.liveEnabled;
       }
       this.accounts.update(a.id, patch, this.opts.now());
       if (i.isDefault) this.accounts.setDefault(a.id, this.opts.now());
@@ -1057,7 +1062,7 @@ export class OrdersModule implements EngineModule {
     'risk.update': ({ account, limits }) => {
       const a = this.account(account);
       const next = { ...this.limits(a.id), ...limits };
-      this.accounts.update(a.id, { risk: JSON.stringify(next) }, this.opts.now());
+      this.accounts.update(a.id, { risk: next }, this.opts.now());
       return { limits: next, state: this.riskState(a) };
     },
     'system.killSwitch': ({ on, reason, cancelOpen }) => this.setKillSwitch(on, reason, cancelOpen),
