@@ -1,6 +1,7 @@
 /**
- * The keyboard-driven order ticket. From anywhere (outside text fields): T opens it, B / S open it
- * as buy / sell on the chart's symbol, K asks to flip the kill switch. In the ticket: the cursor
+ * The keyboard-driven order ticket. From anywhere (outside text fields; keys declared in the
+ * keyboard registry): T opens it, B / S open it as buy / sell on the chart's symbol, K asks to
+ * flip the kill switch (also from inside lists). In the ticket: the cursor
  * starts in the amount; Tab walks amount → limit price → stop loss → take profit → stop trigger,
  * Shift-Tab goes back (to type and side too); ↑ / ↓ nudge prices by one tick, and giving a limit
  * price or a stop trigger picks the order type that uses it (Type stays editable with ↑↓);
@@ -13,15 +14,10 @@ import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { currentAccount, useOrders } from '../stores/orders';
 import { KillSwitchDialog } from './order-killswitch';
-import { usePaletteActions } from '../stores/palette';
+import { useKeyActions } from '../keyboard/registry';
 import './order-ticket.css';
 
 const PRESETS = [1, 5, 10, 25];
-
-function isTyping(t: EventTarget | null): boolean {
-  const el = t as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
-}
 
 function decimals(step: string): number {
   const i = step.indexOf('.');
@@ -36,23 +32,8 @@ const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toLocaleString('en-US'
 
 export function OrderTicket() {
   const { ticket, openTicket, closeTicket, killConfirm, setKillConfirm } = useOrders();
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || useOrders.getState().ticket.open || useOrders.getState().killConfirm) return;
-      const k = e.key.toLowerCase();
-      if (k === 't' || k === 'b' || k === 's') {
-        e.preventDefault();
-        openTicket(k === 's' ? 'sell' : 'buy');
-      } else if (k === 'k') {
-        e.preventDefault();
-        setKillConfirm(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [openTicket, setKillConfirm]);
   const symbol = useApp((s) => s.symbol);
-  usePaletteActions(
+  useKeyActions(
     'orders',
     [
       { id: 'orders.ticket', group: 'Orders', label: 'Open order ticket', keys: 'T', run: () => openTicket('buy') },

@@ -9,42 +9,26 @@ import { AccountsPanel } from '../components/AccountsPanel';
 import { api } from '../api/client';
 import { runAction } from '../api/act';
 import { useOrders } from '../stores/orders';
-
-function useSelectable(n: number) {
-  const [sel, setSel] = useState(0);
-  useEffect(() => setSel((s) => Math.min(s, Math.max(0, n - 1))), [n]);
-  const onKey = (e: React.KeyboardEvent): boolean => {
-    if (e.key === 'ArrowDown' || e.key === 'j') setSel((s) => Math.min(n - 1, s + 1));
-    else if (e.key === 'ArrowUp' || e.key === 'k') setSel((s) => Math.max(0, s - 1));
-    else return false;
-    e.preventDefault();
-    e.stopPropagation();
-    return true;
-  };
-  return { sel, onKey };
-}
+import { useKeyActions } from '../keyboard/registry';
+import { useListSelection } from '../keyboard/use-list-selection';
 
 export function OrdersView() {
   const { positions, orders, intents, status, refresh, error } = useOrders();
   const [msg, setMsg] = useState<string | null>(null);
   const [diag, setDiag] = useState<InvariantsReport | null>(null);
   const open = orders.filter((o) => o.status === 'open');
-  const posSel = useSelectable(positions.length);
-  const ordSel = useSelectable(open.length);
+  const posSel = useListSelection(positions.length);
+  const ordSel = useListSelection(open.length);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (e.ctrlKey || e.metaKey || e.altKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
-      const id = e.key === 'p' ? 'positions-table' : e.key === 'o' ? 'orders-table' : null;
-      if (id) {
-        e.preventDefault();
-        document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  const focus = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.focus();
+  useKeyActions(
+    'orders-view',
+    [
+      { id: 'orders.focusPositions', group: 'Orders', label: 'Focus the positions table', keys: 'P', scope: 'orders', run: () => focus('positions-table') },
+      { id: 'orders.focusOrders', group: 'Orders', label: 'Focus the open orders table', keys: 'O', scope: 'orders', run: () => focus('orders-table') },
+    ],
+    [],
+  );
 
   useEffect(() => {
     void refresh();
@@ -71,7 +55,7 @@ export function OrdersView() {
           onKeyDown={(e) => {
             if (posSel.onKey(e)) return;
             const p = positions[posSel.sel];
-            if (p && (e.key === 'x' || e.key === 'X')) {
+            if (p && e.key === 'x') {
               e.preventDefault();
               e.stopPropagation();
               void act(`Close ${p.symbol}`, () => api.call('positions.close', { account: p.accountId, symbol: p.symbol }));

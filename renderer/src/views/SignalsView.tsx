@@ -11,6 +11,8 @@ import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
 import { ChannelEditor } from '../components/ChannelEditor';
+import { useKeyActions } from '../keyboard/registry';
+import { useListSelection } from '../keyboard/use-list-selection';
 import '../components/ChannelEditor.css';
 
 const fmt = (v: number): string => {
@@ -49,19 +51,16 @@ export function SignalsView() {
   };
   const togglePause = () => void act(status?.paused ? 'Resume signals' : 'Pause signals', () => api.call('signals.pause', { paused: !status?.paused }).then((s) => useSignals.setState({ status: s })));
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (editor.open || e.ctrlKey || e.metaKey || e.altKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
-      if (e.key === 'n' || e.key === 'N') openEditor(null);
-      else if (e.key === 'p' || e.key === 'P') togglePause();
-      else if (e.key === 'f' || e.key === 'F') feed.current?.focus();
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+  useKeyActions(
+    'signals-view',
+    [
+      { id: 'signals.newChannel', group: 'Signals', label: 'New signal channel', keys: 'N', scope: 'signals', run: () => openEditor(null) },
+      { id: 'signals.pause', group: 'Signals', label: status?.paused ? 'Resume signals' : 'Pause signals', keys: 'P', scope: 'signals', run: togglePause },
+      { id: 'signals.focusFeed', group: 'Signals', label: 'Focus the signal feed', keys: 'F', scope: 'signals', run: () => feed.current?.focus() },
+    ],
+    [status?.paused, openEditor],
+  );
+  const list = useListSelection(signals.length, { sel: idx, setSel: (i) => select(signals[i]?.id ?? null) });
 
   const showOnChart = (s: Signal) => {
     select(s.id);
@@ -71,10 +70,9 @@ export function SignalsView() {
   };
 
   const onFeedKey = (e: React.KeyboardEvent) => {
+    if (list.onKey(e)) return;
     const k = e.key;
-    if (k === 'ArrowDown' || k === 'j') select(signals[Math.min(signals.length - 1, idx + 1)]?.id ?? null);
-    else if (k === 'ArrowUp' || k === 'k') select(signals[Math.max(0, idx - 1)]?.id ?? null);
-    else if (k === 'A') {
+    if (k === 'A') {
       const ids = signals.filter((s) => s.status === 'delivered' || s.status === 'snoozed').map((s) => s.id);
       void act(`Acknowledge ${ids.length} signals`, () => api.call('signals.ack', { ids }));
     } else if (sel && k === 'a') void act(`Acknowledge #${sel.id}`, () => api.call('signals.ack', { id: sel.id }));
