@@ -9,8 +9,7 @@ import type { Account, Decision, MarketRules, OrderIntent, PlaceOrder, ReasonCod
 import { D, bps, type Dec } from './decimal';
 import { readable } from './reasons';
 import { riskGate } from './risk';
-import { sizeOrder } from './sizing';
-import { capToLimits } from './sizing-limits';
+import { planSize } from './sizing';
 import type { OrdersModule } from './module';
 
 export type Outcome = { decision: Decision; reasonCode: ReasonCode; reasonMessage: string; exchangeError?: string | null; orderId?: number | null };
@@ -81,18 +80,21 @@ const sizeGate: Gate = (c) => {
     c.amount = D.floorTo(D.min(want, D.abs(qtyBefore)), rules.step);
     if (D.isZero(c.amount)) skip('MIN_NOTIONAL_NOT_MET', 'nothing to reduce at this amount step');
   } else {
-    const s = sizeOrder({ amount: req.amount, quoteAmount: req.quoteAmount, equityPercent: req.equityPercent, riskPercent: req.riskPercent, stopLoss: req.stopLoss }, c.ref, c.equity, rules);
-    if (!s.ok) skip(s.code, s.message);
-    c.amount = (s as { amount: Dec }).amount;
-    if (intent.origin === 'autopilot' || intent.origin === 'signal') {
-      // Signal sizing (risk % over a tight stop) may ask for more than the limits allow: the
-      // size is cut to what the position-notional and symbol-exposure limits leave room for.
-      const capped = capToLimits(m.limits(c.a.id), c.amount, qtyBefore, req.side, c.ref, c.equity, rules);
-      if (capped !== null) {
-        c.capNote = ` (size cut from ${c.amount} to the risk limits)`;
-        c.amount = capped;
-      }
-    }
+    // Signal sizing (risk % over a tight stop) may ask for more than the limits allow: the
+    // size is cut to what the position-notional and symbol-exposure limits leave room for.
+    const plan = planSize({
+      size: { amount: req.amount, quoteAmount: req.quoteAmount, equityPercent: req.equityPercent, riskPercent: req.riskPercent, stopLoss: req.stopLoss },
+      side: req.side,
+      price: c.ref,
+      equity: c.equity,
+      qtyBefore,
+      rules,
+      limits: m.limits(c.a.id),
+      capToLimits: intent.origin === 'autopilot' || intent.origin === 'signal',
+    });
+    if (!plan.ok) return skip(plan.code, plan.message);
+    c.amount = plan.amount;
+    if (plan.capped) c.capNote = ` (size cut from ${plan.uncappedAmount} to the risk limits)`;
   }
   m.intents.setAmount(intent.id, c.amount);
   c.qtyAfter = D.add(qtyBefore, req.side === 'buy' ? c.amount : D.neg(c.amount));
