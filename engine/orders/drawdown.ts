@@ -86,8 +86,8 @@ export class Drawdown {
       }
       this.m.publishStatus();
     }
-    // The kill switch holds every new order, reductions included; they run when it is released.
-    if (cur.applied || this.reducing.has(a.id) || this.m.killSwitch().on) return;
+    // Reductions are reduce-only: they run under the kill switch too (it never blocks the way out).
+    if (cur.applied || this.reducing.has(a.id)) return;
     // Reductions not yet done (just entered, or interrupted by a crash): placed under the
     // episode's keys, so a retry returns the intents already made instead of reducing again.
     const episode = cur;

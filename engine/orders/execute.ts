@@ -44,13 +44,25 @@ export interface ExecContext {
   amount: Dec;
   qtyAfter: Dec;
   capNote: string;
+  /** Set when the order passed the kill switch as reduce-only. */
+  killSwitchNote: string;
 }
 
 export type Gate = (c: ExecContext) => void | Promise<void>;
 
+/**
+ * The kill switch stops new risk, never the way out: a reduce-only order (manual close, flatten
+ * all, stop / target exit, drawdown reduction) passes — the size gate makes sure it only shrinks
+ * a position — and everything else is refused.
+ */
 const killSwitchGate: Gate = (c) => {
   const ks = c.m.killSwitch();
-  if (ks.on) skip('KILL_SWITCH', `kill switch is on${ks.reason ? `: ${ks.reason}` : ''}`);
+  if (!ks.on) return;
+  if (c.req.reduceOnly) {
+    c.killSwitchNote = ', reduce-only, allowed while the kill switch is on';
+    return;
+  }
+  skip('KILL_SWITCH', `kill switch is on${ks.reason ? `: ${ks.reason}` : ''}`);
 };
 
 const liveEnabledGate: Gate = (c) => {
@@ -122,14 +134,15 @@ const fundsGate: Gate = (c) => {
 export const GATES: readonly Gate[] = [killSwitchGate, liveEnabledGate, marketGate, sizeGate, riskLimitsGate, fundsGate, killSwitchGate];
 
 export async function execute(m: OrdersModule, intent: OrderIntent, req: PlaceOrder): Promise<Outcome> {
-  const c = { m, intent, req, a: m.account(intent.accountId), capNote: '' } as ExecContext;
+  const c = { m, intent, req, a: m.account(intent.accountId), capNote: '', killSwitchNote: '' } as ExecContext;
   for (const gate of GATES) await gate(c);
   m.intents.setSending(intent.id, c.amount);
   const role = intent.origin === 'oco' || intent.origin === 'risk' || req.reduceOnly ? 'exit' : 'entry';
   const price = req.type === 'market' ? null : c.price;
-  const { a, amount, stopPrice, capNote } = c;
+  const { a, amount, stopPrice } = c;
+  const notes = `${c.capNote}${c.killSwitchNote}`;
   if (a.kind === 'paper') {
-    const reasonMessage = `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)${capNote}`;
+    const reasonMessage = `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (paper)${notes}`;
     const order = m.ctx.db.transaction(() => {
       const o = m.orders.insert({ intentId: intent.id, accountId: a.id, clientOrderId: intent.clientOrderId, exchangeOrderId: `paper-${intent.id}`, symbol: req.symbol, side: req.side, type: req.type, role, amount, price, stopPrice, status: 'open', ocoGroup: null }, m.now());
       m.intents.decide(intent.id, { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage, orderId: o.id }, m.now());
@@ -139,7 +152,7 @@ export async function execute(m: OrdersModule, intent: OrderIntent, req: PlaceOr
     return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage, orderId: order.id };
   }
   const broker = m.broker(a);
-  const ack = await m.live.sendWithRetry(broker, { clientOrderId: intent.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, amount, price, stopPrice });
+  const ack = await m.live.sendWithRetry(broker, !!req.reduceOnly, { clientOrderId: intent.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, amount, price, stopPrice });
   const order = m.live.recordOrder(a, intent, req, role, amount, price, stopPrice, ack);
-  return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (live, ${ack.status})${capNote}`, orderId: order.id };
+  return { decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', reasonMessage: `order placed: ${req.side} ${amount} ${req.symbol} ${req.type} (live, ${ack.status})${notes}`, orderId: order.id };
 }

@@ -23,6 +23,7 @@ export function ordersHandlers(m: OrdersModule): Partial<Handlers> {
       return accts.flatMap((a) => m.positions.list(a.id).map((p) => m.toPosition(a, p)));
     },
     'positions.close': ({ account, symbol, fraction, idempotencyKey }) => m.closePosition(m.account(account), symbol, fraction ?? 1, idempotencyKey),
+    'positions.closeAll': ({ account }) => m.closeAll(account),
     'positions.equity': ({ account, since, limit }): EquitySnapshot[] => m.equity.list(m.account(account).id, since ?? 0, limit ?? 2000),
     'risk.get': ({ account }) => {
       const a = m.account(account);

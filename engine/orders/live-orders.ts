@@ -18,7 +18,7 @@ export class LiveOrders {
 
   constructor(private readonly m: OrdersModule) {}
 
-  async sendWithRetry(broker: LiveBroker, r: Parameters<LiveBroker['place']>[0]): Promise<ExchangeOrderState> {
+  async sendWithRetry(broker: LiveBroker, reduceOnly: boolean, r: Parameters<LiveBroker['place']>[0]): Promise<ExchangeOrderState> {
     let lastErr: MappedError | null = null;
     for (let attempt = 0; attempt <= this.m.opts.retries; attempt++) {
       if (attempt > 0) {
@@ -30,7 +30,7 @@ export class LiveOrders {
         } catch {
           // Unknown: the same client order id is resent; the exchange refuses a duplicate.
         }
-        if (this.m.killSwitch().on) throw new Final({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH', reasonMessage: 'kill switch turned on while retrying' });
+        if (!reduceOnly && this.m.killSwitch().on) throw new Final({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH', reasonMessage: 'kill switch turned on while retrying' });
       }
       try {
         return await broker.place(r);

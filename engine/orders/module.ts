@@ -269,8 +269,9 @@ export class OrdersModule implements EngineModule {
     const state: KillSwitchState = { on, reason: on ? (reason ?? 'kill switch') : null, at: this.opts.now() };
     this.settings.set(KILL_KEY, state);
     let canceled = 0;
-    if (on && cancelOpen) canceled = (await this.cancelOrders({ all: true })).length;
-    if (on) this.notify.notify({ kind: 'risk', severity: 'warning', title: 'Kill switch ON: no new orders', body: state.reason ?? '', refType: 'killSwitch', refId: String(state.at) });
+    // Open entries are cancelled; stop and target legs and other exits stay: they are the way out.
+    if (on && cancelOpen) canceled = (await this.cancelOrders({ all: true, entriesOnly: true })).length;
+    if (on) this.notify.notify({ kind: 'risk', severity: 'warning', title: 'Kill switch ON: no new entries', body: `${state.reason ?? ''}\nCloses, stops and targets still run.`, refType: 'killSwitch', refId: String(state.at) });
     // Released: drawdown reductions the switch held are due now.
     else for (const a of this.accounts.list()) this.drawdown.apply(a, this.riskState(a));
     this.publishStatus();
@@ -358,14 +359,14 @@ export class OrdersModule implements EngineModule {
 
   // ───────────────────────────── cancel and close ─────────────────────────────
 
-  async cancelOrders(q: { id?: number; all?: boolean; account?: number; symbol?: string }): Promise<number[]> {
+  async cancelOrders(q: { id?: number; all?: boolean; account?: number; symbol?: string; entriesOnly?: boolean }): Promise<number[]> {
     let targets: Order[];
     if (q.id !== undefined) {
       const o = this.orders.get(q.id);
       if (!o) throw new ApiError('NOT_FOUND', `Unknown order ${q.id}`, { id: q.id });
       if (o.status !== 'open') throw new ApiError('CONFLICT', `Order ${q.id} is ${o.status}, not open`, { id: q.id, status: o.status });
       targets = [o];
-    } else targets = this.orders.list({ status: 'open', account: q.account, symbol: q.symbol, limit: 5000 });
+    } else targets = this.orders.list({ status: 'open', account: q.account, symbol: q.symbol, limit: 5000 }).filter((o) => !q.entriesOnly || o.role === 'entry');
     const done: number[] = [];
     for (const o of targets) {
       const a = this.accounts.get(o.accountId)!;
@@ -392,6 +393,17 @@ export class OrdersModule implements EngineModule {
     if (D.isZero(amount)) return null;
     if (fraction >= 1) await this.cancelOrders({ all: true, account: a.id, symbol }).catch(() => []);
     return this.place({ account: a.id, symbol, side: D.sign(p.qty) > 0 ? 'sell' : 'buy', type: 'market', amount, reduceOnly: true, idempotencyKey: key ?? `close:${crypto.randomUUID()}` }, origin);
+  }
+
+  /** Flatten all: every open position of the account (or of every account) closed at market, reduce-only. */
+  async closeAll(account?: number): Promise<{ intents: OrderIntent[] }> {
+    const accts = account === undefined ? this.accounts.list() : [this.account(account)];
+    const intents: OrderIntent[] = [];
+    for (const a of accts) {
+      const results = await Promise.all(this.positions.list(a.id).map((p) => this.closePosition(a, p.symbol, 1)));
+      for (const i of results) if (i) intents.push(i);
+    }
+    return { intents };
   }
 
   toPosition(a: Account, p: PositionRow): Position {

@@ -54,6 +54,7 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'orders.status': {},
   'positions.list': {},
   'positions.close': { symbol: 'BTC/USDT' },
+  'positions.closeAll': {},
   'positions.equity': {},
   'risk.get': {},
   'risk.update': { limits: { maxOpenPositions: 10 } },

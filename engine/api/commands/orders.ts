@@ -361,6 +361,10 @@ export const ordersCommands = {
     'Closes a position (or a fraction of it) with a market order; null when there is no position.',
     z.object({ account: AccountRef, symbol: SymbolSchema, fraction: z.number().gt(0).max(1).optional(), idempotencyKey: z.string().min(1).max(128).optional() }).strict(),
   ),
+  'positions.closeAll': command<{ intents: OrderIntent[] }>()(
+    'Flatten all: closes every open position of the account (every account when none is given) with reduce-only market orders. Runs while the kill switch is on.',
+    z.object({ account: AccountRef }).strict(),
+  ),
   'positions.equity': command<EquitySnapshot[]>()(
     'Equity history snapshots (ascending).',
     z.object({ account: AccountRef, since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(10000).optional() }).strict(),
@@ -368,7 +372,7 @@ export const ordersCommands = {
   'risk.get': command<{ limits: RiskLimits; state: RiskState }>()('Risk limits and the current drawdown stage of an account.', z.object({ account: AccountRef }).strict()),
   'risk.update': command<{ limits: RiskLimits; state: RiskState }>()('Changes risk limits of an account.', z.object({ account: AccountRef, limits: RiskLimitsPatch }).strict()),
   'system.killSwitch': command<KillSwitchState & { canceled: number }>()(
-    'Stops every new order at once (persisted, survives restarts); optionally cancels open orders.',
+    'Stops every new entry and anything adding exposure at once (persisted, survives restarts); closes, stop / target legs, drawdown reductions and positions.closeAll still run. cancelOpen cancels open entry orders (stop and target legs stay).',
     z.object({ on: z.boolean(), reason: z.string().max(500).optional(), cancelOpen: z.boolean().optional() }).strict(),
   ),
   'diagnostics.invariants': command<InvariantsReport>()(
