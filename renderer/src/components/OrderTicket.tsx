@@ -13,7 +13,8 @@ import type { MarketRules, OrderIntent, OrderSide, OrderType } from '../../../en
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { currentAccount, useOrders } from '../stores/orders';
-import { KillSwitchDialog } from './order-killswitch';
+import { FlattenDialog, KillSwitchDialog } from './order-killswitch';
+import { OutcomeText } from './order-outcome';
 import { useKeyActions } from '../keyboard/registry';
 import './order-ticket.css';
 
@@ -31,7 +32,7 @@ function nudge(v: string, tick: string, dir: 1 | -1, fallback: string | null): s
 const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—');
 
 export function OrderTicket() {
-  const { ticket, openTicket, closeTicket, killConfirm, setKillConfirm } = useOrders();
+  const { ticket, openTicket, closeTicket, killConfirm, setKillConfirm, flattenConfirm, setFlattenConfirm } = useOrders();
   const symbol = useApp((s) => s.symbol);
   useKeyActions(
     'orders',
@@ -39,14 +40,16 @@ export function OrderTicket() {
       { id: 'orders.ticket', group: 'Orders', label: 'Open order ticket', keys: 'T', run: () => openTicket('buy') },
       { id: 'orders.buy', group: 'Orders', label: `Buy ${symbol}`, keys: 'B', run: () => openTicket('buy') },
       { id: 'orders.sell', group: 'Orders', label: `Sell ${symbol}`, keys: 'S', run: () => openTicket('sell') },
-      { id: 'orders.kill', group: 'Orders', label: 'Kill switch (stop all new orders)', keys: 'K', run: () => setKillConfirm(true) },
+      { id: 'orders.kill', group: 'Orders', label: 'Kill switch (stop all new entries)', keys: 'K', run: () => setKillConfirm(true) },
+      { id: 'orders.flatten', group: 'Risk', label: 'Flatten all — close every open trade at market', keys: 'Shift+X', scope: 'orders', run: () => setFlattenConfirm(true) },
     ],
-    [openTicket, setKillConfirm, symbol],
+    [openTicket, setKillConfirm, setFlattenConfirm, symbol],
   );
   return (
     <>
       {ticket.open && <TicketDialog key={ticket.seq} initialSide={ticket.side} onClose={closeTicket} />}
       {killConfirm && <KillSwitchDialog onClose={() => setKillConfirm(false)} />}
+      {flattenConfirm && <FlattenDialog onClose={() => setFlattenConfirm(false)} />}
     </>
   );
 }
@@ -184,7 +187,6 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
     }
   };
 
-  const decisionClass = result?.decision === 'EXECUTED' ? 'up' : result?.decision === 'FAILED' ? 'down' : 'warn';
   return (
     <div className="ticket-backdrop">
       <div
@@ -272,13 +274,13 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
           <div className="ticket-result" data-testid="ticket-result" data-send-ms={sendMs ?? ''}>
             {result ? (
               <>
-                <strong className={decisionClass} data-testid="ticket-decision">
-                  {result.decision} — {result.reasonMessage}
+                <strong data-testid="ticket-decision">
+                  <OutcomeText intent={result} testid="ticket-outcome" />
                 </strong>
-                <div className="muted">
-                  {result.reasonCode}
+                <div className="muted" data-testid="ticket-reason">
+                  {result.decision} · {result.reasonCode}
+                  {result.decision !== 'EXECUTED' && result.reasonMessage ? ` · ${result.reasonMessage}` : ''}
                   {result.exchangeError ? ` · ${result.exchangeError}` : ''}
-                  {result.duplicate ? ' · (already sent under this key)' : ''}
                 </div>
               </>
             ) : (

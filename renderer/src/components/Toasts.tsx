@@ -23,7 +23,11 @@ export function Toasts() {
               ))}
             </div>
           )}
-          {t.status && <div className="toast-status muted">{t.status}</div>}
+          {t.status && (
+            <div className={`toast-status outcome-${t.tone === 'ok' ? 'pending' : (t.tone ?? 'pending')}`} data-testid="toast-status" data-tone={t.tone}>
+              {t.status}
+            </div>
+          )}
         </div>
       ))}
     </div>

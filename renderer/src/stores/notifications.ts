@@ -6,10 +6,13 @@
 import { create } from 'zustand';
 import { isCommandName, type NotificationAction, type PopupEvent } from '../../../engine/api';
 import { api } from '../api/client';
+import { outcomeOf, type ActionReport } from '../api/act';
 
 export interface Toast extends PopupEvent {
   key: number;
   status?: string;
+  /** How the status reads: an order refused or failed is shown in the colours of a refusal. */
+  tone?: ActionReport['tone'];
 }
 
 interface NotificationsState {
@@ -26,16 +29,18 @@ export const useNotifications = create<NotificationsState>((set, get) => ({
   toasts: [],
   dismiss: (key) => set({ toasts: get().toasts.filter((t) => t.key !== key) }),
   run: async (key, action) => {
-    const mark = (status: string) => set({ toasts: get().toasts.map((t) => (t.key === key ? { ...t, status } : t)) });
-    if (!isCommandName(action.command)) return mark(`Unknown action ${action.command}`);
+    const mark = (status: string, tone: Toast['tone']) => set({ toasts: get().toasts.map((t) => (t.key === key ? { ...t, status, tone } : t)) });
+    if (!isCommandName(action.command)) return mark(`Unknown action ${action.command}`, 'failed');
     try {
       const r: unknown = await api.call(action.command, action.input as never);
-      // An order action (signals.execute) answers with its decision: say it, not just "done".
-      const code = r && typeof r === 'object' && 'reasonCode' in r ? ` (${String((r as { reasonCode: unknown }).reasonCode)})` : '';
-      mark(`${action.label}: done${code}`);
-      setTimeout(() => get().dismiss(key), 1500);
+      // An order action (signals.execute) answers with its decision: say what happened to the order.
+      const w = outcomeOf(r);
+      if (w) mark(`${action.label}: ${w.text}`, w.tone);
+      else mark(`${action.label}: OK`, 'ok');
+      // A refusal or failure stays until dismissed; success goes after a moment.
+      if (!w || (w.tone !== 'refused' && w.tone !== 'failed')) setTimeout(() => get().dismiss(key), 4000);
     } catch (e) {
-      mark(`${action.label} failed: ${(e as Error).message}`);
+      mark(`${action.label} failed: ${(e as Error).message}`, 'failed');
     }
   },
 }));
@@ -59,7 +64,11 @@ export async function requestBrowserNotifications(): Promise<NotificationPermiss
 api.subscribe('notification.popup', (p) => {
   const key = ++seq;
   useNotifications.setState((s) => ({ toasts: [...s.toasts, { ...p, key }].slice(-MAX_TOASTS) }));
-  setTimeout(() => useNotifications.getState().dismiss(key), TOAST_MS);
+  setTimeout(() => {
+    const t = useNotifications.getState().toasts.find((x) => x.key === key);
+    if (t?.tone === 'refused' || t?.tone === 'failed') return;
+    useNotifications.getState().dismiss(key);
+  }, TOAST_MS);
   const shown = browserPopup(p);
   // In the desktop app, the main process shows the native popup and records its delivery.
   if (!window.signaldesk) {

@@ -1,7 +1,7 @@
 /**
  * Orders & Positions. Keyboard: ↑/↓ (or j/k) move the selection in the focused table, C cancels
- * the selected open order, X closes the selected position, D runs diagnostics. T/B/S open the
- * ticket and K the kill switch from here too.
+ * the selected open order, X closes the selected position, Shift+X flattens all (confirmed),
+ * D runs diagnostics. T/B/S open the ticket and K the kill switch from here too (in tables too).
  */
 import { useEffect, useState } from 'react';
 import type { InvariantsReport } from '../../../engine/api';
@@ -10,11 +10,13 @@ import { api } from '../api/client';
 import { runAction } from '../api/act';
 import { useOrders } from '../stores/orders';
 import { useKeyActions } from '../keyboard/registry';
+import { OutcomeText } from '../components/order-outcome';
 import { useListSelection } from '../keyboard/use-list-selection';
 
 export function OrdersView() {
   const { positions, orders, intents, status, refresh, error } = useOrders();
-  const [msg, setMsg] = useState<string | null>(null);
+  const [msg, setMsgState] = useState<{ text: string; tone: string } | null>(null);
+  const setMsg = (text: string, tone = 'ok') => setMsgState({ text, tone });
   const [diag, setDiag] = useState<InvariantsReport | null>(null);
   const open = orders.filter((o) => o.status === 'open');
   const posSel = useListSelection(positions.length);
@@ -41,9 +43,13 @@ export function OrdersView() {
     <div className="orders-view" data-testid="view-orders">
       <div className="orders-head">
         <h2>Orders &amp; Positions</h2>
-        <span className="muted">T / B / S ticket · K kill switch · P positions · O orders · ↑↓ select · X close position · C cancel order · D diagnostics</span>
+        <span className="muted">T / B / S ticket · K kill switch · Shift+X flatten all · P positions · O orders · ↑↓ / j k select · X close position · C cancel order · D diagnostics · ? keys</span>
         {status?.killSwitch.on && <span className="badge live">KILL SWITCH ON — {status.killSwitch.reason}</span>}
-        {msg && <span className="muted" data-testid="orders-msg">{msg}</span>}
+        {msg && (
+          <span className={`outcome-${msg.tone === 'ok' ? 'pending' : msg.tone}`} data-testid="orders-msg" data-tone={msg.tone}>
+            {msg.text}
+          </span>
+        )}
         {error && <span className="error">{error}</span>}
       </div>
       <section>
@@ -117,7 +123,7 @@ export function OrdersView() {
         <h3>Decisions</h3>
         <table className="grid" data-testid="intents-table">
           <thead>
-            <tr><th>#</th><th>Time</th><th>Origin</th><th>Order</th><th>Decision</th><th>Reason</th></tr>
+            <tr><th>#</th><th>Time</th><th>Origin</th><th>Order</th><th>What happened</th><th>Decision and reason</th></tr>
           </thead>
           <tbody>
             {intents.length === 0 && <tr><td colSpan={6} className="muted">No order decisions yet.</td></tr>}
@@ -127,8 +133,8 @@ export function OrdersView() {
                 <td>{new Date(i.createdAt).toISOString().slice(11, 19)}</td>
                 <td>{i.origin}</td>
                 <td>{i.side} {i.amount ?? ''} {i.symbol} {i.type}</td>
-                <td className={i.decision === 'EXECUTED' ? 'up' : i.decision === 'FAILED' ? 'down' : 'warn'}>{i.decision ?? 'pending'}</td>
-                <td title={i.exchangeError ?? ''}>{i.reasonCode} — {i.reasonMessage}</td>
+                <td><OutcomeText intent={i} testid="intent-outcome" /></td>
+                <td className="muted" title={i.exchangeError ?? ''}>{i.decision ?? 'pending'} · {i.reasonCode} — {i.reasonMessage}</td>
               </tr>
             ))}
           </tbody>

@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Channel, PerformanceRow, Signal } from '../../../engine/api';
 import { api } from '../api/client';
+import { runAction } from '../api/act';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
 import { ChannelEditor } from '../components/ChannelEditor';
@@ -26,7 +27,7 @@ const pct = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
 export function SignalsView() {
   const { signals, channels, status, performance, filters, selectedId, editor, error, refresh, setFilters, select, openEditor } = useSignals();
   const app = useApp();
-  const [msg, setMsg] = useState<string | null>(null);
+  const [msg, setMsg] = useState<{ text: string; tone: string } | null>(null);
   const feed = useRef<HTMLTableElement>(null);
   const idx = Math.max(0, signals.findIndex((s) => s.id === selectedId));
   const sel: Signal | undefined = signals[idx];
@@ -40,15 +41,7 @@ export function SignalsView() {
     if (signals.length && (selectedId === null || !signals.some((s) => s.id === selectedId))) select(signals[0]!.id);
   }, [signals, selectedId, select]);
 
-  const act = async (what: string, f: () => Promise<unknown>) => {
-    try {
-      const r = await f();
-      const code = r && typeof r === 'object' && 'reasonCode' in r ? ` (${String((r as { reasonCode: unknown }).reasonCode)})` : '';
-      setMsg(`${what}: done${code}`);
-    } catch (e) {
-      setMsg(`${what} failed: ${(e as Error).message}`);
-    }
-  };
+  const act = (what: string, f: () => Promise<unknown>) => runAction(what, f, (text, tone) => setMsg({ text, tone }), () => undefined);
   const togglePause = () => void act(status?.paused ? 'Resume signals' : 'Pause signals', () => api.call('signals.pause', { paused: !status?.paused }).then((s) => useSignals.setState({ status: s })));
 
   useKeyActions(
@@ -110,8 +103,8 @@ export function SignalsView() {
           </span>
         )}
         {msg && (
-          <span className="muted" data-testid="signals-msg">
-            {msg}
+          <span className={`outcome-${msg.tone === 'ok' ? 'pending' : msg.tone}`} data-testid="signals-msg" data-tone={msg.tone}>
+            {msg.text}
           </span>
         )}
         {error && <span className="error">{error}</span>}
