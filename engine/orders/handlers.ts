@@ -4,6 +4,7 @@ import type { Handlers } from '../core/context';
 import { createAccount, updateAccount } from './accounts-admin';
 import { invariants } from './diagnostics';
 import { executeSignal } from './signal-orders';
+import { roundTrips, selectTrips } from './history';
 import type { OrdersModule } from './module';
 
 export function ordersHandlers(m: OrdersModule): Partial<Handlers> {
@@ -24,6 +25,13 @@ export function ordersHandlers(m: OrdersModule): Partial<Handlers> {
     },
     'positions.close': ({ account, symbol, fraction, idempotencyKey }) => m.closePosition(m.account(account), symbol, fraction ?? 1, idempotencyKey),
     'positions.closeAll': ({ account }) => m.closeAll(account),
+    'positions.history': ({ account, symbol, since, limit }) => {
+      const accts = account === undefined ? m.accounts.list() : [m.account(account)];
+      return selectTrips(
+        accts.flatMap((a) => roundTrips(m.fills.traces({ account: a.id, symbol }))),
+        { since, limit },
+      );
+    },
     'positions.equity': ({ account, since, limit }): EquitySnapshot[] => m.equity.list(m.account(account).id, since ?? 0, limit ?? 2000),
     'risk.get': ({ account }) => {
       const a = m.account(account);

@@ -55,6 +55,7 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'positions.list': {},
   'positions.close': { symbol: 'BTC/USDT' },
   'positions.closeAll': {},
+  'positions.history': { limit: 10 },
   'positions.equity': {},
   'risk.get': {},
   'risk.update': { limits: { maxOpenPositions: 10 } },

@@ -9,7 +9,7 @@ import { rig, type Rig } from './setup';
 let r: Rig;
 afterEach(() => r?.close());
 const call = <T>(name: string, input: Record<string, unknown>): Promise<T> =>
-  Promise.resolve((r.orders.handlers as Record<string, (i: unknown) => unknown>)[name]!(parseInput(name as 'orders.place', input as never))) as Promise<T>;
+  Promise.resolve().then(() => (r.orders.handlers as Record<string, (i: unknown) => unknown>)[name]!(parseInput(name as 'orders.place', input as never))) as Promise<T>;
 const place = (input: Record<string, unknown>) => call<OrderIntent>('orders.place', input);
 const qty = async (symbol: string) => (await call<Array<{ symbol: string; qty: string }>>('positions.list', {})).find((p) => p.symbol === symbol)?.qty ?? '0';
 /** Waits until the engine has decided every intent (the drawdown reductions run on their own). */

@@ -173,6 +173,28 @@ export interface Position {
   updatedAt: number;
 }
 
+/** A closed round trip: a position from leaving zero to returning to it. Decimals are exact strings. */
+export interface RoundTrip {
+  accountId: number;
+  symbol: string;
+  side: 'long' | 'short';
+  /** Base amount opened (and closed). */
+  amount: string;
+  /** Average entry and exit prices. */
+  entryPrice: string;
+  exitPrice: string;
+  /** Realized P&L before fees, and the fees paid on every fill of the trip. */
+  realizedPnl: string;
+  fees: string;
+  /** realizedPnl − fees. */
+  netPnl: string;
+  openedAt: number;
+  closedAt: number;
+  durationMs: number;
+  /** The signal whose execution opened the trip, when one did. */
+  signalId: number | null;
+}
+
 export interface EquitySnapshot {
   accountId: number;
   ts: number;
@@ -364,6 +386,10 @@ export const ordersCommands = {
   'positions.closeAll': command<{ intents: OrderIntent[] }>()(
     'Flatten all: closes every open position of the account (every account when none is given) with reduce-only market orders. Runs while the kill switch is on.',
     z.object({ account: AccountRef }).strict(),
+  ),
+  'positions.history': command<RoundTrip[]>()(
+    'Closed round trips (newest first): entry, exit, amount, realized P&L, fees, duration and the signal that opened each. since filters by the close time.',
+    z.object({ account: AccountRef, symbol: SymbolSchema.optional(), since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
   ),
   'positions.equity': command<EquitySnapshot[]>()(
     'Equity history snapshots (ascending).',
