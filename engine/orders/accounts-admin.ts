@@ -3,6 +3,7 @@ import { ApiError } from '../api/errors';
 import { LIVE_CONFIRMATION, type Account, type ParsedInput } from '../api/contract';
 import type { AccountPatch } from '../../db/repos/accounts';
 import { D } from './decimal';
+import { newPaperLimits } from './risk';
 import type { OrdersModule } from './module';
 
 /** The first start has one paper account of 10,000 USDT on the simulated market. */
@@ -11,12 +12,14 @@ export function seedDefaultAccount(m: OrdersModule): void {
   m.accounts.insert(
     { name: 'Paper', kind: 'paper', exchange: null, source: 'sim', quoteCurrency: 'USDT', makerFeeBps: 8, takerFeeBps: 10, slippageBps: 5, startingBalance: '10000', keysEnc: null, urls: null, isDefault: true },
     m.now(),
+    newPaperLimits('10000'),
   );
 }
 
 export function createAccount(m: OrdersModule, i: ParsedInput<'accounts.create'>): Account {
   if (i.kind === 'live' && (!i.apiKey || !i.secret)) throw new ApiError('BAD_INPUT', 'A live account needs apiKey and secret', { fields: ['apiKey', 'secret'] });
   const exchange = i.kind === 'live' ? (i.exchange ?? 'binance') : null;
+  const startingBalance = D.of(i.startingBalance ?? (i.kind === 'paper' ? '10000' : '0'));
   const a = m.accounts.insert(
     {
       name: i.name,
@@ -27,12 +30,13 @@ export function createAccount(m: OrdersModule, i: ParsedInput<'accounts.create'>
       makerFeeBps: i.makerFeeBps ?? (i.kind === 'paper' ? 8 : 10),
       takerFeeBps: i.takerFeeBps ?? 10,
       slippageBps: i.slippageBps ?? 5,
-      startingBalance: D.of(i.startingBalance ?? (i.kind === 'paper' ? '10000' : '0')),
+      startingBalance,
       keysEnc: i.apiKey && i.secret ? m.secrets().seal(JSON.stringify({ apiKey: i.apiKey, secret: i.secret })) : null,
       urls: i.urls ?? null,
       isDefault: false,
     },
     m.now(),
+    i.kind === 'paper' ? newPaperLimits(startingBalance) : undefined,
   );
   m.publishStatus();
   return a;

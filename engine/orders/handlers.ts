@@ -3,7 +3,7 @@ import type { EquitySnapshot } from '../api/contract';
 import type { Handlers } from '../core/context';
 import { createAccount, updateAccount } from './accounts-admin';
 import { invariants } from './diagnostics';
-import { executeSignal } from './signal-orders';
+import { executeSignal, previewSignal } from './signal-orders';
 import { roundTrips, selectTrips } from './history';
 import type { OrdersModule } from './module';
 
@@ -46,5 +46,6 @@ export function ordersHandlers(m: OrdersModule): Partial<Handlers> {
     'system.killSwitch': ({ on, reason, cancelOpen }) => m.setKillSwitch(on, reason, cancelOpen),
     'diagnostics.invariants': ({ hours }) => invariants(m, hours),
     'signals.execute': ({ id, account }) => executeSignal(m, id, account),
+    'signals.preview': ({ id, account }) => previewSignal(m, id, account),
   };
 }

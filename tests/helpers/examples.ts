@@ -62,4 +62,5 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'system.killSwitch': { on: false },
   'diagnostics.invariants': { hours: 24 },
   'signals.execute': { id: 1 },
+  'signals.preview': { id: 1 },
 };

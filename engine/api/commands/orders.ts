@@ -79,6 +79,8 @@ export interface RiskLimits {
   maxDrawdownPct: number;
   /** Default size for signal executions. */
   signalSizing: { mode: 'riskPercent' | 'equityPercent' | 'quoteAmount'; value: string };
+  /** Executing a signal by hand asks for confirmation when price moved from its entry by more than this %. */
+  priceMoveTolerancePct: number;
 }
 
 export type RiskStage = 'normal' | 'paused' | 'reduced' | 'closed';
@@ -244,6 +246,41 @@ export interface InvariantsReport {
   pass: boolean;
 }
 
+/** What Execute would do for a signal, computed by the same sizing code as the execution. */
+export interface SignalPreview {
+  signalId: number;
+  accountId: number;
+  symbol: string;
+  side: OrderSide;
+  /** The signal's entry, stop and target. */
+  entry: string;
+  stopLoss: string;
+  takeProfit: string;
+  /** The price Execute would be valued at now (last price), and its move from the entry in %. */
+  price: string | null;
+  movePct: number | null;
+  tolerancePct: number;
+  /** The move is beyond the tolerance: Execute asks for confirmation showing it. */
+  needsConfirmation: boolean;
+  /** Sizing succeeded; when not, reasonCode and message say why Execute would be refused. */
+  ok: boolean;
+  amount: string | null;
+  notional: string | null;
+  equity: string;
+  equityPct: number | null;
+  /** Loss if the stop is hit: amount × |price − stop|, and that as % of equity. */
+  riskToStop: string | null;
+  riskPct: number | null;
+  /** The sizing rule in words: "risk 0.5 % of equity to the stop". */
+  rule: string;
+  /** The size was cut to the max position notional (or symbol exposure) limit. */
+  capped: boolean;
+  capNote: string | null;
+  reasonCode: ReasonCode | null;
+  message: string | null;
+  killSwitchOn: boolean;
+}
+
 export interface SignalExecution {
   signalId: number;
   intent: OrderIntent | null;
@@ -290,6 +327,7 @@ const RiskLimitsPatch = z
     dailyLossLimitPct: z.number().gt(0).max(100).optional(),
     maxDrawdownPct: z.number().gt(0).max(50).optional(),
     signalSizing: z.object({ mode: z.enum(['riskPercent', 'equityPercent', 'quoteAmount']), value: PositiveDecimal }).strict().optional(),
+    priceMoveTolerancePct: z.number().min(0).max(100).optional(),
   })
   .strict();
 
@@ -404,6 +442,10 @@ export const ordersCommands = {
   'diagnostics.invariants': command<InvariantsReport>()(
     'Checks the signal-to-order invariants over the last hours: every autopilot signal has an intent, every intent a decision, every failure a notification.',
     z.object({ hours: z.number().gt(0).max(24 * 366).default(24) }).strict(),
+  ),
+  'signals.preview': command<SignalPreview>()(
+    "What Execute would do for a signal now: amount, notional, % of equity, risk to the stop, the sizing rule, whether the size is cut to the limits, and the price's move from the signal's entry (confirmation needed beyond the account's tolerance).",
+    z.object({ id: z.number().int().positive(), account: AccountRef }).strict(),
   ),
   'signals.execute': command<SignalExecution>()(
     "Executes a signal by hand (Signals view, popup action): one intent keyed by the signal id, with the signal's stop and target attached.",
