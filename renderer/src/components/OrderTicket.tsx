@@ -15,6 +15,7 @@ import { useApp } from '../stores/app';
 import { currentAccount, useOrders } from '../stores/orders';
 import { FlattenDialog, KillSwitchDialog } from './order-killswitch';
 import { OutcomeText } from './order-outcome';
+import { ExecuteConfirm } from './signal-preview';
 import { useKeyActions } from '../keyboard/registry';
 import './order-ticket.css';
 
@@ -50,6 +51,7 @@ export function OrderTicket() {
       {ticket.open && <TicketDialog key={ticket.seq} initialSide={ticket.side} onClose={closeTicket} />}
       {killConfirm && <KillSwitchDialog onClose={() => setKillConfirm(false)} />}
       {flattenConfirm && <FlattenDialog onClose={() => setFlattenConfirm(false)} />}
+      <ExecuteConfirm />
     </>
   );
 }

@@ -1,4 +1,17 @@
 import { useNotifications } from '../stores/notifications';
+import { SizePreview, useSignalPreview } from './signal-preview';
+
+/** The size Execute would place, on a signal popup that offers Execute. */
+function ToastPreview({ id }: { id: number }) {
+  const { preview, error } = useSignalPreview(id);
+  return <SizePreview preview={preview} error={error} compact />;
+}
+
+const executeId = (actions: Array<{ command: string; input: unknown }>): number | null => {
+  const a = actions.find((x) => x.command === 'signals.execute');
+  const id = (a?.input as { id?: unknown } | null)?.id;
+  return typeof id === 'number' ? id : null;
+};
 
 export function Toasts() {
   const { toasts, dismiss, run } = useNotifications();
@@ -14,6 +27,7 @@ export function Toasts() {
             </button>
           </div>
           <div className="toast-body">{t.body}</div>
+          {executeId(t.actions) !== null && !t.status && <ToastPreview id={executeId(t.actions)!} />}
           {t.actions.length > 0 && (
             <div className="toast-actions">
               {t.actions.map((a) => (

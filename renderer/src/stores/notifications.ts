@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { isCommandName, type NotificationAction, type PopupEvent } from '../../../engine/api';
 import { api } from '../api/client';
 import { outcomeOf, type ActionReport } from '../api/act';
+import { executeSignal } from '../components/signal-preview';
 
 export interface Toast extends PopupEvent {
   key: number;
@@ -31,6 +32,15 @@ export const useNotifications = create<NotificationsState>((set, get) => ({
   run: async (key, action) => {
     const mark = (status: string, tone: Toast['tone']) => set({ toasts: get().toasts.map((t) => (t.key === key ? { ...t, status, tone } : t)) });
     if (!isCommandName(action.command)) return mark(`Unknown action ${action.command}`, 'failed');
+    // Execute goes through the preview: beyond the price tolerance it asks first.
+    const sid = action.command === 'signals.execute' ? (action.input as { id?: unknown } | null)?.id : undefined;
+    if (typeof sid === 'number') {
+      mark(`${action.label}: sending…`, 'pending');
+      await executeSignal(sid, (text, t) => mark(text, t), action.label);
+      const tone = get().toasts.find((t) => t.key === key)?.tone;
+      if (tone !== 'refused' && tone !== 'failed') setTimeout(() => get().dismiss(key), 4000);
+      return;
+    }
     try {
       const r: unknown = await api.call(action.command, action.input as never);
       // An order action (signals.execute) answers with its decision: say what happened to the order.

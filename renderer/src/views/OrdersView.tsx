@@ -11,6 +11,7 @@ import { runAction } from '../api/act';
 import { useOrders } from '../stores/orders';
 import { useKeyActions } from '../keyboard/registry';
 import { OutcomeText } from '../components/order-outcome';
+import { TradesTable } from '../components/trades-table';
 import { useListSelection } from '../keyboard/use-list-selection';
 
 export function OrdersView() {
@@ -119,6 +120,7 @@ export function OrdersView() {
           </tbody>
         </table>
       </section>
+      <TradesTable />
       <section>
         <h3>Decisions</h3>
         <table className="grid" data-testid="intents-table">

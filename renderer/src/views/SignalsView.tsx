@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Channel, PerformanceRow, Signal } from '../../../engine/api';
 import { api } from '../api/client';
 import { runAction } from '../api/act';
+import { executeSignal, SizePreview, useSignalPreview } from '../components/signal-preview';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
 import { ChannelEditor } from '../components/ChannelEditor';
@@ -70,7 +71,7 @@ export function SignalsView() {
       void act(`Acknowledge ${ids.length} signals`, () => api.call('signals.ack', { ids }));
     } else if (sel && k === 'a') void act(`Acknowledge #${sel.id}`, () => api.call('signals.ack', { id: sel.id }));
     else if (sel && (k === 'z' || k === 'Z')) void act(`Snooze #${sel.id}`, () => api.call('signals.snooze', { id: sel.id, minutes: 15 }));
-    else if (sel && (k === 'e' || k === 'E')) void act(`Execute #${sel.id}`, () => api.call('signals.execute', { id: sel.id }));
+    else if (sel && (k === 'e' || k === 'E')) void executeSignal(sel.id, (text, tone) => setMsg({ text, tone }));
     else if (sel && k === 'Enter') showOnChart(sel);
     else return;
     e.preventDefault();
@@ -172,7 +173,7 @@ export function SignalsView() {
             </tbody>
           </table>
         </div>
-        <Detail s={sel} onChart={showOnChart} />
+        <Detail s={sel} onChart={showOnChart} report={(text, tone) => setMsg({ text, tone })} />
       </div>
       <div className="signals-bottom">
         <section>
@@ -190,7 +191,8 @@ export function SignalsView() {
   );
 }
 
-function Detail({ s, onChart }: { s: Signal | undefined; onChart: (s: Signal) => void }) {
+function Detail({ s, onChart, report }: { s: Signal | undefined; onChart: (s: Signal) => void; report: (text: string, tone: string) => void }) {
+  const { preview, error } = useSignalPreview(s?.id);
   if (!s) return <aside className="signal-detail muted">Select a signal to see its levels and reasons.</aside>;
   const risk = Math.abs(s.entry - s.stopLoss);
   const reward = Math.abs(s.takeProfit - s.entry);
@@ -229,6 +231,7 @@ function Detail({ s, onChart }: { s: Signal | undefined; onChart: (s: Signal) =>
           </>
         )}
       </dl>
+      <SizePreview preview={preview} error={error} />
       <ul className="signal-reasons" data-testid="signal-reasons">
         {s.reasons.map((r, i) => (
           <li key={i}>{r}</li>
@@ -241,7 +244,7 @@ function Detail({ s, onChart }: { s: Signal | undefined; onChart: (s: Signal) =>
         <button className="btn" disabled={s.status === 'rejected'} onClick={() => void api.call('signals.snooze', { id: s.id, minutes: 15 })}>
           Snooze <kbd>Z</kbd>
         </button>
-        <button className="btn primary" onClick={() => void api.call('signals.execute', { id: s.id })}>
+        <button className="btn primary" onClick={() => void executeSignal(s.id, report)} data-testid="detail-execute">
           Execute <kbd>E</kbd>
         </button>
         <button className="btn" onClick={() => onChart(s)}>
