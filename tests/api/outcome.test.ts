@@ -26,7 +26,7 @@ describe('describeOutcome', () => {
   it('a close under the kill switch says it was allowed; a repeated key says nothing new was placed', () => {
     const close = intent({ type: 'market', price: null, reasonMessage: 'order placed: sell 0.02 BTC/USDT market (paper), reduce-only, allowed while the kill switch is on' });
     expect(describeOutcome(close, order({ type: 'market', status: 'filled', filled: '0.02', avgPrice: '60000' })).text).toBe('Filled 0.02 at 60,000 (reduce-only, allowed while the kill switch is on)');
-    expect(describeOutcome({ ...intent(), duplicate: true }).text).toBe('Limit order placed, resting at 64,914.1 — already sent under this key, nothing new placed');
+    expect(describeOutcome({ ...intent()!, duplicate: true }).text).toBe('Limit order placed, resting at 64,914.1 — already sent under this key, nothing new placed');
   });
   it('undecided, partly filled and canceled orders', () => {
     expect(describeOutcome(intent({ decision: null })).tone).toBe('pending');

@@ -162,7 +162,7 @@ describe('in Chromium', () => {
     await dropStarter(s);
     await page.goto(`${s.url}/?token=${s.token}`);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
-    expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } })).status).toBe(200);
+    expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' }, priceMoveTolerancePct: 100 } })).status).toBe(200);
     // One signal a day: exactly one popup.
     const ch = await call(s, 'signals.channels.create', { name: 'Manual', strategies: [EMA], symbols: { source: 'sim', symbols: ['BTC/USDT'] }, timeframe: '1m', maxPerDay: 1, autopilot: false, gates: GATES });
     expect(ch.status).toBe(200);

@@ -9,7 +9,7 @@ import { groupDigits, type SignalExecution, type SignalPreview } from '../../../
 import { api } from '../api/client';
 import { outcomeOf, type ActionReport } from '../api/act';
 
-const pctText = (v: number | null, signed = false): string => (v === null ? '—' : `${signed && v > 0 ? '+' : ''}${v.toFixed(2)} %`);
+const pctText = (v: number | null, signed = false): string => (v === null ? '—' : `${signed && v > 0 ? '+' : ''}${v !== 0 && Math.abs(v) < 0.1 ? v.toPrecision(2) : v.toFixed(2)} %`);
 
 /** Loads (and refreshes every few seconds) the preview of one signal. */
 export function useSignalPreview(id: number | null | undefined, account?: number): { preview: SignalPreview | null; error: string | null } {

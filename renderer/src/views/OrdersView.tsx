@@ -136,7 +136,7 @@ export function OrdersView() {
                 <td>{i.origin}</td>
                 <td>{i.side} {i.amount ?? ''} {i.symbol} {i.type}</td>
                 <td><OutcomeText intent={i} testid="intent-outcome" /></td>
-                <td className="muted" title={i.exchangeError ?? ''}>{i.decision ?? 'pending'} · {i.reasonCode} — {i.reasonMessage}</td>
+                <td className="muted reason-cell" title={`${i.reasonMessage ?? ''}${i.exchangeError ? `\n${i.exchangeError}` : ''}`}>{i.decision ?? 'pending'} · {i.reasonCode} — {i.reasonMessage}</td>
               </tr>
             ))}
           </tbody>
