@@ -1,5 +1,4 @@
 /** Signals to orders: the order a signal asks for (sized by the account's signal sizing), by hand or on autopilot. */
-import { ApiError } from '../api/errors';
 import type { PlaceOrder, SignalExecution, SignalPreview } from '../api/contract';
 import type { Signal } from '../api/commands/signals';
 import { D } from './decimal';
@@ -43,9 +42,10 @@ export async function executeSignal(m: OrdersModule, id: number, account?: numbe
  * order, the last price, equity, rules and limits), and how far price moved from the entry.
  */
 export async function previewSignal(m: OrdersModule, id: number, account?: number): Promise<SignalPreview> {
-  const s = m.signals.get(id);
-  if (!s) throw new ApiError('NOT_FOUND', `Unknown signal ${id}`, { id });
   const a = m.account(account);
+  const s = m.signals.get(id);
+  // Like signals.execute: an unknown signal is an answer (Execute would be refused), not an error.
+  if (!s) return notFound(m, id, a.id);
   const req = signalOrder(m, s, a.id);
   const limits = m.limits(a.id);
   const rules = await m.rules(a, s.symbol);
@@ -90,5 +90,35 @@ export async function previewSignal(m: OrdersModule, id: number, account?: numbe
     capNote: plan.capped ? `cut to the max position notional (from ${plan.uncappedAmount} to ${plan.amount})` : null,
     reasonCode: null,
     message: null,
+  };
+}
+
+function notFound(m: OrdersModule, id: number, accountId: number): SignalPreview {
+  const limits = m.limits(accountId);
+  return {
+    signalId: id,
+    accountId,
+    symbol: '',
+    side: 'buy',
+    entry: '0',
+    stopLoss: '0',
+    takeProfit: '0',
+    price: null,
+    movePct: null,
+    tolerancePct: limits.priceMoveTolerancePct,
+    needsConfirmation: false,
+    ok: false,
+    amount: null,
+    notional: null,
+    equity: D.roundTo(m.valuation(m.account(accountId)).equity, '0.01'),
+    equityPct: null,
+    riskToStop: null,
+    riskPct: null,
+    rule: '',
+    capped: false,
+    capNote: null,
+    reasonCode: 'SIGNAL_NOT_FOUND',
+    message: `signal ${id} does not exist`,
+    killSwitchOn: m.killSwitch().on,
   };
 }

@@ -88,9 +88,10 @@ describe('signals.preview', () => {
     expect(await call<SignalPreview>('signals.preview', { id })).toMatchObject({ ok: false, reasonCode: 'MIN_NOTIONAL_NOT_MET', amount: null, rule: 'fixed notional 1' });
   });
 
-  it('an unknown signal is NOT_FOUND; bad input names the field', async () => {
+  it('an unknown signal answers SIGNAL_NOT_FOUND like signals.execute; bad input names the field', async () => {
     r = await rig();
-    await expect(call('signals.preview', { id: 999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await call<SignalPreview>('signals.preview', { id: 999 })).toMatchObject({ ok: false, reasonCode: 'SIGNAL_NOT_FOUND', message: 'signal 999 does not exist', amount: null });
+    await expect(call('signals.preview', { id: 1, account: 42 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(() => parseInput('signals.preview', { id: 'x' })).toThrow(/id/);
   });
 });

@@ -276,7 +276,8 @@ export interface SignalPreview {
   /** The size was cut to the max position notional (or symbol exposure) limit. */
   capped: boolean;
   capNote: string | null;
-  reasonCode: ReasonCode | null;
+  /** Why Execute would be refused (SIGNAL_NOT_FOUND like signals.execute, for an unknown signal). */
+  reasonCode: ReasonCode | 'SIGNAL_NOT_FOUND' | null;
   message: string | null;
   killSwitchOn: boolean;
 }

@@ -14,12 +14,12 @@ const executeId = (actions: Array<{ command: string; input: unknown }>): number 
 };
 
 export function Toasts() {
-  const { toasts, dismiss, run } = useNotifications();
+  const { toasts, dismiss, run, hold } = useNotifications();
   if (toasts.length === 0) return null;
   return (
     <div className="toasts" role="region" aria-label="Notifications" data-testid="toasts">
       {toasts.map((t) => (
-        <div key={t.key} className={`toast toast-${t.severity}`} role="status" data-testid="toast">
+        <div key={t.key} className={`toast toast-${t.severity}`} role="status" data-testid="toast" onMouseEnter={() => hold(t.key)} onMouseLeave={() => hold(null)}>
           <div className="toast-head">
             <strong>{t.title}</strong>
             <button className="toast-x" aria-label="Dismiss" onClick={() => dismiss(t.key)}>

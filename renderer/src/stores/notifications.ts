@@ -18,6 +18,9 @@ export interface Toast extends PopupEvent {
 
 interface NotificationsState {
   toasts: Toast[];
+  /** The popup under the pointer: it does not expire while held. */
+  held: number | null;
+  hold(key: number | null): void;
   dismiss(key: number): void;
   run(key: number, action: NotificationAction): Promise<void>;
 }
@@ -28,6 +31,8 @@ const TOAST_MS = 12_000;
 
 export const useNotifications = create<NotificationsState>((set, get) => ({
   toasts: [],
+  held: null,
+  hold: (held) => set({ held }),
   dismiss: (key) => set({ toasts: get().toasts.filter((t) => t.key !== key) }),
   run: async (key, action) => {
     const mark = (status: string, tone: Toast['tone']) => set({ toasts: get().toasts.map((t) => (t.key === key ? { ...t, status, tone } : t)) });
@@ -74,11 +79,19 @@ export async function requestBrowserNotifications(): Promise<NotificationPermiss
 api.subscribe('notification.popup', (p) => {
   const key = ++seq;
   useNotifications.setState((s) => ({ toasts: [...s.toasts, { ...p, key }].slice(-MAX_TOASTS) }));
-  setTimeout(() => {
-    const t = useNotifications.getState().toasts.find((x) => x.key === key);
-    if (t?.tone === 'refused' || t?.tone === 'failed') return;
-    useNotifications.getState().dismiss(key);
-  }, TOAST_MS);
+  // A popup goes after TOAST_MS unless the pointer is on it or one of its actions is under way or
+  // was refused (those stay until dismissed); a held popup is looked at again a moment later.
+  const expire = () => {
+    const st = useNotifications.getState();
+    const t = st.toasts.find((x) => x.key === key);
+    if (!t) return;
+    if (st.held === key || t.status !== undefined) {
+      if (t.tone !== 'refused' && t.tone !== 'failed') setTimeout(expire, 2000);
+      return;
+    }
+    st.dismiss(key);
+  };
+  setTimeout(expire, TOAST_MS);
   const shown = browserPopup(p);
   // In the desktop app, the main process shows the native popup and records its delivery.
   if (!window.signaldesk) {
