@@ -3,7 +3,7 @@
  * increases, realized P&L on reductions, flips through zero), and values the book.
  */
 import type { OrderSide } from '../api/commands/orders';
-import type { PositionRow } from '../../db/repos/orders';
+import type { PositionRow } from '../../db/repos/positions';
 import { D, type Dec } from './decimal';
 
 export interface FillEffect {

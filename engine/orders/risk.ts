@@ -16,7 +16,17 @@ export const DEFAULT_LIMITS: RiskLimits = {
   signalSizing: { mode: 'riskPercent', value: '1' },
   protectiveDrawdownPct: 2,
   goalSizing: { enabled: true, min: 0.5, max: 1.3 },
+  priceMoveTolerancePct: 0.3,
 };
+
+/**
+ * The limits a new paper account starts with — what a careful trader would choose: one position
+ * at most 20 % of the starting equity, signal sizing risking 0.5 % of equity to the stop.
+ * Accounts created before keep what they have (their stored limits over DEFAULT_LIMITS).
+ */
+export function newPaperLimits(startingBalance: Dec): RiskLimits {
+  return { ...DEFAULT_LIMITS, maxPositionNotional: D.of(D.roundTo(D.div(D.mul(startingBalance, '20'), '100'), '0.01')), signalSizing: { mode: 'riskPercent', value: '0.5' } };
+}
 
 export function stageFor(drawdownPct: number, limitPct: number): RiskStage {
   if (drawdownPct >= 2 * limitPct) return 'closed';

@@ -2,8 +2,9 @@
  * Sizing: fixed amount, fixed quote amount, percent of equity, or risk-based (risk % of equity ÷
  * stop distance); rounded down to the market's amount step and checked against its minimums.
  */
-import type { MarketRules } from '../api/commands/orders';
+import type { MarketRules, RiskLimits } from '../api/commands/orders';
 import { D, type Dec } from './decimal';
+import { capToLimits } from './sizing-limits';
 
 export interface SizeRequest {
   amount?: Dec;
@@ -52,4 +53,46 @@ export function paperRules(symbol: string, last: Dec | null): Omit<MarketRules, 
 function pow10(e: number): Dec {
   if (e >= 0) return '1' + '0'.repeat(e);
   return '0.' + '0'.repeat(-e - 1) + '1';
+}
+
+/**
+ * One sizing decision, as a pure function: the order's size request, the price it is valued at,
+ * equity, market rules and the account's limits in; the amount, its notional, the rule that
+ * produced it, and whether it was cut to the max position notional out. Used by execution and by
+ * the preview, so what the preview shows is what Execute does. (Goal-aware sizing builds on this:
+ * it scales the request before it comes in.)
+ */
+export interface SizePlanInput {
+  size: SizeRequest;
+  side: 'buy' | 'sell';
+  /** The price the order is valued at (limit price, stop trigger or last). */
+  price: Dec;
+  equity: Dec;
+  /** Signed position before the order. */
+  qtyBefore: Dec;
+  rules: Pick<MarketRules, 'step' | 'minAmount' | 'minNotional' | 'symbol'>;
+  limits: RiskLimits;
+  /** Signal sizing is cut to the limits; a size typed by hand is not (the risk gate refuses it instead). */
+  capToLimits: boolean;
+}
+
+export type SizePlan =
+  | { ok: true; amount: Dec; notional: Dec; rule: string; capped: boolean; uncappedAmount: Dec }
+  | { ok: false; code: 'SIZING_FAILED' | 'MIN_NOTIONAL_NOT_MET'; message: string; rule: string };
+
+export function sizeRule(r: SizeRequest): string {
+  if (r.amount !== undefined) return `fixed amount ${r.amount}`;
+  if (r.quoteAmount !== undefined) return `fixed notional ${r.quoteAmount}`;
+  if (r.equityPercent !== undefined) return `${r.equityPercent} % of equity`;
+  if (r.riskPercent !== undefined) return `risk ${r.riskPercent} % of equity to the stop`;
+  return 'no size';
+}
+
+export function planSize(p: SizePlanInput): SizePlan {
+  const rule = sizeRule(p.size);
+  const s = sizeOrder(p.size, p.price, p.equity, p.rules);
+  if (!s.ok) return { ...s, rule };
+  const capped = p.capToLimits ? capToLimits(p.limits, s.amount, p.qtyBefore, p.side, p.price, p.equity, p.rules) : null;
+  if (capped === null) return { ok: true, amount: s.amount, notional: s.notional, rule, capped: false, uncappedAmount: s.amount };
+  return { ok: true, amount: capped, notional: D.mul(capped, p.price), rule, capped: true, uncappedAmount: s.amount };
 }

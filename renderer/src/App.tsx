@@ -5,7 +5,8 @@ import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { OrderTicket } from './components/OrderTicket';
 import { CommandPalette } from './components/CommandPalette';
-import { usePaletteActions } from './stores/palette';
+import { useKeyActions } from './keyboard/registry';
+import { KeyboardRoot } from './keyboard/KeyboardRoot';
 import { TIMEFRAMES } from '../../engine/api';
 
 export function App() {
@@ -15,23 +16,10 @@ export function App() {
     void init();
   }, [init]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const v = VIEWS.find((x) => x.key === e.key);
-      if (v) {
-        e.preventDefault();
-        setView(v.id);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [setView]);
-
-  usePaletteActions(
+  useKeyActions(
     'app',
     [
-      ...VIEWS.map((v) => ({ id: `view.${v.id}`, group: 'Go to', label: v.label, keys: `Alt+${v.key}`, run: () => setView(v.id) })),
+      ...VIEWS.map((v) => ({ id: `view.${v.id}`, group: 'Go to', label: v.label, keys: `Alt+${v.key}`, inFields: true, run: () => setView(v.id) })),
       ...TIMEFRAMES.map((tf) => ({ id: `chart.tf.${tf}`, group: 'Chart', label: `Timeframe ${tf}`, run: () => (setTimeframe(tf), setView('chart')) })),
     ],
     [setView, setTimeframe],
@@ -59,9 +47,9 @@ export function App() {
       </main>
       <StatusBar />
       <Toasts />
-      {/* [overlay: orders] */}
       <OrderTicket />
       <CommandPalette />
+      <KeyboardRoot />
     </div>
   );
 }

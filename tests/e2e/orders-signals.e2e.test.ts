@@ -162,7 +162,7 @@ describe('in Chromium', () => {
     await dropStarter(s);
     await page.goto(`${s.url}/?token=${s.token}`);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
-    expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } })).status).toBe(200);
+    expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' }, priceMoveTolerancePct: 100 } })).status).toBe(200);
     // One signal a day: exactly one popup.
     const ch = await call(s, 'signals.channels.create', { name: 'Manual', strategies: [EMA], symbols: { source: 'sim', symbols: ['BTC/USDT'] }, timeframe: '1m', maxPerDay: 1, autopilot: false, gates: GATES });
     expect(ch.status).toBe(200);
@@ -183,7 +183,7 @@ describe('in Chromium', () => {
     await page.selectOption('[data-testid="filter-status"]', 'executed');
     await page.locator(`[data-testid="signal-row"][data-id="${id}"]`).click({ timeout: 15_000 });
     await page.keyboard.press('e');
-    await expect.poll(() => page.locator('[data-testid="signals-msg"]').textContent(), { timeout: 10_000 }).toBe(`Execute #${id}: done (EXEC_ORDER_PLACED)`);
+    await expect.poll(() => page.locator('[data-testid="signals-msg"]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^Execute #${id}: (Market order placed, filling at the next price|Filled [\\d.]+ at [\\d,.]+) — already sent under this key, nothing new placed$`));
     const intents: Intent[] = (await call(s, 'orders.intents', { limit: 500 })).body.result;
     const mine = intents.filter((i) => i.signalId === id);
     expect(mine).toHaveLength(1);

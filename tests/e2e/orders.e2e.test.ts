@@ -40,7 +40,8 @@ describe('keyboard-only order in Chromium', () => {
     const tick = Number((await call(s, 'orders.market', { symbol: 'BTC/USDT' })).body.result.tick);
     const dp = String(tick).split('.')[1]?.length ?? 0;
     const active = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-    await page.keyboard.type('0.05');
+    // 0.02 BTC ≈ 1,300 USDT: inside a new paper account's 20 % max position notional.
+    await page.keyboard.type('0.02');
     await page.keyboard.press('Tab');
     expect(await active()).toBe('ticket-price');
     // A limit price typed a little above the market (so the order fills now, whatever the market
@@ -69,19 +70,20 @@ describe('keyboard-only order in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     expect(await page.locator('[data-testid="ticket-type"]').inputValue()).toBe('limit');
     // Before review: notional, fee, risk to stop in % of equity, reward/risk.
-    expect(Number((await page.locator('[data-testid="ticket-notional"]').textContent())!.replace(/,/g, ''))).toBeCloseTo(0.05 * limit, 1);
+    expect(Number((await page.locator('[data-testid="ticket-notional"]').textContent())!.replace(/,/g, ''))).toBeCloseTo(0.02 * limit, 1);
     expect(Number(await page.locator('[data-testid="ticket-fee"]').textContent())).toBeGreaterThan(0);
     const riskPct = Number(/\(([\d.]+) % of equity\)/.exec((await page.locator('[data-testid="ticket-risk"]').textContent()) ?? '')![1]);
-    expect(riskPct).toBeCloseTo(((limit - stop) * 0.05 * 100) / 10_000, 1);
+    expect(riskPct).toBeCloseTo(((limit - stop) * 0.02 * 100) / 10_000, 1);
     expect(Number(await page.locator('[data-testid="ticket-rr"]').textContent())).toBeGreaterThan(1.5);
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="ticket-review"]').waitFor();
-    expect(await page.locator('[data-testid="ticket-review"]').textContent()).toContain(`BUY 0.05 BTC/USDT limit @ ${limit.toFixed(dp)}`);
+    expect(await page.locator('[data-testid="ticket-review"]').textContent()).toContain(`BUY 0.02 BTC/USDT limit @ ${limit.toFixed(dp)}`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'order-ticket-review.png') });
     await page.keyboard.press('Enter');
     const decision = page.locator('[data-testid="ticket-decision"]');
     await decision.waitFor({ timeout: 10_000 });
-    expect(await decision.textContent()).toMatch(/^EXECUTED — order placed: buy 0\.05 BTC\/USDT limit/);
+    expect(await decision.textContent()).toMatch(/^(Limit order placed, resting at [\d,.]+|Filled 0\.02 at [\d,.]+)$/);
+    expect(await page.locator('[data-testid="ticket-reason"]').textContent()).toContain('EXECUTED · EXEC_ORDER_PLACED');
     const sendMs = Number(await page.locator('[data-testid="ticket-result"]').getAttribute('data-send-ms'));
     expect(sendMs).toBeGreaterThan(0);
     console.log(JSON.stringify({ bench: 'orders_keypress_to_persisted_intent_ms', ms: Math.round(sendMs * 10) / 10 }));
@@ -95,11 +97,11 @@ describe('keyboard-only order in Chromium', () => {
     expect(Number(await overlay.getAttribute('data-entry'))).toBeGreaterThan(0);
     expect(await overlay.getAttribute('data-stop')).toBe(String(stop));
     const positions = (await call(s, 'positions.list', {})).body.result;
-    expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT', qty: '0.05' })]);
+    expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT', qty: '0.02' })]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'order-on-chart.png') });
   });
 
-  it('K + Enter throws the kill switch: the next order is SKIPPED with KILL_SWITCH; K + Enter again releases it', async () => {
+  it('K + Enter throws the kill switch: the next order reads "Refused: kill switch is on"; K + Enter again releases it', async () => {
     await page.keyboard.press('k');
     await page.locator('[data-testid="kill-dialog"]').waitFor();
     await page.keyboard.press('Enter');
@@ -110,7 +112,8 @@ describe('keyboard-only order in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="ticket-decision"]').waitFor();
-    expect(await page.locator('[data-testid="ticket-decision"]').textContent()).toMatch(/^SKIPPED — kill switch is on/);
+    expect(await page.locator('[data-testid="ticket-decision"]').textContent()).toBe('Refused: kill switch is on');
+    expect(await page.locator('[data-testid="ticket-outcome"]').getAttribute('data-tone')).toBe('refused');
     await page.keyboard.press('Escape');
     await page.keyboard.press('k');
     await page.keyboard.press('Enter');
@@ -130,7 +133,7 @@ describe('keyboard-only order in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="order-row"] td:first-child').allTextContents(), { timeout: 10_000 }).toEqual([String(lim.orderId)]);
     await page.keyboard.press('o');
     await page.keyboard.press('c');
-    await expect.poll(() => page.locator('[data-testid="orders-msg"]').textContent(), { timeout: 10_000 }).toBe(`Cancel order ${lim.orderId}: done`);
+    await expect.poll(() => page.locator('[data-testid="orders-msg"]').textContent(), { timeout: 10_000 }).toBe(`Cancel order ${lim.orderId}: 1 order canceled`);
     await expect.poll(async () => (await call(s, 'orders.list', { status: 'open' })).body.result.length, { timeout: 10_000 }).toBe(0);
     expect((await call(s, 'orders.list', { status: 'canceled' })).body.result.map((o: any) => o.id)).toContain(lim.orderId);
     await expect.poll(() => page.locator('[data-testid="order-row"]').count(), { timeout: 5000 }).toBe(0);
@@ -220,7 +223,7 @@ describe('a live account through the fake exchange, in Chromium', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'order-ticket-live.png') });
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="ticket-decision"]').waitFor({ timeout: 15_000 });
-    expect(await page.locator('[data-testid="ticket-decision"]').textContent()).toMatch(/^EXECUTED — order placed: buy 0\.001 BTC\/USDT market \(live/);
+    expect(await page.locator('[data-testid="ticket-decision"]').textContent()).toMatch(/^(Market order placed, filling at the next price|Filled 0\.001 at [\d,.]+)$/);
     expect([...fx.countsByClientId().values()]).toEqual([1]);
     await page.keyboard.press('Escape');
   }, 60_000);

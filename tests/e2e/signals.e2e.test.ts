@@ -105,9 +105,9 @@ describe('signals in Chromium', () => {
     expect((await call(s, 'signals.list', {})).body.result.find((x: { id: number }) => x.id === id).status).toBe('acknowledged');
 
     // E executes it through the order engine's bridge (signals.execute): a paper fill of 500 USDT
-    expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } })).status).toBe(200);
+    expect((await call(s, 'risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' }, priceMoveTolerancePct: 100 } })).status).toBe(200);
     await page.keyboard.press('e');
-    await expect.poll(() => page.locator('[data-testid="signals-msg"]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`Execute #${id}: done \\(EXEC_ORDER_PLACED\\)`));
+    await expect.poll(() => page.locator('[data-testid="signals-msg"]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^Execute #${id}: (Market order placed, filling at the next price|Filled [\\d.]+ at [\\d,.]+)$`));
     await expect.poll(() => page.locator(`[data-testid="signal-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 5_000 }).toBe('executed');
 
     // Enter: the chart of the signal's symbol, with the signal marked (next to the fill's marker)

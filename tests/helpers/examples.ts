@@ -54,6 +54,8 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'orders.status': {},
   'positions.list': {},
   'positions.close': { symbol: 'BTC/USDT' },
+  'positions.closeAll': {},
+  'positions.history': { limit: 10 },
   'positions.equity': {},
   'risk.get': {},
   'risk.update': { limits: { maxOpenPositions: 10 } },
@@ -70,4 +72,5 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'goals.snapshot': {},
   'goals.sizing': {},
   'goals.adjustments': { limit: 10 },
+  'signals.preview': { id: 1 },
 };

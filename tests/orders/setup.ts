@@ -21,14 +21,22 @@ export interface Rig {
   close(): void;
 }
 
-export async function rig(opts: Partial<OrdersOptions> = {}, dataDir = tempDir('sd-orders-'), clock = { now: Date.UTC(2025, 5, 15, 12, 0, 0) }): Promise<Rig> {
+/**
+ * `existingAccount` (the default): the seeded paper account is made an account from before the
+ * careful new-account defaults (no stored limits, so the engine's DEFAULT_LIMITS apply), which is
+ * what the tests of fills, gates and signals are written against. Pass false to keep what a fresh
+ * install gets.
+ */
+export async function rig(opts: Partial<OrdersOptions> & { existingAccount?: boolean } = {}, dataDir = tempDir('sd-orders-'), clock = { now: Date.UTC(2025, 5, 15, 12, 0, 0) }): Promise<Rig> {
   const db = openDatabase(path.join(dataDir, 'signaldesk.db'));
   const events: Rig['events'] = [];
   const bus = new Bus((topic, payload) => events.push({ topic, payload }));
   const engineOpts = { dataDir, mode: 'embedded', version: 'test' } as EngineOptions;
   const ctx = { db, bus, opts: engineOpts, clock: () => clock.now };
   const notify = new NotifyModule(ctx, { windowMs: 1000, burstLimit: 1000 });
+  const fresh = db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number };
   const orders = new OrdersModule(ctx, notify, { pollMs: 60_000, retryBaseMs: 20, ...opts });
+  if (fresh.n === 0 && opts.existingAccount !== false) db.prepare("UPDATE accounts SET risk = '{}'").run();
   orders.start();
   await orders.ready;
   const r: Rig = {

@@ -83,6 +83,8 @@ export interface RiskLimits {
   protectiveDrawdownPct: number;
   /** Goals (issue 12): goal-aware sizing of signal orders; on by default for paper, off for live. */
   goalSizing: { enabled: boolean; min: number; max: number };
+  /** Executing a signal by hand asks for confirmation when price moved from its entry by more than this %. */
+  priceMoveTolerancePct: number;
 }
 
 export type RiskStage = 'normal' | 'paused' | 'reduced' | 'closed';
@@ -180,6 +182,28 @@ export interface Position {
   updatedAt: number;
 }
 
+/** A closed round trip: a position from leaving zero to returning to it. Decimals are exact strings. */
+export interface RoundTrip {
+  accountId: number;
+  symbol: string;
+  side: 'long' | 'short';
+  /** Base amount opened (and closed). */
+  amount: string;
+  /** Average entry and exit prices. */
+  entryPrice: string;
+  exitPrice: string;
+  /** Realized P&L before fees, and the fees paid on every fill of the trip. */
+  realizedPnl: string;
+  fees: string;
+  /** realizedPnl − fees. */
+  netPnl: string;
+  openedAt: number;
+  closedAt: number;
+  durationMs: number;
+  /** The signal whose execution opened the trip, when one did. */
+  signalId: number | null;
+}
+
 export interface EquitySnapshot {
   accountId: number;
   ts: number;
@@ -227,6 +251,42 @@ export interface InvariantsReport {
   };
   violations: Array<{ invariant: 1 | 2 | 3 | 4; kind: string; ref: string; message: string }>;
   pass: boolean;
+}
+
+/** What Execute would do for a signal, computed by the same sizing code as the execution. */
+export interface SignalPreview {
+  signalId: number;
+  accountId: number;
+  symbol: string;
+  side: OrderSide;
+  /** The signal's entry, stop and target. */
+  entry: string;
+  stopLoss: string;
+  takeProfit: string;
+  /** The price Execute would be valued at now (last price), and its move from the entry in %. */
+  price: string | null;
+  movePct: number | null;
+  tolerancePct: number;
+  /** The move is beyond the tolerance: Execute asks for confirmation showing it. */
+  needsConfirmation: boolean;
+  /** Sizing succeeded; when not, reasonCode and message say why Execute would be refused. */
+  ok: boolean;
+  amount: string | null;
+  notional: string | null;
+  equity: string;
+  equityPct: number | null;
+  /** Loss if the stop is hit: amount × |price − stop|, and that as % of equity. */
+  riskToStop: string | null;
+  riskPct: number | null;
+  /** The sizing rule in words: "risk 0.5 % of equity to the stop". */
+  rule: string;
+  /** The size was cut to the max position notional (or symbol exposure) limit. */
+  capped: boolean;
+  capNote: string | null;
+  /** Why Execute would be refused (SIGNAL_NOT_FOUND like signals.execute, for an unknown signal). */
+  reasonCode: ReasonCode | 'SIGNAL_NOT_FOUND' | null;
+  message: string | null;
+  killSwitchOn: boolean;
 }
 
 export interface SignalExecution {
@@ -281,6 +341,7 @@ const RiskLimitsPatch = z
       .strict()
       .refine((v) => v.min <= v.max, { message: 'min must not exceed max', path: ['min'] })
       .optional(),
+    priceMoveTolerancePct: z.number().min(0).max(100).optional(),
   })
   .strict();
 
@@ -374,6 +435,14 @@ export const ordersCommands = {
     'Closes a position (or a fraction of it) with a market order; null when there is no position.',
     z.object({ account: AccountRef, symbol: SymbolSchema, fraction: z.number().gt(0).max(1).optional(), idempotencyKey: z.string().min(1).max(128).optional() }).strict(),
   ),
+  'positions.closeAll': command<{ intents: OrderIntent[] }>()(
+    'Flatten all: closes every open position of the account (every account when none is given) with reduce-only market orders. Runs while the kill switch is on.',
+    z.object({ account: AccountRef }).strict(),
+  ),
+  'positions.history': command<RoundTrip[]>()(
+    'Closed round trips (newest first): entry, exit, amount, realized P&L, fees, duration and the signal that opened each. since filters by the close time.',
+    z.object({ account: AccountRef, symbol: SymbolSchema.optional(), since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+  ),
   'positions.equity': command<EquitySnapshot[]>()(
     'Equity history snapshots (ascending).',
     z.object({ account: AccountRef, since: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(10000).optional() }).strict(),
@@ -384,12 +453,16 @@ export const ordersCommands = {
     z.object({ account: AccountRef, limits: RiskLimitsPatch, confirm: z.string().max(128).optional() }).strict(),
   ),
   'system.killSwitch': command<KillSwitchState & { canceled: number }>()(
-    'Stops every new order at once (persisted, survives restarts); optionally cancels open orders.',
+    'Stops every new entry and anything adding exposure at once (persisted, survives restarts); closes, stop / target legs, drawdown reductions and positions.closeAll still run. cancelOpen cancels open entry orders (stop and target legs stay).',
     z.object({ on: z.boolean(), reason: z.string().max(500).optional(), cancelOpen: z.boolean().optional() }).strict(),
   ),
   'diagnostics.invariants': command<InvariantsReport>()(
     'Checks the signal-to-order invariants over the last hours: every autopilot signal has an intent, every intent a decision, every failure a notification.',
     z.object({ hours: z.number().gt(0).max(24 * 366).default(24) }).strict(),
+  ),
+  'signals.preview': command<SignalPreview>()(
+    "What Execute would do for a signal now: amount, notional, % of equity, risk to the stop, the sizing rule, whether the size is cut to the limits, and the price's move from the signal's entry (confirmation needed beyond the account's tolerance).",
+    z.object({ id: z.number().int().positive(), account: AccountRef }).strict(),
   ),
   'signals.execute': command<SignalExecution>()(
     "Executes a signal by hand (Signals view, popup action): one intent keyed by the signal id, with the signal's stop and target attached.",

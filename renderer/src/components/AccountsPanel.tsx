@@ -181,6 +181,7 @@ const LIMIT_FIELDS: Array<[keyof Omit<RiskLimits, 'signalSizing'>, string]> = [
   ['maxSymbolExposurePct', 'Max exposure per symbol (% of equity)'],
   ['dailyLossLimitPct', 'Daily loss limit (%)'],
   ['maxDrawdownPct', 'Max drawdown from month peak (%)'],
+  ['priceMoveTolerancePct', 'Execute asks when price moved from the signal by more than (%)'],
 ];
 
 function RiskForm({ account, onDone }: { account: Account; onDone(m: string): void }) {
@@ -210,6 +211,7 @@ function RiskForm({ account, onDone }: { account: Account; onDone(m: string): vo
           maxSymbolExposurePct: Number(draft['maxSymbolExposurePct']),
           dailyLossLimitPct: Number(draft['dailyLossLimitPct']),
           maxDrawdownPct: Number(draft['maxDrawdownPct']),
+          priceMoveTolerancePct: Number(draft['priceMoveTolerancePct']),
         },
       });
       setLimits(r.limits);

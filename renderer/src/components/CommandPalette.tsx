@@ -1,27 +1,19 @@
 /**
- * Ctrl+K (⌘K): the command palette. Lists every registered action with its direct key; type to
- * filter, ↑/↓ to choose, Enter to run, Esc to close.
+ * Ctrl+K (⌘K): the command palette. Lists every action of the keyboard registry with its direct
+ * key; type to filter, ↑/↓ to choose, Enter to run, Esc to close. (Ctrl+K itself is a registry
+ * action, declared in KeyboardRoot.)
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { allActions, filterActions, usePalette } from '../stores/palette';
+import { allActions, filterActions, useKeyboard } from '../keyboard/registry';
 
 export function CommandPalette() {
-  const { open, setOpen } = usePalette();
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
-        e.preventDefault();
-        setOpen(!usePalette.getState().open);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [setOpen]);
+  const open = useKeyboard((s) => s.paletteOpen);
+  const setOpen = useKeyboard((s) => s.setPaletteOpen);
   return open ? <Palette onClose={() => setOpen(false)} /> : null;
 }
 
 function Palette({ onClose }: { onClose(): void }) {
-  const registry = usePalette((s) => s.actions);
+  const registry = useKeyboard((s) => s.actions);
   const actions = useMemo(() => allActions({ actions: registry }), [registry]);
   const [query, setQuery] = useState('');
   const [sel, setSel] = useState(0);
@@ -40,7 +32,7 @@ function Palette({ onClose }: { onClose(): void }) {
 
   return (
     <div className="palette-backdrop" onMouseDown={onClose}>
-      <div className="palette" role="dialog" aria-label="Command palette" data-testid="palette" onMouseDown={(e) => e.stopPropagation()}>
+      <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" data-testid="palette" onMouseDown={(e) => e.stopPropagation()}>
         <input
           ref={input}
           value={query}
@@ -49,7 +41,7 @@ function Palette({ onClose }: { onClose(): void }) {
           data-testid="palette-input"
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') onClose();
+            if (e.key === 'Escape' || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k')) onClose();
             else if (e.key === 'ArrowDown') setSel((s) => Math.min(shown.length - 1, s + 1));
             else if (e.key === 'ArrowUp') setSel((s) => Math.max(0, s - 1));
             else if (e.key === 'Enter') run(sel);

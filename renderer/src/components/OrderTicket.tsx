@@ -1,6 +1,7 @@
 /**
- * The keyboard-driven order ticket. From anywhere (outside text fields): T opens it, B / S open it
- * as buy / sell on the chart's symbol, K asks to flip the kill switch. In the ticket: the cursor
+ * The keyboard-driven order ticket. From anywhere (outside text fields; keys declared in the
+ * keyboard registry): T opens it, B / S open it as buy / sell on the chart's symbol, K asks to
+ * flip the kill switch (also from inside lists). In the ticket: the cursor
  * starts in the amount; Tab walks amount → limit price → stop loss → take profit → stop trigger,
  * Shift-Tab goes back (to type and side too); ↑ / ↓ nudge prices by one tick, and giving a limit
  * price or a stop trigger picks the order type that uses it (Type stays editable with ↑↓);
@@ -12,16 +13,13 @@ import type { MarketRules, OrderIntent, OrderSide, OrderType } from '../../../en
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { currentAccount, useOrders } from '../stores/orders';
-import { KillSwitchDialog } from './order-killswitch';
-import { usePaletteActions } from '../stores/palette';
+import { FlattenDialog, KillSwitchDialog } from './order-killswitch';
+import { OutcomeText } from './order-outcome';
+import { ExecuteConfirm } from './signal-preview';
+import { useKeyActions } from '../keyboard/registry';
 import './order-ticket.css';
 
 const PRESETS = [1, 5, 10, 25];
-
-function isTyping(t: EventTarget | null): boolean {
-  const el = t as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
-}
 
 function decimals(step: string): number {
   const i = step.indexOf('.');
@@ -35,37 +33,25 @@ function nudge(v: string, tick: string, dir: 1 | -1, fallback: string | null): s
 const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—');
 
 export function OrderTicket() {
-  const { ticket, openTicket, closeTicket, killConfirm, setKillConfirm } = useOrders();
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || useOrders.getState().ticket.open || useOrders.getState().killConfirm) return;
-      const k = e.key.toLowerCase();
-      if (k === 't' || k === 'b' || k === 's') {
-        e.preventDefault();
-        openTicket(k === 's' ? 'sell' : 'buy');
-      } else if (k === 'k') {
-        e.preventDefault();
-        setKillConfirm(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [openTicket, setKillConfirm]);
+  const { ticket, openTicket, closeTicket, killConfirm, setKillConfirm, flattenConfirm, setFlattenConfirm } = useOrders();
   const symbol = useApp((s) => s.symbol);
-  usePaletteActions(
+  useKeyActions(
     'orders',
     [
       { id: 'orders.ticket', group: 'Orders', label: 'Open order ticket', keys: 'T', run: () => openTicket('buy') },
       { id: 'orders.buy', group: 'Orders', label: `Buy ${symbol}`, keys: 'B', run: () => openTicket('buy') },
       { id: 'orders.sell', group: 'Orders', label: `Sell ${symbol}`, keys: 'S', run: () => openTicket('sell') },
-      { id: 'orders.kill', group: 'Orders', label: 'Kill switch (stop all new orders)', keys: 'K', run: () => setKillConfirm(true) },
+      { id: 'orders.kill', group: 'Orders', label: 'Kill switch (stop all new entries)', keys: 'K', run: () => setKillConfirm(true) },
+      { id: 'orders.flatten', group: 'Risk', label: 'Flatten all — close every open trade at market', keys: 'Shift+X', scope: 'orders', run: () => setFlattenConfirm(true) },
     ],
-    [openTicket, setKillConfirm, symbol],
+    [openTicket, setKillConfirm, setFlattenConfirm, symbol],
   );
   return (
     <>
       {ticket.open && <TicketDialog key={ticket.seq} initialSide={ticket.side} onClose={closeTicket} />}
       {killConfirm && <KillSwitchDialog onClose={() => setKillConfirm(false)} />}
+      {flattenConfirm && <FlattenDialog onClose={() => setFlattenConfirm(false)} />}
+      <ExecuteConfirm />
     </>
   );
 }
@@ -203,7 +189,6 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
     }
   };
 
-  const decisionClass = result?.decision === 'EXECUTED' ? 'up' : result?.decision === 'FAILED' ? 'down' : 'warn';
   return (
     <div className="ticket-backdrop">
       <div
@@ -291,13 +276,13 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
           <div className="ticket-result" data-testid="ticket-result" data-send-ms={sendMs ?? ''}>
             {result ? (
               <>
-                <strong className={decisionClass} data-testid="ticket-decision">
-                  {result.decision} — {result.reasonMessage}
+                <strong data-testid="ticket-decision">
+                  <OutcomeText intent={result} testid="ticket-outcome" />
                 </strong>
-                <div className="muted">
-                  {result.reasonCode}
+                <div className="muted" data-testid="ticket-reason">
+                  {result.decision} · {result.reasonCode}
+                  {result.decision !== 'EXECUTED' && result.reasonMessage ? ` · ${result.reasonMessage}` : ''}
                   {result.exchangeError ? ` · ${result.exchangeError}` : ''}
-                  {result.duplicate ? ' · (already sent under this key)' : ''}
                 </div>
               </>
             ) : (

@@ -1,7 +1,8 @@
-/** Kill switch confirmation: K asks, Enter confirms, Esc keeps things as they are. */
+/** Kill switch and flatten-all confirmations: K / Shift+X asks, Enter confirms, Esc keeps things as they are. */
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
-import { useOrders } from '../stores/orders';
+import { runAction } from '../api/act';
+import { currentAccount, useOrders } from '../stores/orders';
 
 export function KillSwitchDialog({ onClose }: { onClose: () => void }) {
   const on = useOrders((s) => s.status?.killSwitch.on ?? false);
@@ -37,9 +38,65 @@ export function KillSwitchDialog({ onClose }: { onClose: () => void }) {
           if (e.key === 'Enter' && !busy) void confirm();
         }}
       >
-        <strong className={on ? 'up' : 'down'}>{on ? 'Turn the kill switch OFF and allow new orders?' : 'Turn the kill switch ON? Every new order stops, open orders are cancelled.'}</strong>
+        <strong className={on ? 'up' : 'down'}>{on ? 'Turn the kill switch OFF and allow new orders?' : 'Turn the kill switch ON? New entries stop and open entry orders are cancelled; closes, stops and targets still run.'}</strong>
         <div className="muted">Enter to confirm · Esc to cancel</div>
         {error && <div className="error">{error}</div>}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Flatten all (Shift+X in Orders, or the palette): every open position of the trading account
+ * closed at market with reduce-only orders. Works with the kill switch on. Enter confirms, Esc
+ * cancels; the answer says what happened to each close.
+ */
+export function FlattenDialog({ onClose }: { onClose: () => void }) {
+  const positions = useOrders((s) => s.positions);
+  const account = useOrders((s) => currentAccount(s));
+  const killOn = useOrders((s) => s.status?.killSwitch.on ?? false);
+  const mine = positions.filter((p) => p.accountId === account?.id);
+  const ref = useRef<HTMLDivElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [answer, setAnswer] = useState<{ text: string; tone: string } | null>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const confirm = async () => {
+    setBusy(true);
+    await runAction(
+      'Flatten all',
+      () => api.call('positions.closeAll', { account: account?.id }),
+      (text, tone) => setAnswer({ text, tone }),
+      () => useOrders.getState().refresh(),
+    );
+  };
+  return (
+    <div className="ticket-backdrop">
+      <div
+        className="ticket kill-dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-label="Flatten all"
+        tabIndex={-1}
+        ref={ref}
+        data-testid="flatten-dialog"
+        onKeyDown={(e) => {
+          e.stopPropagation();
+          if (e.key === 'Escape' || (answer && e.key === 'Enter')) onClose();
+          else if (e.key === 'Enter' && !busy) void confirm();
+        }}
+      >
+        <strong className="down">
+          Flatten all? Close {mine.length === 0 ? 'every open position' : `${mine.length} position${mine.length === 1 ? '' : 's'} (${mine.map((p) => p.symbol).join(', ')})`} on {account?.name ?? 'this account'} at market.
+        </strong>
+        {killOn && <div className="muted">The kill switch is on: closes are reduce-only and still run.</div>}
+        {answer ? (
+          <div className={`outcome-${answer.tone === 'ok' ? 'pending' : answer.tone}`} data-testid="flatten-result">
+            {answer.text}
+          </div>
+        ) : (
+          <div className="muted">Enter to confirm · Esc to cancel</div>
+        )}
+        {answer && <div className="muted">Enter or Esc to close</div>}
       </div>
     </div>
   );

@@ -6,14 +6,21 @@
 import { create } from 'zustand';
 import { isCommandName, type NotificationAction, type PopupEvent } from '../../../engine/api';
 import { api } from '../api/client';
+import { outcomeOf, type ActionReport } from '../api/act';
+import { executeSignal } from '../components/signal-preview';
 
 export interface Toast extends PopupEvent {
   key: number;
   status?: string;
+  /** How the status reads: an order refused or failed is shown in the colours of a refusal. */
+  tone?: ActionReport['tone'];
 }
 
 interface NotificationsState {
   toasts: Toast[];
+  /** The popup under the pointer: it does not expire while held. */
+  held: number | null;
+  hold(key: number | null): void;
   dismiss(key: number): void;
   run(key: number, action: NotificationAction): Promise<void>;
 }
@@ -24,18 +31,31 @@ const TOAST_MS = 12_000;
 
 export const useNotifications = create<NotificationsState>((set, get) => ({
   toasts: [],
+  held: null,
+  hold: (held) => set({ held }),
   dismiss: (key) => set({ toasts: get().toasts.filter((t) => t.key !== key) }),
   run: async (key, action) => {
-    const mark = (status: string) => set({ toasts: get().toasts.map((t) => (t.key === key ? { ...t, status } : t)) });
-    if (!isCommandName(action.command)) return mark(`Unknown action ${action.command}`);
+    const mark = (status: string, tone: Toast['tone']) => set({ toasts: get().toasts.map((t) => (t.key === key ? { ...t, status, tone } : t)) });
+    if (!isCommandName(action.command)) return mark(`Unknown action ${action.command}`, 'failed');
+    // Execute goes through the preview: beyond the price tolerance it asks first.
+    const sid = action.command === 'signals.execute' ? (action.input as { id?: unknown } | null)?.id : undefined;
+    if (typeof sid === 'number') {
+      mark(`${action.label}: sending…`, 'pending');
+      await executeSignal(sid, (text, t) => mark(text, t), action.label);
+      const tone = get().toasts.find((t) => t.key === key)?.tone;
+      if (tone !== 'refused' && tone !== 'failed') setTimeout(() => get().dismiss(key), 4000);
+      return;
+    }
     try {
       const r: unknown = await api.call(action.command, action.input as never);
-      // An order action (signals.execute) answers with its decision: say it, not just "done".
-      const code = r && typeof r === 'object' && 'reasonCode' in r ? ` (${String((r as { reasonCode: unknown }).reasonCode)})` : '';
-      mark(`${action.label}: done${code}`);
-      setTimeout(() => get().dismiss(key), 1500);
+      // An order action (signals.execute) answers with its decision: say what happened to the order.
+      const w = outcomeOf(r);
+      if (w) mark(`${action.label}: ${w.text}`, w.tone);
+      else mark(`${action.label}: OK`, 'ok');
+      // A refusal or failure stays until dismissed; success goes after a moment.
+      if (!w || (w.tone !== 'refused' && w.tone !== 'failed')) setTimeout(() => get().dismiss(key), 4000);
     } catch (e) {
-      mark(`${action.label} failed: ${(e as Error).message}`);
+      mark(`${action.label} failed: ${(e as Error).message}`, 'failed');
     }
   },
 }));
@@ -59,7 +79,19 @@ export async function requestBrowserNotifications(): Promise<NotificationPermiss
 api.subscribe('notification.popup', (p) => {
   const key = ++seq;
   useNotifications.setState((s) => ({ toasts: [...s.toasts, { ...p, key }].slice(-MAX_TOASTS) }));
-  setTimeout(() => useNotifications.getState().dismiss(key), TOAST_MS);
+  // A popup goes after TOAST_MS unless the pointer is on it or one of its actions is under way or
+  // was refused (those stay until dismissed); a held popup is looked at again a moment later.
+  const expire = () => {
+    const st = useNotifications.getState();
+    const t = st.toasts.find((x) => x.key === key);
+    if (!t) return;
+    if (st.held === key || t.status !== undefined) {
+      if (t.tone !== 'refused' && t.tone !== 'failed') setTimeout(expire, 2000);
+      return;
+    }
+    st.dismiss(key);
+  };
+  setTimeout(expire, TOAST_MS);
   const shown = browserPopup(p);
   // In the desktop app, the main process shows the native popup and records its delivery.
   if (!window.signaldesk) {

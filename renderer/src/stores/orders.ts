@@ -18,11 +18,13 @@ interface OrdersState {
   fills: Fill[];
   ticket: { open: boolean; side: OrderSide; seq: number };
   killConfirm: boolean;
+  flattenConfirm: boolean;
   error: string | null;
   refresh(): Promise<void>;
   openTicket(side: OrderSide): void;
   closeTicket(): void;
   setKillConfirm(v: boolean): void;
+  setFlattenConfirm(v: boolean): void;
   setAccount(id: number): void;
 }
 
@@ -38,6 +40,7 @@ export const useOrders = create<OrdersState>((set) => ({
   fills: [],
   ticket: { open: false, side: 'buy', seq: 0 },
   killConfirm: false,
+  flattenConfirm: false,
   error: null,
   refresh: async () => {
     try {
@@ -59,6 +62,7 @@ export const useOrders = create<OrdersState>((set) => ({
   openTicket: (side) => set((s) => ({ ticket: { open: true, side, seq: s.ticket.seq + 1 } })),
   closeTicket: () => set((s) => ({ ticket: { ...s.ticket, open: false } })),
   setKillConfirm: (killConfirm) => set({ killConfirm }),
+  setFlattenConfirm: (flattenConfirm) => set({ flattenConfirm }),
   setAccount: (accountId) => set({ accountId }),
 }));
 

@@ -1,7 +1,7 @@
 /**
  * Orders & Positions. Keyboard: ↑/↓ (or j/k) move the selection in the focused table, C cancels
- * the selected open order, X closes the selected position, D runs diagnostics. T/B/S open the
- * ticket and K the kill switch from here too.
+ * the selected open order, X closes the selected position, Shift+X flattens all (confirmed),
+ * D runs diagnostics. T/B/S open the ticket and K the kill switch from here too (in tables too).
  */
 import { useEffect, useState } from 'react';
 import type { InvariantsReport } from '../../../engine/api';
@@ -9,42 +9,29 @@ import { AccountsPanel } from '../components/AccountsPanel';
 import { api } from '../api/client';
 import { runAction } from '../api/act';
 import { useOrders } from '../stores/orders';
-
-function useSelectable(n: number) {
-  const [sel, setSel] = useState(0);
-  useEffect(() => setSel((s) => Math.min(s, Math.max(0, n - 1))), [n]);
-  const onKey = (e: React.KeyboardEvent): boolean => {
-    if (e.key === 'ArrowDown' || e.key === 'j') setSel((s) => Math.min(n - 1, s + 1));
-    else if (e.key === 'ArrowUp' || e.key === 'k') setSel((s) => Math.max(0, s - 1));
-    else return false;
-    e.preventDefault();
-    e.stopPropagation();
-    return true;
-  };
-  return { sel, onKey };
-}
+import { useKeyActions } from '../keyboard/registry';
+import { OutcomeText } from '../components/order-outcome';
+import { TradesTable } from '../components/trades-table';
+import { useListSelection } from '../keyboard/use-list-selection';
 
 export function OrdersView() {
   const { positions, orders, intents, status, refresh, error } = useOrders();
-  const [msg, setMsg] = useState<string | null>(null);
+  const [msg, setMsgState] = useState<{ text: string; tone: string } | null>(null);
+  const setMsg = (text: string, tone = 'ok') => setMsgState({ text, tone });
   const [diag, setDiag] = useState<InvariantsReport | null>(null);
   const open = orders.filter((o) => o.status === 'open');
-  const posSel = useSelectable(positions.length);
-  const ordSel = useSelectable(open.length);
+  const posSel = useListSelection(positions.length);
+  const ordSel = useListSelection(open.length);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (e.ctrlKey || e.metaKey || e.altKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
-      const id = e.key === 'p' ? 'positions-table' : e.key === 'o' ? 'orders-table' : null;
-      if (id) {
-        e.preventDefault();
-        document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  const focus = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.focus();
+  useKeyActions(
+    'orders-view',
+    [
+      { id: 'orders.focusPositions', group: 'Orders', label: 'Focus the positions table', keys: 'P', scope: 'orders', run: () => focus('positions-table') },
+      { id: 'orders.focusOrders', group: 'Orders', label: 'Focus the open orders table', keys: 'O', scope: 'orders', run: () => focus('orders-table') },
+    ],
+    [],
+  );
 
   useEffect(() => {
     void refresh();
@@ -57,9 +44,13 @@ export function OrdersView() {
     <div className="orders-view" data-testid="view-orders">
       <div className="orders-head">
         <h2>Orders &amp; Positions</h2>
-        <span className="muted">T / B / S ticket · K kill switch · P positions · O orders · ↑↓ select · X close position · C cancel order · D diagnostics</span>
+        <span className="muted">T / B / S ticket · K kill switch · Shift+X flatten all · P positions · O orders · ↑↓ / j k select · X close position · C cancel order · D diagnostics · ? keys</span>
         {status?.killSwitch.on && <span className="badge live">KILL SWITCH ON — {status.killSwitch.reason}</span>}
-        {msg && <span className="muted" data-testid="orders-msg">{msg}</span>}
+        {msg && (
+          <span className={`outcome-${msg.tone === 'ok' ? 'pending' : msg.tone}`} data-testid="orders-msg" data-tone={msg.tone}>
+            {msg.text}
+          </span>
+        )}
         {error && <span className="error">{error}</span>}
       </div>
       <section>
@@ -71,7 +62,7 @@ export function OrdersView() {
           onKeyDown={(e) => {
             if (posSel.onKey(e)) return;
             const p = positions[posSel.sel];
-            if (p && (e.key === 'x' || e.key === 'X')) {
+            if (p && e.key === 'x') {
               e.preventDefault();
               e.stopPropagation();
               void act(`Close ${p.symbol}`, () => api.call('positions.close', { account: p.accountId, symbol: p.symbol }));
@@ -129,11 +120,12 @@ export function OrdersView() {
           </tbody>
         </table>
       </section>
+      <TradesTable />
       <section>
         <h3>Decisions</h3>
         <table className="grid" data-testid="intents-table">
           <thead>
-            <tr><th>#</th><th>Time</th><th>Origin</th><th>Order</th><th>Decision</th><th>Reason</th></tr>
+            <tr><th>#</th><th>Time</th><th>Origin</th><th>Order</th><th>What happened</th><th>Decision and reason</th></tr>
           </thead>
           <tbody>
             {intents.length === 0 && <tr><td colSpan={6} className="muted">No order decisions yet.</td></tr>}
@@ -143,8 +135,8 @@ export function OrdersView() {
                 <td>{new Date(i.createdAt).toISOString().slice(11, 19)}</td>
                 <td>{i.origin}</td>
                 <td>{i.side} {i.amount ?? ''} {i.symbol} {i.type}</td>
-                <td className={i.decision === 'EXECUTED' ? 'up' : i.decision === 'FAILED' ? 'down' : 'warn'}>{i.decision ?? 'pending'}</td>
-                <td title={i.exchangeError ?? ''}>{i.reasonCode} — {i.reasonMessage}</td>
+                <td><OutcomeText intent={i} testid="intent-outcome" /></td>
+                <td className="muted reason-cell" title={`${i.reasonMessage ?? ''}${i.exchangeError ? `\n${i.exchangeError}` : ''}`}>{i.decision ?? 'pending'} · {i.reasonCode} — {i.reasonMessage}</td>
               </tr>
             ))}
           </tbody>

@@ -8,9 +8,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Channel, PerformanceRow, Signal } from '../../../engine/api';
 import { api } from '../api/client';
+import { runAction } from '../api/act';
+import { executeSignal, SizePreview, useSignalPreview } from '../components/signal-preview';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
 import { ChannelEditor } from '../components/ChannelEditor';
+import { useKeyActions } from '../keyboard/registry';
+import { useListSelection } from '../keyboard/use-list-selection';
 import '../components/ChannelEditor.css';
 
 const fmt = (v: number): string => {
@@ -24,7 +28,7 @@ const pct = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
 export function SignalsView() {
   const { signals, channels, status, performance, filters, selectedId, editor, error, refresh, setFilters, select, openEditor } = useSignals();
   const app = useApp();
-  const [msg, setMsg] = useState<string | null>(null);
+  const [msg, setMsg] = useState<{ text: string; tone: string } | null>(null);
   const feed = useRef<HTMLTableElement>(null);
   const idx = Math.max(0, signals.findIndex((s) => s.id === selectedId));
   const sel: Signal | undefined = signals[idx];
@@ -38,30 +42,19 @@ export function SignalsView() {
     if (signals.length && (selectedId === null || !signals.some((s) => s.id === selectedId))) select(signals[0]!.id);
   }, [signals, selectedId, select]);
 
-  const act = async (what: string, f: () => Promise<unknown>) => {
-    try {
-      const r = await f();
-      const code = r && typeof r === 'object' && 'reasonCode' in r ? ` (${String((r as { reasonCode: unknown }).reasonCode)})` : '';
-      setMsg(`${what}: done${code}`);
-    } catch (e) {
-      setMsg(`${what} failed: ${(e as Error).message}`);
-    }
-  };
+  const act = (what: string, f: () => Promise<unknown>) => runAction(what, f, (text, tone) => setMsg({ text, tone }), () => undefined);
   const togglePause = () => void act(status?.paused ? 'Resume signals' : 'Pause signals', () => api.call('signals.pause', { paused: !status?.paused }).then((s) => useSignals.setState({ status: s })));
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (editor.open || e.ctrlKey || e.metaKey || e.altKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
-      if (e.key === 'n' || e.key === 'N') openEditor(null);
-      else if (e.key === 'p' || e.key === 'P') togglePause();
-      else if (e.key === 'f' || e.key === 'F') feed.current?.focus();
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+  useKeyActions(
+    'signals-view',
+    [
+      { id: 'signals.newChannel', group: 'Signals', label: 'New signal channel', keys: 'N', scope: 'signals', run: () => openEditor(null) },
+      { id: 'signals.pause', group: 'Signals', label: status?.paused ? 'Resume signals' : 'Pause signals', keys: 'P', scope: 'signals', run: togglePause },
+      { id: 'signals.focusFeed', group: 'Signals', label: 'Focus the signal feed', keys: 'F', scope: 'signals', run: () => feed.current?.focus() },
+    ],
+    [status?.paused, openEditor],
+  );
+  const list = useListSelection(signals.length, { sel: idx, setSel: (i) => select(signals[i]?.id ?? null) });
 
   const showOnChart = (s: Signal) => {
     select(s.id);
@@ -71,15 +64,14 @@ export function SignalsView() {
   };
 
   const onFeedKey = (e: React.KeyboardEvent) => {
+    if (list.onKey(e)) return;
     const k = e.key;
-    if (k === 'ArrowDown' || k === 'j') select(signals[Math.min(signals.length - 1, idx + 1)]?.id ?? null);
-    else if (k === 'ArrowUp' || k === 'k') select(signals[Math.max(0, idx - 1)]?.id ?? null);
-    else if (k === 'A') {
+    if (k === 'A') {
       const ids = signals.filter((s) => s.status === 'delivered' || s.status === 'snoozed').map((s) => s.id);
       void act(`Acknowledge ${ids.length} signals`, () => api.call('signals.ack', { ids }));
     } else if (sel && k === 'a') void act(`Acknowledge #${sel.id}`, () => api.call('signals.ack', { id: sel.id }));
     else if (sel && (k === 'z' || k === 'Z')) void act(`Snooze #${sel.id}`, () => api.call('signals.snooze', { id: sel.id, minutes: 15 }));
-    else if (sel && (k === 'e' || k === 'E')) void act(`Execute #${sel.id}`, () => api.call('signals.execute', { id: sel.id }));
+    else if (sel && (k === 'e' || k === 'E')) void executeSignal(sel.id, (text, tone) => setMsg({ text, tone }));
     else if (sel && k === 'Enter') showOnChart(sel);
     else return;
     e.preventDefault();
@@ -112,8 +104,8 @@ export function SignalsView() {
           </span>
         )}
         {msg && (
-          <span className="muted" data-testid="signals-msg">
-            {msg}
+          <span className={`outcome-${msg.tone === 'ok' ? 'pending' : msg.tone}`} data-testid="signals-msg" data-tone={msg.tone}>
+            {msg.text}
           </span>
         )}
         {error && <span className="error">{error}</span>}
@@ -181,7 +173,7 @@ export function SignalsView() {
             </tbody>
           </table>
         </div>
-        <Detail s={sel} onChart={showOnChart} />
+        <Detail s={sel} onChart={showOnChart} report={(text, tone) => setMsg({ text, tone })} />
       </div>
       <div className="signals-bottom">
         <section>
@@ -199,7 +191,8 @@ export function SignalsView() {
   );
 }
 
-function Detail({ s, onChart }: { s: Signal | undefined; onChart: (s: Signal) => void }) {
+function Detail({ s, onChart, report }: { s: Signal | undefined; onChart: (s: Signal) => void; report: (text: string, tone: string) => void }) {
+  const { preview, error } = useSignalPreview(s?.id);
   if (!s) return <aside className="signal-detail muted">Select a signal to see its levels and reasons.</aside>;
   const risk = Math.abs(s.entry - s.stopLoss);
   const reward = Math.abs(s.takeProfit - s.entry);
@@ -238,6 +231,7 @@ function Detail({ s, onChart }: { s: Signal | undefined; onChart: (s: Signal) =>
           </>
         )}
       </dl>
+      <SizePreview preview={preview} error={error} />
       <ul className="signal-reasons" data-testid="signal-reasons">
         {s.reasons.map((r, i) => (
           <li key={i}>{r}</li>
@@ -250,7 +244,7 @@ function Detail({ s, onChart }: { s: Signal | undefined; onChart: (s: Signal) =>
         <button className="btn" disabled={s.status === 'rejected'} onClick={() => void api.call('signals.snooze', { id: s.id, minutes: 15 })}>
           Snooze <kbd>Z</kbd>
         </button>
-        <button className="btn primary" onClick={() => void api.call('signals.execute', { id: s.id })}>
+        <button className="btn primary" onClick={() => void executeSignal(s.id, report)} data-testid="detail-execute">
           Execute <kbd>E</kbd>
         </button>
         <button className="btn" onClick={() => onChart(s)}>

@@ -1,0 +1,102 @@
+/**
+ * The one keyboard registry. Every action the UI offers is declared once — id, label, group, key,
+ * scope — by the component that can run it, while it is mounted. The command palette (Ctrl+K),
+ * the shortcut help (?) and the one keydown listener (KeyboardRoot) all read this registry, so a
+ * key shown is a key handled, and a key handled is listed.
+ */
+import { useEffect } from 'react';
+import { create } from 'zustand';
+import { matchScore, parseBinding, type KeyLike } from './keys';
+
+export interface KeyAction {
+  id: string;
+  /** Shown and searched: "Open order ticket (buy)". */
+  label: string;
+  /** Group heading: "Go to", "Orders", "Chart", "Signals"… */
+  group: string;
+  /** The key as shown and bound: "B", "Shift+X", "Alt+3", "Ctrl+K". */
+  keys?: string;
+  /** A view id: the key works only while that view is shown. Unset: everywhere. */
+  scope?: string;
+  /** The key also works while typing in a field (Ctrl / Alt combinations). */
+  inFields?: boolean;
+  /**
+   * False: listed (palette, help) but its key is handled elsewhere (a focused table's own keys,
+   * or a component not yet moved onto the registry).
+   */
+  bound?: boolean;
+  run(): void;
+}
+
+interface KeyboardState {
+  actions: Record<string, KeyAction[]>;
+  paletteOpen: boolean;
+  helpOpen: boolean;
+  register(owner: string, actions: KeyAction[]): () => void;
+  setPaletteOpen(open: boolean): void;
+  setHelpOpen(open: boolean): void;
+}
+
+export const useKeyboard = create<KeyboardState>((set) => ({
+  actions: {},
+  paletteOpen: false,
+  helpOpen: false,
+  register: (owner, actions) => {
+    set((s) => ({ actions: { ...s.actions, [owner]: actions } }));
+    return () =>
+      set((s) => {
+        const next = { ...s.actions };
+        delete next[owner];
+        return { actions: next };
+      });
+  },
+  setPaletteOpen: (paletteOpen) => set({ paletteOpen, helpOpen: false }),
+  setHelpOpen: (helpOpen) => set({ helpOpen, paletteOpen: false }),
+}));
+
+export function allActions(s: Pick<KeyboardState, 'actions'>): KeyAction[] {
+  return Object.values(s.actions).flat();
+}
+
+/** Actions that apply in `view`: global ones and the view's own. */
+export function actionsIn(actions: KeyAction[], view: string): KeyAction[] {
+  return actions.filter((a) => a.scope === undefined || a.scope === view);
+}
+
+/** The action a keydown runs in `view`: the exact binding first (Shift+X over X), then a case-insensitive letter. */
+export function actionFor(actions: KeyAction[], view: string, e: KeyLike): KeyAction | undefined {
+  let best: KeyAction | undefined;
+  let bestScore = 0;
+  for (const a of actionsIn(actions, view)) {
+    if (!a.keys || a.bound === false) continue;
+    const s = matchScore(parseBinding(a.keys), e);
+    // A view's own action wins over a global one with the same score.
+    if (s > bestScore || (s === bestScore && s > 0 && a.scope !== undefined && best?.scope === undefined)) {
+      best = a;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+/** Registers `actions` under `owner` while the calling component is mounted. */
+export function useKeyActions(owner: string, actions: KeyAction[], deps: unknown[]): void {
+  const register = useKeyboard((s) => s.register);
+  useEffect(() => register(owner, actions), [register, owner, ...deps]);
+}
+
+/** Case-insensitive match of every word of the query against label, group and keys; best first. */
+export function filterActions(actions: KeyAction[], query: string): KeyAction[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return actions;
+  return actions
+    .map((a) => {
+      const hay = `${a.label} ${a.group} ${a.keys ?? ''}`.toLowerCase();
+      if (!words.every((w) => hay.includes(w))) return null;
+      const score = a.label.toLowerCase().startsWith(words[0]!) ? 0 : 1;
+      return { a, score };
+    })
+    .filter((x): x is { a: KeyAction; score: number } => x !== null)
+    .sort((x, y) => x.score - y.score)
+    .map((x) => x.a);
+}
