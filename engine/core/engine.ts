@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ApiError } from '../api/errors';
 import { commands, type CommandName, type CommandResult, type ParsedInput } from '../api/contract';
 import { TIMEFRAMES } from '../api/timeframes';
-import { openDatabase, DB_FILE, type Database } from '../../db/database';
+import { checkIntegrity, openDatabase, DB_FILE, type Database } from '../../db/database';
 import { MarketModule, SIM_SOURCE_ID } from '../market/module';
 import { NotifyModule } from '../notify/module';
 import { OrdersModule } from '../orders/module';
@@ -31,7 +31,7 @@ export class Engine {
     readonly opts: EngineOptions,
     emit: Emit,
   ) {
-    this.db = openDatabase(path.join(opts.dataDir, DB_FILE));
+    this.db = openDatabase(path.join(opts.dataDir, DB_FILE), { check: opts.dbCheck ?? 'quick', fresh: opts.fresh ?? false });
     this.bus = new Bus(emit);
     const ctx: EngineContext = { db: this.db, bus: this.bus, opts, clock: () => this.market.clock() };
     this.market = new MarketModule(ctx);
@@ -55,6 +55,11 @@ export class Engine {
           sim: { seed: this.market.seed, speed: opts.simSpeed },
           pid: process.pid,
         }),
+        'system.integrity': () => {
+          const t0 = Date.now();
+          const problems = checkIntegrity(this.db, 'full');
+          return { ok: problems.length === 0, problems, checkedAt: t0, durationMs: Date.now() - t0 };
+        },
       },
     };
     // Modules in start order; each area adds its construction above and its entry here.

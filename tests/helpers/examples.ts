@@ -7,6 +7,7 @@ import type { CommandName } from '../../engine/api';
 export const EXAMPLES: Record<CommandName, unknown> = {
   'system.health': {},
   'system.info': {},
+  'system.integrity': {},
   'market.symbols': { source: 'sim' },
   'market.candles': { source: 'sim', symbol: 'BTC/USDT', timeframe: '5m', limit: 5 },
   // [examples: collector]
