@@ -13,6 +13,7 @@ import { notifyCommands, NOTIFY_TOPICS, type NotifyEvents } from './commands/not
 import { ordersCommands, ORDERS_TOPICS, type OrdersEvents } from './commands/orders';
 import { indicatorsCommands } from './commands/indicators';
 import { signalsCommands, SIGNALS_TOPICS, type SignalsEvents } from './commands/signals';
+import { filesCommands } from './commands/files';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -21,6 +22,7 @@ export * from './commands/notify';
 export * from './commands/orders';
 export * from './commands/indicators';
 export * from './commands/signals';
+export * from './commands/files';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -33,6 +35,8 @@ export const commands = {
   ...signalsCommands,
   // [area: orders]
   ...ordersCommands,
+  // [area: files]
+  ...filesCommands,
 } as const;
 
 export interface Events

@@ -13,6 +13,7 @@ import { NotifyModule } from '../notify/module';
 import { OrdersModule } from '../orders/module';
 import { IndicatorsModule } from '../indicators/module';
 import { SignalsModule } from '../signals/module';
+import { FilesModule } from '../files/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -84,6 +85,8 @@ export class Engine {
       this.signals,
       // [module: orders]
       this.orders,
+      // [module: files]
+      new FilesModule(ctx),
     ];
     this.handlers = composeHandlers(this.modules);
   }

@@ -4,7 +4,6 @@
  * network call is async and guarded (engine/market/ccxt-client.ts); the thread answering calls
  * only ever does short SQLite work.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../api/errors';
 import { TIMEFRAME_MS, bucketStart, type Ohlcv, type Timeframe } from '../api/timeframes';
@@ -30,6 +29,7 @@ import { CcxtRuntime, type CcxtSourceConfig } from './ccxt-runtime';
 import { ReplayRuntime, type ReplayConfig } from './replay';
 import { SourceHealthState } from './health';
 import { candlesToCsv, parseCandlesCsv } from './csv';
+import { FilePolicy } from '../files/policy';
 import { ccxtExchangeIds, loadCcxt } from './faults';
 
 export interface CollectorOptions {
@@ -110,6 +110,12 @@ export class Collector {
         if (rt instanceof CcxtRuntime) rt.noteStored(symbol, tf, newest);
       },
     });
+  }
+
+  private policy: FilePolicy | null = null;
+  /** Where import, export and replay paths may point (engine/files/policy.ts). */
+  files(): FilePolicy {
+    return (this.policy ??= new FilePolicy(this.db, this.dataDir));
   }
 
   private secrets(): SecretBox {
@@ -233,7 +239,7 @@ export class Collector {
       this.runtimes.set(row.id, rt);
       void rt.ready.then(() => this.evaluate()).catch((e: unknown) => console.error(`[collector] ${row.id} failed to start:`, e));
     } else {
-      const rt = new ReplayRuntime(row.id, row.config as unknown as ReplayConfig, h, this.candles, (e) => this.publish('candle.closed', e), this.opts.realNow);
+      const rt = new ReplayRuntime(row.id, row.config as unknown as ReplayConfig, h, this.candles, (e) => this.publish('candle.closed', e), this.opts.realNow, (p) => this.files().readTextSync(p).text);
       this.runtimes.set(row.id, rt);
     }
     this.evaluate();
@@ -304,7 +310,7 @@ export class Collector {
       config = pick(i, CCXT_KEYS);
       keysEnc = this.sealKeys(i);
     } else {
-      this.checkReplayFile(i.path, i.timeframe);
+      await this.checkReplayFile(i.path, i.timeframe);
       config = pick(i, REPLAY_KEYS);
     }
     const at = this.opts.realNow();
@@ -329,7 +335,7 @@ export class Collector {
     if (row.kind === 'ccxt') {
       if (i.exchange) await this.checkExchange(i.exchange);
       if (!(config['symbols'] as string[] | undefined)?.length && !config['discovery']) throw new ApiError('UNPROCESSABLE', 'A ccxt source needs symbols or discovery', { fields: ['symbols', 'discovery'] });
-    } else if (i.path || i.timeframe) this.checkReplayFile(config['path'] as string, config['timeframe'] as Timeframe);
+    } else if (i.path || i.timeframe) await this.checkReplayFile(config['path'] as string, config['timeframe'] as Timeframe);
     let keysEnc: string | null | undefined;
     if (i.clearKeys) keysEnc = null;
     if (i.apiKey || i.secret || i.password) {
@@ -434,13 +440,9 @@ export class Collector {
     return { ...key, first: b.first, last: b.last, stored: b.stored, missing: to > from ? this.gaps.missing(key, from, to) : [], known: this.gaps.known(key) };
   }
 
-  importCsv(i: ParsedInput<'market.import'>): { imported: number; first: number | null; last: number | null } {
-    let text: string;
-    try {
-      text = fs.readFileSync(i.path, 'utf8');
-    } catch (e) {
-      throw new ApiError('UNPROCESSABLE', `Cannot read ${i.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: i.path });
-    }
+  /** Reads the file through the path policy (regular files in allowed folders, size-capped, off the event loop). */
+  async importCsv(i: ParsedInput<'market.import'>): Promise<{ imported: number; first: number | null; last: number | null }> {
+    const { text } = await this.files().readText(i.path);
     const { rows, problems } = parseCandlesCsv(text, i.timeframe);
     if (problems.length) {
       const first = problems[0]!;
@@ -453,16 +455,13 @@ export class Collector {
     return { imported: rows.length, first: rows[0]?.[0] ?? null, last: rows[rows.length - 1]?.[0] ?? null };
   }
 
-  exportCsv(i: ParsedInput<'market.export'>, rows: Ohlcv[]): { exported: number; path: string } {
-    const target = path.resolve(i.path);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const tmp = `${target}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, candlesToCsv(rows));
-      fs.renameSync(tmp, target);
-    } catch (e) {
-      throw new ApiError('UNPROCESSABLE', `Cannot write ${i.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: i.path });
-    }
+  /** The export's target, checked before any rows are gathered. */
+  exportTarget(i: ParsedInput<'market.export'>): string {
+    return this.files().resolveWrite(i.path, i.overwrite ?? false);
+  }
+
+  async exportCsv(i: ParsedInput<'market.export'>, rows: Ohlcv[], target = this.exportTarget(i)): Promise<{ exported: number; path: string }> {
+    await this.files().writeText(target, candlesToCsv(rows), i.overwrite ?? false, i.path);
     return { exported: rows.length, path: target };
   }
 
@@ -479,13 +478,8 @@ export class Collector {
     if (!hasOhlcv) throw new ApiError('UNPROCESSABLE', `ccxt's ${id} has no candle (OHLCV) endpoint, so it cannot feed the collector; pick another exchange`, { exchange: id });
   }
 
-  private checkReplayFile(p: string, tf: Timeframe): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(p, 'utf8');
-    } catch (e) {
-      throw new ApiError('UNPROCESSABLE', `Cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: p });
-    }
+  private async checkReplayFile(p: string, tf: Timeframe): Promise<void> {
+    const { text } = await this.files().readText(p);
     const { problems, rows } = parseCandlesCsv(text, tf);
     if (problems.length) throw new ApiError('UNPROCESSABLE', `${path.basename(p)} line ${problems[0]!.line}: ${problems[0]!.reason}`, { path: p, errors: problems });
     if (!rows.length) throw new ApiError('UNPROCESSABLE', `${path.basename(p)} has no candles`, { path: p });

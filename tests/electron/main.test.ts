@@ -4,6 +4,8 @@
  * wired through IPC to the real host and engine.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
 import { commands, type CommandName } from '../../engine/api';
 import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE } from '../../engine/api/ipc';
 import { tempDir } from '../helpers/serve';
@@ -100,6 +102,9 @@ describe('electron main (stubbed electron)', async () => {
 
   it('wires every contract command through IPC to the engine', async () => {
     expect(Object.keys(EXAMPLES).sort()).toEqual(Object.keys(commands).sort());
+    // market.import's example reads <userData>/imports/signaldesk-example.csv.
+    fs.mkdirSync(path.join(userData, 'imports'), { recursive: true });
+    fs.writeFileSync(path.join(userData, 'imports', 'signaldesk-example.csv'), 'timestamp,open,high,low,close,volume\n1704067200000,1,2,0.5,1.5,10\n');
     for (const name of Object.keys(commands) as CommandName[]) {
       const r = await invoke(name, EXAMPLES[name]);
       expect(r, name).toMatchObject({ ok: true });
