@@ -57,6 +57,7 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     port: args.port,
     bind: args.host,
     staticDir: index ? path.dirname(index) : null,
+    limits: { resultBudget: Math.round(args.wsBudgetMb * 1_000_000) },
   });
   console.log(
     `Signaldesk serving on ${server.url}/?token=${token}  (data: ${args.dataDir}, sim speed ${args.simSpeed}x, ready in ${Date.now() - t0} ms)`,
