@@ -16,14 +16,31 @@ function hostName(bind: string): string {
   return bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind;
 }
 
-export function originPolicy(bind: string, port: () => number): OriginPolicy {
+/** An IP literal (v4, or v6 in brackets): a name DNS cannot rebind. */
+const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i;
+
+/**
+ * @param remote bound beyond loopback with --allow-remote: then any IP-literal Host naming our
+ * port is accepted too (clients reach us by the machine's address; rebinding needs a DNS name).
+ */
+export function originPolicy(bind: string, port: () => number, remote = false): OriginPolicy {
   const names = new Set([...LOOPBACK_NAMES, hostName(bind).toLowerCase()]);
-  const allowedHost = (h: string): boolean => {
+  const named = (h: string): boolean => {
     const p = port();
     const lower = h.toLowerCase();
     for (const n of names) {
       if (lower === `${n}:${p}`) return true;
       if (p === 80 && lower === n) return true;
+    }
+    return false;
+  };
+  const allowedHost = (h: string): boolean => {
+    const p = port();
+    const lower = h.toLowerCase();
+    if (named(lower)) return true;
+    if (remote) {
+      const i = lower.lastIndexOf(':');
+      return i > 0 && lower.slice(i + 1) === String(p) && IP_LITERAL.test(lower.slice(0, i));
     }
     return false;
   };
@@ -35,7 +52,8 @@ export function originPolicy(bind: string, port: () => number): OriginPolicy {
       // Browsers send Origin on WebSocket upgrades and cross-site requests; scripts and curl do not.
       if (origin !== undefined && (api || origin !== 'null')) {
         const m = /^http:\/\/([^/]+)$/i.exec(origin);
-        if (!m?.[1] || !allowedHost(m[1])) return `Origin "${origin}" is not this server's own`;
+        // The page must come from a loopback name of ours, or from exactly the host it asks.
+        if (!m?.[1] || !(named(m[1]) || m[1].toLowerCase() === host.toLowerCase())) return `Origin "${origin}" is not this server's own`;
       }
       return null;
     },

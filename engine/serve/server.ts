@@ -19,6 +19,7 @@ import type { EventTopic } from '../api/contract';
 import type { HealthResult } from '../api/contract';
 import { MAX_BODY, readJsonBody } from './body';
 import { originPolicy } from './guard';
+import { isLoopback } from './args';
 import { attachConnection, WS_LIMITS, type WsLimits } from './ws-conn';
 import { tokenMatches } from './token';
 
@@ -107,7 +108,7 @@ export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
   const maxHttpInFlight = opts.maxHttpInFlight ?? 64;
   const staticRoot = opts.staticDir ? path.resolve(opts.staticDir) : null;
   let boundPort = opts.port;
-  const guard = originPolicy(opts.bind, () => boundPort);
+  const guard = originPolicy(opts.bind, () => boundPort, !isLoopback(opts.bind));
   let httpInFlight = 0;
 
   const server = http.createServer((req, res) => {
