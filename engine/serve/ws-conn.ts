@@ -3,7 +3,7 @@
  * thing, `{type:'auth', token}`; anything else closes it. Malformed, binary, oversized and
  * non-UTF-8 frames close that socket with a code. Results and events share a per-connection
  * buffer budget (a client that does not read is closed, never buffered without bound), and the
- * calls in flight per connection are capped. Nothing a client sends can throw out of here.
+ * calls in flight per connection are capped (a bounded queue holds a burst; past it, BUSY). Nothing a client sends can throw out of here.
  */
 import type { WebSocket } from 'ws';
 import { toErrorBody, type ApiErrorBody } from '../api/errors';
@@ -26,13 +26,16 @@ export interface WsLimits {
   resultBudget: number;
   /** Events are dropped for a connection holding more unread bytes than this. */
   eventBudget: number;
-  /** Calls one connection may have in flight; more are answered BUSY. */
+  /** Calls one connection may have in flight; more wait in its queue. */
   maxInFlight: number;
+  /** Calls that may wait (count and bytes of their messages); past either, a call is answered BUSY. */
+  maxQueued: number;
+  maxQueuedBytes: number;
   /** An unauthenticated socket is closed after this long. */
   authTimeoutMs: number;
 }
 
-export const WS_LIMITS: WsLimits = { resultBudget: 16_000_000, eventBudget: 8_000_000, maxInFlight: 16, authTimeoutMs: 10_000 };
+export const WS_LIMITS: WsLimits = { resultBudget: 16_000_000, eventBudget: 8_000_000, maxInFlight: 8, maxQueued: 256, maxQueuedBytes: 4_000_000, authTimeoutMs: 10_000 };
 
 export interface ConnHost {
   callRaw(name: string, input: unknown): Promise<unknown>;
@@ -45,6 +48,8 @@ export function attachConnection(ws: WebSocket, opts: { host: ConnHost; token: s
   const { host, token, limits, log } = opts;
   let authed = opts.authed;
   let inFlight = 0;
+  const queue: Array<{ id: number | string | null; name: string; input: unknown; bytes: number }> = [];
+  let queuedBytes = 0;
   let closing = false;
   const topics = new Set<EventTopic>();
 
@@ -52,6 +57,8 @@ export function attachConnection(ws: WebSocket, opts: { host: ConnHost; token: s
     if (closing) return;
     closing = true;
     off();
+    queue.length = 0;
+    queuedBytes = 0;
     ws.close(code, reason);
     // A client that does not read never completes the closing handshake: cut it after a grace.
     setTimeout(() => ws.terminate(), 2000).unref();
@@ -80,6 +87,7 @@ export function attachConnection(ws: WebSocket, opts: { host: ConnHost; token: s
   });
   ws.on('close', () => {
     closing = true;
+    queue.length = 0;
     off();
     if (authTimer) clearTimeout(authTimer);
     opts.onClose();
@@ -92,6 +100,29 @@ export function attachConnection(ws: WebSocket, opts: { host: ConnHost; token: s
       close(WS_CLOSE.INTERNAL, 'internal error');
     }
   });
+
+  /** Runs a call; when it is answered, the next queued call of this connection starts. */
+  function run(call: { id: number | string | null; name: string; input: unknown }): void {
+    inFlight++;
+    host
+      .callRaw(call.name, call.input)
+      .then(
+        (result) => reply({ type: 'result', id: call.id, result }),
+        (err: unknown) => reply({ type: 'error', id: call.id, error: toErrorBody(err) }),
+      )
+      .catch((err: unknown) => {
+        log(`[serve] error answering a call, connection closed: ${String(err)}`);
+        close(WS_CLOSE.INTERNAL, 'internal error');
+      })
+      .finally(() => {
+        inFlight--;
+        const next = closing ? undefined : queue.shift();
+        if (next) {
+          queuedBytes -= next.bytes;
+          run(next);
+        }
+      });
+  }
 
   function refuseUnauthed(id: unknown): void {
     reply({ type: 'error', id: idOf(id), error: { code: 'UNAUTHORIZED', message: 'Send {type:"auth", token} first' } satisfies ApiErrorBody });
@@ -123,23 +154,14 @@ export function attachConnection(ws: WebSocket, opts: { host: ConnHost; token: s
     const id = idOf(msg.id);
     switch (msg.type) {
       case 'call': {
-        if (inFlight >= limits.maxInFlight) {
-          reply({ type: 'error', id, error: { code: 'BUSY', message: `More than ${limits.maxInFlight} calls in flight on this connection; wait for answers`, details: { maxInFlight: limits.maxInFlight } } });
-          return;
+        const call = { id, name: typeof msg.name === 'string' ? msg.name : '', input: msg.input, bytes: text.length };
+        if (inFlight < limits.maxInFlight) run(call);
+        else if (queue.length < limits.maxQueued && queuedBytes + call.bytes <= limits.maxQueuedBytes) {
+          queue.push(call);
+          queuedBytes += call.bytes;
+        } else {
+          reply({ type: 'error', id, error: { code: 'BUSY', message: `Too many calls waiting on this connection (${limits.maxInFlight} in flight, ${queue.length} queued); wait for answers`, details: { maxInFlight: limits.maxInFlight, maxQueued: limits.maxQueued } } });
         }
-        inFlight++;
-        const name = typeof msg.name === 'string' ? msg.name : '';
-        host
-          .callRaw(name, msg.input)
-          .then(
-            (result) => reply({ type: 'result', id, result }),
-            (err: unknown) => reply({ type: 'error', id, error: toErrorBody(err) }),
-          )
-          .catch((err: unknown) => {
-            log(`[serve] error answering a call, connection closed: ${String(err)}`);
-            close(WS_CLOSE.INTERNAL, 'internal error');
-          })
-          .finally(() => inFlight--);
         return;
       }
       case 'subscribe':
