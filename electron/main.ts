@@ -85,7 +85,8 @@ async function boot(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  host = new Host({ dataDir: userData, mode: 'desktop', version: app.getVersion() });
+  // `--fresh`: an empty (zero-length) database file is replaced by a new store instead of refused.
+  host = new Host({ dataDir: userData, mode: 'desktop', version: app.getVersion(), fresh: process.argv.includes('--fresh') });
   await host.start();
   wireIpc(ipcMain, host);
   wireDialogs(ipcMain, dialog, host);
