@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const PER_COMMAND = 70;
-const TIME_BUDGET_MS = 90_000;
+const TIME_BUDGET_MS = 100_000;
 const names = Object.keys(commands) as CommandName[];
 
 /** Is this input rejected by the command's schema (as the host validates it: null/undefined → {})? */
@@ -57,6 +57,25 @@ function badInputs(name: CommandName, seed: number): unknown[] {
   return out;
 }
 
+const DEEP = '{"p":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+const MARK = '__deep__';
+
+/** The example with each nested position, in turn, replaced by a 10,000-level object (as JSON text). */
+function deepBodies(example: unknown): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, replace: (x: unknown) => unknown): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => visit(x, (y) => replace(v.map((z, j) => (j === i ? y : z)))));
+    else if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        out.push(JSON.stringify(replace({ ...(v as object), [k]: MARK })).replace(`"${MARK}"`, DEEP));
+        visit((v as Record<string, unknown>)[k], (y) => replace({ ...(v as object), [k]: y }));
+      }
+    }
+  };
+  visit(example, (x) => x);
+  return out;
+}
+
 describe('schema fuzz through the real serve transport', () => {
   it('answers every generated bad input of every command with a structured 4xx, never a 5xx', async () => {
     const t0 = Date.now();
@@ -66,7 +85,7 @@ describe('schema fuzz through the real serve transport', () => {
     for (const [i, name] of names.entries()) {
       if (Date.now() - t0 > TIME_BUDGET_MS) break;
       const inputs = badInputs(name, 9000 + i);
-      const bodies = [...inputs.map((v) => JSON.stringify(v)), '{"', '[[[[', 'nul', '{"a":' + '['.repeat(100) + ']'.repeat(100) + '}', '{"params":' + '{"p":'.repeat(10_000) + '1' + '}'.repeat(10_001)];
+      const bodies = [...inputs.map((v) => JSON.stringify(v)), ...deepBodies(EXAMPLES[name]), '{"', '[[[[', 'nul', '{"a":' + '['.repeat(100) + ']'.repeat(100) + '}', '{"params":' + '{"p":'.repeat(10_000) + '1' + '}'.repeat(10_001)];
       for (const body of bodies) {
         const res = await fetch(`${s.url}/api/call/${name}`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body });
         sent++;
@@ -82,7 +101,7 @@ describe('schema fuzz through the real serve transport', () => {
     expect(names.length).toBeGreaterThanOrEqual(50);
     expect(s.proc.exitCode).toBeNull();
     expect(((await (await fetch(`${s.url}/api/health`)).json()) as { status: string }).status).toBe('ok');
-  });
+  }, 180_000);
 
   it('answers bad inputs over the WebSocket with structured errors, and the host stays alive', async () => {
     const ws = await wsOpen(wsUrl(s.url, s.token));
