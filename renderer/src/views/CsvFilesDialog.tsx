@@ -23,6 +23,7 @@ export function refusal(e: unknown): string {
   return `refused: ${x.message}`;
 }
 
+const size = (n: number): string => (n >= 1e9 ? `${+(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${+(n / 1e6).toFixed(1)} MB` : `${Math.round(n / 1e3)} KB`);
 const day = (ts: number | null): string => (ts === null ? '—' : new Date(ts).toISOString().replace('T', ' ').slice(0, 16));
 
 export function CsvFilesDialog({ source, symbol, timeframe, onClose, onDone }: { source: string; symbol: string; timeframe: Timeframe; onClose: () => void; onDone: (m: string) => void }) {
@@ -127,7 +128,7 @@ export function CsvFilesDialog({ source, symbol, timeframe, onClose, onDone }: {
       <div className="csv-folders" data-testid="csv-folders">
         <h4>Folders</h4>
         <p className="muted">
-          Relative names are {mode === 'import' ? 'read from' : 'written to'} <code data-testid="csv-base">{base ?? '…'}</code>. Imports read at most {folders ? `${Math.round(folders.maxImportBytes / 1e6).toLocaleString()} MB` : '…'}; an existing file is replaced only when you tick it.
+          Relative names are {mode === 'import' ? 'read from' : 'written to'} <code data-testid="csv-base">{base ?? '…'}</code>. Imports read at most {folders ? size(folders.maxImportBytes) : '…'}; an existing file is replaced only when you tick it.
         </p>
         <ul>
           {(folders?.allowed ?? []).map((f) => (
