@@ -2,10 +2,11 @@
  * Electron main: lifecycle, window, tray, and the IPC transport. Thin by design: everything the
  * product does lives in the engine behind the contract.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import path from 'node:path';
 import { Host } from '../engine/host/host';
 import { wireIpc } from './ipc';
+import { wireDialogs } from './dialogs';
 import { wireNotifications } from './notifications';
 import { loadWindowState, saveWindowState } from './window-state';
 
@@ -84,9 +85,11 @@ async function boot(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  host = new Host({ dataDir: userData, mode: 'desktop', version: app.getVersion() });
+  // `--fresh`: an empty (zero-length) database file is replaced by a new store instead of refused.
+  host = new Host({ dataDir: userData, mode: 'desktop', version: app.getVersion(), fresh: process.argv.includes('--fresh') });
   await host.start();
   wireIpc(ipcMain, host);
+  wireDialogs(ipcMain, dialog, host);
   wireNotifications(Notification, host, () => {
     win?.show();
     win?.focus();
@@ -106,7 +109,10 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   app.whenReady().then(boot, (err: unknown) => console.error(err)).catch((err: unknown) => {
-    console.error(`Signaldesk failed to start: ${(err as Error).message}`);
+    // A damaged or empty store, or a data directory another Signaldesk holds: say so in one line.
+    const message = (err as Error).message;
+    console.error(`Signaldesk failed to start: ${message}`);
+    dialog.showErrorBox('Signaldesk cannot start', message);
     app.exit(1);
   });
   app.on('window-all-closed', () => {

@@ -1,6 +1,6 @@
 /** Preload (sandboxed): exposes one object, `window.signaldesk`, through contextBridge. */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE, type PreloadBridge } from '../engine/api/ipc';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FILE, IPC_SUBSCRIBE, type PreloadBridge } from '../engine/api/ipc';
 
 const bridge: PreloadBridge = {
   call: (name, input) => ipcRenderer.invoke(IPC_CALL, name, input),
@@ -10,6 +10,7 @@ const bridge: PreloadBridge = {
     return () => ipcRenderer.removeListener(IPC_EVENT, listener);
   },
   subscribe: (topics) => ipcRenderer.send(IPC_SUBSCRIBE, topics),
+  pickFile: (kind, suggestedName) => ipcRenderer.invoke(IPC_PICK_FILE, kind, suggestedName) as Promise<string | null>,
   platform: process.platform,
 };
 

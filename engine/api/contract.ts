@@ -14,6 +14,7 @@ import { ordersCommands, ORDERS_TOPICS, type OrdersEvents } from './commands/ord
 import { indicatorsCommands } from './commands/indicators';
 import { signalsCommands, SIGNALS_TOPICS, type SignalsEvents } from './commands/signals';
 import { goalsCommands, GOALS_TOPICS, type GoalsEvents } from './commands/goals';
+import { filesCommands } from './commands/files';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -23,6 +24,7 @@ export * from './commands/orders';
 export * from './commands/indicators';
 export * from './commands/signals';
 export * from './commands/goals';
+export * from './commands/files';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -37,6 +39,8 @@ export const commands = {
   ...ordersCommands,
   // [area: goals]
   ...goalsCommands,
+  // [area: files]
+  ...filesCommands,
 } as const;
 
 export interface Events

@@ -15,6 +15,10 @@ export interface EngineOptions {
   simSymbols: number;
   simHistoryDays: number;
   tickMs: number;
+  /** How the store is checked at open: 'quick' (default) or 'full' (after an unclean shutdown). */
+  dbCheck?: 'quick' | 'full';
+  /** The user asked for a fresh start (`--fresh`): an empty database file is replaced. */
+  fresh?: boolean;
 }
 
 export type Handler<N extends CommandName> = (input: ParsedInput<N>) => CommandResult<N> | Promise<CommandResult<N>>;

@@ -7,13 +7,14 @@ import path from 'node:path';
 import { ApiError } from '../api/errors';
 import { commands, type CommandName, type CommandResult, type ParsedInput } from '../api/contract';
 import { TIMEFRAMES } from '../api/timeframes';
-import { openDatabase, DB_FILE, type Database } from '../../db/database';
+import { checkIntegrity, openDatabase, DB_FILE, type Database } from '../../db/database';
 import { MarketModule, SIM_SOURCE_ID } from '../market/module';
 import { NotifyModule } from '../notify/module';
 import { OrdersModule } from '../orders/module';
 import { IndicatorsModule } from '../indicators/module';
 import { SignalsModule } from '../signals/module';
 import { GoalsModule } from '../goals/module';
+import { FilesModule } from '../files/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -33,7 +34,7 @@ export class Engine {
     readonly opts: EngineOptions,
     emit: Emit,
   ) {
-    this.db = openDatabase(path.join(opts.dataDir, DB_FILE));
+    this.db = openDatabase(path.join(opts.dataDir, DB_FILE), { check: opts.dbCheck ?? 'quick', fresh: opts.fresh ?? false });
     this.bus = new Bus(emit);
     const ctx: EngineContext = { db: this.db, bus: this.bus, opts, clock: () => this.market.clock() };
     this.market = new MarketModule(ctx);
@@ -57,6 +58,11 @@ export class Engine {
           sim: { seed: this.market.seed, speed: opts.simSpeed },
           pid: process.pid,
         }),
+        'system.integrity': () => {
+          const t0 = Date.now();
+          const problems = checkIntegrity(this.db, 'full');
+          return { ok: problems.length === 0, problems, checkedAt: t0, durationMs: Date.now() - t0 };
+        },
       },
     };
     // Modules in start order; each area adds its construction above and its entry here.
@@ -94,6 +100,8 @@ export class Engine {
       this.orders,
       // [module: goals]
       this.goals,
+      // [module: files]
+      new FilesModule(ctx),
     ];
     this.handlers = composeHandlers(this.modules);
   }

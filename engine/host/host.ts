@@ -20,12 +20,18 @@ import {
 import { assertCommand, parseInput } from '../api/validate';
 import type { EngineOptions } from '../core/context';
 import type { FromWorker, ToWorker } from './protocol';
+import { acquireDataDirLock, type DataDirLock } from './lock';
+import { DEFAULT_DEADLINE_MS, deadlineFor } from './deadlines';
 
 export interface HostOptions extends Partial<Omit<EngineOptions, 'dataDir'>> {
   dataDir: string;
   /** Calls slower than this are logged. */
   slowCallMs?: number;
   log?: (line: string) => void;
+  /** Default per-call deadline (30 s); past it a call answers TIMEOUT. */
+  callTimeoutMs?: number;
+  /** Per-command deadlines over engine/host/deadlines.ts. */
+  deadlines?: Partial<Record<CommandName, number>>;
 }
 
 export const DEFAULTS = {
@@ -50,7 +56,7 @@ function spawnEngineWorker(): Worker {
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true });
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: ApiError) => void; name: string; t0: number };
+type Pending = { resolve: (v: unknown) => void; reject: (e: ApiError) => void; name: string; t0: number; timer: NodeJS.Timeout };
 
 export class Host {
   private worker: Worker | null = null;
@@ -63,6 +69,11 @@ export class Host {
   readonly options: EngineOptions;
   private readonly slowCallMs: number;
   private readonly log: (line: string) => void;
+  private readonly callTimeoutMs: number;
+  private readonly deadlines: Partial<Record<string, number>>;
+  private lock: DataDirLock | null = null;
+  /** Set when the previous owner of the data directory did not shut down cleanly (the store got a full check). */
+  uncleanShutdown = false;
   startup: { backfilled: number; startupMs: number } | null = null;
 
   constructor(opts: HostOptions) {
@@ -75,7 +86,10 @@ export class Host {
       simSymbols: opts.simSymbols ?? DEFAULTS.simSymbols,
       simHistoryDays: opts.simHistoryDays ?? DEFAULTS.simHistoryDays,
       tickMs: opts.tickMs ?? DEFAULTS.tickMs,
+      fresh: opts.fresh ?? false,
     };
+    this.callTimeoutMs = opts.callTimeoutMs ?? DEFAULT_DEADLINE_MS;
+    this.deadlines = opts.deadlines ?? {};
     this.slowCallMs = opts.slowCallMs ?? 250;
     this.log = opts.log ?? ((l) => console.log(l));
     this.events.setMaxListeners(0);
@@ -84,6 +98,27 @@ export class Host {
   /** Starts the engine worker; resolves once the engine has its store open and its history filled. */
   async start(): Promise<void> {
     if (this.worker) throw new Error('Host already started');
+    // One process per data directory; a stale lock means the last run ended uncleanly.
+    this.lock = acquireDataDirLock(this.options.dataDir, this.options.mode);
+    this.uncleanShutdown = this.lock.unclean;
+    if (this.lock.unclean) this.log(`[host] the previous run (pid ${this.lock.stale?.pid ?? '?'}) did not shut down cleanly: running a full integrity check of the store`);
+    try {
+      await this.startWorker({ ...this.options, dbCheck: this.lock.unclean ? 'full' : 'quick' });
+    } catch (err) {
+      await this.terminateWorker();
+      this.lock.release();
+      this.lock = null;
+      throw err;
+    }
+  }
+
+  private async terminateWorker(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate().catch(() => undefined);
+  }
+
+  private async startWorker(options: EngineOptions): Promise<void> {
     const worker = spawnEngineWorker();
     this.worker = worker;
     await new Promise<void>((resolve, reject) => {
@@ -101,6 +136,7 @@ export class Host {
             const p = this.pending.get(m.seq);
             if (!p) break;
             this.pending.delete(m.seq);
+            clearTimeout(p.timer);
             const ms = performance.now() - p.t0;
             if (ms > this.slowCallMs) this.log(`[host] slow call ${p.name}: ${ms.toFixed(0)} ms`);
             if (m.ok) p.resolve(m.value);
@@ -125,17 +161,18 @@ export class Host {
         this.failPending(new ApiError('UNAVAILABLE', `Engine worker failed: ${err.message}`));
       });
       worker.on('exit', (code) => {
-        this.worker = null;
+        if (this.worker === worker) this.worker = null;
         this.failPending(new ApiError('UNAVAILABLE', `Engine worker exited (${code})`));
         reject(new Error(`Engine worker exited during start-up (${code})`));
       });
-      this.post({ type: 'init', options: this.options });
+      this.post({ type: 'init', options });
     });
   }
 
   private failPending(err: ApiError): void {
     for (const [seq, p] of this.pending) {
       this.pending.delete(seq);
+      clearTimeout(p.timer);
       p.reject(err);
     }
   }
@@ -160,8 +197,15 @@ export class Host {
   private forward(name: string, input: unknown): Promise<unknown> {
     if (!this.worker) return Promise.reject(new ApiError('UNAVAILABLE', 'Engine is not running'));
     const seq = ++this.seq;
+    const ms = deadlineFor(name, this.deadlines, this.callTimeoutMs);
     return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject, name, t0: performance.now() });
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(seq)) return;
+        this.log(`[host] ${name} passed its deadline of ${ms} ms: answered TIMEOUT`);
+        reject(new ApiError('TIMEOUT', `${name} did not answer within ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}; the engine may still finish it`, { command: name, deadlineMs: ms }));
+      }, ms);
+      timer.unref();
+      this.pending.set(seq, { resolve, reject, name, t0: performance.now(), timer });
       this.post({ type: 'call', seq, name, input });
     });
   }
@@ -190,7 +234,10 @@ export class Host {
 
   async stop(): Promise<void> {
     const w = this.worker;
-    if (!w) return;
+    if (!w) {
+      this.releaseLock();
+      return;
+    }
     await new Promise<void>((resolve) => {
       const timeout = setTimeout(() => void w.terminate().then(() => resolve()), 5000);
       w.once('exit', () => {
@@ -203,5 +250,11 @@ export class Host {
       this.post({ type: 'stop' });
     });
     this.worker = null;
+    this.releaseLock();
+  }
+
+  private releaseLock(): void {
+    this.lock?.release();
+    this.lock = null;
   }
 }

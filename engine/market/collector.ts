@@ -18,7 +18,8 @@ import { ccxtExchangeIds } from '../exchange';
 import { SecretBox } from '../secrets/secret-box';
 import { BackfillRunner, toJob, type OhlcvFetcher } from './backfill';
 import { CcxtRuntime } from './ccxt-runtime';
-import { checkReplayFile, exportCsv, importCsv } from './collector-files';
+import { checkReplayFile, exportCsv, exportTarget, importCsv } from './collector-files';
+import { FilePolicy } from '../files/policy';
 import { createRuntime, type Runtime } from './source-runtime';
 import { SourceHealthState } from './health';
 import { COLLECTOR_DEFAULTS, type CollectorOptions } from './collector-options';
@@ -69,6 +70,12 @@ export class Collector {
         if (rt instanceof CcxtRuntime) rt.noteStored(symbol, tf, newest);
       },
     });
+  }
+
+  private policy: FilePolicy | null = null;
+  /** Where import, export and replay paths may point (engine/files/policy.ts). */
+  files(): FilePolicy {
+    return (this.policy ??= new FilePolicy(this.db, this.dataDir));
   }
 
   private secrets(): SecretBox {
@@ -179,6 +186,7 @@ export class Collector {
       requestBackfill: (symbol, tf, since, until) => {
         if (!this.jobs.findActive(row.id, symbol, tf)) this.startJob(row.id, symbol, tf, since, until);
       },
+      readReplay: (p) => this.files().readTextSync(p).text,
     });
     this.runtimes.set(row.id, rt);
     if (rt instanceof CcxtRuntime) void rt.ready.then(() => this.evaluate()).catch((e: unknown) => console.error(`[collector] ${row.id} failed to start:`, e));
@@ -243,7 +251,7 @@ export class Collector {
       config = pick(i, CCXT_KEYS);
       keysEnc = this.sealKeys(i);
     } else {
-      checkReplayFile(i.path, i.timeframe);
+      await checkReplayFile(this.files(), i.path, i.timeframe);
       config = pick(i, REPLAY_KEYS);
     }
     const at = this.opts.realNow();
@@ -274,7 +282,7 @@ export class Collector {
     if (next.config.kind === 'ccxt') {
       if (i.exchange) await checkExchange(i.exchange);
       if (!next.config.ccxt.symbols?.length && !next.config.ccxt.discovery) throw needsSymbols();
-    } else if (i.path || i.timeframe) checkReplayFile(next.config.replay.path, next.config.replay.timeframe);
+    } else if (i.path || i.timeframe) await checkReplayFile(this.files(), next.config.replay.path, next.config.replay.timeframe);
     let keysEnc: string | null | undefined;
     if (i.clearKeys) keysEnc = null;
     if (i.apiKey || i.secret || i.password) {
@@ -376,12 +384,17 @@ export class Collector {
     return { ...key, first: b.first, last: b.last, stored: b.stored, missing: to > from ? this.gaps.missing(key, from, to) : [], known: this.gaps.known(key) };
   }
 
-  importCsv(i: ParsedInput<'market.import'>): { imported: number; first: number | null; last: number | null } {
-    return importCsv(this.candles, i);
+  importCsv(i: ParsedInput<'market.import'>): Promise<{ imported: number; first: number | null; last: number | null }> {
+    return importCsv(this.files(), this.candles, i);
   }
 
-  exportCsv(i: ParsedInput<'market.export'>, rows: Ohlcv[]): { exported: number; path: string } {
-    return exportCsv(i, rows);
+  /** The export's target, checked before any rows are gathered. */
+  exportTarget(i: ParsedInput<'market.export'>): string {
+    return exportTarget(this.files(), i);
+  }
+
+  exportCsv(i: ParsedInput<'market.export'>, rows: Ohlcv[], target = this.exportTarget(i)): Promise<{ exported: number; path: string }> {
+    return exportCsv(this.files(), i, rows, target);
   }
 
   private sealKeys(i: SourceKeys): string | null {

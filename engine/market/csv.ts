@@ -1,7 +1,8 @@
 /**
  * CSV candles: `timestamp,open,high,low,close,volume` (ms UTC), an optional header line.
  * Parsing checks every row and reports each bad one by line number and reason; callers write
- * nothing unless the whole file is clean.
+ * nothing unless the whole file is clean. Reasons never quote a cell: the file may not be a CSV
+ * of candles at all (a secrets file), and errors travel to clients.
  */
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
 
@@ -36,15 +37,15 @@ export function parseCandlesCsv(text: string, tf: Timeframe | null, maxProblems 
     const names = ['timestamp', 'open', 'high', 'low', 'close', 'volume'];
     const bad = nums.findIndex((n) => !Number.isFinite(n));
     if (bad >= 0) {
-      problems.push({ line, reason: `${names[bad]} is not a number: "${f[bad]}"` });
+      problems.push({ line, reason: `${names[bad]} is not a number` });
       continue;
     }
     const [ts, o, h, l, c, v] = nums as [number, number, number, number, number, number];
-    if (!Number.isInteger(ts) || ts < 0) problems.push({ line, reason: `timestamp must be whole milliseconds (ms UTC): ${f[0]}` });
-    else if (ts < 100_000_000_000) problems.push({ line, reason: `timestamp ${f[0]} looks like seconds, not milliseconds` });
-    else if (tf && ts % TIMEFRAME_MS[tf] !== 0) problems.push({ line, reason: `timestamp ${ts} is not on a ${tf} boundary` });
-    else if (seen.has(ts)) problems.push({ line, reason: `duplicate timestamp ${ts}` });
-    else if (ts < prev) problems.push({ line, reason: `timestamp ${ts} is earlier than the previous row (rows must be ascending)` });
+    if (!Number.isInteger(ts) || ts < 0) problems.push({ line, reason: 'timestamp must be whole milliseconds (ms UTC)' });
+    else if (ts < 100_000_000_000) problems.push({ line, reason: 'timestamp looks like seconds, not milliseconds' });
+    else if (tf && ts % TIMEFRAME_MS[tf] !== 0) problems.push({ line, reason: `timestamp is not on a ${tf} boundary` });
+    else if (seen.has(ts)) problems.push({ line, reason: 'duplicate timestamp' });
+    else if (ts < prev) problems.push({ line, reason: 'timestamp is earlier than the previous row (rows must be ascending)' });
     else if (o <= 0 || h <= 0 || l <= 0 || c <= 0) problems.push({ line, reason: 'prices must be positive' });
     else if (h < Math.max(o, c, l) || l > Math.min(o, c)) problems.push({ line, reason: 'high/low do not contain open and close' });
     else if (v < 0) problems.push({ line, reason: 'volume must not be negative' });

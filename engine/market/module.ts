@@ -236,6 +236,7 @@ export class MarketModule implements EngineModule {
     },
     'market.export': (i) => {
       this.requireAny(i.source);
+      const target = this.collector.exportTarget(i);
       const key = { source: i.source, symbol: i.symbol, timeframe: i.timeframe };
       const aggregate = i.source === SIM_SOURCE_ID && i.timeframe !== '1m' && this.candles.count(key) === 0;
       const stored = this.collector.gaps.bounds({ ...key, timeframe: aggregate ? '1m' : i.timeframe });
@@ -258,7 +259,7 @@ export class MarketModule implements EngineModule {
           from = page[page.length - 1]![0] + 1;
         }
       }
-      return this.collector.exportCsv(i, rows);
+      return this.collector.exportCsv(i, rows, target);
     },
   };
 }

@@ -36,11 +36,13 @@ export class ReplayRuntime {
     private readonly candles: CandlesRepo,
     private readonly publish: (e: CandleEvent) => void,
     private readonly realNow: () => number,
+    /** Reads the CSV (through the file policy: allowed folders, regular files, size-capped). */
+    read: (path: string) => string = (p) => fs.readFileSync(p, 'utf8'),
   ) {
     this.symbols = [cfg.symbol];
     const feed = health.feed(cfg.symbol, cfg.timeframe);
     try {
-      const { rows, problems } = parseCandlesCsv(fs.readFileSync(cfg.path, 'utf8'), cfg.timeframe);
+      const { rows, problems } = parseCandlesCsv(read(cfg.path), cfg.timeframe);
       if (problems.length) throw new CollectorFault('bad_response', `${cfg.path} line ${problems[0]!.line}: ${problems[0]!.reason}`);
       this.rows = rows;
       health.success(realNow(), 0, feed);

@@ -19,12 +19,14 @@ export interface RuntimeWiring {
   discovered: (r: DiscoveryResult) => void;
   /** A live key fell too far behind: its hole becomes a back-fill job. */
   requestBackfill: (symbol: string, tf: Timeframe, since: number, until: number) => void;
+  /** Reads a replay CSV through the file policy (allowed folders, regular files, size-capped). */
+  readReplay: (path: string) => string;
 }
 
 export function createRuntime(src: Source, keys: SourceKeys, h: SourceHealthState, w: RuntimeWiring): Runtime {
   const { row, config } = src;
   const o = w.opts;
-  if (config.kind === 'replay') return new ReplayRuntime(row.id, config.replay, h, w.candles, (e) => w.publish('candle.closed', e), o.realNow);
+  if (config.kind === 'replay') return new ReplayRuntime(row.id, config.replay, h, w.candles, (e) => w.publish('candle.closed', e), o.realNow, w.readReplay);
   return new CcxtRuntime(
     row.id,
     config.ccxt,

@@ -12,6 +12,10 @@ export interface ServeArgs {
   simSeed: number;
   simHistoryDays: number;
   tickMs: number;
+  /** Start with a new empty store when the database file is empty (zero length). */
+  fresh: boolean;
+  /** Unread bytes (MB) a WebSocket client may hold before it is closed (4008). */
+  wsBudgetMb: number;
 }
 
 export class ArgsError extends Error {}
@@ -21,7 +25,7 @@ export const DEFAULT_DATA_DIR = path.join(os.homedir(), '.signaldesk');
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export const isLoopback = (h: string): boolean => LOOPBACK.has(h) || h.startsWith('127.');
 
-export const SERVE_USAGE = `Usage: npm run serve -- [--port 4780] [--host 127.0.0.1] [--data-dir DIR] [--allow-remote]
+export const SERVE_USAGE = `Usage: npm run serve -- [--port 4780] [--host 127.0.0.1] [--data-dir DIR] [--allow-remote] [--fresh] [--ws-budget-mb 16]
                        [--sim-speed N] [--sim-symbols N] [--sim-seed N] [--sim-history-days N]`;
 
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
@@ -35,6 +39,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     simSeed: 42,
     simHistoryDays: 14,
     tickMs: 500,
+    fresh: false,
+    wsBudgetMb: 16,
   };
   const num = (flag: string, v: string | undefined, min: number, max: number, int = true): number => {
     if (v === undefined) throw new ArgsError(`${flag} needs a value`);
@@ -63,6 +69,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         break;
       }
       case '--allow-remote': out.allowRemote = true; break;
+      case '--fresh': out.fresh = true; break;
+      case '--ws-budget-mb': out.wsBudgetMb = num(flag, value(), 0.1, 1024, false); break;
       case '--sim-speed': out.simSpeed = num(flag, value(), 0.1, 100_000, false); break;
       case '--sim-symbols': out.simSymbols = num(flag, value(), 1, 2000); break;
       case '--sim-seed': out.simSeed = num(flag, value(), 0, 2 ** 31 - 1); break;

@@ -4,7 +4,7 @@ import { Host } from '../host/host';
 import { readVersion } from '../host/version';
 import { findBuilt } from '../host/paths';
 import { ArgsError, isLoopback, parseServeArgs } from './args';
-import { startServer } from './server';
+import { startServer, type ServeHandle } from './server';
 import { loadOrCreateToken } from './token';
 
 export async function runServe(argv: readonly string[]): Promise<void> {
@@ -31,31 +31,35 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     simSymbols: args.simSymbols,
     simHistoryDays: args.simHistoryDays,
     tickMs: args.tickMs,
+    fresh: args.fresh,
   });
-  const t0 = Date.now();
-  await host.start();
-  const index = findBuilt(path.join('renderer', 'index.html'));
-  const server = await startServer({
-    host,
-    token,
-    port: args.port,
-    bind: args.host,
-    staticDir: index ? path.dirname(index) : null,
-  });
-  console.log(
-    `Signaldesk serving on ${server.url}/?token=${token}  (data: ${args.dataDir}, sim speed ${args.simSpeed}x, ready in ${Date.now() - t0} ms)`,
-  );
+  // Signal handlers first: a stop that arrives while starting (or right after the URL is printed)
+  // still shuts down cleanly and releases the data directory's lock.
+  let server: ServeHandle | null = null;
   let stopping = false;
   const shutdown = (sig: string): void => {
     if (stopping) return;
     stopping = true;
     console.log(`[serve] ${sig}: stopping`);
-    void server
-      .close()
+    void Promise.resolve(server?.close())
       .then(() => host.stop())
       .finally(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const t0 = Date.now();
+  await host.start();
+  if (host.uncleanShutdown) console.log('[serve] the previous run did not shut down cleanly; the store passed a full integrity check');
+  const index = findBuilt(path.join('renderer', 'index.html'));
+  server = await startServer({
+    host,
+    token,
+    port: args.port,
+    bind: args.host,
+    staticDir: index ? path.dirname(index) : null,
+    limits: { resultBudget: Math.round(args.wsBudgetMb * 1_000_000) },
+  });
+  console.log(
+    `Signaldesk serving on ${server.url}/?token=${token}  (data: ${args.dataDir}, sim speed ${args.simSpeed}x, ready in ${Date.now() - t0} ms)`,
+  );
 }
-

@@ -4,29 +4,47 @@
  *   POST /api/call/<command>       Authorization: Bearer <token>, JSON body = input
  *   WS   /ws?token=…               {type:'call'|'subscribe'|'unsubscribe'|'auth'} messages
  *   GET  /                         the built renderer
+ * Every request must name this server in Host and, from a browser, come from its own Origin
+ * (engine/serve/guard.ts); bodies are bounded (engine/serve/body.ts); each WebSocket is handled
+ * by engine/serve/ws-conn.ts. No request can throw out of here. See docs/security.md.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, toErrorBody, type ApiErrorBody } from '../api/errors';
-import { EVENT_TOPICS, isEventTopic, type EventTopic } from '../api/contract';
-import type { Host } from '../host/host';
+import { ApiError, toErrorBody } from '../api/errors';
+import type { EventTopic } from '../api/contract';
+import type { HealthResult } from '../api/contract';
+import { MAX_BODY, readJsonBody } from './body';
+import { originPolicy } from './guard';
+import { isLoopback } from './args';
+import { attachConnection, WS_LIMITS, type WsLimits } from './ws-conn';
 import { tokenMatches } from './token';
 
+/** What the transport needs of the host. */
+export interface ServeHost {
+  callRaw(name: string, input: unknown): Promise<unknown>;
+  onAny(handler: (topic: EventTopic, payload: unknown) => void): () => void;
+  health(): HealthResult;
+  readonly options: { version: string };
+}
+
 export interface ServeOptions {
-  host: Host;
+  host: ServeHost;
   token: string;
   port: number;
   bind: string;
   staticDir: string | null;
   log?: (line: string) => void;
+  limits?: Partial<WsLimits>;
+  /** HTTP calls in flight at once (all connections); more are answered 429 BUSY. */
+  maxHttpInFlight?: number;
 }
 
-const MAX_BODY = 1_000_000;
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const csp = (host: string): string =>
+  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://${host}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`;
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -38,13 +56,14 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const data = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(data),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...extra,
   });
   res.end(data);
 }
@@ -61,28 +80,19 @@ function bearer(req: http.IncomingMessage): string | null {
   return m?.[1]?.trim() ?? null;
 }
 
-function readBody(req: http.IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError('BAD_INPUT', `Body larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      if (!text) return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch (e) {
-        reject(new ApiError('BAD_INPUT', 'Body is not valid JSON', { reason: (e as Error).message }));
-      }
-    });
-    req.on('error', reject);
-  });
+/** The decoded path of a request, or BAD_INPUT for a malformed % escape. */
+function decodedPath(rawUrl: string | undefined): string {
+  const pathname = new URL(rawUrl ?? '/', 'http://localhost').pathname;
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new ApiError('BAD_INPUT', 'Malformed % escape in the URL');
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
+  const body = JSON.stringify({ error: { code: status.startsWith('403') ? 'FORBIDDEN' : status.startsWith('401') ? 'UNAUTHORIZED' : 'NOT_FOUND', message: reason } });
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export interface ServeHandle {
@@ -94,49 +104,70 @@ export interface ServeHandle {
 export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
   const { host, token } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
+  const limits: WsLimits = { ...WS_LIMITS, ...opts.limits };
+  const maxHttpInFlight = opts.maxHttpInFlight ?? 64;
   const staticRoot = opts.staticDir ? path.resolve(opts.staticDir) : null;
+  let boundPort = opts.port;
+  const guard = originPolicy(opts.bind, () => boundPort, !isLoopback(opts.bind));
+  let httpInFlight = 0;
 
   const server = http.createServer((req, res) => {
-    void handleHttp(req, res).catch((err) => {
-      if (!res.headersSent) sendError(res, err);
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    handleHttp(req, res).catch((err: unknown) => {
+      if (!(err instanceof ApiError)) log(`[serve] error answering ${req.method} ${String(req.url).slice(0, 80)}: ${(err as Error)?.stack ?? String(err)}`);
+      if (!res.headersSent) sendError(res, err instanceof ApiError ? err : new ApiError('INTERNAL', 'Internal error'));
       else res.destroy();
     });
   });
+  server.on('clientError', (_err, socket: Duplex) => {
+    if ((socket as Socket).writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/api/health') {
-      const h = host.health();
-      sendJson(res, 200, { ...h, name: 'signaldesk', version: host.options.version });
+    const pathname = decodedPath(req.url);
+    const api = pathname.startsWith('/api/');
+    const refused = guard.refuse(req, { api });
+    if (refused) throw new ApiError('FORBIDDEN', refused);
+    if (pathname === '/api/health') {
+      sendJson(res, 200, { ...host.health(), name: 'signaldesk', version: host.options.version });
       return;
     }
-    if (url.pathname.startsWith('/api/')) {
+    if (api) {
       if (!tokenMatches(token, bearer(req))) {
         throw new ApiError('UNAUTHORIZED', 'Missing or wrong token (Authorization: Bearer <token>)');
       }
-      const m = /^\/api\/call\/([A-Za-z0-9_.-]+)$/.exec(url.pathname);
-      if (!m?.[1]) throw new ApiError('NOT_FOUND', `No such endpoint: ${url.pathname}`);
+      const m = /^\/api\/call\/([A-Za-z0-9_.-]{1,100})$/.exec(pathname);
+      if (!m?.[1]) throw new ApiError('NOT_FOUND', `No such endpoint: ${pathname.slice(0, 100)}`);
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST');
         throw new ApiError('NOT_FOUND', 'Use POST /api/call/<command>');
       }
-      const body = await readBody(req);
-      const result = await host.callRaw(m[1], body);
-      sendJson(res, 200, { result });
+      if (httpInFlight >= maxHttpInFlight) throw new ApiError('BUSY', `More than ${maxHttpInFlight} calls in flight; retry shortly`);
+      httpInFlight++;
+      try {
+        const body = await readJsonBody(req);
+        const result = await host.callRaw(m[1], body);
+        sendJson(res, 200, { result });
+      } finally {
+        httpInFlight--;
+      }
       return;
     }
-    serveStatic(url.pathname, res);
+    serveStatic(pathname, req, res);
   }
 
-  function serveStatic(pathname: string, res: http.ServerResponse): void {
+  function serveStatic(rel: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     if (!staticRoot) {
       sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'The renderer is not built (npm run build)' } });
       return;
     }
-    let rel = decodeURIComponent(pathname);
     if (rel === '/' || rel === '') rel = '/index.html';
     const file = path.resolve(staticRoot, '.' + rel);
-    if (!file.startsWith(staticRoot + path.sep)) {
+    if (!file.startsWith(staticRoot + path.sep) || rel.includes('\0')) {
       sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'Not found' } });
       return;
     }
@@ -147,116 +178,61 @@ export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
     }
     res.writeHead(200, {
       'content-type': MIME[path.extname(target)] ?? 'application/octet-stream',
-      'content-security-policy': CSP,
+      'content-security-policy': csp(req.headers.host ?? `127.0.0.1:${boundPort}`),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
       'cache-control': target.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
     });
-    fs.createReadStream(target).pipe(res);
+    const stream = fs.createReadStream(target);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws') {
-      socket.write('HTTP/1.1 404 Not Found\r\n\r\n');
+  wss.on('error', (err) => log(`[serve] WebSocket server error: ${err.message}`));
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    try {
+      let pathname: string;
+      try {
+        pathname = decodedPath(req.url);
+      } catch {
+        return refuseUpgrade(socket, '400 Bad Request', 'Malformed % escape in the URL');
+      }
+      if (pathname !== '/ws') return refuseUpgrade(socket, '404 Not Found', 'WebSocket is at /ws');
+      const refused = guard.refuse(req, { api: true });
+      if (refused) return refuseUpgrade(socket, '403 Forbidden', refused);
+      const queryToken = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+      if (queryToken !== null && !tokenMatches(token, queryToken)) return refuseUpgrade(socket, '401 Unauthorized', 'Wrong token');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        attachConnection(ws, { host, token, authed: queryToken !== null, limits, log, onClose: () => sockets.delete(ws) });
+      });
+    } catch (err) {
+      log(`[serve] error during a WebSocket upgrade: ${(err as Error).message}`);
       socket.destroy();
-      return;
     }
-    const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && !tokenMatches(token, queryToken)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, queryToken !== null));
   });
 
   const sockets = new Set<WebSocket>();
-  function attach(ws: WebSocket, authed: boolean): void {
-    sockets.add(ws);
-    const topics = new Set<EventTopic>();
-    const send = (m: unknown): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
-    };
-    const off = host.onAny((topic, payload) => {
-      if (topics.has(topic) && ws.bufferedAmount < 8_000_000) send({ type: 'event', topic, payload });
-    });
-    const authTimer = authed
-      ? null
-      : setTimeout(() => ws.close(4401, 'auth required'), 10_000);
-    ws.on('close', () => {
-      off();
-      sockets.delete(ws);
-      if (authTimer) clearTimeout(authTimer);
-    });
-    ws.on('message', (data) => {
-      let msg: { type?: unknown; id?: unknown; name?: unknown; input?: unknown; topics?: unknown; token?: unknown };
-      try {
-        msg = JSON.parse(String(data)) as typeof msg;
-      } catch {
-        send({ type: 'error', error: { code: 'BAD_INPUT', message: 'Message is not valid JSON' } satisfies ApiErrorBody });
-        return;
-      }
-      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      if (!authed) {
-        if (msg.type === 'auth' && typeof msg.token === 'string' && tokenMatches(token, msg.token)) {
-          authed = true;
-          if (authTimer) clearTimeout(authTimer);
-          send({ type: 'auth', ok: true, id });
-        } else {
-          send({ type: 'error', id, error: { code: 'UNAUTHORIZED', message: 'Send {type:"auth", token} first' } });
-          ws.close(4401, 'unauthorized');
-        }
-        return;
-      }
-      switch (msg.type) {
-        case 'call': {
-          const name = typeof msg.name === 'string' ? msg.name : '';
-          host.callRaw(name, msg.input).then(
-            (result) => send({ type: 'result', id, result }),
-            (err: unknown) => send({ type: 'error', id, error: toErrorBody(err) }),
-          );
-          return;
-        }
-        case 'subscribe':
-        case 'unsubscribe': {
-          const list = Array.isArray(msg.topics) ? msg.topics : [];
-          const bad = list.filter((t) => typeof t !== 'string' || !isEventTopic(t));
-          if (bad.length) {
-            send({ type: 'error', id, error: { code: 'BAD_INPUT', message: 'Unknown topics', details: { unknown: bad, known: EVENT_TOPICS } } });
-            return;
-          }
-          for (const t of list as EventTopic[]) {
-            if (msg.type === 'subscribe') topics.add(t);
-            else topics.delete(t);
-          }
-          send({ type: 'subscribed', id, topics: [...topics] });
-          return;
-        }
-        case 'auth':
-          send({ type: 'auth', ok: true, id });
-          return;
-        default:
-          send({ type: 'error', id, error: { code: 'BAD_INPUT', message: `Unknown message type: ${String(msg.type)}` } });
-      }
-    });
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.bind, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  server.on('error', (err) => log(`[serve] server error: ${err.message}`));
+  boundPort = (server.address() as AddressInfo).port;
   const hostPart = opts.bind.includes(':') ? `[${opts.bind}]` : opts.bind;
-  const url = `http://${hostPart}:${port}`;
+  const url = `http://${hostPart}:${boundPort}`;
   log(`[serve] listening on ${url}`);
   return {
     url,
-    port,
+    port: boundPort,
     close: async () => {
       for (const s of sockets) s.terminate();
       wss.close();
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

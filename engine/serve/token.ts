@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /** Reads `<dataDir>/token`, creating it (mode 0600) on first start. */
 export function loadOrCreateToken(dataDir: string): string {
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, 'token');
   try {
     const t = fs.readFileSync(file, 'utf8').trim();

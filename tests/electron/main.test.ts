@@ -4,8 +4,10 @@
  * wired through IPC to the real host and engine.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
 import { commands, type CommandName } from '../../engine/api';
-import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE } from '../../engine/api/ipc';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FILE, IPC_SUBSCRIBE } from '../../engine/api/ipc';
 import { tempDir } from '../helpers/serve';
 import { EXAMPLES } from '../helpers/examples';
 
@@ -16,7 +18,7 @@ const stub = vi.hoisted(() => {
   const windows: Array<{ opts: any; loaded: string | null }> = [];
   let readyResolve: () => void = () => {};
   const ready = new Promise<void>((r) => (readyResolve = r));
-  return { handlers, listeners, windows, ready, readyResolve: () => readyResolve(), booted: { done: false }, trays: [] as unknown[], popups: [] as any[], lock: { asked: false } };
+  return { handlers, listeners, windows, ready, readyResolve: () => readyResolve(), booted: { done: false }, trays: [] as unknown[], popups: [] as any[], lock: { asked: false }, dialogAnswer: { open: null as string | null, save: null as string | null }, dialogs: [] as any[] };
 });
 
 vi.mock('electron', () => {
@@ -68,6 +70,17 @@ vi.mock('electron', () => {
     nativeImage: { createFromPath: (p: string) => ({ p }) },
     shell: { openExternal: () => Promise.resolve() },
     session: { defaultSession: { webRequest: { onHeadersReceived: () => {} } } },
+    dialog: {
+      showOpenDialog: (opts: any) => {
+        stub.dialogs.push(opts);
+        return Promise.resolve(stub.dialogAnswer.open ? { canceled: false, filePaths: [stub.dialogAnswer.open] } : { canceled: true, filePaths: [] });
+      },
+      showSaveDialog: (opts: any) => {
+        stub.dialogs.push(opts);
+        return Promise.resolve(stub.dialogAnswer.save ? { canceled: false, filePath: stub.dialogAnswer.save } : { canceled: true });
+      },
+      showErrorBox: () => {},
+    },
     ipcMain: {
       handle: (ch: string, f: (...a: unknown[]) => unknown) => stub.handlers.set(ch, f),
       on: (ch: string, f: (...a: unknown[]) => void) => stub.listeners.set(ch, f),
@@ -100,6 +113,9 @@ describe('electron main (stubbed electron)', async () => {
 
   it('wires every contract command through IPC to the engine', async () => {
     expect(Object.keys(EXAMPLES).sort()).toEqual(Object.keys(commands).sort());
+    // market.import's example reads <userData>/imports/signaldesk-example.csv.
+    fs.mkdirSync(path.join(userData, 'imports'), { recursive: true });
+    fs.writeFileSync(path.join(userData, 'imports', 'signaldesk-example.csv'), 'timestamp,open,high,low,close,volume\n1704067200000,1,2,0.5,1.5,10\n');
     for (const name of Object.keys(commands) as CommandName[]) {
       const r = await invoke(name, EXAMPLES[name]);
       expect(r, name).toMatchObject({ ok: true });
@@ -127,5 +143,29 @@ describe('electron main (stubbed electron)', async () => {
   it('forwards subscribed events to the window', async () => {
     stub.listeners.get(IPC_SUBSCRIBE)!({ sender }, ['system.clock']);
     await vi.waitFor(() => expect(sender.send).toHaveBeenCalledWith(IPC_EVENT, 'system.clock', expect.objectContaining({ now: expect.any(Number) })), { timeout: 10_000 });
+  });
+
+  it("the file dialogs allow the chosen file's folder, so import and export may use it", async () => {
+    const pick = (kind: unknown, name?: unknown) => stub.handlers.get(IPC_PICK_FILE)!({ sender }, kind, name) as Promise<string | null>;
+    const mine = fs.realpathSync(tempDir('sd-picked-'));
+    const csv = path.join(mine, 'btc.csv');
+    fs.writeFileSync(csv, 'timestamp,open,high,low,close,volume\n1704067200000,1,2,0.5,1.5,10\n');
+    // Before the user picks it, the folder is closed to commands.
+    expect(await invoke('market.import', { source: 'sim', symbol: 'PICK/TEST', timeframe: '1h', path: csv })).toMatchObject({ ok: false, error: { code: 'UNPROCESSABLE' } });
+    // Cancelled: nothing allowed.
+    expect(await pick('open')).toBeNull();
+    expect((await invoke('files.folders.list', {})).value.allowed).not.toContain(mine);
+    stub.dialogAnswer.open = csv;
+    expect(await pick('open')).toBe(csv);
+    expect(stub.dialogs.at(-1)).toMatchObject({ properties: ['openFile'] });
+    expect((await invoke('files.folders.list', {})).value.allowed).toContain(mine);
+    expect(await invoke('market.import', { source: 'sim', symbol: 'PICK/TEST', timeframe: '1h', path: csv })).toMatchObject({ ok: true, value: { imported: 1 } });
+    // The save dialog: the suggested name is only a base name, and the export lands where the user chose.
+    const other = fs.realpathSync(tempDir('sd-saved-'));
+    stub.dialogAnswer.save = path.join(other, 'out.csv');
+    expect(await pick('save', '../../etc/evil.csv')).toBe(path.join(other, 'out.csv'));
+    expect(stub.dialogs.at(-1)).toMatchObject({ defaultPath: 'evil.csv' });
+    expect(await invoke('market.export', { source: 'sim', symbol: 'BTC/USDT', timeframe: '1h', path: path.join(other, 'out.csv') })).toMatchObject({ ok: true });
+    expect(fs.readFileSync(path.join(other, 'out.csv'), 'utf8')).toMatch(/^timestamp,open/);
   });
 });

@@ -7,6 +7,7 @@ import type { CommandName } from '../../engine/api';
 export const EXAMPLES: Record<CommandName, unknown> = {
   'system.health': {},
   'system.info': {},
+  'system.integrity': {},
   'market.symbols': { source: 'sim' },
   'market.candles': { source: 'sim', symbol: 'BTC/USDT', timeframe: '5m', limit: 5 },
   // [examples: collector]
@@ -21,8 +22,9 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'market.backfill.list': { limit: 10 },
   'market.backfill.cancel': { id: 1 },
   'market.gaps': { source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' },
-  'market.import': { source: 'sim', symbol: 'IMPORT/TEST', timeframe: '1h', path: '/tmp/signaldesk-example-export.csv' },
-  'market.export': { source: 'sim', symbol: 'BTC/USDT', timeframe: '1h', path: '/tmp/signaldesk-example-export.csv' },
+  // Relative paths: market.import reads from <data dir>/imports, market.export writes to <data dir>/exports.
+  'market.import': { source: 'sim', symbol: 'IMPORT/TEST', timeframe: '1h', path: 'signaldesk-example.csv' },
+  'market.export': { source: 'sim', symbol: 'BTC/USDT', timeframe: '1h', path: 'signaldesk-example.csv', overwrite: true },
   'notifications.list': { limit: 10 },
   'notifications.markDelivered': { ids: [1], channel: 'browser' },
   'notifications.markRead': { ids: [1] },
@@ -73,4 +75,10 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'goals.sizing': {},
   'goals.adjustments': { limit: 10 },
   'signals.preview': { id: 1 },
+  // [examples: files]
+  'files.folders.list': {},
+  'files.folders.add': { path: '/tmp' },
+  'files.folders.remove': { path: '/tmp' },
+  'files.limits.update': { maxImportBytes: 1_000_000_000 },
+  'files.list': { folder: 'exports' },
 };

@@ -331,11 +331,11 @@ export const marketCommands = {
     z.object({ source: SourceId, symbol: SymbolSchema, timeframe: TimeframeSchema, ...Range }).strict(),
   ),
   'market.export': command<{ exported: number; path: string }>()(
-    'Exports stored candles to CSV (timestamp,open,high,low,close,volume; ms UTC).',
-    z.object({ source: SourceId, symbol: SymbolSchema, timeframe: TimeframeSchema, path: z.string().min(1).max(1024), ...Range }).strict(),
+    'Exports stored candles to CSV (timestamp,open,high,low,close,volume; ms UTC). A relative path is taken from <data dir>/exports; an absolute one must be in an allowed folder. An existing file is replaced only with overwrite: true.',
+    z.object({ source: SourceId, symbol: SymbolSchema, timeframe: TimeframeSchema, path: z.string().min(1).max(1024), overwrite: z.boolean().optional(), ...Range }).strict(),
   ),
   'market.import': command<{ imported: number; first: number | null; last: number | null }>()(
-    'Imports CSV candles (timestamp,open,high,low,close,volume; ms UTC). Any malformed row rejects the whole file, naming line and reason.',
+    'Imports CSV candles (timestamp,open,high,low,close,volume; ms UTC). A relative path is taken from <data dir>/imports; an absolute one must be in an allowed folder. Any malformed row rejects the whole file, naming line and reason (never the cell).',
     z.object({ source: SourceId, symbol: SymbolSchema, timeframe: TimeframeSchema, path: z.string().min(1).max(1024) }).strict(),
   ),
   'market.sources.remove': command<{ removed: true; id: string }>()(

@@ -35,9 +35,19 @@ export interface ClockEvent {
   speed: number;
 }
 
+export interface IntegrityResult {
+  /** True when PRAGMA integrity_check found nothing wrong. */
+  ok: boolean;
+  /** What SQLite reported (at most 20 lines); empty when ok. */
+  problems: string[];
+  checkedAt: number;
+  durationMs: number;
+}
+
 export const systemCommands = {
   'system.health': command<HealthResult>()('Liveness of the host and the engine worker.', Empty),
   'system.info': command<InfoResult>()('Version, data directory, and market sources.', Empty),
+  'system.integrity': command<IntegrityResult>()('Full PRAGMA integrity_check of the database (slow on a large store; the quick check runs at every start).', Empty),
 } as const;
 
 export interface SystemEvents {

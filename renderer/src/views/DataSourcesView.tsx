@@ -11,6 +11,7 @@ import { runAction } from '../api/act';
 import { ago, duration, useSources } from '../stores/sources';
 import { usePaletteActions } from '../stores/palette';
 import { useApp } from '../stores/app';
+import { CsvFilesDialog } from './CsvFilesDialog';
 import './data-sources.css';
 
 function isTyping(t: EventTarget | null): boolean {
@@ -113,7 +114,7 @@ function ProgressBar({ job }: { job: BackfillJob }) {
 
 export function DataSourcesView() {
   const { sources, health, jobs, selected, select, refresh, refreshHealth, error } = useSources();
-  const [dialog, setDialog] = useState<null | { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'backfill'; id: string }>(null);
+  const [dialog, setDialog] = useState<null | { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'backfill'; id: string } | { kind: 'csv' }>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
   const [, setTick] = useState(0);
@@ -145,6 +146,9 @@ export function DataSourcesView() {
       } else if (k === 'f' && sel?.kind === 'ccxt') {
         e.preventDefault();
         setDialog({ kind: 'backfill', id: sel.id });
+      } else if (k === 'i') {
+        e.preventDefault();
+        setDialog({ kind: 'csv' });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -155,6 +159,7 @@ export function DataSourcesView() {
     'data',
     [
       { id: 'data.add', group: 'Data sources', label: 'Add a data source', keys: 'N', run: () => setDialog({ kind: 'add' }) },
+      { id: 'data.csv', group: 'Data sources', label: 'Import / export CSV candles', keys: 'I', run: () => setDialog({ kind: 'csv' }) },
       ...(sel && sel.kind !== 'sim' ? [{ id: 'data.edit', group: 'Data sources', label: `Edit ${sel.id}`, keys: 'E', run: () => setDialog({ kind: 'edit', id: sel.id }) }] : []),
       ...(sel?.kind === 'ccxt' ? [{ id: 'data.backfill', group: 'Data sources', label: `Back-fill ${sel.id}`, keys: 'F', run: () => setDialog({ kind: 'backfill', id: sel.id }) }] : []),
     ],
@@ -182,7 +187,10 @@ export function DataSourcesView() {
         <button className="btn primary" onClick={() => setDialog({ kind: 'add' })} data-testid="add-source">
           + Add source
         </button>
-        <span className="muted">N add · E edit · F back-fill · ↑↓ select · Space enable/disable</span>
+        <button className="btn" onClick={() => setDialog({ kind: 'csv' })} data-testid="csv-open">
+          Import / export CSV (I)
+        </button>
+        <span className="muted">N add · I import/export · E edit · F back-fill · ↑↓ select · Space enable/disable</span>
         {msg && <span className="muted" data-testid="ds-msg">{msg}</span>}
         {error && <span className="error">{error}</span>}
       </div>
@@ -312,6 +320,15 @@ export function DataSourcesView() {
 
       {dialog?.kind === 'add' && <SourceDialog onClose={() => setDialog(null)} onDone={(m) => { setMsg(m); void refresh(); }} />}
       {dialog?.kind === 'edit' && <SourceDialog edit={sources.find((s) => s.id === dialog.id)} onClose={() => setDialog(null)} onDone={(m) => { setMsg(m); void refresh(); }} />}
+      {dialog?.kind === 'csv' && (
+        <CsvFilesDialog
+          source={sel?.id ?? 'sim'}
+          symbol={sel?.symbols[0] ?? 'BTC/USDT'}
+          timeframe={sel?.timeframes[0] ?? '1h'}
+          onClose={() => setDialog(null)}
+          onDone={(m) => setMsg(m)}
+        />
+      )}
       {dialog?.kind === 'backfill' && sources.find((s) => s.id === dialog.id) && (
         <BackfillDialog source={sources.find((s) => s.id === dialog.id)!} onClose={() => setDialog(null)} />
       )}
@@ -325,7 +342,7 @@ function openChart(src: SourceView, symbol: string, timeframe: Timeframe): void 
   useApp.getState().setView('chart');
 }
 
-function Modal({ title, onClose, children, testid }: { title: string; onClose: () => void; children: React.ReactNode; testid: string }) {
+export function Modal({ title, onClose, children, testid }: { title: string; onClose: () => void; children: React.ReactNode; testid: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
@@ -519,7 +536,15 @@ function SourceDialog({ edit, onClose, onDone }: { edit?: SourceView; onClose: (
           </>
         ) : (
           <>
-            <label className="ds-span">CSV file (timestamp,open,high,low,close,volume; ms UTC)<input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/btc-1m.csv" required /></label>
+            <label className="ds-span">
+              CSV file (timestamp,open,high,low,close,volume; ms UTC) <span className="muted">— a name in the data folder&apos;s imports/, or an absolute path in an allowed folder (I shows them)</span>
+              <span className="csv-file-row">
+                <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="btc-1m.csv" required data-testid="f-path" />
+                {window.signaldesk?.pickFile && (
+                  <button type="button" className="btn" onClick={() => void window.signaldesk!.pickFile!('open').then((p) => p && setPath(p))}>Choose…</button>
+                )}
+              </span>
+            </label>
             <label>Symbol<input value={rSymbol} onChange={(e) => setRSymbol(e.target.value)} placeholder="BTC/USDT" required /></label>
             <label>Timeframe<select value={rTf} onChange={(e) => setRTf(e.target.value as Timeframe)}>{TIMEFRAMES.map((t) => <option key={t}>{t}</option>)}</select></label>
             <label>Speed (× real time)<input type="number" min={0.001} step="any" value={speed} onChange={(e) => setSpeed(e.target.value)} /></label>
