@@ -15,7 +15,8 @@ export interface CandleEvent {
 
 export type SourceKind = 'sim' | 'ccxt' | 'replay';
 /** Health of a source or of one (symbol, timeframe) feed. */
-export type FeedStatus = 'healthy' | 'degraded' | 'failed' | 'circuit_open' | 'disabled';
+/** `connecting`: an exchange source or feed that has not answered yet (never shown as healthy with no data). */
+export type FeedStatus = 'connecting' | 'healthy' | 'degraded' | 'failed' | 'circuit_open' | 'disabled';
 export type CircuitState = 'closed' | 'open' | 'half_open';
 /** Newest stored bar relative to its timeframe: fresh (the latest closed bar; one behind during a short grace after a close), aging (≤ 3 bars late), stale. */
 export type Freshness = 'fresh' | 'aging' | 'stale' | 'none';
