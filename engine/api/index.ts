@@ -2,3 +2,4 @@ export * from './contract';
 export * from './errors';
 export * from './timeframes';
 export * from './validate';
+export * from './ticks';
