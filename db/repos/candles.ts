@@ -16,6 +16,7 @@ export class CandlesRepo {
   private readonly latestStmt;
   private readonly rangeDescStmt;
   private readonly rangeAscStmt;
+  private readonly beforeStmt;
   private readonly countStmt;
   private readonly aggStmt;
   private readonly upsertBatch;
@@ -35,6 +36,9 @@ export class CandlesRepo {
     );
     this.rangeAscStmt = db.prepare<[string, string, string, number, number], Row>(
       'SELECT ts, open, high, low, close, volume FROM candles WHERE source = ? AND symbol = ? AND timeframe = ? AND ts >= ? ORDER BY ts ASC LIMIT ?',
+    );
+    this.beforeStmt = db.prepare<[string, string, string, number, number], Row>(
+      'SELECT ts, open, high, low, close, volume FROM candles WHERE source = ? AND symbol = ? AND timeframe = ? AND ts < ? ORDER BY ts DESC LIMIT ?',
     );
     this.countStmt = db.prepare<[string, string, string], { n: number }>(
       'SELECT COUNT(*) AS n FROM candles WHERE source = ? AND symbol = ? AND timeframe = ?',
@@ -92,6 +96,26 @@ export class CandlesRepo {
   range(key: CandleKey, limit: number, since?: number): Ohlcv[] {
     if (since !== undefined) return this.rangeAscStmt.all(key.source, key.symbol, key.timeframe, since, limit).map(toOhlcv);
     return this.rangeDescStmt.all(key.source, key.symbol, key.timeframe, 0, limit).map(toOhlcv).reverse();
+  }
+
+  /** The newest `limit` stored candles that open before `before`, ascending (older history, page by page). */
+  rangeBefore(key: CandleKey, limit: number, before: number): Ohlcv[] {
+    return this.beforeStmt.all(key.source, key.symbol, key.timeframe, before, limit).map(toOhlcv).reverse();
+  }
+
+  /** Up to `limit` buckets of `timeframe` (aggregated from 1m) that open before `before`, ascending. */
+  aggregatedBefore(source: string, symbol: string, timeframe: Timeframe, limit: number, before: number): Ohlcv[] {
+    const tf = TIMEFRAME_MS[timeframe];
+    let until = before - (((before % tf) + tf) % tf);
+    let rows = this.aggStmt.all({ source, symbol, tf, since: Math.max(0, until - limit * tf), until }).map(toOhlcv);
+    if (rows.length === 0) {
+      // A hole in the stored 1m bars: go on from the newest older bar there is, if any.
+      const older = this.beforeStmt.get(source, symbol, '1m', until, 1);
+      if (!older) return [];
+      until = older.ts - (older.ts % tf) + tf;
+      rows = this.aggStmt.all({ source, symbol, tf, since: Math.max(0, until - limit * tf), until }).map(toOhlcv);
+    }
+    return rows;
   }
 
   /** Buckets of `timeframe` aggregated from stored 1m candles, ascending, same `since`/`limit` rules as range(). */
