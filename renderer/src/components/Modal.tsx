@@ -27,6 +27,8 @@ export interface ModalProps {
   /** Keys inside the dialog, before Esc handling; call preventDefault() to keep Esc from closing. */
   onKeyDown?: (e: ReactKeyboardEvent<HTMLDivElement>) => void;
   dialogRef?: Ref<HTMLDivElement>;
+  /** Extra data-* attributes on the dialog box (e.g. `{ 'data-stage': 'review' }`). */
+  attrs?: Record<`data-${string}`, string>;
 }
 
 /** The elements Tab can reach inside `root`, in order. */
@@ -34,7 +36,7 @@ export function focusables(root: HTMLElement): HTMLElement[] {
   return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => !el.hasAttribute('hidden') && el.getClientRects().length > 0);
 }
 
-export function Modal({ label, onClose, children, testid, className = 'modal', backdropClassName = '', role = 'dialog', initialFocus, backdropCloses = true, onKeyDown, dialogRef }: ModalProps) {
+export function Modal({ label, onClose, children, testid, className = 'modal', backdropClassName = '', role = 'dialog', initialFocus, backdropCloses = true, onKeyDown, dialogRef, attrs }: ModalProps) {
   const box = useRef<HTMLDivElement | null>(null);
   const close = useRef(onClose);
   close.current = onClose;
@@ -102,6 +104,7 @@ export function Modal({ label, onClose, children, testid, className = 'modal', b
         aria-label={label}
         tabIndex={-1}
         data-testid={testid}
+        {...attrs}
         onKeyDown={onKey}
         ref={(el) => {
           box.current = el;

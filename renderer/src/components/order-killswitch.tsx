@@ -1,14 +1,13 @@
 /** Kill switch confirmation: K asks, Enter confirms, Esc keeps things as they are. */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api/client';
 import { useOrders } from '../stores/orders';
+import { Modal } from './Modal';
 
 export function KillSwitchDialog({ onClose }: { onClose: () => void }) {
   const on = useOrders((s) => s.status?.killSwitch.on ?? false);
-  const ref = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => ref.current?.focus(), []);
   const confirm = async () => {
     setBusy(true);
     try {
@@ -22,25 +21,24 @@ export function KillSwitchDialog({ onClose }: { onClose: () => void }) {
     }
   };
   return (
-    <div className="ticket-backdrop">
-      <div
-        className="ticket kill-dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-label="Kill switch"
-        tabIndex={-1}
-        ref={ref}
-        data-testid="kill-dialog"
-        onKeyDown={(e) => {
-          e.stopPropagation();
-          if (e.key === 'Escape') onClose();
-          if (e.key === 'Enter' && !busy) void confirm();
-        }}
-      >
+    <Modal
+      label="Kill switch"
+      role="alertdialog"
+      onClose={onClose}
+      className="ticket kill-dialog"
+      backdropClassName="ticket-backdrop"
+      backdropCloses={false}
+      testid="kill-dialog"
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && !busy) {
+          e.preventDefault();
+          void confirm();
+        }
+      }}
+    >
         <strong className={on ? 'up' : 'down'}>{on ? 'Turn the kill switch OFF and allow new orders?' : 'Turn the kill switch ON? Every new order stops, open orders are cancelled.'}</strong>
         <div className="muted">Enter to confirm · Esc to cancel</div>
         {error && <div className="error">{error}</div>}
-      </div>
-    </div>
+    </Modal>
   );
 }
