@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { ISeriesApi, MouseEventParams, SeriesType, Time } from 'lightweight-charts';
 import type { Ohlcv } from '../../../engine/api';
 import type { OverlayProps } from '../views/ChartView';
+import { lineName } from './line-names';
 
 interface Reading {
   time: number;
@@ -36,8 +37,8 @@ export function ChartReadout({ host, candles, decimals }: { host: OverlayProps['
       for (const [series, d] of p.seriesData) {
         if (series === (host.price as ISeriesApi<SeriesType>) || series === (host.volume as ISeriesApi<SeriesType>)) continue;
         const value = (d as { value?: number }).value;
-        const o = series.options() as { title?: string; color?: string };
-        if (typeof value === 'number' && o.title) lines.push({ title: o.title, color: o.color ?? '#c9d1d9', value });
+        const n = lineName(series);
+        if (typeof value === 'number' && n) lines.push({ title: n.title, color: n.color, value });
       }
       setHover({ time: (p.time as number) * 1000, o: bar.open ?? bar.close, h: bar.high ?? bar.close, l: bar.low ?? bar.close, c: bar.close, v: volume?.value ?? 0, lines });
     };

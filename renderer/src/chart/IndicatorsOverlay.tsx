@@ -14,6 +14,7 @@ import {
   LineType,
   type IChartApi,
   type ISeriesApi,
+  type SeriesType,
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { IndicatorSeries } from '../../../engine/api';
@@ -21,6 +22,7 @@ import { api } from '../api/client';
 import { FULL_PROFILE, LIGHT_PROFILE, NO_PROFILE, useIndicators } from '../stores/indicators';
 import type { OverlayProps } from '../views/ChartView';
 import { columnPoints, resetsBetween } from './line-points';
+import { nameLine } from './line-names';
 
 /** How far (share of the candles' range) a line on the price pane may extend the price scale. */
 export const INDICATOR_SCALE_MARGIN = 0.05;
@@ -82,6 +84,15 @@ function point(style: Style, time: UTCTimestamp, value: number) {
   if (style.kind !== 'hist') return { time, value };
   if (style.pane === 'macd') return { time, value, color: value >= 0 ? 'rgba(38,166,154,0.6)' : 'rgba(239,83,80,0.6)' };
   return { time, value, color: value >= 1.5 ? 'rgba(210,153,34,0.9)' : 'rgba(125,133,144,0.5)' };
+}
+
+/** A readout name for lines drawn without a title (BB middle, support / resistance, MACD histogram). */
+function readoutTitle(name: string): string {
+  if (name.startsWith('bb_middle_')) return 'BB mid';
+  if (name.startsWith('sr_support_')) return 'Support';
+  if (name.startsWith('sr_resistance_')) return 'Resist.';
+  if (name.startsWith('macd_hist_')) return 'MACD hist';
+  return name;
 }
 
 /** The request for a profile: the chart's light profile is an indicator set, the others are engine profiles. */
@@ -151,7 +162,7 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
       // No axis labels from indicators (only the price and the selected signal or order have one);
       // lines on the price pane may extend its scale only a little beyond the candles.
       const common = {
-        title: style.title,
+        title: '',
         priceLineVisible: false,
         lastValueVisible: false,
         ...(style.pane === 'price' ? { autoscaleInfoProvider: clampToCandles(host.candleRange) } : {}),
@@ -172,6 +183,7 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
               },
               pane,
             );
+      nameLine(series as ISeriesApi<SeriesType>, style.title || readoutTitle(name), style.color);
       list.push({ name, col: info.names.indexOf(name) + 1, style, series, lastTs: null });
     }
     // Guides: RSI 30/70, volume ratio 1×.

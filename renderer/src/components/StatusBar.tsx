@@ -1,6 +1,7 @@
 import { useApp } from '../stores/app';
 import { OrderStatus } from './order-status';
 import { useSourceLabel } from '../stores/sources';
+import { DemoSpeedToggle } from './DemoSpeed';
 
 export function StatusBar() {
   const { info, connection, clock, simSpeed, source, error } = useApp();
@@ -23,6 +24,7 @@ export function StatusBar() {
         {clock ? new Date(clock).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—'}
         {simSpeed !== 1 ? ` · ${simSpeed}×` : ''}
       </span>
+      <DemoSpeedToggle />
       {/* [status: orders] */}
       <OrderStatus />
       <span className="muted" title="Command palette: every action and its key">Ctrl+K commands</span>

@@ -18,6 +18,7 @@ import { SignalsOverlay } from '../chart/SignalsOverlay';
 import { ChartReadout } from '../chart/ChartReadout';
 import { useScrollBack } from '../chart/scroll-back';
 import { ScaleProbe } from '../chart/ScaleProbe';
+import { FirstRunHint } from '../components/DemoSpeed';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -123,6 +124,34 @@ export function ChartView() {
   }, [olderSeq, candles]);
   useScrollBack(overlayHost?.chart ?? null);
 
+  // Keyboard (a plain handler; the lead wires these keys into the registry): Home loads every
+  // stored bar and shows the oldest, End goes back to the newest.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || (e.key !== 'Home' && e.key !== 'End')) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+      const c = chart.current;
+      if (!c) return;
+      e.preventDefault();
+      if (e.key === 'End') return c.timeScale().scrollToRealTime();
+      void (async () => {
+        const key0 = useChart.getState().key;
+        for (;;) {
+          const st = useChart.getState();
+          if (st.complete || st.key !== key0 || st.error) break;
+          if (st.loadingOlder) await new Promise((r) => setTimeout(r, 50));
+          else await st.loadOlder();
+        }
+        const range = c.timeScale().getVisibleLogicalRange();
+        const width = range ? range.to - range.from : 200;
+        c.timeScale().setVisibleLogicalRange({ from: 0, to: width });
+      })();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   useEffect(() => {
     if (!live || !price.current || !volume.current || loading) return;
     price.current.update(toBar(live));
@@ -171,6 +200,7 @@ export function ChartView() {
           <OrdersOverlay host={overlayHost} chartKey={key} candles={candles} />
         </>
       )}
+      <FirstRunHint />
       <ChartReadout host={overlayHost} candles={candles} decimals={decimalsOf(candles)} />
       <div
         className="chart-host"

@@ -101,7 +101,7 @@ export function DataSourcesView() {
         <thead>
           <tr>
             <th>Status</th><th>Source</th><th>Kind</th><th>Symbols</th><th>Timeframes</th><th>Circuit</th><th>Freshness</th>
-            <th>Last success · latency · req 24 h</th><th>Last error</th><th>On</th>
+            <th className="ds-wrap">Last success · latency · req 24 h</th><th>Last error</th><th>On</th>
           </tr>
         </thead>
         <tbody>
@@ -111,16 +111,16 @@ export function DataSourcesView() {
             return (
               <tr key={s.id} className={s.id === selected ? 'sel' : ''} onClick={() => select(s.id)} data-testid="source-row" data-source={s.id}>
                 <td><StatusBadge status={hh?.status ?? (s.enabled ? undefined : 'disabled')} title={hh ? whyText(hh, Date.now(), hh.circuit) : undefined} /></td>
-                <td>
+                <td className="ds-wrap">
                   <strong>{s.label}</strong> <span className="muted">{s.id}</span>
                   {s.simulated && <span className="badge sim ds-sim">SIMULATED</span>}
                 </td>
                 <td>{s.kind === 'ccxt' ? s.exchange : s.kind}{s.sandbox ? ' · sandbox' : ''}</td>
                 <td title={s.symbols.join(', ')}>{s.discovery ? `discovery · top ${s.discovery.top}` : ''}{s.discovery ? ' → ' : ''}{s.symbols.length}</td>
-                <td>{s.timeframes.join(' ')}</td>
+                <td className="ds-wrap">{s.timeframes.join(' ')}</td>
                 <td><span className={`circuit c-${hh?.circuit ?? 'closed'}`} data-testid="circuit">{(hh?.circuit ?? 'closed').replace('_', '-')}</span></td>
                 <td title={fr.text}><FreshBadge f={fr.worst} title={fr.text} /> <span className="muted">{fr.count}</span></td>
-                <td>
+                <td className="ds-wrap">
                   {ago(hh?.lastSuccessAt ?? null)} <span className="muted">· {hh?.latencyMs === null || hh?.latencyMs === undefined ? '—' : `${hh.latencyMs} ms`} · {hh?.requests24h ?? 0}</span>
                 </td>
                 <td title={hh?.lastError?.message ?? ''} data-testid="last-error">
@@ -129,7 +129,7 @@ export function DataSourcesView() {
                     {hh?.lastError ? <><span className="err-kind">{hh.lastError.kind}</span> {hh.lastError.message}</> : '—'}
                   </div>
                 </td>
-                <td>
+                <td className="ds-on">
                   <label className="switch" title={s.kind === 'sim' ? 'The simulated market is always on' : 'Space toggles the selected source'}>
                     <input type="checkbox" checked={s.enabled} disabled={s.kind === 'sim'} onChange={() => toggle(s)} aria-label={`Enable ${s.id}`} data-testid="enable-toggle" />
                     <span />

@@ -130,7 +130,7 @@ export function SourceDialog({ edit, onClose, onDone }: { edit?: SourceView; onC
   return (
     <Modal label={edit ? `Edit ${edit.id}` : 'Add a data source'} onClose={onClose} testid="source-dialog" className="ds-dialog" backdropClassName="ds-backdrop">
       <DialogHead title={edit ? `Edit ${edit.id}` : 'Add a data source'} onClose={onClose} />
-      <form className="ds-form" onSubmit={(e) => void submit(e)}>
+      <form className="ds-form" noValidate onSubmit={(e) => void submit(e)}>
         {!edit && (
           <label>
             Kind
