@@ -21,11 +21,11 @@ export function ScaleProbe({ host }: { host: OverlayProps['host'] }) {
         const pane = host.chart.panes()[0];
         const range = host.chart.timeScale().getVisibleLogicalRange();
         if (!pane || !range) return;
-        const bars = host.price.data();
         let high = -Infinity;
         let low = Infinity;
-        for (let i = Math.max(0, Math.floor(range.from)); i <= Math.min(bars.length - 1, Math.ceil(range.to)); i++) {
-          const b = bars[i] as { high?: number; low?: number } | undefined;
+        // Only the visible bars (dataByIndex): copying the whole series each time costs O(bars).
+        for (let i = Math.max(0, Math.floor(range.from)); i <= Math.ceil(range.to); i++) {
+          const b = host.price.dataByIndex(i) as { high?: number; low?: number } | null;
           if (b?.high === undefined || b.low === undefined) continue;
           high = Math.max(high, b.high);
           low = Math.min(low, b.low);
