@@ -5,12 +5,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildIfStale, ensureNativeForNode, root } from './lib.mjs';
 import { summarize } from './summarize.mjs';
+import { findBrowser } from './find-browser.mjs';
+
+// The browser tests need Chromium: without one, stop now with one line (not a failure per test).
+// Explicit test paths that name no end-to-end test skip the check.
+const args = process.argv.slice(2);
+const paths = args.filter((a) => !a.startsWith('-'));
+const wantsBrowser = paths.length === 0 || paths.some((a) => a.includes('e2e'));
+if (wantsBrowser) {
+  const browser = findBrowser();
+  if (browser.error) {
+    console.error(browser.error);
+    process.exit(1);
+  }
+  process.env.SIGNALDESK_CHROMIUM = browser.path;
+}
 
 ensureNativeForNode();
 buildIfStale();
 const results = path.join(root, 'test-results', 'vitest.json');
 fs.rmSync(results, { force: true });
-const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)], {
+const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args], {
   cwd: root,
   stdio: 'inherit',
 });

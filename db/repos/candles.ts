@@ -25,6 +25,7 @@ export class CandlesRepo {
   private readonly latestStmt;
   private readonly rangeDescStmt;
   private readonly rangeAscStmt;
+  private readonly beforeStmt;
   private readonly countStmt;
   private readonly aggStmt;
   private readonly upsertBatch;
@@ -50,6 +51,9 @@ export class CandlesRepo {
     );
     this.rangeAscStmt = db.prepare<[number, number, number], Row>(
       'SELECT ts, open, high, low, close, volume FROM candles WHERE series_id = ? AND ts >= ? ORDER BY ts ASC LIMIT ?',
+    );
+    this.beforeStmt = db.prepare<[number, number, number], Row>(
+      'SELECT ts, open, high, low, close, volume FROM candles WHERE series_id = ? AND ts < ? ORDER BY ts DESC LIMIT ?',
     );
     this.countStmt = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM candles WHERE series_id = ?');
     // Aggregates 1m rows into buckets of :tf ms. Open and close come from the first and last
@@ -125,6 +129,30 @@ export class CandlesRepo {
     if (sid === undefined) return [];
     if (since !== undefined) return this.rangeAscStmt.all(sid, since, limit).map(toOhlcv);
     return this.rangeDescStmt.all(sid, limit).map(toOhlcv).reverse();
+  }
+
+  /** The newest `limit` stored candles that open before `before`, ascending (older history, page by page). */
+  rangeBefore(key: CandleKey, limit: number, before: number): Ohlcv[] {
+    const sid = this.seriesId(key, false);
+    if (sid === undefined) return [];
+    return this.beforeStmt.all(sid, before, limit).map(toOhlcv).reverse();
+  }
+
+  /** Up to `limit` buckets of `timeframe` (aggregated from 1m) that open before `before`, ascending. */
+  aggregatedBefore(source: string, symbol: string, timeframe: Timeframe, limit: number, before: number): Ohlcv[] {
+    const sid = this.seriesId({ source, symbol, timeframe: '1m' }, false);
+    if (sid === undefined) return [];
+    const tf = TIMEFRAME_MS[timeframe];
+    let until = before - (((before % tf) + tf) % tf);
+    let rows = this.aggStmt.all({ sid, tf, since: Math.max(0, until - limit * tf), until }).map(toOhlcv);
+    if (rows.length === 0) {
+      // A hole in the stored 1m bars: go on from the newest older bar there is, if any.
+      const older = this.beforeStmt.get(sid, until, 1);
+      if (!older) return [];
+      until = older.ts - (older.ts % tf) + tf;
+      rows = this.aggStmt.all({ sid, tf, since: Math.max(0, until - limit * tf), until }).map(toOhlcv);
+    }
+    return rows;
   }
 
   /** Buckets of `timeframe` aggregated from stored 1m candles, ascending, same `since`/`limit` rules as range(). */

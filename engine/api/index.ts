@@ -3,3 +3,4 @@ export * from './errors';
 export * from './timeframes';
 export * from './validate';
 export * from './outcome';
+export * from './ticks';

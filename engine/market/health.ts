@@ -200,7 +200,13 @@ export class SourceHealthState {
     if (this.fatal || f.permanent || f.consecutiveFailures >= FAILED_AFTER) return 'failed';
     if (f.consecutiveFailures > 0 || (f.lastError && realNow - f.lastError.at < DEGRADED_FOR_MS && (f.lastSuccessAt ?? 0) < f.lastError.at)) return 'degraded';
     if (this.backoffUntil !== null && this.backoffUntil > realNow) return 'degraded';
+    if (this.answersRemotely() && f.lastSuccessAt === null && f.lastError === null) return 'connecting';
     return 'healthy';
+  }
+
+  /** An exchange source's data comes over the network: until it answers it is `connecting`. */
+  private answersRemotely(): boolean {
+    return this.kind === 'ccxt';
   }
 
   private sourceStatus(realNow: number, feedStatuses: FeedStatus[]): FeedStatus {
@@ -210,7 +216,9 @@ export class SourceHealthState {
     if (feedStatuses.length > 0 && feedStatuses.every((s) => s === 'failed')) return 'failed';
     if (this.consecutiveFailures > 0 || (this.backoffUntil !== null && this.backoffUntil > realNow)) return 'degraded';
     if (this.lastError && realNow - this.lastError.at < DEGRADED_FOR_MS && (this.lastSuccessAt ?? 0) < this.lastError.at) return 'degraded';
-    if (feedStatuses.some((s) => s !== 'healthy')) return 'degraded';
+    if (this.answersRemotely() && this.lastSuccessAt === null && this.lastError === null) return 'connecting';
+    if (feedStatuses.some((s) => s !== 'healthy' && s !== 'connecting')) return 'degraded';
+    if (feedStatuses.length > 0 && feedStatuses.every((s) => s === 'connecting')) return 'connecting';
     return 'healthy';
   }
 
@@ -236,7 +244,7 @@ export class SourceHealthState {
 
   /** When a feed that is not healthy is tried again (real ms), if known. */
   private retryAtOf(f: FeedState | null, status: FeedStatus, realNow: number): number | null {
-    if (status === 'healthy' || status === 'disabled') return null;
+    if (status === 'healthy' || status === 'disabled' || status === 'connecting') return null;
     if (f?.permanent || this.fatal) return null;
     const probe = this.breaker?.state === 'open' ? realNow + this.breaker.retryInMs() : null;
     const t = Math.max(f?.retryAt ?? 0, this.backoffUntil ?? 0, probe ?? 0);

@@ -66,7 +66,7 @@ export class MarketModule implements EngineModule {
       const { closed, updated } = this.sim.tick();
       for (const e of closed) this.ctx.bus.publish('candle.closed', e);
       for (const e of updated) this.ctx.bus.publish('candle.updated', e);
-      this.ctx.bus.publish('system.clock', { now: this.sim.clock.now(), speed: this.ctx.opts.simSpeed });
+      this.ctx.bus.publish('system.clock', { now: this.sim.clock.now(), speed: this.sim.clock.speed });
     } catch (err) {
       // A failing tick must not kill the engine; it is logged and the next tick retries.
       console.error('[market] tick failed:', err);
@@ -160,9 +160,13 @@ export class MarketModule implements EngineModule {
   }
 
   /** Candles of a collector source: stored bars of the timeframe (or aggregated 1m), then the forming bar. */
-  private collectedCandles(source: string, symbol: string, timeframe: Timeframe, limit: number, since?: number): Ohlcv[] {
+  private collectedCandles(source: string, symbol: string, timeframe: Timeframe, limit: number, since?: number, before?: number): Ohlcv[] {
     const view = this.collector.list().find((v) => v.id === source)!;
     const direct = view.timeframes.includes(timeframe) || this.candles.count({ source, symbol, timeframe }) > 0;
+    if (before !== undefined) {
+      // Older history for the chart: stored bars only (the forming bar is the newest, never before).
+      return direct || !view.timeframes.includes('1m') ? this.candles.rangeBefore({ source, symbol, timeframe }, limit, before) : this.candles.aggregatedBefore(source, symbol, timeframe, limit, before);
+    }
     const rows =
       direct || !view.timeframes.includes('1m')
         ? this.candles.range({ source, symbol, timeframe }, limit, since)
@@ -179,16 +183,19 @@ export class MarketModule implements EngineModule {
       this.requireAny(source);
       return this.collector.list().find((v) => v.id === source)!.symbols;
     },
-    'market.candles': ({ source, symbol, timeframe, limit, since }) => {
+    'market.candles': ({ source, symbol, timeframe, limit, since, before }) => {
       if (source !== SIM_SOURCE_ID) {
         this.requireAny(source);
-        return this.collectedCandles(source, symbol, timeframe, limit ?? 500, since);
+        return this.collectedCandles(source, symbol, timeframe, limit ?? 500, since, before);
       }
       const src = this.requireSource(source);
       if (!src.hasSymbol(symbol)) {
         throw new ApiError('NOT_FOUND', `Unknown symbol ${symbol} on ${source}`, { source, symbol });
       }
       const n = limit ?? 500;
+      if (before !== undefined) {
+        return timeframe === '1m' ? this.candles.rangeBefore({ source, symbol, timeframe }, n, before) : this.candles.aggregatedBefore(source, symbol, timeframe, n, before);
+      }
       const rows =
         timeframe === '1m'
           ? this.candles.range({ source, symbol, timeframe }, n, since)
@@ -196,6 +203,14 @@ export class MarketModule implements EngineModule {
       const forming = src.formingBar(symbol);
       if (forming) mergeForming(rows, forming, timeframe, n, since);
       return rows;
+    },
+    'market.sim.setSpeed': ({ speed }) => {
+      const previous = this.sim.clock.speed;
+      this.sim.clock.setSpeed(speed);
+      // One speed for everyone who reads it (system.info, the signals' time gates, the clock event).
+      this.ctx.opts.simSpeed = speed;
+      this.ctx.bus.publish('system.clock', { now: this.sim.clock.now(), speed });
+      return { speed, previous };
     },
     'market.sources.list': () => this.views(),
     'market.sources.add': (i) => this.collector.add(i, (id) => id === SIM_SOURCE_ID),

@@ -182,15 +182,26 @@ export class SimSeries {
 
 /** The sim clock: starts at `simStart` and runs `speed` times faster than real time. */
 export class SimClock {
-  private readonly realStart: number;
+  private realStart: number;
+  private simAt: number;
   constructor(
     readonly simStart: number,
-    readonly speed: number,
+    private rate: number,
     private readonly realNow: () => number = Date.now,
   ) {
     this.realStart = realNow();
+    this.simAt = simStart;
+  }
+  get speed(): number {
+    return this.rate;
   }
   now(): number {
-    return this.simStart + Math.floor((this.realNow() - this.realStart) * this.speed);
+    return this.simAt + Math.floor((this.realNow() - this.realStart) * this.rate);
+  }
+  /** Runs on at another speed from now on; the clock does not jump (and never runs backwards). */
+  setSpeed(speed: number): void {
+    this.simAt = this.now();
+    this.realStart = this.realNow();
+    this.rate = speed;
   }
 }

@@ -23,9 +23,10 @@ import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { NotifyModule } from '../notify/module';
 import { createFeatureEngine, formatSpec, getProfile, PROFILE_NAMES, profileSpecs, uniqueSpecs, warmUpEngine, warmupBars } from '../indicators';
 import type { Bar, FeatureEngine, Features, IndicatorSpec } from '../indicators/types';
-import { getStrategy, parseParams, STRATEGIES, STRATEGY_IDS, strategyKey } from '../strategies/registry';
+import { getStrategy, parseParams, STRATEGY_IDS, strategyKey } from '../strategies/registry';
 import { px } from '../strategies/common';
 import type { StrategyDecision, StrategyDef } from '../strategies/types';
+import { strategyInfo } from '../strategies/param-info';
 import { checkGates, utcDayStart } from './gates';
 import { step, type Tracked } from './outcomes';
 
@@ -670,7 +671,7 @@ export class SignalsModule implements EngineModule {
       this.afterChannelChange();
       return { deleted };
     },
-    'signals.strategies': (): StrategyInfo[] => STRATEGY_IDS.map((id) => ({ id, summary: STRATEGIES[id].summary, defaults: parseParams(id, {}) })),
+    'signals.strategies': (): StrategyInfo[] => STRATEGY_IDS.map(strategyInfo),
     'signals.list': (q) => this.signals.list(q, this.channels.names()),
     'signals.ack': (q) => this.changeMany('id' in q ? [q.id] : q.ids, 'acknowledged'),
     'signals.snooze': (q) => this.changeMany('id' in q ? [q.id] : q.ids, 'snoozed', this.opts.wallNow() + q.minutes * 60_000),

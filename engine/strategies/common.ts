@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Bar, Features, IndicatorSpec } from '../indicators/types';
 import type { StrategyDecision } from './types';
+import { priceTick, roundToTick } from '../api/ticks';
 
 /** Feature name of an indicator output, e.g. f('ema', 21) → 'ema_21', f('bb_upper', 20, 2) → 'bb_upper_20_2'. */
 export function f(name: string, ...params: number[]): string {
@@ -49,12 +50,16 @@ export const riskParams = {
   rewardRisk: z.number().gt(0).max(20).default(2),
 };
 
-/** Stop `stopAtr` ATRs away from the entry, target `rewardRisk` times that distance the other way. */
+/**
+ * Stop `stopAtr` ATRs away from the entry, target `rewardRisk` times that distance the other way,
+ * both rounded to the market's tick (engine/api/ticks: the price's magnitude), so a signal never
+ * carries a price like 102.18989051357224.
+ */
 export function levels(side: 'buy' | 'sell', entry: number, atr: number, stopAtr: number, rewardRisk: number): { stopLoss: number; takeProfit: number } {
   const risk = atr * stopAtr;
-  return side === 'buy'
-    ? { stopLoss: entry - risk, takeProfit: entry + risk * rewardRisk }
-    : { stopLoss: entry + risk, takeProfit: entry - risk * rewardRisk };
+  const tick = priceTick(entry);
+  const raw = side === 'buy' ? { stopLoss: entry - risk, takeProfit: entry + risk * rewardRisk } : { stopLoss: entry + risk, takeProfit: entry - risk * rewardRisk };
+  return { stopLoss: roundToTick(raw.stopLoss, tick), takeProfit: roundToTick(raw.takeProfit, tick) };
 }
 
 export function decision(

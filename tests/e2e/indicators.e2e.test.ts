@@ -28,9 +28,18 @@ describe('indicator overlays on the chart', () => {
     await page.waitForSelector('[data-testid="chart"] canvas', { timeout: 20_000 });
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 20_000 });
 
-    // Default profile full_v1: EMA/Bollinger/VWAP on price, RSI+Stochastic, MACD and volume ratio below.
+    // A fresh install opens on the light profile: EMA 9 / 21 on the price pane, no panes below.
     const picker = page.locator('.toolbar [data-testid="indicator-profile"]');
+    await expect.poll(() => picker.inputValue(), { timeout: 10_000 }).toBe('light');
+    await expect.poll(() => attr('data-series'), { timeout: 10_000 }).toBe('ema_9,ema_21');
+    await expect.poll(() => attr('data-rows').then(Number), { timeout: 15_000 }).toBeGreaterThan(50);
+    expect(Number(await attr('data-panes'))).toBe(1);
+    // The full profile is one keystroke away (F): EMA/Bollinger/VWAP on price, RSI+Stochastic, MACD and volume ratio below.
+    await page.locator('[data-testid="chart"]').click();
+    await page.keyboard.press('f');
     await expect.poll(() => picker.inputValue(), { timeout: 10_000 }).toBe('full_v1');
+    await expect.poll(() => attr('data-series'), { timeout: 10_000 }).toContain('rsi_14');
+    await expect.poll(() => attr('data-panes').then(Number), { timeout: 15_000 }).toBe(4);
     await expect.poll(() => attr('data-rows').then(Number), { timeout: 15_000 }).toBeGreaterThan(50);
     expect(await attr('data-error')).toBe('');
     const drawn = (await attr('data-series')).split(',');

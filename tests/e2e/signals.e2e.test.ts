@@ -43,7 +43,23 @@ describe('signals in Chromium', () => {
     await editor.waitFor();
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('ch-name');
     await page.keyboard.type('Fast crosses');
-    await page.fill('[data-testid="ch-params-ema_cross"]', '{"fast":2,"slow":5,"atr":3}');
+    // Params are form fields from the strategy's schema: default as the hint, range, one-line description.
+    const fast = page.locator('[data-testid="ch-param-ema_cross-fast"]');
+    expect(await fast.getAttribute('placeholder')).toBe('9 (default)');
+    expect(await fast.inputValue()).toBe('');
+    expect(await page.locator('[data-testid="ch-form-ema_cross"]').textContent()).toMatch(/Bars of the fast EMA/);
+    // Validated as typed: out of range and not whole say so at once.
+    await fast.fill('0');
+    await expect.poll(() => page.locator('[data-testid="ch-param-ema_cross-fast-error"]').textContent()).toMatch(/fast must be ≥ 1/);
+    await fast.fill('2.5');
+    await expect.poll(() => page.locator('[data-testid="ch-param-ema_cross-fast-error"]').textContent()).toMatch(/whole number/);
+    await fast.fill('2');
+    await page.fill('[data-testid="ch-param-ema_cross-slow"]', '5');
+    await page.fill('[data-testid="ch-param-ema_cross-atr"]', '3');
+    expect(await page.locator('[data-testid="ch-param-ema_cross-fast-error"]').count()).toBe(0);
+    // Raw JSON stays as an advanced toggle, carrying the values across.
+    await page.check('[data-testid="ch-raw-ema_cross"]');
+    expect(JSON.parse(await page.locator('[data-testid="ch-params-ema_cross"]').inputValue())).toEqual({ fast: 2, slow: 5, atr: 3 });
     await page.fill('[data-testid="ch-symbols"]', 'BTC/USDT');
     // the sim clock runs 600× here: loosen the time gates so bars closed within a tick count as fresh
     await page.fill('[data-testid="ch-stale-bars"]', '1000');

@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from './serve';
+import { findBrowser } from '../../scripts/find-browser.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** SIGNALDESK_CHROMIUM, /usr/bin/chromium, or a chrome / chromium on the PATH (scripts/find-browser.mjs). */
+const found = findBrowser();
+export const CHROMIUM = found.path ?? '';
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`);
+  if (found.error) throw new Error(found.error);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -10,6 +10,7 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'system.integrity': {},
   'market.symbols': { source: 'sim' },
   'market.candles': { source: 'sim', symbol: 'BTC/USDT', timeframe: '5m', limit: 5 },
+  'market.sim.setSpeed': { speed: 1 },
   // [examples: collector]
   'market.sources.list': {},
   'market.sources.add': { id: 'binance', kind: 'ccxt', exchange: 'binance', symbols: ['BTC/USDT'], timeframes: ['1m'], enabled: false },

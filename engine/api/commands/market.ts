@@ -15,7 +15,12 @@ export interface CandleEvent {
 
 export type SourceKind = 'sim' | 'ccxt' | 'replay';
 /** Health of a source or of one (symbol, timeframe) feed. */
-export type FeedStatus = 'healthy' | 'degraded' | 'failed' | 'circuit_open' | 'disabled';
+/** `connecting`: an exchange source or feed that has not answered yet (never shown as healthy with no data). */
+export interface SimSpeedResult {
+  speed: number;
+  previous: number;
+}
+export type FeedStatus = 'connecting' | 'healthy' | 'degraded' | 'failed' | 'circuit_open' | 'disabled';
 export type CircuitState = 'closed' | 'open' | 'half_open';
 /** Newest stored bar relative to its timeframe: fresh (the latest closed bar; one behind during a short grace after a close), aging (≤ 3 bars late), stale. */
 export type Freshness = 'fresh' | 'aging' | 'stale' | 'none';
@@ -293,8 +298,15 @@ export const marketCommands = {
         timeframe: TimeframeSchema,
         limit: z.number().int().min(1).max(5000).optional(),
         since: z.number().int().min(0).optional(),
+        /** The newest `limit` bars that open before this time (ms): the chart loads older history with it. */
+        before: z.number().int().min(0).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((v) => v.since === undefined || v.before === undefined, { message: 'give since or before, not both', path: ['before'] }),
+  ),
+  'market.sim.setSpeed': command<SimSpeedResult>()(
+    'Changes the simulated market\'s speed at run time (1 = real time; 60 = one 1m bar per second, the "demo speed" toggle). The clock runs on from where it is.',
+    z.object({ speed: z.number().min(0.1).max(100_000) }).strict(),
   ),
   // The collector's commands.
   'market.sources.list': command<SourceView[]>()('Every market source (sim, ccxt, replay) with its configuration; keys never included.', Empty),

@@ -152,6 +152,21 @@ export interface StrategyInfo {
   summary: string;
   /** The params schema's defaults. */
   defaults: Record<string, unknown>;
+  /** Each param as a form field: type, default, range and a one-line description (from the schema). */
+  params: StrategyParamInfo[];
+}
+
+export interface StrategyParamInfo {
+  name: string;
+  type: 'integer' | 'number' | 'boolean' | 'enum';
+  default: number | boolean | string | null;
+  /** Range bounds, null when open; exclusive when the flag says so. */
+  min: number | null;
+  max: number | null;
+  minExclusive: boolean;
+  maxExclusive: boolean;
+  options?: string[];
+  description: string;
 }
 
 export interface PerformanceRow {

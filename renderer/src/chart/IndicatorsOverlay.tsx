@@ -14,12 +14,18 @@ import {
   LineType,
   type IChartApi,
   type ISeriesApi,
+  type SeriesType,
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { IndicatorSeries } from '../../../engine/api';
 import { api } from '../api/client';
-import { NO_PROFILE, useIndicators } from '../stores/indicators';
+import { FULL_PROFILE, LIGHT_PROFILE, NO_PROFILE, useIndicators } from '../stores/indicators';
 import type { OverlayProps } from '../views/ChartView';
+import { columnPoints, resetsBetween } from './line-points';
+import { nameLine } from './line-names';
+
+/** How far (share of the candles' range) a line on the price pane may extend the price scale. */
+export const INDICATOR_SCALE_MARGIN = 0.05;
 
 type PaneId = 'price' | 'osc' | 'macd' | 'vol';
 interface Style {
@@ -72,12 +78,45 @@ export function styleFor(name: string, all: readonly string[]): Style | null {
   return null;
 }
 
-type Drawn = { name: string; col: number; style: Style; series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'> };
+type Drawn = { name: string; col: number; style: Style; series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; lastTs: number | null };
 
 function point(style: Style, time: UTCTimestamp, value: number) {
   if (style.kind !== 'hist') return { time, value };
   if (style.pane === 'macd') return { time, value, color: value >= 0 ? 'rgba(38,166,154,0.6)' : 'rgba(239,83,80,0.6)' };
   return { time, value, color: value >= 1.5 ? 'rgba(210,153,34,0.9)' : 'rgba(125,133,144,0.5)' };
+}
+
+/** A readout name for lines drawn without a title (BB middle, support / resistance, MACD histogram). */
+function readoutTitle(name: string): string {
+  if (name.startsWith('bb_middle_')) return 'BB mid';
+  if (name.startsWith('sr_support_')) return 'Support';
+  if (name.startsWith('sr_resistance_')) return 'Resist.';
+  if (name.startsWith('macd_hist_')) return 'MACD hist';
+  return name;
+}
+
+/** The request for a profile: the chart's light profile is an indicator set, the others are engine profiles. */
+function which(name: string, specs: string[]): { profile: string } | { set: string } {
+  return name === LIGHT_PROFILE ? { set: specs.join(',') } : { profile: name };
+}
+
+type Range = { minValue: number; maxValue: number };
+type AutoscaleBase = () => { priceRange: Range | null; margins?: unknown } | null;
+
+/**
+ * An autoscale provider that lets a line on the price pane widen the scale by at most
+ * INDICATOR_SCALE_MARGIN of the candles' range: the candles stay readable when a line is far away.
+ */
+export function clampToCandles(candles: () => Range | null) {
+  return (base: AutoscaleBase) => {
+    const own = base();
+    const c = candles();
+    if (!own?.priceRange || !c) return null;
+    const m = (c.maxValue - c.minValue) * INDICATOR_SCALE_MARGIN;
+    const minValue = Math.max(own.priceRange.minValue, c.minValue - m);
+    const maxValue = Math.min(own.priceRange.maxValue, c.maxValue + m);
+    return minValue <= maxValue ? { priceRange: { minValue, maxValue } } : null;
+  };
 }
 
 function removeEmptyPanes(chart: IChartApi): void {
@@ -99,13 +138,13 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
   const drawnNames = useMemo(() => (info ? info.names.filter((n) => styleFor(n, info.names)) : []), [info]);
   const namesKey = drawnNames.join(',');
   const drawn = useRef<Drawn[]>([]);
-  const [status, setStatus] = useState<{ rows: number; lastTs: number; error: string | null; panes: number }>({ rows: 0, lastTs: 0, error: null, panes: 1 });
+  const [status, setStatus] = useState<{ rows: number; lastTs: number; error: string | null; panes: number; breaks: number }>({ rows: 0, lastTs: 0, error: null, panes: 1, breaks: 0 });
   const want = Math.min(Math.max(candles.length, 50), 5000);
 
   // Series for the profile, then its full history.
   useEffect(() => {
     if (!host || !info || drawnNames.length === 0) {
-      setStatus({ rows: 0, lastTs: 0, error: null, panes: host?.chart.panes().length ?? 1 });
+      setStatus({ rows: 0, lastTs: 0, error: null, panes: host?.chart.panes().length ?? 1, breaks: 0 });
       return;
     }
     const chart = host.chart;
@@ -120,7 +159,14 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
     for (const name of ordered) {
       const style = styleFor(name, drawnNames)!;
       const pane = paneIndex.get(style.pane)!;
-      const common = { title: style.title, priceLineVisible: false, lastValueVisible: style.title !== '' && !style.steps };
+      // No axis labels from indicators (only the price and the selected signal or order have one);
+      // lines on the price pane may extend its scale only a little beyond the candles.
+      const common = {
+        title: '',
+        priceLineVisible: false,
+        lastValueVisible: false,
+        ...(style.pane === 'price' ? { autoscaleInfoProvider: clampToCandles(host.candleRange) } : {}),
+      };
       const series =
         style.kind === 'hist'
           ? chart.addSeries(HistogramSeries, { ...common, color: style.color, priceFormat: style.pane === 'macd' ? precision : { type: 'price', precision: 2, minMove: 0.01 } }, pane)
@@ -137,7 +183,8 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
               },
               pane,
             );
-      list.push({ name, col: info.names.indexOf(name) + 1, style, series });
+      nameLine(series as ISeriesApi<SeriesType>, style.title || readoutTitle(name), style.color);
+      list.push({ name, col: info.names.indexOf(name) + 1, style, series, lastTs: null });
     }
     // Guides: RSI 30/70, volume ratio 1×.
     for (const d of list) {
@@ -152,20 +199,19 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
 
     let cancelled = false;
     api
-      .call('indicators.series', { source: chartKey.source, symbol: chartKey.symbol, timeframe: chartKey.timeframe, profile: info.name, limit: want })
+      .call('indicators.series', { source: chartKey.source, symbol: chartKey.symbol, timeframe: chartKey.timeframe, ...which(info.name, info.specs), limit: want })
       .then((s: IndicatorSeries) => {
         if (cancelled) return;
+        let breaks = 0;
         for (const d of list) {
           const col = s.names.indexOf(d.name) + 1;
           d.col = col;
-          const data = [];
-          for (const r of s.rows) {
-            const v = r[col];
-            if (typeof v === 'number') data.push(point(d.style, (r[0] / 1000) as UTCTimestamp, v));
-          }
+          const data = columnPoints(d.name, s.rows, col, (t, v) => point(d.style, t, v));
           d.series.setData(data);
+          d.lastTs = data.length ? data[data.length - 1]!.time * 1000 : null;
+          breaks += data.filter((x) => !('value' in x)).length;
         }
-        setStatus({ rows: s.rows.length, lastTs: s.rows[s.rows.length - 1]?.[0] ?? 0, error: null, panes: chart.panes().length });
+        setStatus({ rows: s.rows.length, lastTs: s.rows[s.rows.length - 1]?.[0] ?? 0, error: null, panes: chart.panes().length, breaks });
       })
       .catch((e: Error) => {
         if (!cancelled) setStatus((st) => ({ ...st, error: e.message }));
@@ -192,7 +238,7 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
     if (!info || !lastCandleTs || drawnUpTo.current === 0 || lastCandleTs <= drawnUpTo.current) return;
     let cancelled = false;
     api
-      .call('indicators.series', { source: chartKey.source, symbol: chartKey.symbol, timeframe: chartKey.timeframe, profile: info.name, limit: 3 })
+      .call('indicators.series', { source: chartKey.source, symbol: chartKey.symbol, timeframe: chartKey.timeframe, ...which(info.name, info.specs), limit: 3 })
       .then((s: IndicatorSeries) => {
         if (cancelled || drawn.current.length === 0) return;
         const fresh = s.rows.filter((r) => r[0] >= drawnUpTo.current);
@@ -200,7 +246,12 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
           const col = s.names.indexOf(d.name) + 1;
           for (const r of fresh) {
             const v = r[col];
-            if (typeof v === 'number') d.series.update(point(d.style, (r[0] / 1000) as UTCTimestamp, v));
+            if (typeof v !== 'number') continue;
+            const time = (r[0] / 1000) as UTCTimestamp;
+            // The first bar of a new session of a resetting line is whitespace (the line breaks there).
+            const reset = d.lastTs !== null && d.lastTs < r[0] && resetsBetween(d.name, d.lastTs, r[0]);
+            d.series.update(reset ? { time } : point(d.style, time, v));
+            if (d.lastTs === null || r[0] > d.lastTs) d.lastTs = r[0];
           }
         }
         const last = s.rows[s.rows.length - 1]?.[0];
@@ -214,13 +265,21 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
     };
   }, [lastCandleTs, info, chartKey.source, chartKey.symbol, chartKey.timeframe]);
 
-  // Keyboard: I / Shift+I step to the next / previous profile (outside text fields).
+  // Keyboard: I / Shift+I step to the next / previous profile, F switches light ↔ full (outside text fields).
+  // (A plain handler: the lead wires these keys into the keyboard registry.)
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== 'i') return;
+      const k = e.key.toLowerCase();
+      if (e.ctrlKey || e.metaKey || e.altKey || (k !== 'i' && k !== 'f')) return;
       const t = e.target as HTMLElement | null;
       if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
       const st = useIndicators.getState();
+      if (k === 'f') {
+        if (e.shiftKey) return;
+        e.preventDefault();
+        st.setProfile(st.profile === FULL_PROFILE ? LIGHT_PROFILE : FULL_PROFILE);
+        return;
+      }
       const order = [NO_PROFILE, ...st.profiles.map((p) => p.name)];
       if (order.length < 2) return;
       e.preventDefault();
@@ -239,7 +298,7 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
   }, [host]);
 
   const picker = (
-    <label className="ind-picker" title="Indicator overlays from a feature profile (I / Shift+I: next / previous)" style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
+    <label className="ind-picker" title="Indicator overlays from a feature profile (F: light ↔ full · I / Shift+I: next / previous)" style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
       <span className="muted">Indicators</span>
       <select aria-label="Indicator profile" data-testid="indicator-profile" value={profile} onChange={(e) => setProfile(e.target.value)}>
         <option value={NO_PROFILE}>none</option>
@@ -264,6 +323,8 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
         data-rows={status.rows}
         data-last-ts={status.lastTs}
         data-panes={status.panes}
+        data-breaks={status.breaks}
+        data-axis-labels={0}
         data-error={status.error ?? ''}
       />
     </>

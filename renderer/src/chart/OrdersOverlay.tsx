@@ -1,7 +1,11 @@
-/** Orders on the chart: fills as markers, and the position's entry, stop and target as price lines. */
+/**
+ * Orders on the chart: fills as markers, and the position's entry, stop and target as price lines
+ * (titled on the line, with no price-axis label: the axis keeps the price and the selected
+ * signal's labels only), their prices rounded to the market's tick.
+ */
 import { useEffect, useMemo } from 'react';
 import { createSeriesMarkers, LineStyle, type IPriceLine, type SeriesMarker, type UTCTimestamp } from 'lightweight-charts';
-import { bucketStart } from '../../../engine/api';
+import { bucketStart, priceTick, roundToTick } from '../../../engine/api';
 import { useOrders } from '../stores/orders';
 import type { OverlayProps } from '../views/ChartView';
 
@@ -37,7 +41,7 @@ export function OrdersOverlay({ host, chartKey, candles }: OverlayProps) {
     if (!host) return;
     const lines: IPriceLine[] = [];
     const add = (price: string | null, color: string, title: string, style = LineStyle.Dashed) => {
-      if (price) lines.push(host.price.createPriceLine({ price: Number(price), color, lineWidth: 1, lineStyle: style, axisLabelVisible: true, title }));
+      if (price) lines.push(host.price.createPriceLine({ price: roundToTick(Number(price), priceTick(Number(price))), color, lineWidth: 1, lineStyle: style, axisLabelVisible: false, title }));
     };
     if (pos) {
       add(pos.avgEntry, '#4493f8', `ENTRY ${pos.qty}`, LineStyle.Solid);
@@ -50,5 +54,5 @@ export function OrdersOverlay({ host, chartKey, candles }: OverlayProps) {
     };
   }, [host, pos, working]);
 
-  return <span hidden data-testid="orders-overlay" data-markers={markers.length} data-entry={pos?.avgEntry ?? ''} data-stop={pos?.stopLoss ?? ''} data-target={pos?.takeProfit ?? ''} />;
+  return <span hidden data-testid="orders-overlay" data-markers={markers.length} data-entry={pos?.avgEntry ?? ''} data-stop={pos?.stopLoss ?? ''} data-target={pos?.takeProfit ?? ''} data-axis-labels={0} />;
 }

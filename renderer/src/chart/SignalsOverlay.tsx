@@ -10,7 +10,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { createSeriesMarkers, LineStyle, type IPriceLine, type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
-import { bucketStart, type Signal } from '../../../engine/api';
+import { bucketStart, priceTick, roundToTick, tickDecimals, type Signal } from '../../../engine/api';
 import { useSignals } from '../stores/signals';
 import type { OverlayProps } from '../views/ChartView';
 
@@ -25,7 +25,12 @@ interface Group {
   signals: Signal[];
 }
 
-const fmt = (x: number): string => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: x < 1 ? 8 : x < 100 ? 4 : 2 });
+/** A signal's price, rounded to the market's tick (the entry's magnitude) and shown with its decimals. */
+export function fmtTick(x: number, ref: number): string {
+  const tick = priceTick(ref);
+  const d = Math.min(8, tickDecimals(tick));
+  return roundToTick(x, tick).toLocaleString('en-US', { minimumFractionDigits: Math.min(2, d), maximumFractionDigits: d });
+}
 const pct = (c: number): string => `${Math.round(c * 100)} %`;
 
 export function SignalsOverlay({ host, chartKey, candles }: OverlayProps) {
@@ -103,10 +108,11 @@ export function SignalsOverlay({ host, chartKey, candles }: OverlayProps) {
   const sel = signals.find((s) => s.id === selectedId && s.symbol === chartKey.symbol && s.source === chartKey.source);
   useEffect(() => {
     if (!host || !sel) return;
+    const tick = priceTick(sel.entry);
     const lines: IPriceLine[] = [
-      host.price.createPriceLine({ price: sel.entry, color: '#4493f8', lineWidth: 1, lineStyle: LineStyle.Solid, axisLabelVisible: true, title: `SIGNAL ${sel.side.toUpperCase()}` }),
-      host.price.createPriceLine({ price: sel.stopLoss, color: '#ef5350', lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: 'SIG STOP' }),
-      host.price.createPriceLine({ price: sel.takeProfit, color: '#26a69a', lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: 'SIG TARGET' }),
+      host.price.createPriceLine({ price: roundToTick(sel.entry, tick), color: '#4493f8', lineWidth: 1, lineStyle: LineStyle.Solid, axisLabelVisible: true, title: `SIGNAL ${sel.side.toUpperCase()}` }),
+      host.price.createPriceLine({ price: roundToTick(sel.stopLoss, tick), color: '#ef5350', lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: 'SIG STOP' }),
+      host.price.createPriceLine({ price: roundToTick(sel.takeProfit, tick), color: '#26a69a', lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: 'SIG TARGET' }),
     ];
     return () => {
       for (const l of lines) host.price.removePriceLine(l);
@@ -118,7 +124,7 @@ export function SignalsOverlay({ host, chartKey, candles }: OverlayProps) {
   const container = host?.chart.chartElement().parentElement ?? null;
   return (
     <>
-      <span hidden data-testid="signals-overlay" data-markers={markers.length} data-ids={shown.map((s) => s.id).join(',')} data-selected={sel?.id ?? ''} data-texts={markers.map((m) => m.text).join('|')} />
+      <span hidden data-testid="signals-overlay" data-markers={markers.length} data-ids={shown.map((s) => s.id).join(',')} data-selected={sel?.id ?? ''} data-texts={markers.map((m) => m.text).join('|')} data-axis-labels={sel ? 3 : 0} data-levels={sel ? [sel.entry, sel.stopLoss, sel.takeProfit].map((x) => roundToTick(x, priceTick(sel.entry))).join(',') : ''} />
       {container &&
         createPortal(
           <>
@@ -142,10 +148,10 @@ export function SignalsOverlay({ host, chartKey, candles }: OverlayProps) {
                 {hoveredGroup.signals.slice(-4).map((s) => (
                   <div key={s.id} className="signal-tip-row">
                     <div>
-                      <b className={s.side}>{s.side.toUpperCase()}</b> {s.symbol} {fmt(s.entry)} — {s.strategy} · {pct(s.confidence)} · #{s.id}
+                      <b className={s.side}>{s.side.toUpperCase()}</b> {s.symbol} {fmtTick(s.entry, s.entry)} — {s.strategy} · {pct(s.confidence)} · #{s.id}
                     </div>
                     <div className="muted">
-                      stop {fmt(s.stopLoss)} · target {fmt(s.takeProfit)} · {s.status}
+                      stop {fmtTick(s.stopLoss, s.entry)} · target {fmtTick(s.takeProfit, s.entry)} · {s.status}
                       {s.channelName ? ` · ${s.channelName}` : ''}
                     </div>
                     {s.reasons[0] && <div className="muted">{s.reasons[0]}</div>}

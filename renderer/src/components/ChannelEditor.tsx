@@ -1,24 +1,22 @@
 /**
- * The channel editor (create / edit dialog): strategies with their params, symbols (a list, or
- * every symbol of a source), timeframe, feature profile, gates, limits, autopilot. Keyboard:
- * Tab through the fields, Ctrl+Enter saves, Esc closes.
+ * The channel editor (create / edit dialog): strategies with their params as form fields (raw
+ * JSON as an advanced toggle), symbols (a list, or every symbol of a source), timeframe, feature
+ * profile, gates, limits, autopilot. Keyboard: Tab through the fields (kept inside the dialog),
+ * Ctrl+Enter saves, Esc closes.
  */
 import { useEffect, useRef, useState } from 'react';
-import { TIMEFRAMES, type Channel, type ChannelInput, type Timeframe } from '../../../engine/api';
+import { TIMEFRAMES, type Channel, type ChannelInput, type StrategyInfo, type Timeframe } from '../../../engine/api';
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
+import { Modal } from './Modal';
+import { formFor, paramsOf, StrategyParams, type ParamsForm } from './strategy-params';
 
-interface StratForm {
-  on: boolean;
-  params: string;
-}
-
-function initialStrategies(ids: string[], defaults: Map<string, Record<string, unknown>>, ch: Channel | null): Record<string, StratForm> {
-  const out: Record<string, StratForm> = {};
-  for (const id of ids) {
-    const cur = ch?.strategies.find((s) => s.id === id);
-    out[id] = { on: cur !== undefined || (!ch && id === 'ema_cross'), params: JSON.stringify(cur?.params ?? defaults.get(id) ?? {}) };
+function initialStrategies(list: StrategyInfo[], ch: Channel | null): Record<string, ParamsForm> {
+  const out: Record<string, ParamsForm> = {};
+  for (const info of list) {
+    const cur = ch?.strategies.find((s) => s.id === info.id);
+    out[info.id] = formFor(info, cur?.params, cur !== undefined || (!ch && info.id === 'ema_cross'));
   }
   return out;
 }
@@ -27,14 +25,13 @@ export function ChannelEditor() {
   const { editor, closeEditor, strategies, profiles, refresh } = useSignals();
   const app = useApp();
   const ch = editor.channel;
-  const defaults = new Map(strategies.map((s) => [s.id, s.defaults]));
   const [name, setName] = useState(ch?.name ?? 'New channel');
   const [enabled, setEnabled] = useState(ch?.enabled ?? true);
   const [timeframe, setTimeframe] = useState<Timeframe>(ch?.timeframe ?? app.timeframe);
   const [source, setSource] = useState(ch?.symbols.source ?? app.source);
   const [mode, setMode] = useState<'list' | 'discovered'>(ch && 'discovered' in ch.symbols ? 'discovered' : 'list');
   const [symbols, setSymbols] = useState(ch && 'symbols' in ch.symbols ? ch.symbols.symbols.join(', ') : app.symbol);
-  const [strats, setStrats] = useState<Record<string, StratForm>>(() => initialStrategies(strategies.map((s) => s.id), defaults, ch));
+  const [strats, setStrats] = useState<Record<string, ParamsForm>>(() => initialStrategies(strategies, ch));
   const [profile, setProfile] = useState(ch?.profile ?? '');
   const [minConfidence, setMinConfidence] = useState(String(ch?.minConfidence ?? 0));
   const [maxPerDay, setMaxPerDay] = useState(String(ch?.maxPerDay ?? 100));
@@ -52,6 +49,7 @@ export function ChannelEditor() {
     first.current?.focus();
     first.current?.select();
   }, []);
+  const byId = new Map(strategies.map((s) => [s.id, s]));
 
   const build = (): ChannelInput => {
     const chosen = Object.entries(strats).filter(([, s]) => s.on);
@@ -72,13 +70,11 @@ export function ChannelEditor() {
       timeframe,
       symbols: mode === 'discovered' ? { source, discovered: true } : { source, symbols: list },
       strategies: chosen.map(([id, s]) => {
-        let params: unknown;
-        try {
-          params = JSON.parse(s.params || '{}');
-        } catch {
-          throw new Error(`Params of ${id} are not valid JSON`);
-        }
-        return { id, params: params as Record<string, unknown> };
+        const info = byId.get(id);
+        if (!info) return { id, params: {} };
+        const r = paramsOf(info, s);
+        if ('error' in r) throw new Error(r.error);
+        return { id, params: r.params };
       }),
       profile: profile || null,
       minConfidence: num('Minimum confidence', minConfidence),
@@ -114,21 +110,14 @@ export function ChannelEditor() {
   };
 
   const onKey = (e: React.KeyboardEvent) => {
-    if (e.key === 'Escape') {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      e.stopPropagation();
-      closeEditor();
-    } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      e.stopPropagation();
       void save();
     }
-    e.stopPropagation();
   };
 
   return (
-    <div className="ticket-backdrop" onMouseDown={(e) => e.target === e.currentTarget && closeEditor()}>
-      <div className="ticket channel-editor" role="dialog" aria-modal="true" aria-label={ch ? `Edit channel ${ch.name}` : 'New signal channel'} onKeyDown={onKey} data-testid="channel-editor">
+    <Modal label={ch ? `Edit channel ${ch.name}` : 'New signal channel'} onClose={closeEditor} onKeyDown={onKey} className="ticket channel-editor" backdropClassName="ticket-backdrop" testid="channel-editor" initialFocus='[data-testid="ch-name"]'>
         <div className="ticket-head">
           <strong>{ch ? `Edit channel #${ch.id}` : 'New signal channel'}</strong>
           <span className="muted">Ctrl+Enter save · Esc close</span>
@@ -171,16 +160,16 @@ export function ChannelEditor() {
             </datalist>
           </label>
           <fieldset className="wide ch-strategies">
-            <legend>Strategies and params (JSON)</legend>
+            <legend>Strategies and their params</legend>
             {strategies.map((s) => {
-              const f = strats[s.id] ?? { on: false, params: '{}' };
+              const f = strats[s.id] ?? formFor(s, undefined, false);
               return (
                 <div key={s.id} className="ch-strategy">
                   <label className="inline" title={s.summary}>
                     <input type="checkbox" checked={f.on} onChange={(e) => setStrats({ ...strats, [s.id]: { ...f, on: e.target.checked } })} data-testid={`ch-strategy-${s.id}`} />
-                    {s.id}
+                    <b>{s.id}</b> <span className="muted">{s.summary}</span>
                   </label>
-                  <input value={f.params} disabled={!f.on} onChange={(e) => setStrats({ ...strats, [s.id]: { ...f, params: e.target.value } })} aria-label={`${s.id} params`} data-testid={`ch-params-${s.id}`} />
+                  {f.on && <StrategyParams info={s} form={f} onChange={(nf) => setStrats((all) => ({ ...all, [s.id]: nf }))} />}
                 </div>
               );
             })}
@@ -244,7 +233,6 @@ export function ChannelEditor() {
             Cancel
           </button>
         </div>
-      </div>
-    </div>
+    </Modal>
   );
 }

@@ -3,7 +3,8 @@
  * keyboard registry): T opens it, B / S open it as buy / sell on the chart's symbol, K asks to
  * flip the kill switch (also from inside lists). In the ticket: the cursor
  * starts in the amount; Tab walks amount → limit price → stop loss → take profit → stop trigger,
- * Shift-Tab goes back (to type and side too); ↑ / ↓ nudge prices by one tick, and giving a limit
+ * Shift-Tab goes back (to type and side too); ↑ / ↓ nudge prices by one tick (Shift: 10 ticks,
+ * PageUp / PageDown: 100 ticks), and giving a limit
  * price or a stop trigger picks the order type that uses it (Type stays editable with ↑↓);
  * Alt+1…4 set the amount to 1 / 5 / 10 / 25 % of equity; Enter reviews, Enter sends, Esc backs
  * out. The decision and its reason appear in place the moment the engine answers.
@@ -17,6 +18,7 @@ import { FlattenDialog, KillSwitchDialog } from './order-killswitch';
 import { OutcomeText } from './order-outcome';
 import { ExecuteConfirm } from './signal-preview';
 import { useKeyActions } from '../keyboard/registry';
+import { Modal } from './Modal';
 import './order-ticket.css';
 
 const PRESETS = [1, 5, 10, 25];
@@ -25,10 +27,20 @@ function decimals(step: string): number {
   const i = step.indexOf('.');
   return i < 0 ? 0 : step.length - i - 1;
 }
-function nudge(v: string, tick: string, dir: 1 | -1, fallback: string | null): string {
+/** `v` moved by `ticks` ticks (negative: down), on the tick grid, never below one tick. */
+export function nudge(v: string, tick: string, ticks: number, fallback: string | null): string {
   const d = decimals(tick);
-  const base = Number(v || fallback || 0);
-  return (Math.round(base / Number(tick)) * Number(tick) + dir * Number(tick)).toFixed(d);
+  const t = Number(tick);
+  const steps = Math.round(Number(v || fallback || 0) / t) + ticks;
+  return (Math.max(1, steps) * t).toFixed(d);
+}
+/** Ticks a key moves a price by: ↑↓ one, Shift+↑↓ ten, PageUp/PageDown a hundred; 0 for other keys. */
+export function ticksFor(e: { key: string; shiftKey: boolean }): number {
+  if (e.key === 'PageUp') return 100;
+  if (e.key === 'PageDown') return -100;
+  if (e.key === 'ArrowUp') return e.shiftKey ? 10 : 1;
+  if (e.key === 'ArrowDown') return e.shiftKey ? -10 : -1;
+  return 0;
 }
 const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—');
 
@@ -154,7 +166,6 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
-    e.stopPropagation();
     if (e.key === 'Escape') {
       e.preventDefault();
       if (stage === 'review') setStage('edit');
@@ -180,28 +191,18 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
     }
     const t = e.target as HTMLInputElement;
     const priceField = t.dataset['price'];
-    if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && priceField && rules) {
+    const ticks = ticksFor(e);
+    if (ticks !== 0 && priceField && rules) {
       e.preventDefault();
-      const dir = e.key === 'ArrowUp' ? 1 : -1;
       const setters: Record<string, [string, (v: string) => void]> = { price: [price, editPrice], stopPrice: [stopPrice, editStopPrice], stopLoss: [stopLoss, setStopLoss], takeProfit: [takeProfit, setTakeProfit] };
       const [v, setV] = setters[priceField]!;
-      setV(nudge(v, rules.tick, dir, rules.last));
+      setV(nudge(v, rules.tick, ticks, rules.last));
     }
   };
 
+  const base = symbol.split('/')[0] ?? '';
   return (
-    <div className="ticket-backdrop">
-      <div
-        className={`ticket ${live ? 'ticket-live' : 'ticket-paper'}`}
-        role="dialog"
-        aria-modal="true"
-        aria-label="Order ticket"
-        data-testid="order-ticket"
-        data-stage={stage}
-        tabIndex={-1}
-        ref={dialogRef}
-        onKeyDown={onKeyDown}
-      >
+    <Modal label="Order ticket" onClose={onClose} onKeyDown={onKeyDown} className={`ticket ${live ? 'ticket-live' : 'ticket-paper'}`} backdropClassName="ticket-backdrop" backdropCloses={false} testid="order-ticket" dialogRef={dialogRef} initialFocus='[data-testid="ticket-amount"]' attrs={{ 'data-stage': stage }}>
         <div className="ticket-head">
           <span className={`badge ${live ? 'live' : 'paper'}`} data-testid="ticket-mode">
             {live ? 'LIVE — REAL MONEY' : 'PAPER'}
@@ -229,8 +230,13 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
               </select>
             </label>
             <label>
-              Amount
-              <input ref={amountRef} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value.trim())} data-testid="ticket-amount" placeholder={rules ? `step ${rules.step}` : ''} />
+              <span>
+                Amount <span className="muted" data-testid="ticket-amount-unit-label">({base})</span>
+              </span>
+              <span className="ticket-unit-field">
+                <input ref={amountRef} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value.trim())} data-testid="ticket-amount" placeholder={rules ? `step ${rules.step}` : ''} aria-label={`Amount in ${base}`} />
+                <span className="ticket-unit" data-testid="ticket-amount-unit">{base}</span>
+              </span>
             </label>
             <label className={needPrice ? '' : 'dim'}>
               Limit price
@@ -293,10 +299,9 @@ function TicketDialog({ initialSide, onClose }: { initialSide: OrderSide; onClos
         )}
         {stage === 'edit' && (
           <div className="ticket-help muted">
-            {invalid ?? 'Enter to review'} · Tab fields · ↑↓ nudge price by {rules?.tick ?? 'tick'} · Alt+1–4 = {PRESETS.join('/')} % of equity · Esc cancel
+            {invalid ?? 'Enter to review'} · Tab fields · ↑↓ nudge price by {rules?.tick ?? 'tick'} (Shift ×10, PgUp/PgDn ×100) · Alt+1–4 = {PRESETS.join('/')} % of equity · Esc cancel
           </div>
         )}
-      </div>
-    </div>
+    </Modal>
   );
 }

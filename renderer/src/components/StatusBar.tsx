@@ -2,6 +2,7 @@ import { useApp } from '../stores/app';
 import { OrderStatus } from './order-status';
 import { GoalStatus } from './goal-status';
 import { useSourceLabel } from '../stores/sources';
+import { DemoSpeedToggle } from './DemoSpeed';
 
 export function StatusBar() {
   const { info, connection, clock, simSpeed, source, error } = useApp();
@@ -24,6 +25,7 @@ export function StatusBar() {
         {clock ? new Date(clock).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—'}
         {simSpeed !== 1 ? ` · ${simSpeed}×` : ''}
       </span>
+      <DemoSpeedToggle />
       {/* [status: orders] */}
       <OrderStatus />
       {/* [status: goals] */}

@@ -1,15 +1,14 @@
 /** Kill switch and flatten-all confirmations: K / Shift+X asks, Enter confirms, Esc keeps things as they are. */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api/client';
 import { runAction } from '../api/act';
 import { currentAccount, useOrders } from '../stores/orders';
+import { Modal } from './Modal';
 
 export function KillSwitchDialog({ onClose }: { onClose: () => void }) {
   const on = useOrders((s) => s.status?.killSwitch.on ?? false);
-  const ref = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => ref.current?.focus(), []);
   const confirm = async () => {
     setBusy(true);
     try {
@@ -23,26 +22,25 @@ export function KillSwitchDialog({ onClose }: { onClose: () => void }) {
     }
   };
   return (
-    <div className="ticket-backdrop">
-      <div
-        className="ticket kill-dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-label="Kill switch"
-        tabIndex={-1}
-        ref={ref}
-        data-testid="kill-dialog"
-        onKeyDown={(e) => {
-          e.stopPropagation();
-          if (e.key === 'Escape') onClose();
-          if (e.key === 'Enter' && !busy) void confirm();
-        }}
-      >
-        <strong className={on ? 'up' : 'down'}>{on ? 'Turn the kill switch OFF and allow new orders?' : 'Turn the kill switch ON? New entries stop and open entry orders are cancelled; closes, stops and targets still run.'}</strong>
-        <div className="muted">Enter to confirm · Esc to cancel</div>
-        {error && <div className="error">{error}</div>}
-      </div>
-    </div>
+    <Modal
+      label="Kill switch"
+      role="alertdialog"
+      onClose={onClose}
+      className="ticket kill-dialog"
+      backdropClassName="ticket-backdrop"
+      backdropCloses={false}
+      testid="kill-dialog"
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && !busy) {
+          e.preventDefault();
+          void confirm();
+        }
+      }}
+    >
+      <strong className={on ? 'up' : 'down'}>{on ? 'Turn the kill switch OFF and allow new orders?' : 'Turn the kill switch ON? New entries stop and open entry orders are cancelled; closes, stops and targets still run.'}</strong>
+      <div className="muted">Enter to confirm · Esc to cancel</div>
+      {error && <div className="error">{error}</div>}
+    </Modal>
   );
 }
 
@@ -56,10 +54,8 @@ export function FlattenDialog({ onClose }: { onClose: () => void }) {
   const account = useOrders((s) => currentAccount(s));
   const killOn = useOrders((s) => s.status?.killSwitch.on ?? false);
   const mine = positions.filter((p) => p.accountId === account?.id);
-  const ref = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState<{ text: string; tone: string } | null>(null);
-  useEffect(() => ref.current?.focus(), []);
   const confirm = async () => {
     setBusy(true);
     await runAction(
@@ -70,34 +66,33 @@ export function FlattenDialog({ onClose }: { onClose: () => void }) {
     );
   };
   return (
-    <div className="ticket-backdrop">
-      <div
-        className="ticket kill-dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-label="Flatten all"
-        tabIndex={-1}
-        ref={ref}
-        data-testid="flatten-dialog"
-        onKeyDown={(e) => {
-          e.stopPropagation();
-          if (e.key === 'Escape' || (answer && e.key === 'Enter')) onClose();
-          else if (e.key === 'Enter' && !busy) void confirm();
-        }}
-      >
-        <strong className="down">
-          Flatten all? Close {mine.length === 0 ? 'every open position' : `${mine.length} position${mine.length === 1 ? '' : 's'} (${mine.map((p) => p.symbol).join(', ')})`} on {account?.name ?? 'this account'} at market.
-        </strong>
-        {killOn && <div className="muted">The kill switch is on: closes are reduce-only and still run.</div>}
-        {answer ? (
-          <div className={`outcome-${answer.tone === 'ok' ? 'pending' : answer.tone}`} data-testid="flatten-result">
-            {answer.text}
-          </div>
-        ) : (
-          <div className="muted">Enter to confirm · Esc to cancel</div>
-        )}
-        {answer && <div className="muted">Enter or Esc to close</div>}
-      </div>
-    </div>
+    <Modal
+      label="Flatten all"
+      role="alertdialog"
+      onClose={onClose}
+      className="ticket kill-dialog"
+      backdropClassName="ticket-backdrop"
+      backdropCloses={false}
+      testid="flatten-dialog"
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter') return;
+        e.preventDefault();
+        if (answer) onClose();
+        else if (!busy) void confirm();
+      }}
+    >
+      <strong className="down">
+        Flatten all? Close {mine.length === 0 ? 'every open position' : `${mine.length} position${mine.length === 1 ? '' : 's'} (${mine.map((p) => p.symbol).join(', ')})`} on {account?.name ?? 'this account'} at market.
+      </strong>
+      {killOn && <div className="muted">The kill switch is on: closes are reduce-only and still run.</div>}
+      {answer ? (
+        <div className={`outcome-${answer.tone === 'ok' ? 'pending' : answer.tone}`} data-testid="flatten-result">
+          {answer.text}
+        </div>
+      ) : (
+        <div className="muted">Enter to confirm · Esc to cancel</div>
+      )}
+      {answer && <div className="muted">Enter or Esc to close</div>}
+    </Modal>
   );
 }

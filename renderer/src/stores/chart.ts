@@ -21,8 +21,19 @@ interface ChartState {
   liveSeq: number;
   loading: boolean;
   error: string | null;
+  /** Older history is being fetched (scrolling back). */
+  loadingOlder: boolean;
+  /** Everything stored is on the chart (nothing older came back). */
+  complete: boolean;
+  /** Bumped when older bars were put in front (the view redraws its series in full). */
+  olderSeq: number;
   load(key: ChartKey): Promise<void>;
+  /** Fetches the page of bars before the oldest shown one; nothing when all is loaded or a load runs. */
+  loadOlder(): Promise<number>;
 }
+
+/** Bars fetched per page when scrolling back (the contract's maximum per call). */
+export const OLDER_PAGE = 5000;
 
 /** The 1m bars (closed and forming) of the newest bucket, for timeframes above 1m. */
 let minutes = new Map<number, Ohlcv>();
@@ -41,8 +52,11 @@ export const useChart = create<ChartState>((set, get) => ({
   liveSeq: 0,
   loading: false,
   error: null,
+  loadingOlder: false,
+  complete: false,
+  olderSeq: 0,
   load: async (key) => {
-    set({ key, loading: true, error: null, live: null });
+    set({ key, loading: true, error: null, live: null, complete: false, loadingOlder: false });
     minutes = new Map();
     minutesBucket = -1;
     try {
@@ -55,9 +69,34 @@ export const useChart = create<ChartState>((set, get) => ({
       }
       const k = get().key;
       if (!k || k.source !== key.source || k.symbol !== key.symbol || k.timeframe !== key.timeframe) return;
-      set({ candles, loading: false });
+      set({ candles, loading: false, complete: candles.length < 1000 });
     } catch (e) {
       set({ loading: false, error: (e as Error).message });
+    }
+  },
+  loadOlder: async () => {
+    const st = get();
+    const key = st.key;
+    const first = st.candles[0];
+    if (!key || !first || st.loading || st.loadingOlder || st.complete) return 0;
+    set({ loadingOlder: true });
+    try {
+      const rows = await api.call('market.candles', { ...key, limit: OLDER_PAGE, before: first[0] });
+      const now = get();
+      if (now.key !== key || now.candles[0]?.[0] !== first[0]) {
+        set({ loadingOlder: false });
+        return 0;
+      }
+      const older = rows.filter((r) => r[0] < first[0]);
+      if (older.length === 0) {
+        set({ loadingOlder: false, complete: true });
+        return 0;
+      }
+      set({ candles: [...older, ...now.candles], loadingOlder: false, olderSeq: now.olderSeq + 1 });
+      return older.length;
+    } catch (e) {
+      set({ loadingOlder: false, error: (e as Error).message });
+      return 0;
     }
   },
 }));

@@ -5,13 +5,26 @@ import { api } from '../api/client';
 
 /** Choosing "none" hides every indicator overlay. */
 export const NO_PROFILE = 'none';
+/** The chart's own light profile, shown on a fresh install: candles, volume, EMA 9 / 21. */
+export const LIGHT_PROFILE = 'light';
+/** The full profile, one keystroke (F) away from the light one. */
+export const FULL_PROFILE = 'full_v1';
+export const LIGHT_INFO: IndicatorProfileInfo = {
+  name: LIGHT_PROFILE,
+  summary: 'Light: candles, volume and EMA 9 / 21 (F switches to the full profile and back).',
+  extends: null,
+  indicators: ['ema:9', 'ema:21'],
+  specs: ['ema:9', 'ema:21'],
+  names: ['ema_9', 'ema_21'],
+  warmup: 21,
+};
 const KEY = 'signaldesk.chart.indicatorProfile';
 
 function saved(): string {
   try {
-    return window.localStorage.getItem(KEY) ?? 'full_v1';
+    return window.localStorage.getItem(KEY) ?? LIGHT_PROFILE;
   } catch {
-    return 'full_v1';
+    return LIGHT_PROFILE;
   }
 }
 
@@ -30,7 +43,7 @@ export const useIndicators = create<IndicatorsState>((set, get) => ({
   loadProfiles: async () => {
     if (get().profiles.length) return;
     try {
-      const profiles = await api.call('indicators.profiles', {});
+      const profiles = [LIGHT_INFO, ...(await api.call('indicators.profiles', {})).filter((p) => p.name !== LIGHT_PROFILE)];
       const p = get().profile;
       set({ profiles, error: null, profile: p === NO_PROFILE || profiles.some((x) => x.name === p) ? p : (profiles[0]?.name ?? NO_PROFILE) });
     } catch (e) {

@@ -15,6 +15,10 @@ import { useSourceLabel } from '../stores/sources';
 import { OrdersOverlay } from '../chart/OrdersOverlay';
 import { IndicatorsOverlay } from '../chart/IndicatorsOverlay';
 import { SignalsOverlay } from '../chart/SignalsOverlay';
+import { ChartReadout } from '../chart/ChartReadout';
+import { useScrollBack } from '../chart/scroll-back';
+import { ScaleProbe } from '../chart/ScaleProbe';
+import { FirstRunHint } from '../components/DemoSpeed';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -25,19 +29,23 @@ const toVol = (c: Ohlcv) => ({
   color: c[4] >= c[1] ? 'rgba(38,166,154,0.45)' : 'rgba(239,83,80,0.45)',
 });
 
+/** The volume histogram's share of the price pane, at the bottom (a fifth at most). */
+export const VOLUME_SHARE = 0.18;
+
 /**
- * What a chart overlay receives: the chart, its candlestick series, the shown key and candles.
+ * What a chart overlay receives: the chart, its candlestick series and the candles' own price
+ * range (what the price scale follows), the shown key and candles.
  * Overlays add markers, price lines or series in other panes, and remove them on cleanup.
  */
 export interface OverlayProps {
-  host: { chart: IChartApi; price: ISeriesApi<'Candlestick'> } | null;
+  host: { chart: IChartApi; price: ISeriesApi<'Candlestick'>; volume: ISeriesApi<'Histogram'>; candleRange: () => { minValue: number; maxValue: number } | null } | null;
   chartKey: ChartKey;
   candles: Ohlcv[];
 }
 
 export function ChartView() {
   const { source, symbol, timeframe, symbols, setSymbol, setTimeframe, info } = useApp();
-  const { candles, live, liveSeq, loading, error, load, key } = useChart();
+  const { candles, live, liveSeq, loading, error, load, key, olderSeq, loadingOlder, complete } = useChart();
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const price = useRef<ISeriesApi<'Candlestick'> | null>(null);
@@ -54,18 +62,27 @@ export function ChartView() {
       timeScale: { borderColor: '#2a313c', timeVisible: true, secondsVisible: false },
       crosshair: { mode: 0 },
     });
+    // The price scale follows the candles: their autoscale range is kept for the overlays' lines,
+    // which may widen it only by a small margin (IndicatorsOverlay).
+    let candleRange: { minValue: number; maxValue: number } | null = null;
     price.current = c.addSeries(CandlestickSeries, {
       upColor: UP,
       downColor: DOWN,
       borderVisible: false,
       wickUpColor: UP,
       wickDownColor: DOWN,
+      autoscaleInfoProvider: (base: () => { priceRange: { minValue: number; maxValue: number } | null } | null) => {
+        const r = base();
+        candleRange = r?.priceRange ?? null;
+        return r;
+      },
     });
-    volume.current = c.addSeries(HistogramSeries, { priceScaleId: 'vol', priceFormat: { type: 'volume' } });
-    c.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-    price.current.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
+    // Volume on its own scale in the bottom fifth of the price pane, below the candles; no axis label.
+    volume.current = c.addSeries(HistogramSeries, { priceScaleId: 'vol', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false, title: '' });
+    c.priceScale('vol').applyOptions({ scaleMargins: { top: 1 - VOLUME_SHARE, bottom: 0 }, visible: false });
+    price.current.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: VOLUME_SHARE + 0.04 } });
     chart.current = c;
-    setOverlayHost({ chart: c, price: price.current });
+    setOverlayHost({ chart: c, price: price.current, volume: volume.current, candleRange: () => candleRange });
     return () => {
       setOverlayHost(null);
       chart.current = null;
@@ -93,6 +110,47 @@ export function ChartView() {
     price.current.applyOptions({ priceFormat: { type: 'price', precision, minMove: 10 ** -precision } });
     chart.current?.timeScale().scrollToRealTime();
   }, [loading, key, candles]);
+
+  // Older bars put in front (scrolling back): the series get them in full; the view stays where it is.
+  const drawnOlder = useRef(0);
+  useEffect(() => {
+    if (olderSeq === drawnOlder.current || !price.current || !volume.current || !chart.current) return;
+    drawnOlder.current = olderSeq;
+    const ts = chart.current.timeScale();
+    const range = ts.getVisibleRange();
+    price.current.setData(candles.map(toBar));
+    volume.current.setData(candles.map(toVol));
+    if (range) ts.setVisibleRange(range);
+  }, [olderSeq, candles]);
+  useScrollBack(overlayHost?.chart ?? null);
+
+  // Keyboard (a plain handler; the lead wires these keys into the registry): Home loads every
+  // stored bar and shows the oldest, End goes back to the newest.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || (e.key !== 'Home' && e.key !== 'End')) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+      const c = chart.current;
+      if (!c) return;
+      e.preventDefault();
+      if (e.key === 'End') return c.timeScale().scrollToRealTime();
+      void (async () => {
+        const key0 = useChart.getState().key;
+        for (;;) {
+          const st = useChart.getState();
+          if (st.complete || st.key !== key0 || st.error) break;
+          if (st.loadingOlder) await new Promise((r) => setTimeout(r, 50));
+          else await st.loadOlder();
+        }
+        const range = c.timeScale().getVisibleLogicalRange();
+        const width = range ? range.to - range.from : 200;
+        c.timeScale().setVisibleLogicalRange({ from: 0, to: width });
+      })();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   useEffect(() => {
     if (!live || !price.current || !volume.current || loading) return;
@@ -128,6 +186,7 @@ export function ChartView() {
         )}
         {simulated ? <span className="badge sim">SIMULATED</span> : <span className="muted" data-testid="chart-source" title="The source this chart shows">{src.label}</span>}
         {loading && <span className="muted">loading…</span>}
+        {loadingOlder && <span className="muted" data-testid="loading-older">loading older bars…</span>}
         {error && <span className="error">{error}</span>}
       </div>
       {/* Overlays draw on the same chart: each is a component with effects and no DOM of its own. */}
@@ -141,12 +200,25 @@ export function ChartView() {
           <OrdersOverlay host={overlayHost} chartKey={key} candles={candles} />
         </>
       )}
-      <div className="chart-host" ref={el} data-testid="chart" data-bars={candles.length} data-last-ts={last?.[0] ?? ''} data-last-close={last?.[4] ?? ''} />
+      <FirstRunHint />
+      <ChartReadout host={overlayHost} candles={candles} decimals={decimalsOf(candles)} />
+      <div
+        className="chart-host"
+        ref={el}
+        data-testid="chart"
+        data-bars={candles.length}
+        data-first-ts={candles[0]?.[0] ?? ''}
+        data-complete={complete ? 'yes' : 'no'}
+        data-last-ts={last?.[0] ?? ''}
+        data-last-close={last?.[4] ?? ''}
+        data-volume-share={VOLUME_SHARE}
+      />
+      <ScaleProbe host={overlayHost} />
     </div>
   );
 }
 
-function decimalsOf(rows: Ohlcv[]): number {
+export function decimalsOf(rows: Ohlcv[]): number {
   let d = 2;
   for (let i = Math.max(0, rows.length - 50); i < rows.length; i++) {
     const r = rows[i];

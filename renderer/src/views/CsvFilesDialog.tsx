@@ -8,7 +8,8 @@
 import { useEffect, useState } from 'react';
 import { TIMEFRAMES, type FileEntry, type FolderList, type Timeframe } from '../../../engine/api';
 import { api } from '../api/client';
-import { Modal } from './DataSourcesView';
+import { Modal } from '../components/Modal';
+import { DialogHead } from './data-sources-source-dialog';
 
 type Mode = 'import' | 'export';
 
@@ -98,7 +99,8 @@ export function CsvFilesDialog({ source, symbol, timeframe, onClose, onDone }: {
 
   const base = mode === 'import' ? folders?.imports : folders?.exports;
   return (
-    <Modal title="Import / export CSV candles" onClose={onClose} testid="csv-dialog">
+    <Modal label="Import / export CSV candles" onClose={onClose} testid="csv-dialog" className="ds-dialog" backdropClassName="ds-backdrop">
+      <DialogHead title="Import / export CSV candles" onClose={onClose} />
       <form className="ds-form" onSubmit={(e) => void submit(e)}>
         <fieldset className="ds-span">
           <legend>Direction</legend>

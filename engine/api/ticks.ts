@@ -1,0 +1,29 @@
+/**
+ * Price ticks shared by the engine and the renderer: the tick of a market whose rules are not
+ * known is derived from the price's magnitude (about six significant digits: 64,000 → 0.1,
+ * 3,200 → 0.01, 102 → 0.001, 0.62 → 0.000001) — the rule the paper broker rounds its orders
+ * to. Stop and target prices are rounded to it everywhere they are shown or sent.
+ */
+
+/** The tick (a power of ten) for a price, about six significant digits. */
+export function priceTick(price: number): number {
+  const p = Math.abs(price);
+  const mag = Math.floor(Math.log10(p > 0 && Number.isFinite(p) ? p : 1));
+  return Number(`1e${mag - 5}`);
+}
+
+/** Decimal places of a tick given as a number or decimal string (0.001 → 3, 1 → 0, 5e-7 → 7). */
+export function tickDecimals(tick: number | string): number {
+  const t = Number(tick);
+  if (!(t > 0) || !Number.isFinite(t)) return 8;
+  for (let d = 0; d <= 12; d++) if (Math.abs(Math.round(t * 10 ** d) - t * 10 ** d) < 1e-9) return d;
+  return 12;
+}
+
+/** `value` rounded to the nearest multiple of `tick`, without float tails (102.18989… → 102.19 at 0.001). */
+export function roundToTick(value: number, tick: number | string): number {
+  const t = Number(tick);
+  if (!Number.isFinite(value) || !(t > 0)) return value;
+  const d = tickDecimals(t);
+  return Number((Math.round(value / t) * t).toFixed(d));
+}
