@@ -27,7 +27,7 @@ import { getStrategy, parseParams, STRATEGIES, STRATEGY_IDS, strategyKey } from 
 import { px } from '../strategies/common';
 import type { StrategyDecision, StrategyDef } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
-import { step, type Tracked } from './outcomes';
+import { OutcomeTracker, seriesKey } from './tracker';
 
 const PAUSE_KEY = 'signals.paused';
 /** The simulated market's source id (SIM_SOURCE_ID in engine/market/module.ts, not imported: that pulls in ccxt). */
@@ -107,7 +107,6 @@ interface Series {
   evaluators: Evaluator[];
 }
 
-const seriesKey = (source: string, symbol: string, tf: string): string => `${source}|${symbol}|${tf}`;
 const toBar = (c: Ohlcv): Bar => ({ ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] });
 
 export class SignalsModule implements EngineModule {
@@ -119,7 +118,7 @@ export class SignalsModule implements EngineModule {
   private readonly settings: SettingsRepo;
   private readonly opts: SignalsOptions;
   private series = new Map<string, Series>();
-  private tracked = new Map<string, Tracked[]>();
+  private readonly tracker: OutcomeTracker;
   private lastPrice = new Map<string, { price: number; ts: number }>();
   private dayCounts = new Map<string, number>();
   private unsubs: Array<() => void> = [];
@@ -142,6 +141,7 @@ export class SignalsModule implements EngineModule {
     this.deliveries = new DeliveriesRepo(ctx.db);
     this.outcomes = new OutcomesRepo(ctx.db);
     this.settings = new SettingsRepo(ctx.db);
+    this.tracker = new OutcomeTracker(this, ctx.bus);
     this.opts = { timerMs: 1000, wallNow: Date.now, usePool: false, poolMinBars: 500, starter: false, ...opts };
     this.paused = this.settings.get<boolean>(PAUSE_KEY) ?? false;
   }
@@ -170,7 +170,7 @@ export class SignalsModule implements EngineModule {
         if (i.signalId !== null && i.decision === 'EXECUTED') this.setStatus(i.signalId, 'executed', ['delivered', 'acknowledged', 'snoozed']);
       }),
     );
-    this.loadTracked();
+    this.tracker.load();
     if (this.opts.starter) {
       void this.ensureStarterChannel()
         .catch((e: unknown) => console.error('[signals] starter channel:', e))
@@ -349,7 +349,7 @@ export class SignalsModule implements EngineModule {
     const received = performance.now();
     this.notePrice(e);
     const k = seriesKey(e.source, e.symbol, e.timeframe);
-    this.followOutcomes(k, e.candle);
+    this.tracker.follow(k, e.candle);
     const s = this.series.get(k);
     if (!s) return;
     if (s.warming) {
@@ -432,7 +432,7 @@ export class SignalsModule implements EngineModule {
     const n = this.dayCounts.get(dk);
     if (n !== undefined) this.dayCounts.set(dk, n + 1);
     this.deliver(sig, ch, received);
-    this.track(sig, ch.expiryBars);
+    this.tracker.track(sig, ch.expiryBars);
     this.ctx.bus.publish('signal.created', sig);
   }
 
@@ -490,51 +490,6 @@ export class SignalsModule implements EngineModule {
         this.deliveries.insert({ signalId: sig.id, target, notificationId: null, deliveredAt: this.opts.wallNow(), latencyMs: performance.now() - received, ok: false, error: String(err) });
       }
     }
-  }
-
-  // ───────────────────────────── outcomes ─────────────────────────────
-
-  private track(sig: Signal, expiryBars: number): void {
-    const k = seriesKey(sig.source, sig.symbol, sig.timeframe);
-    let list = this.tracked.get(k);
-    if (!list) this.tracked.set(k, (list = []));
-    list.push({
-      id: sig.id,
-      channelId: sig.channelId,
-      strategy: sig.strategy,
-      side: sig.side,
-      entry: sig.entry,
-      stopLoss: sig.stopLoss,
-      takeProfit: sig.takeProfit,
-      barTime: sig.barTime,
-      timeframe: sig.timeframe,
-      expiryBars,
-      bars: 0,
-    });
-  }
-
-  private loadTracked(): void {
-    this.tracked.clear();
-    const expiry = new Map(this.channels.list().map((c) => [c.id, c.expiryBars]));
-    for (const s of this.signals.open()) this.track(s, expiry.get(s.channelId) ?? 50);
-  }
-
-  private followOutcomes(k: string, c: Ohlcv): void {
-    const list = this.tracked.get(k);
-    if (!list?.length) return;
-    const keep: Tracked[] = [];
-    for (const t of list) {
-      const o = step(t, c);
-      if (!o) {
-        keep.push(t);
-        continue;
-      }
-      this.outcomes.insert(t.id, t.channelId, t.strategy, o);
-      const sig = this.signals.get(t.id, this.channels.names());
-      if (sig) this.ctx.bus.publish('signal.updated', sig);
-    }
-    if (keep.length) this.tracked.set(k, keep);
-    else this.tracked.delete(k);
   }
 
   // ───────────────────────────── commands ─────────────────────────────
@@ -615,8 +570,7 @@ export class SignalsModule implements EngineModule {
     const channels = this.channels.list();
     let evaluators = 0;
     for (const s of this.series.values()) evaluators += s.evaluators.length;
-    let tracking = 0;
-    for (const l of this.tracked.values()) tracking += l.length;
+    const tracking = this.tracker.count();
     return { paused: this.paused, channels: channels.length, enabledChannels: channels.filter((c) => c.enabled).length, featureEngines: this.series.size, evaluators, tracking, pooledWarmUps: this.stats.pooledWarmUps };
   }
 
@@ -633,8 +587,7 @@ export class SignalsModule implements EngineModule {
     const label = (rows: Array<Omit<PerformanceRow, 'label'>>, f: (k: string) => string): PerformanceRow[] => rows.map((r) => ({ ...r, label: f(r.key) }));
     const total = this.outcomes.aggregate("'all'", q)[0];
     const empty: Omit<PerformanceRow, 'label'> = { key: 'all', count: 0, wins: 0, losses: 0, expired: 0, winRate: 0, avgProfitPct: 0, profitFactor: null, expectancyPct: 0, avgTimeToOutcomeMs: 0 };
-    let open = 0;
-    for (const l of this.tracked.values()) for (const t of l) if ((q.channel === undefined || t.channelId === q.channel) && (q.strategy === undefined || t.strategy === q.strategy)) open++;
+    const open = this.tracker.count(q);
     return {
       total: { ...(total ?? empty), key: 'all', label: 'All signals' },
       byChannel: label(this.outcomes.aggregate('o.channel_id', q), (k) => names.get(Number(k)) ?? `channel ${k}`),
