@@ -15,19 +15,21 @@ import { performance } from 'node:perf_hooks';
 import { ApiError } from '../api/errors';
 import { ChannelInputSchema, type Channel, type ChannelGates, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
-import type { CandleEvent, SourceKind } from '../api/commands/market';
+import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
 import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelData } from '../../db/repos/signals';
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { NotifyModule } from '../notify/module';
-import { createFeatureEngine, formatSpec, getProfile, PROFILE_NAMES, profileSpecs, uniqueSpecs, warmUpEngine, warmupBars } from '../indicators';
-import type { Bar, FeatureEngine, Features, IndicatorSpec } from '../indicators/types';
-import { getStrategy, parseParams, STRATEGIES, STRATEGY_IDS, strategyKey } from '../strategies/registry';
+import { getProfile, PROFILE_NAMES } from '../indicators';
+import { parseParams, STRATEGIES, STRATEGY_IDS } from '../strategies/registry';
 import { px } from '../strategies/common';
-import type { StrategyDecision, StrategyDef } from '../strategies/types';
+import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
 import { OutcomeTracker, seriesKey } from './tracker';
+import { Planner, type Evaluator, type MarketReader, type Series } from './planner';
+
+export { WARMUP_FACTOR, type MarketReader } from './planner';
 
 const PAUSE_KEY = 'signals.paused';
 /** The simulated market's source id (SIM_SOURCE_ID in engine/market/module.ts, not imported: that pulls in ccxt). */
@@ -51,22 +53,7 @@ export const STARTER_CHANNEL = {
   maxPerDay: 60,
 } as const;
 const DEFAULT_GATES: ChannelGates = { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 };
-/** History kept per series beyond what strategies ask for, and the cap on warm-up bars. */
-const MAX_WARMUP = 2000;
-/**
- * A strategy's decisions are trusted after WARMUP_FACTOR × the bars its slowest indicator needs
- * for a first value (EMA/RSI/ATR carry their seed for a while); before that a signal is
- * rejected NOT_WARMED_UP.
- */
-export const WARMUP_FACTOR = 2;
 
-/** Where the module reads market data: the market module's public handlers. */
-export interface MarketReader {
-  symbols(source: string): string[] | Promise<string[]>;
-  candles(source: string, symbol: string, timeframe: Timeframe, limit: number): Ohlcv[] | Promise<Ohlcv[]>;
-  /** The kind of a source (which clock its bars follow); absent: only 'sim' is known, others keep wall time. */
-  kind?(source: string): SourceKind | undefined;
-}
 
 export interface SignalsOptions {
   /** Snooze wake-up / discovered-list refresh period (ms). */
@@ -80,34 +67,6 @@ export interface SignalsOptions {
   starter: boolean;
 }
 
-interface Evaluator {
-  key: string;
-  strategy: string;
-  def: StrategyDef;
-  params: Record<string, unknown>;
-  warmup: number;
-  lookback: number;
-  channels: Channel[];
-}
-
-interface Series {
-  key: string;
-  source: string;
-  symbol: string;
-  timeframe: Timeframe;
-  specsKey: string;
-  specs: IndicatorSpec[];
-  fe: FeatureEngine;
-  history: Bar[];
-  maxHistory: number;
-  prev: Features | null;
-  lastTs: number;
-  warming: boolean;
-  queue: Ohlcv[];
-  evaluators: Evaluator[];
-}
-
-const toBar = (c: Ohlcv): Bar => ({ ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] });
 
 export class SignalsModule implements EngineModule {
   readonly name = 'signals';
@@ -117,7 +76,7 @@ export class SignalsModule implements EngineModule {
   readonly outcomes: OutcomesRepo;
   private readonly settings: SettingsRepo;
   private readonly opts: SignalsOptions;
-  private series = new Map<string, Series>();
+  private readonly planner: Planner;
   private readonly tracker: OutcomeTracker;
   private lastPrice = new Map<string, { price: number; ts: number }>();
   private dayCounts = new Map<string, number>();
@@ -143,6 +102,7 @@ export class SignalsModule implements EngineModule {
     this.settings = new SettingsRepo(ctx.db);
     this.tracker = new OutcomeTracker(this, ctx.bus);
     this.opts = { timerMs: 1000, wallNow: Date.now, usePool: false, poolMinBars: 500, starter: false, ...opts };
+    this.planner = new Planner(ctx, market, this.opts, this.stats, (s, c, received) => this.onBar(s, c, received));
     this.paused = this.settings.get<boolean>(PAUSE_KEY) ?? false;
   }
 
@@ -196,139 +156,12 @@ export class SignalsModule implements EngineModule {
 
   /** Recomputes which series and evaluators the enabled channels need; warms up new series. */
   rebuild(): Promise<void> {
-    const run = this.rebuilding.then(() => this.doRebuild()).catch((e: unknown) => console.error('[signals] rebuild failed:', e));
+    const run = this.rebuilding.then(async () => {
+      await this.planner.plan(this.channels.list());
+      this.publishStatus();
+    }).catch((e: unknown) => console.error('[signals] rebuild failed:', e));
     this.rebuilding = run;
     return run;
-  }
-
-  private async doRebuild(): Promise<void> {
-    interface Want {
-      source: string;
-      symbol: string;
-      timeframe: Timeframe;
-      specs: IndicatorSpec[];
-      evaluators: Map<string, Evaluator>;
-    }
-    const want = new Map<string, Want>();
-    for (const ch of this.channels.list()) {
-      if (!ch.enabled) continue;
-      let symbols: string[];
-      try {
-        symbols = await this.resolveSymbols(ch);
-      } catch (e) {
-        console.error(`[signals] channel ${ch.id}: cannot resolve symbols:`, e);
-        continue;
-      }
-      const extra = ch.profile && getProfile(ch.profile) ? profileSpecs(ch.profile) : [];
-      for (const s of ch.strategies) {
-        let def: StrategyDef;
-        let params: Record<string, unknown>;
-        try {
-          def = getStrategy(s.id);
-          params = parseParams(s.id, s.params);
-        } catch (e) {
-          console.error(`[signals] channel ${ch.id}: strategy ${s.id}:`, e);
-          continue;
-        }
-        const ekey = strategyKey(s.id, params);
-        const specs = uniqueSpecs(def.indicators(params));
-        const warmup = Math.max(def.lookback(params), WARMUP_FACTOR * Math.max(1, ...specs.map(warmupBars)));
-        for (const symbol of symbols) {
-          const k = seriesKey(ch.symbols.source, symbol, ch.timeframe);
-          let w = want.get(k);
-          if (!w) want.set(k, (w = { source: ch.symbols.source, symbol, timeframe: ch.timeframe, specs: [], evaluators: new Map() }));
-          w.specs.push(...specs, ...extra);
-          let ev = w.evaluators.get(ekey);
-          if (!ev) w.evaluators.set(ekey, (ev = { key: ekey, strategy: s.id, def, params, warmup, lookback: def.lookback(params), channels: [] }));
-          if (!ev.channels.some((c) => c.id === ch.id)) ev.channels.push(ch);
-        }
-      }
-    }
-    const next = new Map<string, Series>();
-    const toWarm: Series[] = [];
-    for (const [k, w] of want) {
-      const specs = uniqueSpecs(w.specs);
-      const specsKey = specs.map(formatSpec).sort().join(',');
-      const evaluators = [...w.evaluators.values()];
-      const maxHistory = Math.max(2, ...evaluators.map((e) => e.lookback));
-      const old = this.series.get(k);
-      if (old && old.specsKey === specsKey && !old.warming) {
-        old.evaluators = evaluators;
-        old.maxHistory = Math.max(old.maxHistory, maxHistory);
-        next.set(k, old);
-        continue;
-      }
-      const s: Series = {
-        key: k,
-        source: w.source,
-        symbol: w.symbol,
-        timeframe: w.timeframe,
-        specsKey,
-        specs,
-        fe: createFeatureEngine(specs),
-        history: [],
-        maxHistory,
-        prev: null,
-        lastTs: -Infinity,
-        warming: true,
-        queue: [],
-        evaluators,
-      };
-      next.set(k, s);
-      toWarm.push(s);
-    }
-    this.series = next;
-    await Promise.all(toWarm.map((s) => this.warmUp(s)));
-    this.publishStatus();
-  }
-
-  private async resolveSymbols(ch: Channel): Promise<string[]> {
-    if ('symbols' in ch.symbols) return ch.symbols.symbols;
-    return await this.market.symbols(ch.symbols.source);
-  }
-
-  /**
-   * Feeds stored closed bars through the new series' feature engine (O(1) per bar), so a
-   * channel starts warm. Bars arriving meanwhile are queued and applied after.
-   */
-  private async warmUp(s: Series): Promise<void> {
-    const need = Math.min(MAX_WARMUP, Math.max(300, 3 * Math.max(1, ...s.specs.map(warmupBars)), ...s.evaluators.map((e) => e.warmup * 3 + e.lookback)));
-    try {
-      const tf = TIMEFRAME_MS[s.timeframe];
-      const now = this.ctx.clock();
-      const rows = (await this.market.candles(s.source, s.symbol, s.timeframe, need + 1)).filter((c) => c[0] + tf <= now);
-      let pooled = false;
-      if (this.opts.usePool && rows.length >= this.opts.poolMinBars) {
-        try {
-          s.fe = await warmUpEngine(s.specs, rows);
-          s.lastTs = rows[rows.length - 1]![0];
-          s.history = rows.slice(-s.maxHistory).map(toBar);
-          s.prev = null;
-          pooled = true;
-          this.stats.pooledWarmUps++;
-        } catch (e) {
-          console.error(`[signals] pool warm-up of ${s.key} failed, warming up in process:`, e);
-          s.fe = createFeatureEngine(s.specs);
-        }
-      }
-      if (!pooled) for (const c of rows) this.apply(s, c);
-    } catch (e) {
-      console.error(`[signals] warm-up of ${s.key} failed (it will warm up live):`, e);
-    }
-    s.warming = false;
-    for (const c of s.queue.splice(0)) this.onBar(s, c, performance.now());
-  }
-
-  /** Applies one closed bar to a series; returns the features, or null for an old/duplicate bar. */
-  private apply(s: Series, c: Ohlcv): Features | null {
-    if (c[0] <= s.lastTs) return null;
-    s.prev = s.fe.bars > 0 ? s.fe.current() : null;
-    const bar = toBar(c);
-    const f = s.fe.update(bar);
-    s.lastTs = c[0];
-    s.history.push(bar);
-    if (s.history.length > s.maxHistory) s.history.splice(0, s.history.length - s.maxHistory);
-    return f;
   }
 
   // ───────────────────────────── the pipeline ─────────────────────────────
@@ -350,7 +183,7 @@ export class SignalsModule implements EngineModule {
     this.notePrice(e);
     const k = seriesKey(e.source, e.symbol, e.timeframe);
     this.tracker.follow(k, e.candle);
-    const s = this.series.get(k);
+    const s = this.planner.series.get(k);
     if (!s) return;
     if (s.warming) {
       s.queue.push(e.candle);
@@ -360,7 +193,7 @@ export class SignalsModule implements EngineModule {
   }
 
   private onBar(s: Series, c: Ohlcv, received: number): void {
-    const features = this.apply(s, c);
+    const features = this.planner.apply(s, c);
     if (!features) return;
     const bar = s.history[s.history.length - 1]!;
     for (const ev of s.evaluators) {
@@ -569,9 +402,9 @@ export class SignalsModule implements EngineModule {
   status(): SignalsStatus {
     const channels = this.channels.list();
     let evaluators = 0;
-    for (const s of this.series.values()) evaluators += s.evaluators.length;
+    for (const s of this.planner.series.values()) evaluators += s.evaluators.length;
     const tracking = this.tracker.count();
-    return { paused: this.paused, channels: channels.length, enabledChannels: channels.filter((c) => c.enabled).length, featureEngines: this.series.size, evaluators, tracking, pooledWarmUps: this.stats.pooledWarmUps };
+    return { paused: this.paused, channels: channels.length, enabledChannels: channels.filter((c) => c.enabled).length, featureEngines: this.planner.series.size, evaluators, tracking, pooledWarmUps: this.stats.pooledWarmUps };
   }
 
   private publishStatus(): void {
@@ -599,7 +432,7 @@ export class SignalsModule implements EngineModule {
   readonly handlers: Partial<Handlers> = {
     'signals.channels.list': () => {
       const counts = new Map<number, Set<string>>();
-      for (const s of this.series.values()) for (const ev of s.evaluators) for (const c of ev.channels) (counts.get(c.id) ?? counts.set(c.id, new Set()).get(c.id)!).add(s.symbol);
+      for (const s of this.planner.series.values()) for (const ev of s.evaluators) for (const c of ev.channels) (counts.get(c.id) ?? counts.set(c.id, new Set()).get(c.id)!).add(s.symbol);
       return this.channels.list().map((c) => ({ ...c, resolvedSymbols: counts.get(c.id)?.size ?? 0 }));
     },
     'signals.channels.create': async (input) => {
