@@ -23,9 +23,9 @@ import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { NotifyModule } from '../notify/module';
 import { getProfile, PROFILE_NAMES } from '../indicators';
 import { parseParams, STRATEGIES, STRATEGY_IDS } from '../strategies/registry';
-import { px } from '../strategies/common';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
+import { deliverSignal } from './delivery';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type MarketReader, type Series } from './planner';
 
@@ -264,7 +264,7 @@ export class SignalsModule implements EngineModule {
     const dk = `${ch.id}|${utcDayStart(barTime)}`;
     const n = this.dayCounts.get(dk);
     if (n !== undefined) this.dayCounts.set(dk, n + 1);
-    this.deliver(sig, ch, received);
+    deliverSignal({ notify: this.notify, deliveries: this.deliveries, wallNow: this.opts.wallNow }, sig, ch, received);
     this.tracker.track(sig, ch.expiryBars);
     this.ctx.bus.publish('signal.created', sig);
   }
@@ -298,31 +298,6 @@ export class SignalsModule implements EngineModule {
       this.dayCounts.set(k, n);
     }
     return n;
-  }
-
-  private deliver(sig: Signal, ch: Channel, received: number, reminder = false): void {
-    for (const target of ch.delivery) {
-      if (target !== 'desktop') continue;
-      try {
-        const n = this.notify.notify({
-          kind: 'signal',
-          severity: 'info',
-          // "BUY ETH/USDT 3,247.50 — stop 3,212.00, target 3,350.00, confidence 78 % — broke the 20-bar high on 1.8× volume"
-          title: `${reminder ? 'Reminder: ' : ''}${sig.side.toUpperCase()} ${sig.symbol} ${px(sig.entry)}`,
-          body: `stop ${px(sig.stopLoss)}, target ${px(sig.takeProfit)}, confidence ${Math.round(sig.confidence * 100)} %${sig.reasons[0] ? ` — ${sig.reasons[0]}` : ''}\n${sig.strategy} · ${sig.timeframe} · ${ch.name}`,
-          refType: 'signal',
-          refId: String(sig.id),
-          actions: [
-            { id: 'ack', label: 'Acknowledge', command: 'signals.ack', input: { id: sig.id } },
-            { id: 'snooze', label: 'Snooze 15 min', command: 'signals.snooze', input: { id: sig.id, minutes: 15 } },
-            { id: 'execute', label: 'Execute', command: 'signals.execute', input: { id: sig.id } },
-          ],
-        });
-        this.deliveries.insert({ signalId: sig.id, target, notificationId: n.id, deliveredAt: this.opts.wallNow(), latencyMs: performance.now() - received, ok: true });
-      } catch (err) {
-        this.deliveries.insert({ signalId: sig.id, target, notificationId: null, deliveredAt: this.opts.wallNow(), latencyMs: performance.now() - received, ok: false, error: String(err) });
-      }
-    }
   }
 
   // ───────────────────────────── commands ─────────────────────────────
@@ -391,7 +366,7 @@ export class SignalsModule implements EngineModule {
       for (const id of this.signals.dueSnoozed(this.opts.wallNow())) {
         const sig = this.setStatus(id, 'delivered', ['snoozed']);
         const ch = sig && this.channels.get(sig.channelId);
-        if (sig && ch) this.deliver(sig, ch, performance.now(), true);
+        if (sig && ch) deliverSignal({ notify: this.notify, deliveries: this.deliveries, wallNow: this.opts.wallNow }, sig, ch, performance.now(), true);
       }
       if (++this.timerTicks % 60 === 0 && this.channels.list().some((c) => c.enabled && 'discovered' in c.symbols)) void this.rebuild();
     } catch (e) {
