@@ -10,6 +10,7 @@ import { m005Orders } from './005-orders';
 import { m006Signals } from './006-signals';
 import { m007Collector } from './007-collector';
 import { m008CollectorRequests } from './008-collector-requests';
+import { m012Delivery } from './012-delivery';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m006Signals,
   m007Collector,
   m008CollectorRequests,
+  m012Delivery,
   // [next]
 ];
 

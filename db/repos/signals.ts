@@ -155,8 +155,19 @@ export interface SignalQuery {
   limit?: number;
 }
 
+/** Per channel: delivered signals and how many were ever acknowledged, executed, snoozed. */
+export interface ChannelFunnelRow {
+  channelId: number;
+  delivered: number;
+  acknowledged: number;
+  executed: number;
+  snoozed: number;
+}
+
 export class SignalsRepo {
   private readonly insertStmt: Statement;
+  private readonly setStatusStmt: Statement;
+  private readonly funnelStmt: Statement<[number], ChannelFunnelRow>;
   private readonly getStmt: Statement<[number], SignalRow>;
   private readonly deliveredSinceStmt: Statement<[number, number, number], { n: number }>;
   private readonly lastDeliveredStmt: Statement<[number, string, string], { bar_time: number }>;
@@ -167,6 +178,13 @@ export class SignalsRepo {
       @reasons, @status, @rejectReason, @rejectDetail, @createdAt, @createdAt
       WHERE NOT EXISTS (SELECT 1 FROM signals WHERE channel_id = @channelId AND symbol = @symbol AND timeframe = @timeframe AND bar_time = @barTime AND side = @side)`);
     this.getStmt = db.prepare(`${SELECT} WHERE s.id = ?`);
+    this.setStatusStmt = db.prepare(`UPDATE signals SET status = @status, snoozed_until = @snoozedUntil, updated_at = @now,
+      acknowledged_at = CASE WHEN @status = 'acknowledged' THEN COALESCE(acknowledged_at, @now) ELSE acknowledged_at END,
+      snoozed_at = CASE WHEN @status = 'snoozed' THEN COALESCE(snoozed_at, @now) ELSE snoozed_at END,
+      executed_at = CASE WHEN @status = 'executed' THEN COALESCE(executed_at, @now) ELSE executed_at END
+      WHERE id = @id`);
+    this.funnelStmt = db.prepare(`SELECT channel_id AS channelId, COUNT(*) AS delivered, COUNT(acknowledged_at) AS acknowledged, COUNT(executed_at) AS executed,
+      COUNT(snoozed_at) AS snoozed FROM signals WHERE status != 'rejected' AND created_at >= ? GROUP BY channel_id ORDER BY channel_id`);
     this.deliveredSinceStmt = db.prepare("SELECT COUNT(*) AS n FROM signals WHERE channel_id = ? AND bar_time >= ? AND bar_time < ? AND status != 'rejected'");
     this.lastDeliveredStmt = db.prepare(
       "SELECT bar_time FROM signals WHERE channel_id = ? AND symbol = ? AND timeframe = ? AND status != 'rejected' ORDER BY bar_time DESC LIMIT 1",
@@ -207,8 +225,12 @@ export class SignalsRepo {
       .all(...args, q.limit ?? 500)
       .map((r) => toSignal(r, names));
   }
+  /** Changes the status; the first acknowledgement, snooze and execution keep their time (the delivery funnel). */
   setStatus(id: number, status: SignalStatus, now: number, snoozedUntil: number | null = null): void {
-    this.db.prepare('UPDATE signals SET status = ?, snoozed_until = ?, updated_at = ? WHERE id = ?').run(status, snoozedUntil, now, id);
+    this.setStatusStmt.run({ id, status, snoozedUntil, now });
+  }
+  funnel(since: number): ChannelFunnelRow[] {
+    return this.funnelStmt.all(since);
   }
   /** Non-rejected signals of a channel with bar time in [since, until) (the daily limit). */
   deliveredSince(channelId: number, since: number, until = Number.MAX_SAFE_INTEGER): number {

@@ -1,13 +1,13 @@
 /**
  * The signals module (issue 4): channels → per-bar strategy evaluation → quality gates →
- * persisted signal → desktop delivery → tracked outcome.
+ * persisted signal → delivery (engine/delivery) → tracked outcome.
  *
  * On `candle.closed` each (source, symbol, timeframe) that some channel wants has ONE feature
  * engine with the union of the indicators its channels need; each (symbol, timeframe,
  * strategy+params) is evaluated ONCE per bar and its decision fanned out to every channel that
  * wants it. Each channel's copy passes the quality gates (engine/signals/gates.ts), is persisted
- * (dedup key: channel, symbol, timeframe, bar time, side) and only then delivered: a desktop
- * notification through NotifyModule, a row in signal_deliveries with its latency, and
+ * (dedup key: channel, symbol, timeframe, bar time, side) and only then handed to the delivery
+ * layer (the channel's targets: desktop, telegram, webhook:<id>) and published as
  * `signal.created` (the order engine's autopilot listens to it). Rejected signals are stored
  * with their reason and published as `signal.updated`.
  */
@@ -20,12 +20,11 @@ import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
 import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelData } from '../../db/repos/signals';
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
-import type { NotifyModule } from '../notify/module';
+import type { SignalDelivery } from '../delivery/module';
 import { getProfile, PROFILE_NAMES } from '../indicators';
 import { parseParams, STRATEGIES, STRATEGY_IDS } from '../strategies/registry';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
-import { deliverSignal } from './delivery';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type MarketReader, type Series } from './planner';
 
@@ -91,7 +90,7 @@ export class SignalsModule implements EngineModule {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly notify: NotifyModule,
+    private readonly delivery: SignalDelivery,
     private readonly market: MarketReader,
     opts: Partial<SignalsOptions> = {},
   ) {
@@ -264,7 +263,7 @@ export class SignalsModule implements EngineModule {
     const dk = `${ch.id}|${utcDayStart(barTime)}`;
     const n = this.dayCounts.get(dk);
     if (n !== undefined) this.dayCounts.set(dk, n + 1);
-    deliverSignal({ notify: this.notify, deliveries: this.deliveries, wallNow: this.opts.wallNow }, sig, ch, received);
+    this.delivery.deliverSignal(sig, ch, received);
     this.tracker.track(sig, ch.expiryBars);
     this.ctx.bus.publish('signal.created', sig);
   }
@@ -366,7 +365,7 @@ export class SignalsModule implements EngineModule {
       for (const id of this.signals.dueSnoozed(this.opts.wallNow())) {
         const sig = this.setStatus(id, 'delivered', ['snoozed']);
         const ch = sig && this.channels.get(sig.channelId);
-        if (sig && ch) deliverSignal({ notify: this.notify, deliveries: this.deliveries, wallNow: this.opts.wallNow }, sig, ch, performance.now(), true);
+        if (sig && ch) this.delivery.deliverSignal(sig, ch, performance.now(), true);
       }
       if (++this.timerTicks % 60 === 0 && this.channels.list().some((c) => c.enabled && 'discovered' in c.symbols)) void this.rebuild();
     } catch (e) {

@@ -60,4 +60,15 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'system.killSwitch': { on: false },
   'diagnostics.invariants': { hours: 24 },
   'signals.execute': { id: 1 },
+  // [examples: delivery]
+  'delivery.telegram.get': {},
+  'delivery.telegram.set': { chatIds: ['123456789'], enabled: false },
+  'delivery.telegram.test': {},
+  'delivery.webhooks.list': {},
+  'delivery.webhooks.create': { url: 'http://127.0.0.1:9/hooks/signaldesk', secret: 'example-secret', events: ['signal.created', 'order.intent'], enabled: false },
+  'delivery.webhooks.update': { id: 1, events: ['*'] },
+  'delivery.webhooks.test': { id: 1 },
+  'delivery.webhooks.delete': { id: 1 },
+  'delivery.logs': { limit: 10 },
+  'delivery.metrics': {},
 };
