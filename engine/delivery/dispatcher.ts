@@ -176,6 +176,8 @@ export class Dispatcher {
   }
 
   private record(job: DeliveryJob, r: SendResult, dropped = false): void {
+    // Stopped: the job stays pending in the database and resumes at the next start.
+    if (this.stopped) return;
     const now = this.opts.now();
     job.attempts++;
     let status: DeliveryAttempt['status'];
