@@ -157,8 +157,11 @@ export class DeliveryAttemptsRepo {
     this.latenciesStmt = db.prepare("SELECT latency_ms FROM delivery_attempts WHERE target = ? AND status = 'delivered' AND ts >= ? ORDER BY latency_ms");
   }
   insert(a: NewAttempt): DeliveryAttempt {
-    const id = Number(this.insertStmt.run(a).lastInsertRowid);
-    return rowToAttempt(this.getStmt.get(id)!);
+    return { id: Number(this.insertStmt.run(a).lastInsertRowid), ...a };
+  }
+  get(id: number): DeliveryAttempt | undefined {
+    const r = this.getStmt.get(id);
+    return r ? rowToAttempt(r) : undefined;
   }
   /** The filtered list differs per call (its WHERE), so it is the one statement prepared here. */
   list(q: AttemptQuery): DeliveryAttempt[] {

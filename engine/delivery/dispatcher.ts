@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   concurrency: number;
   /** How often due retries are looked for (ms); 0: only when `runDue()` is called. */
   tickMs: number;
+  /** Runs writes in one transaction (one commit for a dispatch, one per attempt). */
+  transaction: <T>(f: () => T) => T;
 }
 
 export interface DeliveryEventIn {
@@ -73,14 +75,19 @@ export class Dispatcher {
   dispatch(ev: DeliveryEventIn, targets: readonly string[]): string[] {
     const ids: string[] = [];
     const later: DeliveryJob[] = [];
-    for (const target of [...new Set(targets)]) {
-      const job: DeliveryJob = { id: crypto.randomUUID(), target, eventType: ev.type, ref: ev.ref, payload: ev.data, eventTs: ev.eventTs, attempts: 0, state: 'pending', nextAt: this.opts.now(), createdAt: this.opts.now() };
-      this.repos.jobs.insert(job);
-      ids.push(job.id);
-      const t = this.resolve(target);
-      if (t?.immediate) this.attemptSync(job, t);
-      else later.push(job);
-    }
+    const events: DeliveryAttempt[] = [];
+    this.opts.transaction(() => {
+      for (const target of [...new Set(targets)]) {
+        const job: DeliveryJob = { id: crypto.randomUUID(), target, eventType: ev.type, ref: ev.ref, payload: ev.data, eventTs: ev.eventTs, attempts: 0, state: 'pending', nextAt: this.opts.now(), createdAt: this.opts.now() };
+        this.repos.jobs.insert(job);
+        ids.push(job.id);
+        const t = this.resolve(target);
+        if (t?.immediate) this.attemptSync(job, t, events);
+        else later.push(job);
+      }
+    });
+    // Published after the commit: nobody hears of an attempt the database does not hold.
+    for (const a of events) this.bus.publish('delivery.attempt', a);
     for (const j of later) this.enqueue(j);
     return ids;
   }
@@ -126,7 +133,8 @@ export class Dispatcher {
   private pump(target: string): void {
     const lane = this.lanes.get(target);
     if (!lane) return;
-    while (!this.stopped && lane.inflight < this.opts.concurrency && lane.queue.length) {
+    const limit = this.resolve(target)?.concurrency ?? this.opts.concurrency;
+    while (!this.stopped && lane.inflight < limit && lane.queue.length) {
       const job = lane.queue.shift()!;
       lane.inflight++;
       void this.attempt(job)
@@ -145,9 +153,9 @@ export class Dispatcher {
     for (const r of waiters) r();
   }
 
-  private attemptSync(job: DeliveryJob, t: DeliveryTargetPort): void {
+  private attemptSync(job: DeliveryJob, t: DeliveryTargetPort, events: DeliveryAttempt[]): void {
     const down = t.unavailable();
-    if (down) return void this.record(job, { ok: false, final: true, error: down }, true);
+    if (down) return void events.push(this.write(job, { ok: false, final: true, error: down }, true));
     let r: SendResult | Promise<SendResult>;
     try {
       r = t.send(this.view(job));
@@ -155,7 +163,7 @@ export class Dispatcher {
       r = { ok: false, final: true, error: String(e) };
     }
     if (r instanceof Promise) void r.then((x) => this.record(job, x), (e: unknown) => this.record(job, { ok: false, final: false, error: String(e) }));
-    else this.record(job, r);
+    else events.push(this.write(job, r));
   }
 
   private async attempt(job: DeliveryJob): Promise<void> {
@@ -178,6 +186,12 @@ export class Dispatcher {
   private record(job: DeliveryJob, r: SendResult, dropped = false): void {
     // Stopped: the job stays pending in the database and resumes at the next start.
     if (this.stopped) return;
+    const a = this.opts.transaction(() => this.write(job, r, dropped));
+    this.bus.publish('delivery.attempt', a);
+  }
+
+  /** Logs one attempt and moves the job on; schedules its retry. */
+  private write(job: DeliveryJob, r: SendResult, dropped = false): DeliveryAttempt {
     const now = this.opts.now();
     job.attempts++;
     let status: DeliveryAttempt['status'];
@@ -207,6 +221,6 @@ export class Dispatcher {
     });
     this.repos.jobs.update(job);
     if (status === 'retrying') this.waiting.set(job.id, job);
-    this.bus.publish('delivery.attempt', attempt);
+    return attempt;
   }
 }

@@ -97,7 +97,7 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
       this.settings.get<number>(IGNORED_KEY) ?? 0,
     );
     this.telegram = new TelegramTarget(this.relay);
-    this.dispatcher = new Dispatcher({ jobs: this.jobs, attempts: this.attempts }, ctx.bus, (t) => this.target(t), { now, concurrency: this.opts.concurrency, tickMs: this.opts.tickMs });
+    this.dispatcher = new Dispatcher({ jobs: this.jobs, attempts: this.attempts }, ctx.bus, (t) => this.target(t), { now, concurrency: this.opts.concurrency, tickMs: this.opts.tickMs, transaction: (f) => ctx.db.transaction(f)() });
   }
 
   /** The engine's commands, for Telegram chat commands and buttons. */

@@ -12,6 +12,8 @@ const BUTTON_DATA = { ack: 'ack', execute: 'exe', snooze: 'snz' } as const;
 
 export class TelegramTarget implements DeliveryTargetPort {
   readonly id = 'telegram';
+  /** The sender queues per chat and rate-limits itself: hand it every job, so a burst can become one summary. */
+  readonly concurrency = 10_000;
   private readonly done = new Map<string, Set<string>>();
 
   constructor(private readonly relay: TelegramRelay) {}

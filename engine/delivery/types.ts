@@ -34,6 +34,8 @@ export interface DeliveryTargetPort {
    * target is touched (the desktop popup); the others go through their own queues.
    */
   readonly immediate?: boolean;
+  /** Jobs in flight at once for this target (default: the dispatcher's); a target with its own queue (Telegram) takes them all. */
+  readonly concurrency?: number;
   /** Why the target cannot take deliveries now (disabled, not configured), or null. */
   unavailable(): string | null;
   send(job: DeliveryJobView): SendResult | Promise<SendResult>;
