@@ -88,7 +88,10 @@ export function WebhooksPanel({ report }: { report(message: string): void }) {
                     aria-label={`Webhook ${h.id} enabled`}
                     checked={h.enabled}
                     disabled={busy}
-                    onChange={(e) => void act('Enable', async () => (await api.call('delivery.webhooks.update', { id: h.id, enabled: e.target.checked }), `Webhook #${h.id} ${e.target.checked ? 'enabled' : 'disabled'}`))}
+                    onChange={(e) => {
+                      const on = e.target.checked;
+                      void act('Enable', async () => (await api.call('delivery.webhooks.update', { id: h.id, enabled: on }), `Webhook #${h.id} ${on ? 'enabled' : 'disabled'}`));
+                    }}
                     data-testid={`wh-enabled-${h.id}`}
                   />
                 </td>
