@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../api/errors';
-import { ChannelInputSchema, type Channel, type ChannelGates, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
+import { ChannelInputSchema, type Channel, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
 import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
@@ -21,37 +21,19 @@ import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelDa
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { SignalDelivery } from '../delivery/module';
-import { getProfile, PROFILE_NAMES } from '../indicators';
 import { parseParams, STRATEGIES, STRATEGY_IDS } from '../strategies/registry';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type MarketReader, type Series } from './planner';
+import { DEFAULT_GATES, STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
 
 export { WARMUP_FACTOR, type MarketReader } from './planner';
+export { STARTER_CHANNEL } from './channels';
 
 const PAUSE_KEY = 'signals.paused';
 /** The simulated market's source id (SIM_SOURCE_ID in engine/market/module.ts, not imported: that pulls in ccxt). */
 const SIM_SOURCE_ID = 'sim';
-const STARTER_KEY = 'signals.starterChannel';
-/**
- * The channel a fresh install starts with (journey "First start, no network, no keys"): the
- * simulated market's three busiest symbols on 1m, so signals, popups and the order ticket can be
- * tried at once. Created once; deleting or editing it is respected.
- */
-export const STARTER_CHANNEL = {
-  name: 'Starter (simulated market)',
-  strategies: [
-    { id: 'ema_cross', params: {} },
-    { id: 'breakout', params: {} },
-  ],
-  symbols: { source: 'sim', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] },
-  timeframe: '1m',
-  minConfidence: 0.4,
-  cooldownMinutes: 15,
-  maxPerDay: 60,
-} as const;
-const DEFAULT_GATES: ChannelGates = { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 };
 
 
 export interface SignalsOptions {
@@ -116,7 +98,7 @@ export class SignalsModule implements EngineModule {
     const wanted: string[] = STARTER_CHANNEL.symbols.symbols.filter((x) => offered.includes(x));
     const symbols = wanted.length ? wanted : offered.slice(0, 3);
     if (!symbols.length) return;
-    const d = await this.validateChannel(ChannelInputSchema.parse({ ...STARTER_CHANNEL, symbols: { source: STARTER_CHANNEL.symbols.source, symbols } }));
+    const d = await validateChannel(this.market, ChannelInputSchema.parse({ ...STARTER_CHANNEL, symbols: { source: STARTER_CHANNEL.symbols.source, symbols } }));
     this.channels.insert(d, this.opts.wallNow());
   }
 
@@ -301,27 +283,6 @@ export class SignalsModule implements EngineModule {
 
   // ───────────────────────────── commands ─────────────────────────────
 
-  private async validateChannel(d: ChannelData): Promise<ChannelData> {
-    const strategies = d.strategies.map((s) => ({ id: s.id, params: parseParams(s.id, s.params) }));
-    if (d.profile !== null && !getProfile(d.profile)) {
-      throw new ApiError('BAD_INPUT', `Unknown feature profile: ${d.profile} (known: ${PROFILE_NAMES.join(', ')})`, { profile: d.profile });
-    }
-    let offered: string[];
-    try {
-      offered = await this.market.symbols(d.symbols.source);
-    } catch (e) {
-      if (e instanceof ApiError) throw new ApiError('BAD_INPUT', `Unknown source: ${d.symbols.source}`, { source: d.symbols.source });
-      throw e;
-    }
-    if ('symbols' in d.symbols) {
-      const set = new Set(offered);
-      const unknown = d.symbols.symbols.filter((x) => !set.has(x));
-      if (unknown.length) throw new ApiError('BAD_INPUT', `Symbols not offered by ${d.symbols.source}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ' …' : ''}`, { unknown });
-      d = { ...d, symbols: { source: d.symbols.source, symbols: [...new Set(d.symbols.symbols)] } };
-    }
-    return { ...d, strategies };
-  }
-
   private requireChannel(id: number): Channel {
     const c = this.channels.get(id);
     if (!c) throw new ApiError('NOT_FOUND', `Signal channel ${id} does not exist`, { id });
@@ -410,7 +371,7 @@ export class SignalsModule implements EngineModule {
       return this.channels.list().map((c) => ({ ...c, resolvedSymbols: counts.get(c.id)?.size ?? 0 }));
     },
     'signals.channels.create': async (input) => {
-      const d = await this.validateChannel({ ...input, gates: { ...DEFAULT_GATES, ...input.gates } });
+      const d = await validateChannel(this.market, { ...input, gates: { ...DEFAULT_GATES, ...input.gates } });
       const c = this.channels.insert(d, this.opts.wallNow());
       this.afterChannelChange();
       return c;
@@ -419,7 +380,7 @@ export class SignalsModule implements EngineModule {
       const cur = this.requireChannel(id);
       const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<ChannelData>;
       const { id: _id, createdAt: _c, updatedAt: _u, resolvedSymbols: _r, ...base } = cur;
-      const d = await this.validateChannel({ ...base, ...defined, gates: { ...cur.gates, ...gates } });
+      const d = await validateChannel(this.market, { ...base, ...defined, gates: { ...cur.gates, ...gates } });
       const c = this.channels.update(id, d, this.opts.wallNow());
       this.afterChannelChange();
       return c;
