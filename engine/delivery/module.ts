@@ -32,6 +32,8 @@ import { WebhookTarget } from './webhook';
 
 const TELEGRAM_KEY = 'delivery.telegram';
 const IGNORED_KEY = 'delivery.telegram.ignored';
+/** Where the orders module keeps the kill switch (read only, to tell a change from a restart). */
+const KILL_SWITCH_KEY = 'orders.killSwitch';
 
 interface StoredTelegram {
   enabled: boolean;
@@ -73,7 +75,7 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
   private readonly hookTargets = new Map<number, WebhookTarget>();
   private hooks: StoredWebhook[] = [];
   private box: SecretBox | null = null;
-  private killOn: boolean | null = null;
+  private killOn = false;
   private unsubs: Array<() => void> = [];
 
   constructor(
@@ -157,9 +159,8 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
 
   private onKillSwitch(k: KillSwitchState): void {
     if (this.killOn === k.on) return;
-    const first = this.killOn === null;
     this.killOn = k.on;
-    if (first || !this.relay.config().enabled) return;
+    if (!this.relay.config().enabled) return;
     this.dispatcher.dispatch({ type: 'killswitch.changed', ref: `killSwitch:${k.at ?? 0}`, eventTs: this.opts.now(), data: k }, ['telegram']);
   }
 
@@ -174,6 +175,8 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
 
   start(): void {
     this.reloadHooks();
+    // The persisted switch (the orders module's setting): only a change from it is news.
+    this.killOn = this.settings.get<KillSwitchState>(KILL_SWITCH_KEY)?.on ?? false;
     const bus = this.ctx.bus;
     this.unsubs.push(bus.subscribe('notification.created', (n) => this.onNotification(n)));
     this.unsubs.push(bus.subscribe('orders.status', (s) => this.onKillSwitch(s.killSwitch)));

@@ -114,6 +114,8 @@ describe('Telegram relay', () => {
     await waitFor('the kill switch', async () => (await rig.call('orders.status', {})).killSwitch.on);
     expect((await rig.call('orders.status', {})).killSwitch.reason).toBe('Telegram /stop');
     await waitFor('the edit', () => tg.edits.find((e) => /Kill switch ON — no new orders/.test(e.text)));
+    // the change itself is delivered too (as it would be when switched from the desktop)
+    await waitFor('the kill-switch message', () => tg.sent.find((m) => m.text === 'Kill switch ON: no new orders\nTelegram /stop'));
     tg.pushCommand('1001', '/start');
     const ask2 = await waitFor('the release question', () => tg.sent.find((x) => x.buttons.some((b) => b.data === 'ks:off')));
     expect((await rig.call('orders.status', {})).killSwitch.on).toBe(true);
@@ -122,6 +124,8 @@ describe('Telegram relay', () => {
     expect((await rig.call('orders.status', {})).killSwitch.on).toBe(true);
     tg.pushCallback('1001', ask2.messageId, 'ks:off');
     await waitFor('released', async () => !(await rig.call('orders.status', {})).killSwitch.on);
+    await waitFor('the release message', () => tg.sent.find((m) => m.text === 'Kill switch OFF: new orders allowed again'));
+    await waitFor('both changes logged', () => rig.r.delivery.attempts.list({ target: 'telegram' }).filter((a) => a.eventType === 'killswitch.changed' && a.status === 'delivered').length === 2);
   });
 
   it('answers /status /positions /orders /signals n /performance /pause /resume /help', async () => {
