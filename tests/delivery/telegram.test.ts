@@ -128,6 +128,17 @@ describe('Telegram relay', () => {
     await waitFor('both changes logged', () => rig.r.delivery.attempts.list({ target: 'telegram' }).filter((a) => a.eventType === 'killswitch.changed' && a.status === 'delivered').length === 2);
   });
 
+  it('a FAILED order decision always reaches Telegram, with its reason', async () => {
+    const { rig, tg } = await setup();
+    rig.r.bus.publish('candle.updated', { source: 'sim', symbol: 'BTC/USDT', timeframe: '1m', candle: [0, 60000, 60000, 60000, 60000, 1] });
+    await rig.call('risk.update', { limits: { maxPositionNotional: '1000000', maxSymbolExposurePct: 1000 } });
+    const i = await rig.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '1' });
+    expect(i).toMatchObject({ decision: 'FAILED', reasonCode: 'INSUFFICIENT_FUNDS' });
+    const m = await waitFor('the failure message', () => tg.sent.find((x) => x.text.startsWith('Order FAILED: BUY BTC/USDT — INSUFFICIENT_FUNDS')));
+    expect(m.buttons).toEqual([]);
+    await waitFor('logged', () => rig.r.delivery.attempts.list({ target: 'telegram' }).find((a) => a.eventType === 'order.failed' && a.ref === `intent:${i.id}` && a.status === 'delivered'));
+  });
+
   it('answers /status /positions /orders /signals n /performance /pause /resume /help', async () => {
     const { rig, tg } = await setup();
     const ch = await channel(rig, ['desktop']);
