@@ -180,6 +180,12 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
     const bus = this.ctx.bus;
     this.unsubs.push(bus.subscribe('notification.created', (n) => this.onNotification(n)));
     this.unsubs.push(bus.subscribe('orders.status', (s) => this.onKillSwitch(s.killSwitch)));
+    this.unsubs.push(
+      bus.subscribe('signal.updated', (s) => {
+        const word = s.status === 'acknowledged' ? 'Acknowledged' : s.status === 'executed' ? 'Executed' : s.status === 'snoozed' ? `Snoozed until ${new Date(s.snoozedUntil ?? 0).toISOString().slice(11, 16)} UTC` : null;
+        if (word) this.telegram.showElsewhere(s.id, `${word} on the desktop`);
+      }),
+    );
     for (const topic of EVENT_TOPICS) {
       if (topic === 'signal.created' || topic.startsWith('delivery.')) continue;
       this.unsubs.push(bus.subscribe(topic, (p) => this.onTopic(topic, p)));

@@ -48,6 +48,8 @@ export class TelegramRelay {
   private abort: AbortController | null = null;
   private st: RelayStatus;
   private call: Caller | null = null;
+  /** Signals a Telegram button is acting on right now (their message is edited by the button). */
+  private readonly acting = new Set<number>();
 
   constructor(
     private readonly opts: RelayOptions,
@@ -62,6 +64,10 @@ export class TelegramRelay {
   /** The engine's commands, for chat commands and buttons. */
   setCaller(call: Caller): void {
     this.call = call;
+  }
+
+  actingOn(signalId: number): boolean {
+    return this.acting.has(signalId);
   }
 
   status(): RelayStatus {
@@ -176,7 +182,14 @@ export class TelegramRelay {
     const chat = msg?.chat.id ?? q.from.id;
     if (!this.allowed(chat) || !this.call || !this.client) return this.ignore();
     const api = this.client;
-    const outcome = await this.act(q.data ?? '', this.call);
+    const sid = /^(ack|exe|snz):(\d+)$/.exec(q.data ?? '');
+    if (sid) this.acting.add(Number(sid[2]));
+    let outcome: string;
+    try {
+      outcome = await this.act(q.data ?? '', this.call);
+    } finally {
+      if (sid) this.acting.delete(Number(sid[2]));
+    }
     await api.answerCallbackQuery(q.id, { text: outcome.slice(0, 190) }).catch((e: unknown) => console.error('[delivery] answerCallbackQuery:', describeTelegramError(e).error));
     if (msg && 'text' in msg && msg.text !== undefined) {
       await api.editMessageText(chat, msg.message_id, `${msg.text}\n\n${outcome}`).catch((e: unknown) => console.error('[delivery] editMessageText:', describeTelegramError(e).error));

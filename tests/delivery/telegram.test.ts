@@ -56,7 +56,8 @@ describe('Telegram relay', () => {
     expect(exec).toMatchObject({ command: 'signals.execute', input: { id: sid } });
     tg.pushCallback('1001', m.messageId, `exe:${sid}`);
     await rig.call('signals.execute', exec.input as { id: number });
-    const edit = await waitFor('the edited message', () => tg.edits[0]);
+    // The button's answer (the popup's execution may also have been shown on the phone first).
+    const edit = await waitFor('the edited message', () => tg.edits.find((e) => /Executed — EXECUTED/.test(e.text)));
     const intents = (await rig.call('orders.intents', { limit: 50 })).filter((i) => i.signalId === sid);
     expect(intents).toHaveLength(1);
     expect(intents[0]!.decision).toBe('EXECUTED');
@@ -82,6 +83,16 @@ describe('Telegram relay', () => {
     expect(tg.edits[1]!.text).toMatch(/Acknowledged$/);
     const metrics = await rig.call('delivery.metrics', {});
     expect(metrics.channels[0]).toMatchObject({ delivered: 1, acknowledged: 1, snoozed: 1, acknowledgedRate: 1, snoozeRate: 1, executionConversion: 0 });
+  });
+
+  it('an action taken on the desktop shows on the phone: the message is edited and loses its buttons', async () => {
+    const { rig, tg } = await setup();
+    const ch = await channel(rig, ['desktop', 'telegram']);
+    const sid = await rig.signal(ch);
+    const m = await waitFor('the signal message', () => tg.sent[0]);
+    await rig.call('signals.ack', { id: sid });
+    const edit = await waitFor('the edit', () => tg.edits[0]);
+    expect(edit).toEqual({ chatId: '1001', messageId: m.messageId, text: `${m.text}\n\nAcknowledged on the desktop` });
   });
 
   it('a chat not on the allow-list cannot act, gets no answer, and is counted', async () => {
