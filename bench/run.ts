@@ -12,6 +12,7 @@ import { collectorBench } from './collector';
 import { indicatorsBench } from './indicators';
 import { signalsBench } from './signals';
 import { chartBrowserBench } from './chart-browser';
+import { deliveryBench } from './delivery';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -24,6 +25,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['indicators', indicatorsBench],
   ['signals', signalsBench],
   ['chart', () => chartBrowserBench(ROOT)],
+  ['delivery', deliveryBench],
 ];
 
 async function main(): Promise<void> {

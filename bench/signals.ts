@@ -13,6 +13,7 @@ import { openDatabase } from '../db/database';
 import { CandlesRepo } from '../db/repos/candles';
 import { Bus, type EngineOptions } from '../engine/core/context';
 import { NotifyModule } from '../engine/notify/module';
+import { DeliveryModule } from '../engine/delivery/module';
 import { SignalsModule } from '../engine/signals/module';
 import { ChannelInputSchema, type Ohlcv, type Signal } from '../engine/api';
 import { report, summarize } from './lib';
@@ -68,7 +69,9 @@ export async function signalsBench(): Promise<void> {
   });
   const ctx = { db, bus, opts: { dataDir, mode: 'embedded', version: 'bench' } as EngineOptions, clock: () => now };
   const notify = new NotifyModule(ctx, { windowMs: 1000, burstLimit: 3 });
-  const signals = new SignalsModule(ctx, notify, {
+  const delivery = new DeliveryModule(ctx, notify, { tickMs: 0 });
+  delivery.start();
+  const signals = new SignalsModule(ctx, delivery, {
     symbols: () => symbols,
     candles: (source, symbol, timeframe, limit) => candles.range({ source, symbol, timeframe }, limit),
   });
@@ -107,6 +110,7 @@ export async function signalsBench(): Promise<void> {
   const evaluations = signals.stats.evaluations - evalBefore;
   const reasons = Object.fromEntries(db.prepare<[], { r: string; n: number }>("SELECT reject_reason AS r, COUNT(*) AS n FROM signals WHERE status = 'rejected' GROUP BY reject_reason").all().map((x) => [x.r, x.n]));
   signals.stop();
+  delivery.stop();
   notify.stop();
   db.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { Notification, NotificationAction, NotificationKind, Severity } from '../../engine/api/commands/notify';
+import { StatementCache, where } from './query-filter';
 
 interface Row {
   id: number;
@@ -44,18 +45,40 @@ export interface NewNotification {
   createdAt: number;
 }
 
+/** The one place a new notification becomes a row. */
+const newNotificationToRow = (n: NewNotification): Pick<Row, 'kind' | 'severity' | 'title' | 'body' | 'ref_type' | 'ref_id' | 'actions' | 'created_at'> => ({
+  kind: n.kind,
+  severity: n.severity,
+  title: n.title,
+  body: n.body,
+  ref_type: n.refType ?? null,
+  ref_id: n.refId ?? null,
+  actions: JSON.stringify(n.actions ?? []),
+  created_at: n.createdAt,
+});
+
 export class NotificationsRepo {
-  private readonly insertStmt;
-  private readonly getStmt;
+  private readonly insertStmt: Statement;
+  private readonly getStmt: Statement<[number], Row>;
+  private readonly deliveredStmt: Statement<[number, string, number, number]>;
+  private readonly readStmt: Statement<[number, number]>;
+  private readonly existsStmt: Statement<[string, string]>;
+  private readonly lists: StatementCache;
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
-      'INSERT INTO notifications (kind, severity, title, body, ref_type, ref_id, actions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO notifications (kind, severity, title, body, ref_type, ref_id, actions, created_at) VALUES (@kind, @severity, @title, @body, @ref_type, @ref_id, @actions, @created_at)',
     );
-    this.getStmt = db.prepare<[number], Row>('SELECT * FROM notifications WHERE id = ?');
+    this.getStmt = db.prepare('SELECT * FROM notifications WHERE id = ?');
+    this.deliveredStmt = db.prepare(
+      'UPDATE notifications SET delivered_at = ?, delivery_channel = ?, delivery_latency_ms = MAX(0, ? - created_at) WHERE id = ? AND delivered_at IS NULL',
+    );
+    this.readStmt = db.prepare('UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL');
+    this.existsStmt = db.prepare('SELECT 1 FROM notifications WHERE ref_type = ? AND ref_id = ? LIMIT 1');
+    this.lists = new StatementCache(db);
   }
 
   insert(n: NewNotification): Notification {
-    const r = this.insertStmt.run(n.kind, n.severity, n.title, n.body, n.refType ?? null, n.refId ?? null, JSON.stringify(n.actions ?? []), n.createdAt);
+    const r = this.insertStmt.run(newNotificationToRow(n));
     return this.get(Number(r.lastInsertRowid))!;
   }
 
@@ -65,44 +88,36 @@ export class NotificationsRepo {
   }
 
   list(q: { since?: number; kind?: string; unreadOnly?: boolean; limit?: number }): Notification[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.since !== undefined) {
-      where.push('created_at >= ?');
-      args.push(q.since);
-    }
-    if (q.kind) {
-      where.push('kind = ?');
-      args.push(q.kind);
-    }
-    if (q.unreadOnly) where.push('read_at IS NULL');
-    const sql = `SELECT * FROM notifications ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-    return this.db.prepare<unknown[], Row>(sql).all(...args, q.limit ?? 200).map(toNotification);
+    const f = where([
+      ['created_at >= ?', q.since],
+      ['kind = ?', q.kind || undefined],
+      ['read_at IS NULL', q.unreadOnly === true],
+    ]);
+    return this.lists
+      .get<Row>(`SELECT * FROM notifications${f.sql} ORDER BY id DESC LIMIT ?`)
+      .all(...f.args, q.limit ?? 200)
+      .map(toNotification);
   }
 
   /** First delivery wins: later channels do not overwrite the recorded latency. */
   markDelivered(ids: readonly number[], channel: string, at: number): number {
-    const stmt = this.db.prepare(
-      'UPDATE notifications SET delivered_at = ?, delivery_channel = ?, delivery_latency_ms = MAX(0, ? - created_at) WHERE id = ? AND delivered_at IS NULL',
-    );
     let n = 0;
     this.db.transaction(() => {
-      for (const id of ids) n += stmt.run(at, channel, at, id).changes;
+      for (const id of ids) n += this.deliveredStmt.run(at, channel, at, id).changes;
     })();
     return n;
   }
 
   markRead(ids: readonly number[], at: number): number {
-    const stmt = this.db.prepare('UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL');
     let n = 0;
     this.db.transaction(() => {
-      for (const id of ids) n += stmt.run(at, id).changes;
+      for (const id of ids) n += this.readStmt.run(at, id).changes;
     })();
     return n;
   }
 
   /** Ids referring to (refType, refId), for invariant checks (e.g. every FAILED intent notified). */
   existsFor(refType: string, refId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM notifications WHERE ref_type = ? AND ref_id = ? LIMIT 1').get(refType, refId) !== undefined;
+    return this.existsStmt.get(refType, refId) !== undefined;
   }
 }

@@ -13,6 +13,7 @@ import type {
   SignalStatus,
 } from '../../engine/api/commands/signals';
 import type { Timeframe } from '../../engine/api/timeframes';
+import { StatementCache, where } from './query-filter';
 
 // ─────────────────────────────── channels ───────────────────────────────
 
@@ -38,35 +39,46 @@ function configOf(d: ChannelData): ChannelConfig {
   return config;
 }
 
+/** The one place a channel becomes a row (the columns besides id and times). */
+function channelToRow(d: ChannelData): Pick<ChannelRow, 'name' | 'enabled' | 'config' | 'autopilot'> {
+  return { name: d.name, enabled: d.enabled ? 1 : 0, config: JSON.stringify(configOf(d)), autopilot: d.autopilot ? 1 : 0 };
+}
+
 export class ChannelsRepo {
-  constructor(private readonly db: Database) {}
+  private readonly listStmt: Statement<[], ChannelRow>;
+  private readonly getStmt: Statement<[number], ChannelRow>;
+  private readonly namesStmt: Statement<[], { id: number; name: string }>;
+  private readonly insertStmt: Statement;
+  private readonly updateStmt: Statement;
+  private readonly deleteStmt: Statement<[number, number]>;
+  constructor(db: Database) {
+    this.listStmt = db.prepare('SELECT * FROM signal_channels WHERE deleted_at IS NULL ORDER BY id');
+    this.getStmt = db.prepare('SELECT * FROM signal_channels WHERE id = ? AND deleted_at IS NULL');
+    this.namesStmt = db.prepare('SELECT id, name FROM signal_channels');
+    this.insertStmt = db.prepare('INSERT INTO signal_channels (name, enabled, config, autopilot, created_at, updated_at) VALUES (@name, @enabled, @config, @autopilot, @now, @now)');
+    this.updateStmt = db.prepare('UPDATE signal_channels SET name = @name, enabled = @enabled, config = @config, autopilot = @autopilot, updated_at = @now WHERE id = @id');
+    this.deleteStmt = db.prepare('UPDATE signal_channels SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
+  }
   list(): Channel[] {
-    return this.db.prepare<[], ChannelRow>('SELECT * FROM signal_channels WHERE deleted_at IS NULL ORDER BY id').all().map(toChannel);
+    return this.listStmt.all().map(toChannel);
   }
   get(id: number): Channel | undefined {
-    const r = this.db.prepare<[number], ChannelRow>('SELECT * FROM signal_channels WHERE id = ? AND deleted_at IS NULL').get(id);
+    const r = this.getStmt.get(id);
     return r ? toChannel(r) : undefined;
   }
   /** Name of a channel, deleted ones included (for history). */
   names(): Map<number, string> {
-    return new Map(this.db.prepare<[], { id: number; name: string }>('SELECT id, name FROM signal_channels').all().map((r) => [r.id, r.name]));
+    return new Map(this.namesStmt.all().map((r) => [r.id, r.name]));
   }
   insert(d: ChannelData, now: number): Channel {
-    const id = Number(
-      this.db
-        .prepare('INSERT INTO signal_channels (name, enabled, config, autopilot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(d.name, d.enabled ? 1 : 0, JSON.stringify(configOf(d)), d.autopilot ? 1 : 0, now, now).lastInsertRowid,
-    );
-    return this.get(id)!;
+    return this.get(Number(this.insertStmt.run({ ...channelToRow(d), now }).lastInsertRowid))!;
   }
   update(id: number, d: ChannelData, now: number): Channel {
-    this.db
-      .prepare('UPDATE signal_channels SET name = ?, enabled = ?, config = ?, autopilot = ?, updated_at = ? WHERE id = ?')
-      .run(d.name, d.enabled ? 1 : 0, JSON.stringify(configOf(d)), d.autopilot ? 1 : 0, now, id);
+    this.updateStmt.run({ ...channelToRow(d), now, id });
     return this.get(id)!;
   }
   delete(id: number, now: number): boolean {
-    return this.db.prepare('UPDATE signal_channels SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes > 0;
+    return this.deleteStmt.run(now, id).changes > 0;
   }
 }
 
@@ -155,18 +167,42 @@ export interface SignalQuery {
   limit?: number;
 }
 
+/** Per channel: delivered signals and how many were ever acknowledged, executed, snoozed. */
+export interface ChannelFunnelRow {
+  channelId: number;
+  delivered: number;
+  acknowledged: number;
+  executed: number;
+  snoozed: number;
+}
+
 export class SignalsRepo {
   private readonly insertStmt: Statement;
+  private readonly setStatusStmt: Statement;
+  private readonly funnelStmt: Statement<[number], ChannelFunnelRow>;
   private readonly getStmt: Statement<[number], SignalRow>;
   private readonly deliveredSinceStmt: Statement<[number, number, number], { n: number }>;
   private readonly lastDeliveredStmt: Statement<[number, string, string], { bar_time: number }>;
-  constructor(private readonly db: Database) {
+  private readonly dueSnoozedStmt: Statement<[number], { id: number }>;
+  private readonly openStmt: Statement<[], SignalRow>;
+  private readonly lists: StatementCache;
+  constructor(db: Database) {
+    this.lists = new StatementCache(db);
+    this.dueSnoozedStmt = db.prepare("SELECT id FROM signals WHERE status = 'snoozed' AND snoozed_until <= ?");
+    this.openStmt = db.prepare(`${SELECT} WHERE s.status != 'rejected' AND o.result IS NULL ORDER BY s.id`);
     this.insertStmt = db.prepare(`INSERT OR IGNORE INTO signals (channel_id, autopilot, source, symbol, timeframe, strategy, strategy_key, bar_time, side, entry,
       stop_loss, take_profit, confidence, reasons, status, reject_reason, reject_detail, created_at, updated_at)
       SELECT @channelId, @autopilot, @source, @symbol, @timeframe, @strategy, @strategyKey, @barTime, @side, @entry, @stopLoss, @takeProfit, @confidence,
       @reasons, @status, @rejectReason, @rejectDetail, @createdAt, @createdAt
       WHERE NOT EXISTS (SELECT 1 FROM signals WHERE channel_id = @channelId AND symbol = @symbol AND timeframe = @timeframe AND bar_time = @barTime AND side = @side)`);
     this.getStmt = db.prepare(`${SELECT} WHERE s.id = ?`);
+    this.setStatusStmt = db.prepare(`UPDATE signals SET status = @status, snoozed_until = @snoozedUntil, updated_at = @now,
+      acknowledged_at = CASE WHEN @status = 'acknowledged' THEN COALESCE(acknowledged_at, @now) ELSE acknowledged_at END,
+      snoozed_at = CASE WHEN @status = 'snoozed' THEN COALESCE(snoozed_at, @now) ELSE snoozed_at END,
+      executed_at = CASE WHEN @status = 'executed' THEN COALESCE(executed_at, @now) ELSE executed_at END
+      WHERE id = @id`);
+    this.funnelStmt = db.prepare(`SELECT channel_id AS channelId, COUNT(*) AS delivered, COUNT(acknowledged_at) AS acknowledged, COUNT(executed_at) AS executed,
+      COUNT(snoozed_at) AS snoozed FROM signals WHERE status != 'rejected' AND created_at >= ? GROUP BY channel_id ORDER BY channel_id`);
     this.deliveredSinceStmt = db.prepare("SELECT COUNT(*) AS n FROM signals WHERE channel_id = ? AND bar_time >= ? AND bar_time < ? AND status != 'rejected'");
     this.lastDeliveredStmt = db.prepare(
       "SELECT bar_time FROM signals WHERE channel_id = ? AND symbol = ? AND timeframe = ? AND status != 'rejected' ORDER BY bar_time DESC LIMIT 1",
@@ -183,32 +219,23 @@ export class SignalsRepo {
     return r ? toSignal(r, names) : undefined;
   }
   list(q: SignalQuery, names?: Map<number, string>): Signal[] {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    if (q.channel !== undefined) {
-      where.push('s.channel_id = ?');
-      args.push(q.channel);
-    }
-    if (q.symbol !== undefined) {
-      where.push('s.symbol = ?');
-      args.push(q.symbol);
-    }
-    if (q.since !== undefined) {
-      where.push('s.created_at >= ?');
-      args.push(q.since);
-    }
-    if (q.status !== undefined) {
-      where.push('s.status = ?');
-      args.push(q.status);
-    }
-    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id DESC LIMIT ?`;
-    return this.db
-      .prepare<Array<string | number>, SignalRow>(sql)
-      .all(...args, q.limit ?? 500)
+    const f = where([
+      ['s.channel_id = ?', q.channel],
+      ['s.symbol = ?', q.symbol],
+      ['s.created_at >= ?', q.since],
+      ['s.status = ?', q.status],
+    ]);
+    return this.lists
+      .get<SignalRow>(`${SELECT}${f.sql} ORDER BY s.id DESC LIMIT ?`)
+      .all(...f.args, q.limit ?? 500)
       .map((r) => toSignal(r, names));
   }
+  /** Changes the status; the first acknowledgement, snooze and execution keep their time (the delivery funnel). */
   setStatus(id: number, status: SignalStatus, now: number, snoozedUntil: number | null = null): void {
-    this.db.prepare('UPDATE signals SET status = ?, snoozed_until = ?, updated_at = ? WHERE id = ?').run(status, snoozedUntil, now, id);
+    this.setStatusStmt.run({ id, status, snoozedUntil, now });
+  }
+  funnel(since: number): ChannelFunnelRow[] {
+    return this.funnelStmt.all(since);
   }
   /** Non-rejected signals of a channel with bar time in [since, until) (the daily limit). */
   deliveredSince(channelId: number, since: number, until = Number.MAX_SAFE_INTEGER): number {
@@ -219,36 +246,55 @@ export class SignalsRepo {
     return this.lastDeliveredStmt.get(channelId, symbol, timeframe)?.bar_time;
   }
   dueSnoozed(now: number): number[] {
-    return this.db
-      .prepare<[number], { id: number }>("SELECT id FROM signals WHERE status = 'snoozed' AND snoozed_until <= ?")
-      .all(now)
-      .map((r) => r.id);
+    return this.dueSnoozedStmt.all(now).map((r) => r.id);
   }
   /** Delivered signals without an outcome yet, oldest first (followed on subsequent bars). */
   open(): Signal[] {
-    return this.db
-      .prepare<[], SignalRow>(`${SELECT} WHERE s.status != 'rejected' AND o.result IS NULL ORDER BY s.id`)
-      .all()
-      .map((r) => toSignal(r));
+    return this.openStmt.all().map((r) => toSignal(r));
   }
 }
 
 // ─────────────────────────── deliveries, outcomes ───────────────────────────
 
+export interface SignalDelivery {
+  signalId: number;
+  target: string;
+  notificationId: number | null;
+  deliveredAt: number;
+  latencyMs: number;
+  ok: boolean;
+  error?: string | null;
+}
+interface DeliveryRow {
+  signal_id: number;
+  target: string;
+  notification_id: number | null;
+  delivered_at: number;
+  latency_ms: number;
+  ok: number;
+  error: string | null;
+}
+function rowToDelivery(r: DeliveryRow): SignalDelivery {
+  return { signalId: r.signal_id, target: r.target, notificationId: r.notification_id, deliveredAt: r.delivered_at, latencyMs: r.latency_ms, ok: r.ok === 1, error: r.error };
+}
+function deliveryToRow(d: SignalDelivery): DeliveryRow {
+  return { signal_id: d.signalId, target: d.target, notification_id: d.notificationId, delivered_at: d.deliveredAt, latency_ms: d.latencyMs, ok: d.ok ? 1 : 0, error: d.error ?? null };
+}
+
 export class DeliveriesRepo {
-  constructor(private readonly db: Database) {}
-  insert(d: { signalId: number; target: string; notificationId: number | null; deliveredAt: number; latencyMs: number; ok: boolean; error?: string | null }): void {
-    this.db
-      .prepare('INSERT INTO signal_deliveries (signal_id, target, notification_id, delivered_at, latency_ms, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(d.signalId, d.target, d.notificationId, d.deliveredAt, d.latencyMs, d.ok ? 1 : 0, d.error ?? null);
+  private readonly insertStmt: Statement<[DeliveryRow]>;
+  private readonly forSignalStmt: Statement<[number], DeliveryRow>;
+  constructor(db: Database) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO signal_deliveries (signal_id, target, notification_id, delivered_at, latency_ms, ok, error) VALUES (@signal_id, @target, @notification_id, @delivered_at, @latency_ms, @ok, @error)',
+    );
+    this.forSignalStmt = db.prepare('SELECT * FROM signal_deliveries WHERE signal_id = ? ORDER BY id');
   }
-  forSignal(signalId: number): Array<{ target: string; notificationId: number | null; deliveredAt: number; latencyMs: number; ok: boolean }> {
-    return this.db
-      .prepare<[number], { target: string; notification_id: number | null; delivered_at: number; latency_ms: number; ok: number }>(
-        'SELECT * FROM signal_deliveries WHERE signal_id = ? ORDER BY id',
-      )
-      .all(signalId)
-      .map((r) => ({ target: r.target, notificationId: r.notification_id, deliveredAt: r.delivered_at, latencyMs: r.latency_ms, ok: r.ok === 1 }));
+  insert(d: SignalDelivery): void {
+    this.insertStmt.run(deliveryToRow(d));
+  }
+  forSignal(signalId: number): SignalDelivery[] {
+    return this.forSignalStmt.all(signalId).map(rowToDelivery);
   }
 }
 
@@ -273,33 +319,25 @@ interface PerfRow {
 }
 
 export class OutcomesRepo {
-  constructor(private readonly db: Database) {}
-  insert(signalId: number, channelId: number, strategy: string, o: SignalOutcome): boolean {
-    return (
-      this.db
-        .prepare(
-          'INSERT OR IGNORE INTO signal_outcomes (signal_id, channel_id, strategy, result, exit_price, profit_pct, bars, time_to_outcome_ms, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(signalId, channelId, strategy, o.result, o.exitPrice, o.profitPct, o.bars, o.timeToOutcomeMs, o.closedAt).changes > 0
+  private readonly insertStmt: Statement;
+  private readonly queries: StatementCache;
+  constructor(db: Database) {
+    this.insertStmt = db.prepare(
+      'INSERT OR IGNORE INTO signal_outcomes (signal_id, channel_id, strategy, result, exit_price, profit_pct, bars, time_to_outcome_ms, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.queries = new StatementCache(db);
+  }
+  insert(signalId: number, channelId: number, strategy: string, o: SignalOutcome): boolean {
+    return this.insertStmt.run(signalId, channelId, strategy, o.result, o.exitPrice, o.profitPct, o.bars, o.timeToOutcomeMs, o.closedAt).changes > 0;
   }
 
   /** Aggregates grouped by `group` ('channel_id', 'strategy' or a constant). */
   aggregate(group: 'o.channel_id' | 'o.strategy' | "'all'", f: OutcomeFilter): Array<Omit<PerformanceRow, 'label'>> {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    if (f.channel !== undefined) {
-      where.push('o.channel_id = ?');
-      args.push(f.channel);
-    }
-    if (f.strategy !== undefined) {
-      where.push('o.strategy = ?');
-      args.push(f.strategy);
-    }
-    if (f.since !== undefined) {
-      where.push('s.created_at >= ?');
-      args.push(f.since);
-    }
+    const w = where([
+      ['o.channel_id = ?', f.channel],
+      ['o.strategy = ?', f.strategy],
+      ['s.created_at >= ?', f.since],
+    ]);
     const sql = `SELECT CAST(${group} AS TEXT) AS k, COUNT(*) AS count,
         SUM(o.result = 'win') AS wins, SUM(o.result = 'loss') AS losses, SUM(o.result = 'expired') AS expired,
         TOTAL(o.profit_pct) AS sum_profit,
@@ -307,11 +345,10 @@ export class OutcomesRepo {
         TOTAL(CASE WHEN o.profit_pct < 0 THEN -o.profit_pct END) AS gross_loss,
         SUM(o.profit_pct > 0) AS n_pos, SUM(o.profit_pct < 0) AS n_neg,
         TOTAL(o.time_to_outcome_ms) AS sum_time
-      FROM signal_outcomes o JOIN signals s ON s.id = o.signal_id
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY ${group} ORDER BY k`;
-    return this.db
-      .prepare<Array<string | number>, PerfRow>(sql)
-      .all(...args)
+      FROM signal_outcomes o JOIN signals s ON s.id = o.signal_id${w.sql} GROUP BY ${group} ORDER BY k`;
+    return this.queries
+      .get<PerfRow>(sql)
+      .all(...w.args)
       .map((r) => perf(r));
   }
 }

@@ -15,6 +15,7 @@ import { indicatorsCommands } from './commands/indicators';
 import { signalsCommands, SIGNALS_TOPICS, type SignalsEvents } from './commands/signals';
 import { goalsCommands, GOALS_TOPICS, type GoalsEvents } from './commands/goals';
 import { filesCommands } from './commands/files';
+import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './commands/delivery';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -25,6 +26,7 @@ export * from './commands/indicators';
 export * from './commands/signals';
 export * from './commands/goals';
 export * from './commands/files';
+export * from './commands/delivery';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -41,6 +43,7 @@ export const commands = {
   ...goalsCommands,
   // [area: files]
   ...filesCommands,
+  ...deliveryCommands,
 } as const;
 
 export interface Events
@@ -49,7 +52,8 @@ export interface Events
     NotifyEvents,
     OrdersEvents,
     SignalsEvents,
-    GoalsEvents {}
+    GoalsEvents,
+    DeliveryEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -62,6 +66,7 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...ORDERS_TOPICS,
   // [topics: goals]
   ...GOALS_TOPICS,
+  ...DELIVERY_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -15,6 +15,7 @@ import { IndicatorsModule } from '../indicators/module';
 import { SignalsModule } from '../signals/module';
 import { GoalsModule } from '../goals/module';
 import { FilesModule } from '../files/module';
+import { DeliveryModule } from '../delivery/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -27,6 +28,7 @@ export class Engine {
   readonly orders: OrdersModule;
   readonly signals: SignalsModule;
   readonly goals: GoalsModule;
+  readonly delivery: DeliveryModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -67,10 +69,11 @@ export class Engine {
     };
     // Modules in start order; each area adds its construction above and its entry here.
     this.notify = new NotifyModule(ctx);
+    this.delivery = new DeliveryModule(ctx, this.notify);
     // [construct: indicators]
     const indicators = new IndicatorsModule(ctx, this.market);
     // [construct: signals]
-    this.signals = new SignalsModule(ctx, this.notify, {
+    this.signals = new SignalsModule(ctx, this.delivery, {
       symbols: (source) => this.handle('market.symbols', { source }),
       candles: (source, symbol, timeframe, limit) => this.handle('market.candles', { source, symbol, timeframe, limit }),
       kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
@@ -92,6 +95,7 @@ export class Engine {
       system,
       this.market,
       this.notify,
+      this.delivery,
       // [module: indicators]
       indicators,
       // [module: signals]
@@ -104,6 +108,7 @@ export class Engine {
       new FilesModule(ctx),
     ];
     this.handlers = composeHandlers(this.modules);
+    this.delivery.setCaller((name, input) => this.handle(name, input));
   }
 
   /** Starts every module (the market back-fills sim history first, then its clock runs). */

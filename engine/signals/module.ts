@@ -1,73 +1,41 @@
 /**
  * The signals module (issue 4): channels → per-bar strategy evaluation → quality gates →
- * persisted signal → desktop delivery → tracked outcome.
+ * persisted signal → delivery (engine/delivery) → tracked outcome.
  *
  * On `candle.closed` each (source, symbol, timeframe) that some channel wants has ONE feature
  * engine with the union of the indicators its channels need; each (symbol, timeframe,
  * strategy+params) is evaluated ONCE per bar and its decision fanned out to every channel that
  * wants it. Each channel's copy passes the quality gates (engine/signals/gates.ts), is persisted
- * (dedup key: channel, symbol, timeframe, bar time, side) and only then delivered: a desktop
- * notification through NotifyModule, a row in signal_deliveries with its latency, and
+ * (dedup key: channel, symbol, timeframe, bar time, side) and only then handed to the delivery
+ * layer (the channel's targets: desktop, telegram, webhook:<id>) and published as
  * `signal.created` (the order engine's autopilot listens to it). Rejected signals are stored
  * with their reason and published as `signal.updated`.
  */
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../api/errors';
-import { ChannelInputSchema, type Channel, type ChannelGates, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
+import { ChannelInputSchema, type Channel, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
-import type { CandleEvent, SourceKind } from '../api/commands/market';
+import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
 import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelData } from '../../db/repos/signals';
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
-import type { NotifyModule } from '../notify/module';
-import { createFeatureEngine, formatSpec, getProfile, PROFILE_NAMES, profileSpecs, uniqueSpecs, warmUpEngine, warmupBars } from '../indicators';
-import type { Bar, FeatureEngine, Features, IndicatorSpec } from '../indicators/types';
-import { getStrategy, parseParams, STRATEGY_IDS, strategyKey } from '../strategies/registry';
-import { px } from '../strategies/common';
-import type { StrategyDecision, StrategyDef } from '../strategies/types';
+import type { SignalDelivery } from '../delivery/module';
+import { parseParams, STRATEGY_IDS } from '../strategies/registry';
 import { strategyInfo } from '../strategies/param-info';
+import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
-import { step, type Tracked } from './outcomes';
+import { OutcomeTracker, seriesKey } from './tracker';
+import { Planner, type Evaluator, type MarketReader, type Series } from './planner';
+import { DEFAULT_GATES, STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
+
+export { WARMUP_FACTOR, type MarketReader } from './planner';
+export { STARTER_CHANNEL } from './channels';
 
 const PAUSE_KEY = 'signals.paused';
 /** The simulated market's source id (SIM_SOURCE_ID in engine/market/module.ts, not imported: that pulls in ccxt). */
 const SIM_SOURCE_ID = 'sim';
-const STARTER_KEY = 'signals.starterChannel';
-/**
- * The channel a fresh install starts with (journey "First start, no network, no keys"): the
- * simulated market's three busiest symbols on 1m, so signals, popups and the order ticket can be
- * tried at once. Created once; deleting or editing it is respected.
- */
-export const STARTER_CHANNEL = {
-  name: 'Starter (simulated market)',
-  strategies: [
-    { id: 'ema_cross', params: {} },
-    { id: 'breakout', params: {} },
-  ],
-  symbols: { source: 'sim', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] },
-  timeframe: '1m',
-  minConfidence: 0.4,
-  cooldownMinutes: 15,
-  maxPerDay: 60,
-} as const;
-const DEFAULT_GATES: ChannelGates = { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 };
-/** History kept per series beyond what strategies ask for, and the cap on warm-up bars. */
-const MAX_WARMUP = 2000;
-/**
- * A strategy's decisions are trusted after WARMUP_FACTOR × the bars its slowest indicator needs
- * for a first value (EMA/RSI/ATR carry their seed for a while); before that a signal is
- * rejected NOT_WARMED_UP.
- */
-export const WARMUP_FACTOR = 2;
 
-/** Where the module reads market data: the market module's public handlers. */
-export interface MarketReader {
-  symbols(source: string): string[] | Promise<string[]>;
-  candles(source: string, symbol: string, timeframe: Timeframe, limit: number): Ohlcv[] | Promise<Ohlcv[]>;
-  /** The kind of a source (which clock its bars follow); absent: only 'sim' is known, others keep wall time. */
-  kind?(source: string): SourceKind | undefined;
-}
 
 export interface SignalsOptions {
   /** Snooze wake-up / discovered-list refresh period (ms). */
@@ -81,35 +49,6 @@ export interface SignalsOptions {
   starter: boolean;
 }
 
-interface Evaluator {
-  key: string;
-  strategy: string;
-  def: StrategyDef;
-  params: Record<string, unknown>;
-  warmup: number;
-  lookback: number;
-  channels: Channel[];
-}
-
-interface Series {
-  key: string;
-  source: string;
-  symbol: string;
-  timeframe: Timeframe;
-  specsKey: string;
-  specs: IndicatorSpec[];
-  fe: FeatureEngine;
-  history: Bar[];
-  maxHistory: number;
-  prev: Features | null;
-  lastTs: number;
-  warming: boolean;
-  queue: Ohlcv[];
-  evaluators: Evaluator[];
-}
-
-const seriesKey = (source: string, symbol: string, tf: string): string => `${source}|${symbol}|${tf}`;
-const toBar = (c: Ohlcv): Bar => ({ ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] });
 
 export class SignalsModule implements EngineModule {
   readonly name = 'signals';
@@ -119,8 +58,8 @@ export class SignalsModule implements EngineModule {
   readonly outcomes: OutcomesRepo;
   private readonly settings: SettingsRepo;
   private readonly opts: SignalsOptions;
-  private series = new Map<string, Series>();
-  private tracked = new Map<string, Tracked[]>();
+  private readonly planner: Planner;
+  private readonly tracker: OutcomeTracker;
   private lastPrice = new Map<string, { price: number; ts: number }>();
   private dayCounts = new Map<string, number>();
   private unsubs: Array<() => void> = [];
@@ -134,7 +73,7 @@ export class SignalsModule implements EngineModule {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly notify: NotifyModule,
+    private readonly delivery: SignalDelivery,
     private readonly market: MarketReader,
     opts: Partial<SignalsOptions> = {},
   ) {
@@ -143,7 +82,9 @@ export class SignalsModule implements EngineModule {
     this.deliveries = new DeliveriesRepo(ctx.db);
     this.outcomes = new OutcomesRepo(ctx.db);
     this.settings = new SettingsRepo(ctx.db);
+    this.tracker = new OutcomeTracker(this, ctx.bus);
     this.opts = { timerMs: 1000, wallNow: Date.now, usePool: false, poolMinBars: 500, starter: false, ...opts };
+    this.planner = new Planner(ctx, market, this.opts, this.stats, (s, c, received) => this.onBar(s, c, received));
     this.paused = this.settings.get<boolean>(PAUSE_KEY) ?? false;
   }
 
@@ -158,7 +99,7 @@ export class SignalsModule implements EngineModule {
     const wanted: string[] = STARTER_CHANNEL.symbols.symbols.filter((x) => offered.includes(x));
     const symbols = wanted.length ? wanted : offered.slice(0, 3);
     if (!symbols.length) return;
-    const d = await this.validateChannel(ChannelInputSchema.parse({ ...STARTER_CHANNEL, symbols: { source: STARTER_CHANNEL.symbols.source, symbols } }));
+    const d = await validateChannel(this.market, ChannelInputSchema.parse({ ...STARTER_CHANNEL, symbols: { source: STARTER_CHANNEL.symbols.source, symbols } }));
     this.channels.insert(d, this.opts.wallNow());
   }
 
@@ -171,7 +112,7 @@ export class SignalsModule implements EngineModule {
         if (i.signalId !== null && i.decision === 'EXECUTED') this.setStatus(i.signalId, 'executed', ['delivered', 'acknowledged', 'snoozed']);
       }),
     );
-    this.loadTracked();
+    this.tracker.load();
     if (this.opts.starter) {
       void this.ensureStarterChannel()
         .catch((e: unknown) => console.error('[signals] starter channel:', e))
@@ -197,139 +138,12 @@ export class SignalsModule implements EngineModule {
 
   /** Recomputes which series and evaluators the enabled channels need; warms up new series. */
   rebuild(): Promise<void> {
-    const run = this.rebuilding.then(() => this.doRebuild()).catch((e: unknown) => console.error('[signals] rebuild failed:', e));
+    const run = this.rebuilding.then(async () => {
+      await this.planner.plan(this.channels.list());
+      this.publishStatus();
+    }).catch((e: unknown) => console.error('[signals] rebuild failed:', e));
     this.rebuilding = run;
     return run;
-  }
-
-  private async doRebuild(): Promise<void> {
-    interface Want {
-      source: string;
-      symbol: string;
-      timeframe: Timeframe;
-      specs: IndicatorSpec[];
-      evaluators: Map<string, Evaluator>;
-    }
-    const want = new Map<string, Want>();
-    for (const ch of this.channels.list()) {
-      if (!ch.enabled) continue;
-      let symbols: string[];
-      try {
-        symbols = await this.resolveSymbols(ch);
-      } catch (e) {
-        console.error(`[signals] channel ${ch.id}: cannot resolve symbols:`, e);
-        continue;
-      }
-      const extra = ch.profile && getProfile(ch.profile) ? profileSpecs(ch.profile) : [];
-      for (const s of ch.strategies) {
-        let def: StrategyDef;
-        let params: Record<string, unknown>;
-        try {
-          def = getStrategy(s.id);
-          params = parseParams(s.id, s.params);
-        } catch (e) {
-          console.error(`[signals] channel ${ch.id}: strategy ${s.id}:`, e);
-          continue;
-        }
-        const ekey = strategyKey(s.id, params);
-        const specs = uniqueSpecs(def.indicators(params));
-        const warmup = Math.max(def.lookback(params), WARMUP_FACTOR * Math.max(1, ...specs.map(warmupBars)));
-        for (const symbol of symbols) {
-          const k = seriesKey(ch.symbols.source, symbol, ch.timeframe);
-          let w = want.get(k);
-          if (!w) want.set(k, (w = { source: ch.symbols.source, symbol, timeframe: ch.timeframe, specs: [], evaluators: new Map() }));
-          w.specs.push(...specs, ...extra);
-          let ev = w.evaluators.get(ekey);
-          if (!ev) w.evaluators.set(ekey, (ev = { key: ekey, strategy: s.id, def, params, warmup, lookback: def.lookback(params), channels: [] }));
-          if (!ev.channels.some((c) => c.id === ch.id)) ev.channels.push(ch);
-        }
-      }
-    }
-    const next = new Map<string, Series>();
-    const toWarm: Series[] = [];
-    for (const [k, w] of want) {
-      const specs = uniqueSpecs(w.specs);
-      const specsKey = specs.map(formatSpec).sort().join(',');
-      const evaluators = [...w.evaluators.values()];
-      const maxHistory = Math.max(2, ...evaluators.map((e) => e.lookback));
-      const old = this.series.get(k);
-      if (old && old.specsKey === specsKey && !old.warming) {
-        old.evaluators = evaluators;
-        old.maxHistory = Math.max(old.maxHistory, maxHistory);
-        next.set(k, old);
-        continue;
-      }
-      const s: Series = {
-        key: k,
-        source: w.source,
-        symbol: w.symbol,
-        timeframe: w.timeframe,
-        specsKey,
-        specs,
-        fe: createFeatureEngine(specs),
-        history: [],
-        maxHistory,
-        prev: null,
-        lastTs: -Infinity,
-        warming: true,
-        queue: [],
-        evaluators,
-      };
-      next.set(k, s);
-      toWarm.push(s);
-    }
-    this.series = next;
-    await Promise.all(toWarm.map((s) => this.warmUp(s)));
-    this.publishStatus();
-  }
-
-  private async resolveSymbols(ch: Channel): Promise<string[]> {
-    if ('symbols' in ch.symbols) return ch.symbols.symbols;
-    return await this.market.symbols(ch.symbols.source);
-  }
-
-  /**
-   * Feeds stored closed bars through the new series' feature engine (O(1) per bar), so a
-   * channel starts warm. Bars arriving meanwhile are queued and applied after.
-   */
-  private async warmUp(s: Series): Promise<void> {
-    const need = Math.min(MAX_WARMUP, Math.max(300, 3 * Math.max(1, ...s.specs.map(warmupBars)), ...s.evaluators.map((e) => e.warmup * 3 + e.lookback)));
-    try {
-      const tf = TIMEFRAME_MS[s.timeframe];
-      const now = this.ctx.clock();
-      const rows = (await this.market.candles(s.source, s.symbol, s.timeframe, need + 1)).filter((c) => c[0] + tf <= now);
-      let pooled = false;
-      if (this.opts.usePool && rows.length >= this.opts.poolMinBars) {
-        try {
-          s.fe = await warmUpEngine(s.specs, rows);
-          s.lastTs = rows[rows.length - 1]![0];
-          s.history = rows.slice(-s.maxHistory).map(toBar);
-          s.prev = null;
-          pooled = true;
-          this.stats.pooledWarmUps++;
-        } catch (e) {
-          console.error(`[signals] pool warm-up of ${s.key} failed, warming up in process:`, e);
-          s.fe = createFeatureEngine(s.specs);
-        }
-      }
-      if (!pooled) for (const c of rows) this.apply(s, c);
-    } catch (e) {
-      console.error(`[signals] warm-up of ${s.key} failed (it will warm up live):`, e);
-    }
-    s.warming = false;
-    for (const c of s.queue.splice(0)) this.onBar(s, c, performance.now());
-  }
-
-  /** Applies one closed bar to a series; returns the features, or null for an old/duplicate bar. */
-  private apply(s: Series, c: Ohlcv): Features | null {
-    if (c[0] <= s.lastTs) return null;
-    s.prev = s.fe.bars > 0 ? s.fe.current() : null;
-    const bar = toBar(c);
-    const f = s.fe.update(bar);
-    s.lastTs = c[0];
-    s.history.push(bar);
-    if (s.history.length > s.maxHistory) s.history.splice(0, s.history.length - s.maxHistory);
-    return f;
   }
 
   // ───────────────────────────── the pipeline ─────────────────────────────
@@ -350,8 +164,8 @@ export class SignalsModule implements EngineModule {
     const received = performance.now();
     this.notePrice(e);
     const k = seriesKey(e.source, e.symbol, e.timeframe);
-    this.followOutcomes(k, e.candle);
-    const s = this.series.get(k);
+    this.tracker.follow(k, e.candle);
+    const s = this.planner.series.get(k);
     if (!s) return;
     if (s.warming) {
       s.queue.push(e.candle);
@@ -361,7 +175,7 @@ export class SignalsModule implements EngineModule {
   }
 
   private onBar(s: Series, c: Ohlcv, received: number): void {
-    const features = this.apply(s, c);
+    const features = this.planner.apply(s, c);
     if (!features) return;
     const bar = s.history[s.history.length - 1]!;
     for (const ev of s.evaluators) {
@@ -432,8 +246,8 @@ export class SignalsModule implements EngineModule {
     const dk = `${ch.id}|${utcDayStart(barTime)}`;
     const n = this.dayCounts.get(dk);
     if (n !== undefined) this.dayCounts.set(dk, n + 1);
-    this.deliver(sig, ch, received);
-    this.track(sig, ch.expiryBars);
+    this.delivery.deliverSignal(sig, ch, received);
+    this.tracker.track(sig, ch.expiryBars);
     this.ctx.bus.publish('signal.created', sig);
   }
 
@@ -468,98 +282,7 @@ export class SignalsModule implements EngineModule {
     return n;
   }
 
-  private deliver(sig: Signal, ch: Channel, received: number, reminder = false): void {
-    for (const target of ch.delivery) {
-      if (target !== 'desktop') continue;
-      try {
-        const n = this.notify.notify({
-          kind: 'signal',
-          severity: 'info',
-          // "BUY ETH/USDT 3,247.50 — stop 3,212.00, target 3,350.00, confidence 78 % — broke the 20-bar high on 1.8× volume"
-          title: `${reminder ? 'Reminder: ' : ''}${sig.side.toUpperCase()} ${sig.symbol} ${px(sig.entry)}`,
-          body: `stop ${px(sig.stopLoss)}, target ${px(sig.takeProfit)}, confidence ${Math.round(sig.confidence * 100)} %${sig.reasons[0] ? ` — ${sig.reasons[0]}` : ''}\n${sig.strategy} · ${sig.timeframe} · ${ch.name}`,
-          refType: 'signal',
-          refId: String(sig.id),
-          actions: [
-            { id: 'ack', label: 'Acknowledge', command: 'signals.ack', input: { id: sig.id } },
-            { id: 'snooze', label: 'Snooze 15 min', command: 'signals.snooze', input: { id: sig.id, minutes: 15 } },
-            { id: 'execute', label: 'Execute', command: 'signals.execute', input: { id: sig.id } },
-          ],
-        });
-        this.deliveries.insert({ signalId: sig.id, target, notificationId: n.id, deliveredAt: this.opts.wallNow(), latencyMs: performance.now() - received, ok: true });
-      } catch (err) {
-        this.deliveries.insert({ signalId: sig.id, target, notificationId: null, deliveredAt: this.opts.wallNow(), latencyMs: performance.now() - received, ok: false, error: String(err) });
-      }
-    }
-  }
-
-  // ───────────────────────────── outcomes ─────────────────────────────
-
-  private track(sig: Signal, expiryBars: number): void {
-    const k = seriesKey(sig.source, sig.symbol, sig.timeframe);
-    let list = this.tracked.get(k);
-    if (!list) this.tracked.set(k, (list = []));
-    list.push({
-      id: sig.id,
-      channelId: sig.channelId,
-      strategy: sig.strategy,
-      side: sig.side,
-      entry: sig.entry,
-      stopLoss: sig.stopLoss,
-      takeProfit: sig.takeProfit,
-      barTime: sig.barTime,
-      timeframe: sig.timeframe,
-      expiryBars,
-      bars: 0,
-    });
-  }
-
-  private loadTracked(): void {
-    this.tracked.clear();
-    const expiry = new Map(this.channels.list().map((c) => [c.id, c.expiryBars]));
-    for (const s of this.signals.open()) this.track(s, expiry.get(s.channelId) ?? 50);
-  }
-
-  private followOutcomes(k: string, c: Ohlcv): void {
-    const list = this.tracked.get(k);
-    if (!list?.length) return;
-    const keep: Tracked[] = [];
-    for (const t of list) {
-      const o = step(t, c);
-      if (!o) {
-        keep.push(t);
-        continue;
-      }
-      this.outcomes.insert(t.id, t.channelId, t.strategy, o);
-      const sig = this.signals.get(t.id, this.channels.names());
-      if (sig) this.ctx.bus.publish('signal.updated', sig);
-    }
-    if (keep.length) this.tracked.set(k, keep);
-    else this.tracked.delete(k);
-  }
-
   // ───────────────────────────── commands ─────────────────────────────
-
-  private async validateChannel(d: ChannelData): Promise<ChannelData> {
-    const strategies = d.strategies.map((s) => ({ id: s.id, params: parseParams(s.id, s.params) }));
-    if (d.profile !== null && !getProfile(d.profile)) {
-      throw new ApiError('BAD_INPUT', `Unknown feature profile: ${d.profile} (known: ${PROFILE_NAMES.join(', ')})`, { profile: d.profile });
-    }
-    let offered: string[];
-    try {
-      offered = await this.market.symbols(d.symbols.source);
-    } catch (e) {
-      if (e instanceof ApiError) throw new ApiError('BAD_INPUT', `Unknown source: ${d.symbols.source}`, { source: d.symbols.source });
-      throw e;
-    }
-    if ('symbols' in d.symbols) {
-      const set = new Set(offered);
-      const unknown = d.symbols.symbols.filter((x) => !set.has(x));
-      if (unknown.length) throw new ApiError('BAD_INPUT', `Symbols not offered by ${d.symbols.source}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ' …' : ''}`, { unknown });
-      d = { ...d, symbols: { source: d.symbols.source, symbols: [...new Set(d.symbols.symbols)] } };
-    }
-    return { ...d, strategies };
-  }
 
   private requireChannel(id: number): Channel {
     const c = this.channels.get(id);
@@ -604,7 +327,7 @@ export class SignalsModule implements EngineModule {
       for (const id of this.signals.dueSnoozed(this.opts.wallNow())) {
         const sig = this.setStatus(id, 'delivered', ['snoozed']);
         const ch = sig && this.channels.get(sig.channelId);
-        if (sig && ch) this.deliver(sig, ch, performance.now(), true);
+        if (sig && ch) this.delivery.deliverSignal(sig, ch, performance.now(), true);
       }
       if (++this.timerTicks % 60 === 0 && this.channels.list().some((c) => c.enabled && 'discovered' in c.symbols)) void this.rebuild();
     } catch (e) {
@@ -615,10 +338,9 @@ export class SignalsModule implements EngineModule {
   status(): SignalsStatus {
     const channels = this.channels.list();
     let evaluators = 0;
-    for (const s of this.series.values()) evaluators += s.evaluators.length;
-    let tracking = 0;
-    for (const l of this.tracked.values()) tracking += l.length;
-    return { paused: this.paused, channels: channels.length, enabledChannels: channels.filter((c) => c.enabled).length, featureEngines: this.series.size, evaluators, tracking, pooledWarmUps: this.stats.pooledWarmUps };
+    for (const s of this.planner.series.values()) evaluators += s.evaluators.length;
+    const tracking = this.tracker.count();
+    return { paused: this.paused, channels: channels.length, enabledChannels: channels.filter((c) => c.enabled).length, featureEngines: this.planner.series.size, evaluators, tracking, pooledWarmUps: this.stats.pooledWarmUps };
   }
 
   private publishStatus(): void {
@@ -634,8 +356,7 @@ export class SignalsModule implements EngineModule {
     const label = (rows: Array<Omit<PerformanceRow, 'label'>>, f: (k: string) => string): PerformanceRow[] => rows.map((r) => ({ ...r, label: f(r.key) }));
     const total = this.outcomes.aggregate("'all'", q)[0];
     const empty: Omit<PerformanceRow, 'label'> = { key: 'all', count: 0, wins: 0, losses: 0, expired: 0, winRate: 0, avgProfitPct: 0, profitFactor: null, expectancyPct: 0, avgTimeToOutcomeMs: 0 };
-    let open = 0;
-    for (const l of this.tracked.values()) for (const t of l) if ((q.channel === undefined || t.channelId === q.channel) && (q.strategy === undefined || t.strategy === q.strategy)) open++;
+    const open = this.tracker.count(q);
     return {
       total: { ...(total ?? empty), key: 'all', label: 'All signals' },
       byChannel: label(this.outcomes.aggregate('o.channel_id', q), (k) => names.get(Number(k)) ?? `channel ${k}`),
@@ -647,11 +368,11 @@ export class SignalsModule implements EngineModule {
   readonly handlers: Partial<Handlers> = {
     'signals.channels.list': () => {
       const counts = new Map<number, Set<string>>();
-      for (const s of this.series.values()) for (const ev of s.evaluators) for (const c of ev.channels) (counts.get(c.id) ?? counts.set(c.id, new Set()).get(c.id)!).add(s.symbol);
+      for (const s of this.planner.series.values()) for (const ev of s.evaluators) for (const c of ev.channels) (counts.get(c.id) ?? counts.set(c.id, new Set()).get(c.id)!).add(s.symbol);
       return this.channels.list().map((c) => ({ ...c, resolvedSymbols: counts.get(c.id)?.size ?? 0 }));
     },
     'signals.channels.create': async (input) => {
-      const d = await this.validateChannel({ ...input, gates: { ...DEFAULT_GATES, ...input.gates } });
+      const d = await validateChannel(this.market, { ...input, gates: { ...DEFAULT_GATES, ...input.gates } });
       const c = this.channels.insert(d, this.opts.wallNow());
       this.afterChannelChange();
       return c;
@@ -660,7 +381,7 @@ export class SignalsModule implements EngineModule {
       const cur = this.requireChannel(id);
       const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<ChannelData>;
       const { id: _id, createdAt: _c, updatedAt: _u, resolvedSymbols: _r, ...base } = cur;
-      const d = await this.validateChannel({ ...base, ...defined, gates: { ...cur.gates, ...gates } });
+      const d = await validateChannel(this.market, { ...base, ...defined, gates: { ...cur.gates, ...gates } });
       const c = this.channels.update(id, d, this.opts.wallNow());
       this.afterChannelChange();
       return c;

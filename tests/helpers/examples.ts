@@ -82,4 +82,15 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'files.folders.remove': { path: '/tmp' },
   'files.limits.update': { maxImportBytes: 1_000_000_000 },
   'files.list': { folder: 'exports' },
+  // [examples: delivery]
+  'delivery.telegram.get': {},
+  'delivery.telegram.set': { chatIds: ['123456789'], enabled: false },
+  'delivery.telegram.test': {},
+  'delivery.webhooks.list': {},
+  'delivery.webhooks.create': { url: 'http://127.0.0.1:9/hooks/signaldesk', secret: 'example-secret', events: ['signal.created', 'order.intent'], enabled: false },
+  'delivery.webhooks.update': { id: 1, events: ['*'] },
+  'delivery.webhooks.test': { id: 1 },
+  'delivery.webhooks.delete': { id: 1 },
+  'delivery.logs': { limit: 10 },
+  'delivery.metrics': {},
 };

@@ -142,7 +142,7 @@ describe('warm-up in the indicator worker pool', () => {
       r.store('AAA/USDT', long.slice(0, 400));
       r.store('BBB/USDT', long.slice(0, 400));
       // a second module on the same store, with the pool on for histories of 100+ bars
-      const pooled = new SignalsModule({ db: r.db, bus: r.bus, opts: { dataDir: r.dataDir } as never, clock: () => r.clock.now }, r.notify, {
+      const pooled = new SignalsModule({ db: r.db, bus: r.bus, opts: { dataDir: r.dataDir } as never, clock: () => r.clock.now }, r.delivery, {
         symbols: () => ['AAA/USDT', 'BBB/USDT'],
         candles: (source, symbol, timeframe, limit) => r.candles.range({ source, symbol, timeframe }, limit),
       }, { usePool: true, poolMinBars: 100 });

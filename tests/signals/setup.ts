@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../../db/database';
 import { CandlesRepo } from '../../db/repos/candles';
 import { Bus, type EngineOptions } from '../../engine/core/context';
 import { NotifyModule } from '../../engine/notify/module';
+import { DeliveryModule, type DeliveryOptions } from '../../engine/delivery/module';
 import { SignalsModule, type MarketReader, type SignalsOptions } from '../../engine/signals/module';
 import type { ChannelInput, Events, EventTopic, Ohlcv, Signal } from '../../engine/api';
 import { ChannelInputSchema } from '../../engine/api';
@@ -22,6 +23,7 @@ export interface SigRig {
   db: Database;
   bus: Bus;
   notify: NotifyModule;
+  delivery: DeliveryModule;
   signals: SignalsModule;
   candles: CandlesRepo;
   dataDir: string;
@@ -48,6 +50,7 @@ export interface RigSetup {
   sources?: string[];
   /** Kinds of those sources (default ccxt). */
   kinds?: Record<string, 'ccxt' | 'replay'>;
+  delivery?: Partial<DeliveryOptions>;
 }
 
 export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0 }, setup: RigSetup = {}): Promise<SigRig> {
@@ -66,13 +69,16 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
     kind: (source) => (source === 'sim' ? 'sim' : setup.sources?.includes(source) ? (setup.kinds?.[source] ?? 'ccxt') : undefined),
   };
   const notify = new NotifyModule(ctx, { windowMs: 1000, burstLimit: 1000 });
-  const signals = new SignalsModule(ctx, notify, market, { timerMs: 50, ...setup.signals });
+  const delivery = new DeliveryModule(ctx, notify, { tickMs: 0, ...setup.delivery });
+  const signals = new SignalsModule(ctx, delivery, market, { timerMs: 50, ...setup.signals });
+  delivery.start();
   signals.start();
   await signals.ready();
   const r: SigRig = {
     db,
     bus,
     notify,
+    delivery,
     signals,
     candles,
     dataDir,
@@ -101,6 +107,7 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
     },
     stop() {
       signals.stop();
+      delivery.stop();
       notify.stop();
       db.close();
     },

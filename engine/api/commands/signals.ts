@@ -56,8 +56,13 @@ export interface Signal {
   outcome?: SignalOutcome | null;
 }
 
-export const DELIVERY_TARGETS = ['desktop'] as const;
-export type DeliveryTarget = (typeof DELIVERY_TARGETS)[number];
+/** Where a channel's signals go: the desktop popup, the Telegram relay, and webhooks named `webhook:<id>`. */
+export const DELIVERY_TARGETS = ['desktop', 'telegram', 'webhook:<id>'] as const;
+export type DeliveryTarget = 'desktop' | 'telegram' | `webhook:${number}`;
+export const DeliveryTargetSchema = z
+  .string()
+  .regex(/^(desktop|telegram|webhook:[1-9]\d{0,9})$/, 'desktop, telegram or webhook:<id>')
+  .transform((v) => v as DeliveryTarget);
 
 export const ChannelStrategySchema = z
   .object({
@@ -95,7 +100,7 @@ const channelFields = {
   maxPerDay: z.number().int().min(1).max(100_000).default(100),
   cooldownMinutes: z.number().min(0).max(7 * 1440).default(0),
   autopilot: z.boolean().default(false),
-  delivery: z.array(z.enum(DELIVERY_TARGETS)).max(5).default(['desktop']),
+  delivery: z.array(DeliveryTargetSchema).max(10).default(['desktop']),
   /** Outcome tracking gives up after this many bars: `expired`. */
   expiryBars: z.number().int().min(1).max(10_000).default(50),
   gates: ChannelGatesSchema.default({ staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 }),
@@ -117,7 +122,7 @@ export const ChannelUpdateSchema = z
     maxPerDay: z.number().int().min(1).max(100_000).optional(),
     cooldownMinutes: z.number().min(0).max(7 * 1440).optional(),
     autopilot: z.boolean().optional(),
-    delivery: z.array(z.enum(DELIVERY_TARGETS)).max(5).optional(),
+    delivery: z.array(DeliveryTargetSchema).max(10).optional(),
     expiryBars: z.number().int().min(1).max(10_000).optional(),
     gates: ChannelGatesSchema.partial().optional(),
   })

@@ -1,16 +1,17 @@
 /**
  * The channel editor (create / edit dialog): strategies with their params as form fields (raw
  * JSON as an advanced toggle), symbols (a list, or every symbol of a source), timeframe, feature
- * profile, gates, limits, autopilot. Keyboard: Tab through the fields (kept inside the dialog),
- * Ctrl+Enter saves, Esc closes.
+ * profile, gates, limits, autopilot, delivery targets. Keyboard: Tab through the fields (kept
+ * inside the dialog), Ctrl+Enter saves, Esc closes.
  */
 import { useEffect, useRef, useState } from 'react';
-import { TIMEFRAMES, type Channel, type ChannelInput, type StrategyInfo, type Timeframe } from '../../../engine/api';
+import { TIMEFRAMES, type Channel, type ChannelInput, type DeliveryTarget, type StrategyInfo, type Timeframe } from '../../../engine/api';
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
 import { Modal } from './Modal';
 import { formFor, paramsOf, StrategyParams, type ParamsForm } from './strategy-params';
+import { DeliveryTargetsField } from './DeliveryTargetsField';
 
 function initialStrategies(list: StrategyInfo[], ch: Channel | null): Record<string, ParamsForm> {
   const out: Record<string, ParamsForm> = {};
@@ -41,6 +42,7 @@ export function ChannelEditor() {
   const [maxAge, setMaxAge] = useState(String(ch?.gates.maxAgeSeconds ?? 120));
   const [maxDrift, setMaxDrift] = useState(String(ch?.gates.maxDriftPct ?? 1));
   const [autopilot, setAutopilot] = useState(ch?.autopilot ?? false);
+  const [delivery, setDelivery] = useState<DeliveryTarget[]>(ch?.delivery ?? ['desktop']);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
@@ -82,7 +84,7 @@ export function ChannelEditor() {
       cooldownMinutes: num('Cooldown', cooldown),
       expiryBars: num('Expiry bars', expiryBars),
       autopilot,
-      delivery: ['desktop'],
+      delivery,
       gates: { staleBars: num('Stale after bars', staleBars), maxAgeSeconds: num('Max signal age', maxAge), maxDriftPct: num('Max price drift', maxDrift) },
     };
   };
@@ -219,6 +221,7 @@ export function ChannelEditor() {
           <label className="inline">
             <input type="checkbox" checked={autopilot} onChange={(e) => setAutopilot(e.target.checked)} data-testid="ch-autopilot" /> Autopilot (trade every signal)
           </label>
+          <DeliveryTargetsField value={delivery} onChange={setDelivery} />
         </div>
         {error && (
           <div className="error" role="alert" data-testid="ch-error">

@@ -5,7 +5,6 @@ const TEXT: Record<string, { title: string; body: string }> = {
   strategies: { title: 'Strategies', body: 'Strategy management is not built yet.' },
   backtest: { title: 'Backtest', body: 'Backtesting is not built yet.' },
   data: { title: 'Data sources', body: 'Only the embedded simulated market is available so far. Exchange sources arrive with the collector.' },
-  settings: { title: 'Settings', body: 'Nothing to configure yet.' },
 };
 
 export function Placeholder({ view }: { view: string }) {
