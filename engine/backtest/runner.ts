@@ -13,6 +13,8 @@ import { FILL_DEFAULTS, type BarDecision, type Direction, type EquityPoint, type
 export interface RunSettings {
   strategy: StrategyRef;
   timeframe: Timeframe;
+  /** Bar length when it is not the timeframe's (a CSV with another spacing); default TIMEFRAME_MS[timeframe]. */
+  barMs?: number;
   initialBalance?: number;
   stake?: Stake;
   takerBps?: number;
@@ -68,7 +70,7 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
       makerBps: s.makerBps ?? FILL_DEFAULTS.makerBps,
       slippageBps: s.slippageBps ?? FILL_DEFAULTS.slippageBps,
       direction: s.direction ?? FILL_DEFAULTS.direction,
-      barMs: TIMEFRAME_MS[s.timeframe],
+      barMs: s.barMs ?? TIMEFRAME_MS[s.timeframe],
     },
   );
   const metrics = computeMetrics({
