@@ -11,6 +11,7 @@ import { m006Signals } from './006-signals';
 import { m007Collector } from './007-collector';
 import { m008CollectorRequests } from './008-collector-requests';
 import { m009SeriesCandles } from './009-series-candles';
+import { m014Backtest } from './014-backtest';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m007Collector,
   m008CollectorRequests,
   m009SeriesCandles,
+  m014Backtest,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

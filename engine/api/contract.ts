@@ -13,6 +13,7 @@ import { notifyCommands, NOTIFY_TOPICS, type NotifyEvents } from './commands/not
 import { ordersCommands, ORDERS_TOPICS, type OrdersEvents } from './commands/orders';
 import { indicatorsCommands } from './commands/indicators';
 import { signalsCommands, SIGNALS_TOPICS, type SignalsEvents } from './commands/signals';
+import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -21,6 +22,7 @@ export * from './commands/notify';
 export * from './commands/orders';
 export * from './commands/indicators';
 export * from './commands/signals';
+export * from './commands/backtest';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -33,6 +35,8 @@ export const commands = {
   ...signalsCommands,
   // [area: orders]
   ...ordersCommands,
+  // [area: backtest]
+  ...backtestCommands,
 } as const;
 
 export interface Events
@@ -40,7 +44,8 @@ export interface Events
     MarketEvents,
     NotifyEvents,
     OrdersEvents,
-    SignalsEvents {}
+    SignalsEvents,
+    BacktestEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -51,6 +56,8 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SIGNALS_TOPICS,
   // [topics: orders]
   ...ORDERS_TOPICS,
+  // [topics: backtest]
+  ...BACKTEST_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -13,6 +13,7 @@ import { NotifyModule } from '../notify/module';
 import { OrdersModule } from '../orders/module';
 import { IndicatorsModule } from '../indicators/module';
 import { SignalsModule } from '../signals/module';
+import { BacktestModule } from '../backtest/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -69,6 +70,8 @@ export class Engine {
     }, { usePool: true, starter: true });
     // [construct: orders]
     this.orders = new OrdersModule(ctx, this.notify);
+    // [construct: backtest]
+    const backtest = new BacktestModule(ctx);
     this.modules = [
       system,
       this.market,
@@ -79,6 +82,8 @@ export class Engine {
       this.signals,
       // [module: orders]
       this.orders,
+      // [module: backtest]
+      backtest,
     ];
     this.handlers = composeHandlers(this.modules);
   }

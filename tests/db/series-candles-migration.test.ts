@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../../db/database';
-import { MIGRATIONS, migrate } from '../../db/migrations/index';
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../../db/migrations/index';
 import { CandlesRepo } from '../../db/repos/candles';
 import type { Ohlcv } from '../../engine/api/timeframes';
 import { readOhlcv } from '../helpers/ohlcv';
@@ -39,7 +39,7 @@ describe('migration 009: candles keyed by series id', () => {
     version8(file, rows);
 
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(9);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     const moved = db.prepare('SELECT source, symbol, timeframe, ts, open, high, low, close, volume FROM named_candles').all() as NamedRow[];
     expect(moved.length).toBe(rows.length);
     expect(moved.sort(byKey)).toEqual([...rows].sort(byKey));

@@ -60,4 +60,11 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'system.killSwitch': { on: false },
   'diagnostics.invariants': { hours: 24 },
   'signals.execute': { id: 1 },
+  // [examples: backtest]
+  'backtest.run': { strategy: { id: 'ema_cross' }, source: 'sim', symbols: ['BTC/USDT'], timeframe: '5m' },
+  'backtest.sweep': { strategy: { id: 'ema_cross' }, source: 'sim', symbols: ['BTC/USDT'], timeframe: '5m', grid: { fast: [5, 9] } },
+  'backtest.get': { id: 1 },
+  'backtest.list': {},
+  'backtest.cancel': { id: 2 },
+  'backtest.delete': { id: 1 },
 };
