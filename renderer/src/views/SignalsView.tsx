@@ -10,6 +10,7 @@ import type { Channel, PerformanceRow, Signal } from '../../../engine/api';
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
+import { useBacktest } from '../stores/backtest';
 import { ChannelEditor } from '../components/ChannelEditor';
 import '../components/ChannelEditor.css';
 
@@ -263,6 +264,10 @@ function Detail({ s, onChart }: { s: Signal | undefined; onChart: (s: Signal) =>
 
 function ChannelsTable({ channels }: { channels: Channel[] }) {
   const { openEditor, refresh } = useSignals();
+  const backtestChannel = (c: Channel): void => {
+    useBacktest.getState().fromChannel(c);
+    useApp.getState().setView('backtest');
+  };
   return (
     <table className="grid" data-testid="channels-table">
       <thead>
@@ -288,6 +293,9 @@ function ChannelsTable({ channels }: { channels: Channel[] }) {
             <td>
               <button className="btn" onClick={() => openEditor(c)} aria-label={`Edit ${c.name}`}>
                 Edit
+              </button>{' '}
+              <button className="btn" onClick={() => backtestChannel(c)} aria-label={`Backtest ${c.name}`} data-testid="backtest-channel">
+                Backtest this channel
               </button>{' '}
               <button
                 className="btn danger"

@@ -5,6 +5,7 @@ import { Placeholder } from './Placeholder';
 import { OrdersView } from './OrdersView';
 import { SignalsView } from './SignalsView';
 import { DataSourcesView } from './DataSourcesView';
+import { BacktestView } from './BacktestView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -15,6 +16,8 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   // [view: strategies]
   // [view: orders]
   orders: OrdersView,
+  // [view: backtest]
+  backtest: BacktestView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {
