@@ -172,22 +172,30 @@ export function monthOf(ts: number): string {
   return new Date(ts).toISOString().slice(0, 7);
 }
 
+/** Start of the UTC month after the one holding `ts`. */
+function nextMonthStart(ts: number): number {
+  const d = new Date(ts);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
 /** Per UTC month: equity at its start (the previous month's end, or the initial point) and at its end. */
 export function monthlyReturns(equity: readonly EquityPoint[]): MonthlyReturn[] {
   const out: MonthlyReturn[] = [];
   if (equity.length === 0) return out;
   let start = equity[0]!.equity;
   let month = monthOf(equity[0]!.ts);
+  let end = nextMonthStart(equity[0]!.ts);
   let last = start;
   const push = (): void => {
     out.push({ month, startEquity: start, endEquity: last, returnPct: start !== 0 ? (last / start - 1) * 100 : 0, income: last - start });
   };
   for (const p of equity) {
-    const m = monthOf(p.ts);
-    if (m !== month) {
+    // a new month only when a point passes the current month's end (no date formatting per point)
+    if (p.ts >= end) {
       push();
       start = last;
-      month = m;
+      month = monthOf(p.ts);
+      end = nextMonthStart(p.ts);
     }
     last = p.equity;
   }
