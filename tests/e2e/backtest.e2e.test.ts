@@ -54,6 +54,7 @@ describe('backtest in Chromium', () => {
     expect(await page.locator('[data-metric="trades"] dd').textContent()).toBe(String(run.metrics.trades));
     expect(await page.locator('[data-testid="bt-progress"]').textContent()).toMatch(/done/);
     await page.locator('[data-testid="bt-equity-chart"] canvas').first().waitFor();
+    await page.locator('[data-testid="bt-price-chart"] canvas').first().waitFor(); // trade markers on the price chart
     await page.screenshot({ path: path.join(SCREENSHOTS, 'backtest-run-1280.png') });
 
     // a second run with other params, compared side by side

@@ -1,6 +1,7 @@
 /** One run's metrics, monthly returns, goal evaluation and trades (with why each was filled where it was). */
 import type { BacktestMetricsView, BacktestRun } from '../../../../engine/api';
 import { EquityChart } from './EquityChart';
+import { TradesChart } from './TradesChart';
 import { f2, fdur, fpx, fts } from './format';
 
 /** The metrics shown, in order: [name as in the API, label, formatter]. */
@@ -53,6 +54,7 @@ export function BacktestResults({ run }: { run: BacktestRun }) {
     <div className="bt-results" data-testid="bt-results">
       <MetricsGrid m={m} />
       {run.equity.length > 1 && <EquityChart equity={run.equity} />}
+      {run.trades.length > 0 && <TradesChart run={run} />}
       <div className="bt-row">
         <table className="grid bt-monthly">
           <caption>Monthly returns</caption>
