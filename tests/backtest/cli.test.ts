@@ -94,5 +94,5 @@ describe('signaldesk backtest', () => {
       expect(lines[0]).toMatch(/^signaldesk backtest: /);
       expect(lines[0]).toMatch(msg);
     }
-  });
+  }, 300_000); // fourteen child processes: slow on a loaded machine
 });
