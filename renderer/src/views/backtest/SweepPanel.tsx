@@ -84,7 +84,7 @@ export function SweepPanel({ sweep }: { sweep: SweepResult }) {
   );
 }
 
-/** The objective over two parameters (other parameters: the best value found for the cell). */
+/** The objective over two parameters (other parameters: the best value found for the cell; green is better). */
 function Heatmap({ sweep, x, y }: { sweep: SweepResult; x: string; y: string }) {
   const xs = [...new Set(sweep.rows.map((r) => String(r.params[x])))].sort((a, b) => Number(a) - Number(b));
   const ys = [...new Set(sweep.rows.map((r) => String(r.params[y])))].sort((a, b) => Number(a) - Number(b));
@@ -92,7 +92,8 @@ function Heatmap({ sweep, x, y }: { sweep: SweepResult; x: string; y: string }) 
   for (const r of sweep.rows) {
     const k = `${String(r.params[x])}|${String(r.params[y])}`;
     const prev = cell.get(k);
-    if (r.objective !== null && (prev === undefined || prev === null || r.objective > prev)) cell.set(k, r.objective);
+    const better = (a: number, b: number): boolean => (sweep.objective === 'maxDrawdownPct' ? a < b : a > b);
+    if (r.objective !== null && (prev === undefined || prev === null || better(r.objective, prev))) cell.set(k, r.objective);
     else if (prev === undefined) cell.set(k, null);
   }
   const vals = [...cell.values()].filter((v): v is number => v !== null);
@@ -100,7 +101,8 @@ function Heatmap({ sweep, x, y }: { sweep: SweepResult; x: string; y: string }) 
   const hi = Math.max(...vals);
   const color = (v: number | null | undefined): string => {
     if (v === null || v === undefined) return '#1b2129';
-    const t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+    const u = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+    const t = sweep.objective === 'maxDrawdownPct' ? 1 - u : u; // green = better
     return `rgb(${Math.round(200 * (1 - t) + 20)}, ${Math.round(60 + 140 * t)}, ${Math.round(80 + 40 * t)})`;
   };
   return (
