@@ -13,6 +13,7 @@ import { indicatorsBench } from './indicators';
 import { signalsBench } from './signals';
 import { chartBrowserBench } from './chart-browser';
 import { deliveryBench } from './delivery';
+import { backtestBench } from './backtest';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -26,6 +27,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['signals', signalsBench],
   ['chart', () => chartBrowserBench(ROOT)],
   ['delivery', deliveryBench],
+  ['backtest', backtestBench],
 ];
 
 async function main(): Promise<void> {

@@ -13,6 +13,7 @@ import { m008CollectorRequests } from './008-collector-requests';
 import { m009SeriesCandles } from './009-series-candles';
 import { m011Goals } from './011-goals';
 import { m012Delivery } from './012-delivery';
+import { m014Backtest } from './014-backtest';
 
 export interface Migration {
   version: number;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m009SeriesCandles,
   m011Goals,
   m012Delivery,
+  m014Backtest,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -27,6 +27,8 @@ interface IntentRow {
   order_id: number | null;
   created_at: number;
   decided_at: number | null;
+  sizing_factor?: number | null;
+  sizing_reason?: string | null;
 }
 
 const rowToIntent = (r: IntentRow): OrderIntent => ({
@@ -52,12 +54,14 @@ const rowToIntent = (r: IntentRow): OrderIntent => ({
   orderId: r.order_id,
   createdAt: r.created_at,
   decidedAt: r.decided_at,
+  sizingFactor: r.sizing_factor ?? null,
+  sizingReason: r.sizing_reason ?? null,
 });
 
 export type NewIntent = Pick<
   OrderIntent,
   'idempotencyKey' | 'accountId' | 'signalId' | 'origin' | 'symbol' | 'side' | 'type' | 'price' | 'stopPrice' | 'stopLoss' | 'takeProfit' | 'clientOrderId' | 'createdAt'
-> & { request: unknown };
+> & { request: unknown; sizingFactor?: number | null; sizingReason?: string | null };
 
 export class IntentsRepo {
   private readonly insertStmt: Statement;
@@ -76,8 +80,8 @@ export class IntentsRepo {
 
   constructor(db: Database) {
     this.insertStmt = db.prepare(
-      `INSERT INTO order_intents (idempotency_key, account_id, signal_id, origin, symbol, side, type, request, price, stop_price, stop_loss, take_profit, client_order_id, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?) ON CONFLICT(idempotency_key) DO NOTHING`,
+      `INSERT INTO order_intents (idempotency_key, account_id, signal_id, origin, symbol, side, type, request, price, stop_price, stop_loss, take_profit, client_order_id, status, created_at, sizing_factor, sizing_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING`,
     );
     this.byKeyStmt = db.prepare('SELECT * FROM order_intents WHERE idempotency_key = ?');
     this.getStmt = db.prepare('SELECT * FROM order_intents WHERE id = ?');
@@ -100,7 +104,7 @@ export class IntentsRepo {
 
   /** Inserts under the UNIQUE key; returns the intent and whether it is new. */
   insertOrGet(n: NewIntent): { intent: OrderIntent; created: boolean } {
-    const r = this.insertStmt.run(n.idempotencyKey, n.accountId, n.signalId, n.origin, n.symbol, n.side, n.type, JSON.stringify(n.request), n.price, n.stopPrice, n.stopLoss, n.takeProfit, n.clientOrderId, n.createdAt);
+    const r = this.insertStmt.run(n.idempotencyKey, n.accountId, n.signalId, n.origin, n.symbol, n.side, n.type, JSON.stringify(n.request), n.price, n.stopPrice, n.stopLoss, n.takeProfit, n.clientOrderId, n.createdAt, n.sizingFactor ?? null, n.sizingReason ?? null);
     return { intent: this.byKey(n.idempotencyKey)!, created: r.changes === 1 };
   }
   byKey(key: string): OrderIntent | undefined {

@@ -16,6 +16,7 @@ import { signalsCommands, SIGNALS_TOPICS, type SignalsEvents } from './commands/
 import { goalsCommands, GOALS_TOPICS, type GoalsEvents } from './commands/goals';
 import { filesCommands } from './commands/files';
 import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './commands/delivery';
+import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -27,6 +28,7 @@ export * from './commands/signals';
 export * from './commands/goals';
 export * from './commands/files';
 export * from './commands/delivery';
+export * from './commands/backtest';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -44,6 +46,8 @@ export const commands = {
   // [area: files]
   ...filesCommands,
   ...deliveryCommands,
+  // [area: backtest]
+  ...backtestCommands,
 } as const;
 
 export interface Events
@@ -53,7 +57,8 @@ export interface Events
     OrdersEvents,
     SignalsEvents,
     GoalsEvents,
-    DeliveryEvents {}
+    DeliveryEvents,
+    BacktestEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -67,6 +72,8 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   // [topics: goals]
   ...GOALS_TOPICS,
   ...DELIVERY_TOPICS,
+  // [topics: backtest]
+  ...BACKTEST_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -16,6 +16,8 @@ import { SignalsModule } from '../signals/module';
 import { GoalsModule } from '../goals/module';
 import { FilesModule } from '../files/module';
 import { DeliveryModule } from '../delivery/module';
+import { BacktestModule } from '../backtest/module';
+import { setBacktestGoalsProvider } from '../backtest/goals-hook';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -91,6 +93,14 @@ export class Engine {
       limits: (id) => orders.limits(id),
     });
     this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
+    // Backtests are evaluated against the default account's goals when a run does not give its own.
+    setBacktestGoalsProvider(() => {
+      const st = this.goals.statuses(orders.account().id);
+      const target = (type: string): number | undefined => st.find((g) => g.type === type)?.target;
+      return { monthlyReturnPct: target('monthly_return'), monthlyIncome: target('monthly_income'), portfolioValue: target('portfolio_value') };
+    });
+    // [construct: backtest]
+    const backtest = new BacktestModule(ctx);
     this.modules = [
       system,
       this.market,
@@ -106,6 +116,8 @@ export class Engine {
       this.goals,
       // [module: files]
       new FilesModule(ctx),
+      // [module: backtest]
+      backtest,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

@@ -46,7 +46,7 @@ export class Drawdown {
     const dayStart = this.m.equity.firstSince(a.id, bucketStart(clock, '1d')) ?? equity;
     const drawdownPct = D.gt(pk.peak, equity) ? pct(D.sub(pk.peak, equity), pk.peak) : 0;
     const dailyPnlPct = pct(D.sub(equity, dayStart), dayStart);
-    const limits = this.m.limits(a.id);
+    const limits = this.m.effectiveLimits(a.id);
     return { accountId: a.id, equity, monthPeak: pk.peak, drawdownPct, dayStartEquity: dayStart, dailyPnlPct, stage: stageFor(drawdownPct, limits.maxDrawdownPct) };
   }
 
@@ -72,7 +72,7 @@ export class Drawdown {
       // episode never reduces twice (even across a crash) and a later episode reduces again.
       cur = { stage: st.stage, since: this.m.ctx.clock(), applied: st.stage !== 'reduced' && st.stage !== 'closed' };
       this.saveStage(a.id, cur);
-      const limits = this.m.limits(a.id);
+      const limits = this.m.effectiveLimits(a.id);
       if (st.stage !== 'normal') {
         const what = st.stage === 'paused' ? 'new entries paused' : st.stage === 'reduced' ? 'new entries paused and every position halved' : 'every position closed';
         this.m.notify.notify({

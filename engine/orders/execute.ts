@@ -116,7 +116,7 @@ const riskLimitsGate: Gate = (c) => {
   const { m, intent, req, a } = c;
   if (intent.origin === 'risk' || intent.origin === 'oco' || req.reduceOnly) return;
   const st = m.riskState(a);
-  const g = riskGate({ limits: m.limits(a.id), equity: c.equity, drawdownPct: st.drawdownPct, dailyPnlPct: st.dailyPnlPct, qtyBefore: c.qtyBefore, qtyAfter: c.qtyAfter, price: c.ref, openPositions: m.positions.list(a.id).length });
+  const g = riskGate({ limits: m.effectiveLimits(a.id), equity: c.equity, drawdownPct: st.drawdownPct, dailyPnlPct: st.dailyPnlPct, qtyBefore: c.qtyBefore, qtyAfter: c.qtyAfter, price: c.ref, openPositions: m.positions.list(a.id).length });
   if (!g.ok) skip('RISK_BLOCKED', `risk gate (${g.rule}): ${g.message}`);
 };
 

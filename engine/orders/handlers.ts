@@ -1,5 +1,7 @@
 /** The orders area's commands, wired to the module's parts. */
 import type { EquitySnapshot } from '../api/contract';
+import { GOAL_SIZING_CONFIRMATION } from '../api/commands/goals';
+import { ApiError } from '../api/errors';
 import type { Handlers } from '../core/context';
 import { createAccount, updateAccount } from './accounts-admin';
 import { invariants } from './diagnostics';
@@ -37,9 +39,13 @@ export function ordersHandlers(m: OrdersModule): Partial<Handlers> {
       const a = m.account(account);
       return { limits: m.limits(a.id), state: m.riskState(a) };
     },
-    'risk.update': ({ account, limits }) => {
+    'risk.update': ({ account, limits, confirm }) => {
       const a = m.account(account);
-      const next = { ...m.limits(a.id), ...limits };
+      const cur = m.limits(a.id);
+      if (a.kind === 'live' && limits.goalSizing?.enabled && !cur.goalSizing.enabled && confirm !== GOAL_SIZING_CONFIRMATION) {
+        throw new ApiError('UNPROCESSABLE', `Turning goal sizing on for live account ${a.name} needs confirm: "${GOAL_SIZING_CONFIRMATION}"`, { field: 'confirm', confirm: GOAL_SIZING_CONFIRMATION });
+      }
+      const next = { ...cur, ...limits };
       m.accounts.update(a.id, { risk: next }, m.now());
       return { limits: next, state: m.riskState(a) };
     },

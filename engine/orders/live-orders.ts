@@ -7,10 +7,8 @@ import type { Account, Order, OrderIntent, PlaceOrder } from '../api/contract';
 import { D, bps } from './decimal';
 import { Final } from './execute';
 import type { LiveBroker, ExchangeOrderState } from './live';
-import { mapExchangeError, type MappedError } from './reasons';
+import { mapExchangeError } from './reasons';
 import type { OrdersModule } from './module';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class LiveOrders {
   private readonly cashSyncedAt = new Map<number, number>();
@@ -18,43 +16,21 @@ export class LiveOrders {
 
   constructor(private readonly m: OrdersModule) {}
 
+  /** The gateway retries temporary errors (back-off, Retry-After, breaker) and asks before each resend. */
   async sendWithRetry(broker: LiveBroker, reduceOnly: boolean, r: Parameters<LiveBroker['place']>[0]): Promise<ExchangeOrderState> {
-    let lastErr: MappedError | null = null;
-    for (let attempt = 0; attempt <= this.m.opts.retries; attempt++) {
-      if (attempt > 0) {
-        await sleep(this.m.opts.retryBaseMs * 2 ** (attempt - 1));
-        // A timed-out or dropped request may have reached the exchange: ask before resending.
-        try {
-          const found = await broker.fetchByClientId(r.symbol, r.clientOrderId);
-          if (found) return found;
-        } catch {
-          // Unknown: the same client order id is resent; the exchange refuses a duplicate.
-        }
+    try {
+      return await broker.placeWithRetry(r, () => {
         if (!reduceOnly && this.m.killSwitch().on) throw new Final({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH', reasonMessage: 'kill switch turned on while retrying' });
-      }
-      try {
-        return await broker.place(r);
-      } catch (e) {
-        lastErr = mapExchangeError(e);
-        if (!lastErr.temporary) break;
-      }
+      });
+    } catch (e) {
+      if (e instanceof Final) throw e;
+      const m = mapExchangeError(e);
+      throw new Final({ decision: 'FAILED', reasonCode: m.code, reasonMessage: m.message, exchangeError: m.snippet });
     }
-    const m = lastErr!;
-    throw new Final({ decision: 'FAILED', reasonCode: m.code, reasonMessage: m.message, exchangeError: m.snippet });
   }
 
-  async fetchWithRetry(a: Account, intent: OrderIntent): Promise<ExchangeOrderState | null> {
-    let err: unknown;
-    for (let i = 0; i <= this.m.opts.retries + 2; i++) {
-      try {
-        return await this.m.broker(a).fetchByClientId(intent.symbol, intent.clientOrderId);
-      } catch (e) {
-        err = e;
-        if (!mapExchangeError(e).temporary) break;
-        await sleep(this.m.opts.retryBaseMs * 2 ** i);
-      }
-    }
-    throw err;
+  fetchWithRetry(a: Account, intent: OrderIntent): Promise<ExchangeOrderState | null> {
+    return this.m.broker(a).fetchByClientId(intent.symbol, intent.clientOrderId, this.m.opts.retries + 2);
   }
 
   recordOrder(a: Account, intent: OrderIntent, req: PlaceOrder, role: Order['role'], amount: string, price: string | null, stopPrice: string | null, ack: ExchangeOrderState): Order {

@@ -6,7 +6,7 @@ import type { PlaceOrder } from '../api/contract';
 import type { ExchangeOrderState } from './live';
 import { mapExchangeError } from './reasons';
 import { clientOrderIdFor, type OrdersModule } from './module';
-import { signalOrder } from './signal-orders';
+import { sizedSignalOrder } from './signal-orders';
 
 /** An autopilot signal found without an intent after a restart is traded only if younger than this. */
 const SIGNAL_MAX_AGE_MS = 2 * 60_000;
@@ -62,7 +62,7 @@ export function recoverSignals(m: OrdersModule): { expired: number; placed: numb
   const wall = m.opts.wallNow();
   for (const sig of m.signals.autopilotWithoutIntent(wall - 24 * 3_600_000)) {
     const a = m.account();
-    const req = signalOrder(m, sig, a.id);
+    const { req, sizing } = sizedSignalOrder(m, sig, a.id);
     if (wall - sig.createdAt > SIGNAL_MAX_AGE_MS) {
       const key = req.idempotencyKey!;
       const { intent, created } = m.intents.insertOrGet({
@@ -90,7 +90,7 @@ export function recoverSignals(m: OrdersModule): { expired: number; placed: numb
     }
     placed++;
     // Not awaited: placing waits for start-up to finish, which is what this runs inside.
-    void m.place(req, 'autopilot').catch((e: unknown) => console.error('[orders] recovered autopilot intent failed:', e));
+    void m.place(req, 'autopilot', sizing).catch((e: unknown) => console.error('[orders] recovered autopilot intent failed:', e));
   }
   return { expired, placed };
 }

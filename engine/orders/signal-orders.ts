@@ -6,10 +6,18 @@ import { pct } from './risk';
 import { planSize, sizeRule } from './sizing';
 import type { OrdersModule } from './module';
 
-export function signalOrder(m: OrdersModule, s: Signal, accountId: number): PlaceOrder {
-  const sz = m.limits(accountId).signalSizing;
+export interface GoalSizing {
+  factor: number;
+  reason: string;
+}
+
+/** The signal's order, sized by the account's signal sizing times the goal-aware factor (recorded on the intent). */
+export function sizedSignalOrder(m: OrdersModule, s: Signal, accountId: number): { req: PlaceOrder; sizing?: GoalSizing } {
+  const limits = m.limits(accountId);
+  const sizing = m.hooks.sizingFactor?.(accountId);
+  const sz = { ...limits.signalSizing, value: D.roundTo(D.mul(limits.signalSizing.value, D.of(sizing?.factor ?? 1)), '0.00000001') };
   const size = sz.mode === 'riskPercent' ? { riskPercent: Number(sz.value) } : sz.mode === 'equityPercent' ? { equityPercent: Number(sz.value) } : { quoteAmount: sz.value };
-  return {
+  const req: PlaceOrder = {
     account: accountId,
     symbol: s.symbol,
     side: s.side,
@@ -20,20 +28,27 @@ export function signalOrder(m: OrdersModule, s: Signal, accountId: number): Plac
     idempotencyKey: `signal:${s.id}`,
     signalId: s.id,
   };
+  return { req, sizing };
+}
+
+export function signalOrder(m: OrdersModule, s: Signal, accountId: number): PlaceOrder {
+  return sizedSignalOrder(m, s, accountId).req;
 }
 
 /** Autopilot: one intent per autopilot signal, keyed by the signal id. */
 export function onSignal(m: OrdersModule, s: Signal): void {
   if (!s || typeof s.id !== 'number' || !s.autopilot || s.status === 'rejected') return;
   const a = m.account();
-  void m.place(signalOrder(m, s, a.id), 'autopilot').catch((e: unknown) => console.error('[orders] autopilot intent failed:', e));
+  const o = sizedSignalOrder(m, s, a.id);
+  void m.place(o.req, 'autopilot', o.sizing).catch((e: unknown) => console.error('[orders] autopilot intent failed:', e));
 }
 
 export async function executeSignal(m: OrdersModule, id: number, account?: number): Promise<SignalExecution> {
   const s = m.signals.get(id);
   if (!s) return { signalId: id, intent: null, reasonCode: 'SIGNAL_NOT_FOUND', reasonMessage: `signal ${id} does not exist` };
   const a = m.account(account);
-  const intent = await m.place(signalOrder(m, s, a.id), 'signal');
+  const o = sizedSignalOrder(m, s, a.id);
+  const intent = await m.place(o.req, 'signal', o.sizing);
   return { signalId: id, intent, reasonCode: intent.reasonCode ?? 'EXEC_ORDER_PLACED', reasonMessage: intent.reasonMessage ?? '' };
 }
 

@@ -93,4 +93,11 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'delivery.webhooks.delete': { id: 1 },
   'delivery.logs': { limit: 10 },
   'delivery.metrics': {},
+  // [examples: backtest]
+  'backtest.run': { strategy: { id: 'ema_cross' }, source: 'sim', symbols: ['BTC/USDT'], timeframe: '5m' },
+  'backtest.sweep': { strategy: { id: 'ema_cross' }, source: 'sim', symbols: ['BTC/USDT'], timeframe: '5m', grid: { fast: [5, 9] } },
+  'backtest.get': { id: 1 },
+  'backtest.list': {},
+  'backtest.cancel': { id: 2 },
+  'backtest.delete': { id: 1 },
 };

@@ -12,6 +12,7 @@ import { runAction } from '../api/act';
 import { executeSignal, SizePreview, useSignalPreview } from '../components/signal-preview';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
+import { useBacktest } from '../stores/backtest';
 import { ChannelEditor } from '../components/ChannelEditor';
 import { useKeyActions } from '../keyboard/registry';
 import { useListSelection } from '../keyboard/use-list-selection';
@@ -257,6 +258,10 @@ function Detail({ s, onChart, report }: { s: Signal | undefined; onChart: (s: Si
 
 function ChannelsTable({ channels }: { channels: Channel[] }) {
   const { openEditor, refresh } = useSignals();
+  const backtestChannel = (c: Channel): void => {
+    useBacktest.getState().fromChannel(c);
+    useApp.getState().setView('backtest');
+  };
   return (
     <table className="grid" data-testid="channels-table">
       <thead>
@@ -282,6 +287,9 @@ function ChannelsTable({ channels }: { channels: Channel[] }) {
             <td>
               <button className="btn" onClick={() => openEditor(c)} aria-label={`Edit ${c.name}`}>
                 Edit
+              </button>{' '}
+              <button className="btn" onClick={() => backtestChannel(c)} aria-label={`Backtest ${c.name}`} data-testid="backtest-channel">
+                Backtest this channel
               </button>{' '}
               <button
                 className="btn danger"

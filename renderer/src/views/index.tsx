@@ -7,6 +7,7 @@ import { SignalsView } from './SignalsView';
 import { DataSourcesView } from './DataSourcesView';
 import { GoalsView } from './GoalsView';
 import { SettingsView } from './SettingsView';
+import { BacktestView } from './BacktestView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -21,6 +22,8 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   goals: GoalsView,
   // [view: settings]
   settings: SettingsView,
+  // [view: backtest]
+  backtest: BacktestView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {

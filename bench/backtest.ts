@@ -1,0 +1,180 @@
+/**
+ * Backtest benchmarks (issue 15, item 7):
+ * - `backtest_run`: bars per second of one `ema_cross` run (registry strategy + live indicator
+ *   engine + fill rules + metrics) over 1,000,000 synthetic 1m bars, against a plain
+ *   hand-written loop of the same rules (EMA/ATR inline, the same cross and fill rules) in the
+ *   same run. Goal: ≥ 10 M bars/s.
+ * - `backtest_sweep`: 100 ema_cross combinations over a year of 1m bars in the worker pool, end to
+ *   end (pack, run, rank). Goal: < 10 s.
+ * `BENCH_BACKTEST_SCALE` (0..1, default 1) shrinks both for a quick look on a busy machine.
+ * The trading-signals comparison of `npm run bench -- indicators` is not here: that package is
+ * not installed in this repository.
+ */
+import { performance } from 'node:perf_hooks';
+import { runBacktest } from '../engine/backtest/runner';
+import { packShared, runInPool } from '../engine/backtest/pool';
+import { combinations, rank, objectiveOf } from '../engine/backtest/sweep';
+import { closePool } from '../engine/indicators';
+import type { Bar } from '../engine/indicators/types';
+import { report } from './lib';
+
+/** A deterministic random walk of 1m bars (xorshift; no Math.random). */
+export function syntheticBars(n: number, seed = 7): Bar[] {
+  let s = seed >>> 0 || 1;
+  const rnd = (): number => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+  const out: Bar[] = new Array<Bar>(n);
+  let p = 100;
+  const t0 = Date.UTC(2024, 0, 1);
+  for (let i = 0; i < n; i++) {
+    const open = p;
+    const close = Math.max(1, open * (1 + (rnd() - 0.5) * 0.004));
+    const high = Math.max(open, close) * (1 + rnd() * 0.001);
+    const low = Math.min(open, close) * (1 - rnd() * 0.001);
+    out[i] = { ts: t0 + i * 60_000, open, high, low, close, volume: 1 + rnd() * 10 };
+    p = close;
+  }
+  return out;
+}
+
+/**
+ * The same rules written out by hand for one symbol, long only: EMA(9)/EMA(21) seeded by their
+ * SMA, Wilder ATR(14); a cross up at a close buys at the next open (stop 1.5 ATR, target 2× that),
+ * a cross down sells; stop/target against each bar, stop first; taker/maker fees, slippage.
+ */
+export function plainLoop(bars: readonly Bar[]): { trades: number; cash: number } {
+  const slip = 5 / 10_000;
+  const taker = 10 / 10_000;
+  const maker = 8 / 10_000;
+  const af = 2 / 10;
+  const as = 2 / 22;
+  let ef = NaN;
+  let es = NaN;
+  let sumF = 0;
+  let sumS = 0;
+  let atr = NaN;
+  let trSum = 0;
+  let pf = NaN;
+  let ps = NaN;
+  let cash = 10_000;
+  let amount = 0;
+  let stop = 0;
+  let target = 0;
+  let pending = 0; // 1 buy, -1 sell
+  let pStop = 0;
+  let pTarget = 0;
+  let trades = 0;
+  let prevClose = NaN;
+  for (let i = 0; i < bars.length; i++) {
+    const b = bars[i]!;
+    if (pending === 1 && amount === 0) {
+      const px = b.open * (1 + slip);
+      amount = 1000 / px;
+      cash -= 1000 + 1000 * taker;
+      stop = pStop;
+      target = pTarget;
+    } else if (pending === -1 && amount > 0) {
+      const px = b.open * (1 - slip);
+      cash += amount * px * (1 - taker);
+      amount = 0;
+      trades++;
+    }
+    pending = 0;
+    if (amount > 0) {
+      if (b.low <= stop) {
+        cash += amount * Math.min(b.open, stop) * (1 - slip) * (1 - taker);
+        amount = 0;
+        trades++;
+      } else if (b.high >= target) {
+        cash += amount * Math.max(b.open, target) * (1 - maker);
+        amount = 0;
+        trades++;
+      }
+    }
+    // indicators
+    if (i < 9) {
+      sumF += b.close;
+      if (i === 8) ef = sumF / 9;
+    } else ef += af * (b.close - ef);
+    if (i < 21) {
+      sumS += b.close;
+      if (i === 20) es = sumS / 21;
+    } else es += as * (b.close - es);
+    const tr = i === 0 ? b.high - b.low : Math.max(b.high - b.low, Math.abs(b.high - prevClose), Math.abs(b.low - prevClose));
+    if (i < 14) {
+      trSum += tr;
+      if (i === 13) atr = trSum / 14;
+    } else atr = (atr * 13 + tr) / 14;
+    prevClose = b.close;
+    if (i < bars.length - 1 && ef === ef && es === es && pf === pf && ps === ps && atr > 0) {
+      if (pf <= ps && ef > es) {
+        pending = 1;
+        pStop = b.close - 1.5 * atr;
+        pTarget = b.close + 3 * atr;
+      } else if (pf >= ps && ef < es) pending = -1;
+    }
+    pf = ef;
+    ps = es;
+  }
+  if (amount > 0) {
+    cash += amount * bars[bars.length - 1]!.close * (1 - slip) * (1 - taker);
+    trades++;
+  }
+  return { trades, cash };
+}
+
+export async function backtestBench(): Promise<void> {
+  const scale = Math.min(1, Math.max(0.001, Number(process.env.BENCH_BACKTEST_SCALE ?? 1)));
+  const n = Math.round(1_000_000 * scale);
+  const bars = syntheticBars(n);
+  const settings = { strategy: { id: 'ema_cross' }, timeframe: '1m' as const };
+  for (let k = 0; k < 2; k++) runBacktest(settings, [{ symbol: 'SYN/USDT', bars: bars.slice(0, 200_000) }]); // warm the JIT
+  let t = performance.now();
+  const r = runBacktest(settings, [{ symbol: 'SYN/USDT', bars }]);
+  const engineMs = performance.now() - t;
+  for (let k = 0; k < 2; k++) plainLoop(bars.slice(0, 200_000));
+  t = performance.now();
+  const plain = plainLoop(bars);
+  const plainMs = performance.now() - t;
+  report({
+    bench: 'backtest_run',
+    bars: n,
+    trades: r.metrics.trades,
+    plainTrades: plain.trades,
+    engineMs: Math.round(engineMs),
+    barsPerSec: Math.round(n / (engineMs / 1000)),
+    plainBarsPerSec: Math.round(n / (plainMs / 1000)),
+    plainOverEngine: Math.round((engineMs / plainMs) * 10) / 10,
+    goalBarsPerSec: 10_000_000,
+  });
+
+  const year = Math.round(525_600 * scale);
+  const ybars = syntheticBars(year, 11);
+  const grid = { fast: [3, 5, 7, 9, 11, 13, 15, 17, 19, 21], slow: [25, 30, 35, 40, 45, 50, 55, 60, 65, 70] };
+  t = performance.now();
+  const packed = [packShared(ybars)];
+  const combos = combinations(grid);
+  const rows = await Promise.all(
+    combos.map(async (params) => {
+      const m = await runInPool({ strategy: { id: 'ema_cross', params }, timeframe: '1m' }, ['SYN/USDT'], packed, { metricsOnly: true });
+      return { params, objective: objectiveOf(m.metrics, 'sharpe') };
+    }),
+  );
+  const ranked = rank(rows, 'sharpe');
+  const sweepMs = performance.now() - t;
+  await closePool();
+  report({
+    bench: 'backtest_sweep',
+    combinations: combos.length,
+    barsEach: year,
+    totalBars: year * combos.length,
+    ms: Math.round(sweepMs),
+    barsPerSec: Math.round((year * combos.length) / (sweepMs / 1000)),
+    best: ranked[0]?.params,
+    goalMs: 10_000,
+  });
+}
