@@ -98,12 +98,12 @@ describe('risk gate', () => {
     expect(blocked.reasonMessage).toMatch(/drawdown .* paused/);
     r.price('BTC/USDT', 57900); // ≈ −3.2 % → halve
     expect(r.orders.snapshot(a()).stage).toBe('reduced');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 57900);
     expect((await r.call('positions.list', {}))[0]!.qty).toBe('0.075');
     r.price('BTC/USDT', 52000); // ≥ 4 % → close all
     expect(r.orders.snapshot(a()).stage).toBe('closed');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 52000);
     expect(await r.call('positions.list', {})).toEqual([]);
     const risk = r.notify.repo.list({ kind: 'risk' }).map((n) => n.title);
@@ -154,7 +154,7 @@ describe('drawdown episodes', () => {
     r.clock.now += 86_400_000;
     r.price('BTC/USDT', 57900); // ≈ −3.2 % → halve
     expect(r.orders.snapshot(a()).stage).toBe('reduced');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 57900);
     const qty = async () => (await r.call('positions.list', {}))[0]?.qty;
     expect(await qty()).toBe('0.075');
@@ -166,7 +166,7 @@ describe('drawdown episodes', () => {
     expect((await r.call('orders.status', {})).accounts[0]!.stage).toBe('reduced');
     r.clock.now += 60_000;
     expect(r.orders.snapshot(a()).stage).toBe('reduced');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 57900);
     expect(await qty()).toBe('0.075');
     expect(halvedNotes()).toBe(1);
@@ -177,7 +177,7 @@ describe('drawdown episodes', () => {
     r.clock.now += 60_000;
     r.price('BTC/USDT', 57600);
     expect(r.orders.snapshot(a()).stage).toBe('reduced');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 57600);
     expect(await qty()).toBe('0.0375');
     expect(halvedNotes()).toBe(2);
@@ -212,7 +212,7 @@ describe('signals to orders', () => {
     const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
     publish('signal.created', s);
     publish('signal.created', s);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     const manual = await r.call('signals.execute', { id: s.id });
     const intents = r.orders.intents.bySignal(s.id);
     expect(intents).toHaveLength(1);
@@ -244,7 +244,7 @@ describe('signals to orders', () => {
     const s = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060 });
     const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
     publish('signal.created', s);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     const [i] = r.orders.intents.bySignal(s.id);
     expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', amount: '0.083333' });
     expect(i!.reasonMessage).toMatch(/size cut from 3\.333333 to the risk limits/);
@@ -255,7 +255,7 @@ describe('signals to orders', () => {
     r.price('BTC/USDT', 60000);
     const s2 = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060, bar: 60_000 });
     publish('signal.created', s2);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     expect(r.orders.intents.bySignal(s2.id)[0]).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
   });
 
@@ -278,13 +278,13 @@ describe('signals to orders', () => {
     new CandlesRepo(r.db).upsertMany({ source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' }, [[0, 60000, 60000, 60000, 60000, 1]]);
     r = await r.restart();
     r.price('BTC/USDT', 60000);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     expect(r.orders.intents.bySignal(fresh.id)).toEqual([expect.objectContaining({ idempotencyKey: `signal:${fresh.id}`, origin: 'autopilot', decision: 'EXECUTED' })]);
     expect(r.orders.intents.bySignal(old.id)).toEqual([expect.objectContaining({ decision: 'SKIPPED', reasonCode: 'SIGNAL_EXPIRED' })]);
     expect(r.orders.intents.bySignal(manual.id)).toEqual([]);
     // A late duplicate delivery of the fresh one changes nothing.
     (r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void)('signal.created', fresh);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     expect(r.orders.intents.bySignal(fresh.id)).toHaveLength(1);
     expect(r.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE role = 'entry'").get()).toEqual({ n: 1 });
     const inv = await r.call('diagnostics.invariants', { hours: 24 });

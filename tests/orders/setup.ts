@@ -22,6 +22,12 @@ export interface Rig {
    * command's schema (bad input rejects with BAD_INPUT), then the order engine's handler answers.
    */
   call<N extends CommandName>(name: N, input?: unknown): Promise<CommandResult<N>>;
+  /**
+   * Resolves once the engine has finished what it started: no drawdown reduction on its way, no
+   * intent in flight, every intent decided. Work starts synchronously (an autopilot signal or a
+   * stage change inserts or marks it at once), so a check after this sees anything that happened.
+   */
+  settled(): Promise<void>;
   restart(opts?: Partial<OrdersOptions>): Promise<Rig>;
   close(): void;
 }
@@ -62,6 +68,10 @@ export async function rig(opts: Partial<OrdersOptions> & { existingAccount?: boo
         if (!handler) throw new ApiError('UNKNOWN_COMMAND', `The order engine does not answer ${name}`);
         return handler(parseInput(name, input)) as CommandResult<typeof name>;
       });
+    },
+    async settled() {
+      const busy = () => orders.drawdown.reducingNow || orders.inflight.size > 0 || orders.intents.list({}).some((i) => i.decision === null);
+      while (busy()) await new Promise((res) => setImmediate(res));
     },
     async restart(o = {}) {
       r.close();
