@@ -37,7 +37,7 @@ describe('idempotent intents', () => {
     expect(r.db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 1 });
   });
 
-  it('resumes an accepted intent a crash left undecided (paper), before placing anything new', async () => {
+  it('resumes an accepted intent a crash left undecided (paper): on restart its one order is placed and it is decided EXECUTED', async () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
     const { clientOrderIdFor } = await import('../../engine/orders/module');
@@ -45,7 +45,10 @@ describe('idempotent intents', () => {
     // The market module has stored candles by the time orders start (here: one row).
     new CandlesRepo(r.db).upsertMany({ source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' }, [[0, 60000, 60000, 60000, 60000, 1]]);
     r = await r.restart();
-    expect(r.orders.intents.byKey('left')).toMatchObject({ decision: 'EXECUTED', status: 'done' });
+    const resumed = r.orders.intents.byKey('left')!;
+    expect(resumed).toMatchObject({ decision: 'EXECUTED', status: 'done' });
+    // Exactly one order, the resumed intent's, under the client order id its key gives.
+    expect(r.db.prepare('SELECT id, client_order_id AS coid FROM orders').all()).toEqual([{ id: resumed.orderId, coid: clientOrderIdFor('left') }]);
     const inv = await r.call('diagnostics.invariants', { hours: 1 });
     expect(inv).toMatchObject({ pass: true, counts: { intents: 1, executed: 1, null_decisions: 0 } });
   });
