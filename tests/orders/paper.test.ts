@@ -149,4 +149,11 @@ describe('sizing', () => {
     expect(twoSizes).toMatchObject({ code: 'BAD_INPUT', details: { issues: [expect.objectContaining({ path: 'amount' })] } });
     expect(() => parseInput('orders.place', { symbol: 'BTC/USDT', side: 'buy', amount: 'abc' })).toThrow(/Invalid input/);
   });
+
+  it('a call with bad input is refused by the schema, names the field, and places nothing', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    await expect(r.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', amount: '1', quoteAmount: '5' })).rejects.toMatchObject({ code: 'BAD_INPUT', details: { issues: [expect.objectContaining({ path: 'amount' })] } });
+    expect(r.db.prepare('SELECT COUNT(*) AS n FROM order_intents').get()).toEqual({ n: 0 });
+  });
 });
