@@ -31,6 +31,11 @@ export class Drawdown {
     private readonly closePosition: (a: Account, symbol: string, fraction: number, key: string, origin: IntentOrigin) => Promise<OrderIntent | null>,
   ) {}
 
+  /** True while a stage's reductions are on their way (set as the stage is entered). */
+  get reducingNow(): boolean {
+    return this.reducing.size > 0;
+  }
+
   riskState(a: Account): RiskState {
     const { equity } = this.m.valuation(a);
     const clock = this.m.ctx.clock();

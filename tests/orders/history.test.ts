@@ -1,12 +1,12 @@
 /** positions.history: closed round trips from the fills, exact decimals, newest first. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseInput, type OrderIntent, type RoundTrip } from '../../engine/api';
+import { parseInput, type CommandName, type OrderIntent, type RoundTrip } from '../../engine/api';
 import { rig, type Rig } from './setup';
 
 let r: Rig;
 afterEach(() => r?.close());
 const call = <T>(name: string, input: Record<string, unknown>): Promise<T> =>
-  Promise.resolve().then(() => (r.orders.handlers as Record<string, (i: unknown) => unknown>)[name]!(parseInput(name as 'orders.place', input as never))) as Promise<T>;
+  r.call(name as CommandName, input) as Promise<T>;
 const place = (input: Record<string, unknown>) => call<OrderIntent>('orders.place', input);
 const T0 = Date.UTC(2025, 5, 15, 12, 0, 0);
 

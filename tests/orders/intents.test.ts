@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseInput } from '../../engine/api';
 import { CandlesRepo } from '../../db/repos/candles';
 import { rig, type Rig } from './setup';
 
 let r: Rig;
 afterEach(() => r?.close());
-const place = (rr: Rig, input: Record<string, unknown>) => rr.orders.handlers['orders.place']!(parseInput('orders.place', input)) as Promise<any>;
+const place = (rr: Rig, input: Record<string, unknown>) => rr.call('orders.place', input) as Promise<any>;
 
 /** The signals table as issue 4 agreed it (created here when that migration is not in the tree yet). */
 function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string; bar?: number; createdAt?: number }) {
@@ -38,7 +37,7 @@ describe('idempotent intents', () => {
     expect(r.db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 1 });
   });
 
-  it('resumes an accepted intent a crash left undecided (paper), before placing anything new', async () => {
+  it('resumes an accepted intent a crash left undecided (paper): on restart its one order is placed and it is decided EXECUTED', async () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
     const { clientOrderIdFor } = await import('../../engine/orders/module');
@@ -46,8 +45,11 @@ describe('idempotent intents', () => {
     // The market module has stored candles by the time orders start (here: one row).
     new CandlesRepo(r.db).upsertMany({ source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' }, [[0, 60000, 60000, 60000, 60000, 1]]);
     r = await r.restart();
-    expect(r.orders.intents.byKey('left')).toMatchObject({ decision: 'EXECUTED', status: 'done' });
-    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    const resumed = r.orders.intents.byKey('left')!;
+    expect(resumed).toMatchObject({ decision: 'EXECUTED', status: 'done' });
+    // Exactly one order, the resumed intent's, under the client order id its key gives.
+    expect(r.db.prepare('SELECT id, client_order_id AS coid FROM orders').all()).toEqual([{ id: resumed.orderId, coid: clientOrderIdFor('left') }]);
+    const inv = await r.call('diagnostics.invariants', { hours: 1 });
     expect(inv).toMatchObject({ pass: true, counts: { intents: 1, executed: 1, null_decisions: 0 } });
   });
 });
@@ -57,7 +59,7 @@ describe('risk gate', () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
     r.price('ETH/USDT', 3000);
-    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '1000', maxOpenPositions: 1, maxSymbolExposurePct: 5 } }));
+    await r.call('risk.update', { limits: { maxPositionNotional: '1000', maxOpenPositions: 1, maxSymbolExposurePct: 5 } });
     const big = await place(r, { symbol: 'BTC/USDT', side: 'buy', quoteAmount: '1200' });
     expect(big).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
     expect(big.reasonMessage).toMatch(/maxPositionNotional/);
@@ -68,7 +70,7 @@ describe('risk gate', () => {
     r.price('BTC/USDT', 60000);
     const second = await place(r, { symbol: 'ETH/USDT', side: 'buy', quoteAmount: '100' });
     expect(second.reasonMessage).toMatch(/maxOpenPositions/);
-    const reduce = await r.orders.handlers['positions.close']!({ symbol: 'BTC/USDT', fraction: 0.5 });
+    const reduce = await r.call('positions.close', { symbol: 'BTC/USDT', fraction: 0.5 });
     expect(reduce).toMatchObject({ decision: 'EXECUTED' });
   });
 
@@ -87,7 +89,7 @@ describe('risk gate', () => {
   it('drawdown stages: pause at the limit, halve at 1.5×, close all at 2× — with notifications', async () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
-    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } }));
+    await r.call('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } });
     await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' }); // 9,000 notional
     r.price('BTC/USDT', 60000);
     const a = () => r.orders.account();
@@ -99,14 +101,14 @@ describe('risk gate', () => {
     expect(blocked.reasonMessage).toMatch(/drawdown .* paused/);
     r.price('BTC/USDT', 57900); // ≈ −3.2 % → halve
     expect(r.orders.snapshot(a()).stage).toBe('reduced');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 57900);
-    expect((await r.orders.handlers['positions.list']!({}))[0]!.qty).toBe('0.075');
+    expect((await r.call('positions.list', {}))[0]!.qty).toBe('0.075');
     r.price('BTC/USDT', 52000); // ≥ 4 % → close all
     expect(r.orders.snapshot(a()).stage).toBe('closed');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 52000);
-    expect(await r.orders.handlers['positions.list']!({})).toEqual([]);
+    expect(await r.call('positions.list', {})).toEqual([]);
     const risk = r.notify.repo.list({ kind: 'risk' }).map((n) => n.title);
     expect(risk.some((t) => /new entries paused/.test(t))).toBe(true);
     expect(risk.some((t) => /halved/.test(t))).toBe(true);
@@ -118,7 +120,7 @@ describe('drawdown episodes', () => {
   it('drawdown reductions run under the kill switch (reduce-only), once: releasing the switch reduces nothing more', async () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
-    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } }));
+    await r.call('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } });
     await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' });
     r.price('BTC/USDT', 60000);
     const a = () => r.orders.account();
@@ -136,18 +138,18 @@ describe('drawdown episodes', () => {
     };
     expect((await riskDecided()).map((i) => i.decision)).toEqual(['EXECUTED']);
     r.price('BTC/USDT', 57900);
-    expect((await r.orders.handlers['positions.list']!({}))[0]!.qty).toBe('0.075');
+    expect((await r.call('positions.list', {}))[0]!.qty).toBe('0.075');
     await r.orders.setKillSwitch(false, undefined, false);
     r.orders.snapshot(a());
     r.price('BTC/USDT', 57900);
-    expect((await r.orders.handlers['positions.list']!({}))[0]!.qty).toBe('0.075');
+    expect((await r.call('positions.list', {}))[0]!.qty).toBe('0.075');
     expect(r.orders.intents.list({}).filter((i) => i.origin === 'risk')).toHaveLength(1);
   });
 
   it('a restart in a drawdown stage neither notifies nor reduces again; a later episode in the same month reduces again', async () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
-    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } }));
+    await r.call('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } });
     await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' });
     r.price('BTC/USDT', 60000);
     const a = () => r.orders.account();
@@ -155,19 +157,19 @@ describe('drawdown episodes', () => {
     r.clock.now += 86_400_000;
     r.price('BTC/USDT', 57900); // ≈ −3.2 % → halve
     expect(r.orders.snapshot(a()).stage).toBe('reduced');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 57900);
-    const qty = async () => (await r.orders.handlers['positions.list']!({}))[0]?.qty;
+    const qty = async () => (await r.call('positions.list', {}))[0]?.qty;
     expect(await qty()).toBe('0.075');
     const halvedNotes = () => r.notify.repo.list({ kind: 'risk' }).filter((n) => /halved/.test(n.title)).length;
     expect(halvedNotes()).toBe(1);
     // Restart while still in the stage: same stage, no second popup, no second halving.
     r = await r.restart();
     r.price('BTC/USDT', 57900);
-    expect((await r.orders.handlers['orders.status']!({})).accounts[0]!.stage).toBe('reduced');
+    expect((await r.call('orders.status', {})).accounts[0]!.stage).toBe('reduced');
     r.clock.now += 60_000;
     expect(r.orders.snapshot(a()).stage).toBe('reduced');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 57900);
     expect(await qty()).toBe('0.075');
     expect(halvedNotes()).toBe(1);
@@ -178,7 +180,7 @@ describe('drawdown episodes', () => {
     r.clock.now += 60_000;
     r.price('BTC/USDT', 57600);
     expect(r.orders.snapshot(a()).stage).toBe('reduced');
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     r.price('BTC/USDT', 57600);
     expect(await qty()).toBe('0.0375');
     expect(halvedNotes()).toBe(2);
@@ -190,17 +192,17 @@ describe('kill switch', () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
     const lim = await place(r, { symbol: 'BTC/USDT', side: 'buy', type: 'limit', price: '50000', amount: '0.01' });
-    const ks = await r.orders.handlers['system.killSwitch']!({ on: true, reason: 'bad day', cancelOpen: true });
+    const ks = await r.call('system.killSwitch', { on: true, reason: 'bad day', cancelOpen: true });
     expect(ks).toMatchObject({ on: true, reason: 'bad day', canceled: 1 });
     expect(r.orders.orders.get(lim.orderId)!.status).toBe('canceled');
     expect(await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01' })).toMatchObject({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH' });
     r = await r.restart();
     r.price('BTC/USDT', 60000);
-    expect((await r.orders.handlers['orders.status']!({})).killSwitch).toMatchObject({ on: true, reason: 'bad day' });
+    expect((await r.call('orders.status', {})).killSwitch).toMatchObject({ on: true, reason: 'bad day' });
     const s = await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01' });
     expect(s).toMatchObject({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH' });
     expect(s.reasonMessage).toContain('bad day');
-    await r.orders.handlers['system.killSwitch']!({ on: false });
+    await r.call('system.killSwitch', { on: false });
     expect(await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01' })).toMatchObject({ decision: 'EXECUTED' });
   });
 });
@@ -213,29 +215,29 @@ describe('signals to orders', () => {
     const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
     publish('signal.created', s);
     publish('signal.created', s);
-    await new Promise((res) => setTimeout(res, 20));
-    const manual = await r.orders.handlers['signals.execute']!({ id: s.id });
+    await r.settled();
+    const manual = await r.call('signals.execute', { id: s.id });
     const intents = r.orders.intents.bySignal(s.id);
     expect(intents).toHaveLength(1);
     expect(intents[0]).toMatchObject({ idempotencyKey: `signal:${s.id}`, origin: 'autopilot', stopLoss: '58000', takeProfit: '62000', decision: 'EXECUTED' });
     expect(manual.intent).toMatchObject({ id: intents[0]!.id, duplicate: true });
     // Default signal sizing: 1 % of 10,000 at risk over the 2,000 stop distance → 0.05 BTC.
     expect(intents[0]!.amount).toBe('0.05');
-    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    const inv = await r.call('diagnostics.invariants', { hours: 1 });
     expect(inv).toMatchObject({ pass: true, counts: { signals: 1, missing_intent: 0 } });
   });
 
   it('manual execution bridge attaches the signal stop and target; an unknown signal says so', async () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
-    await r.orders.handlers['risk.update']!(parseInput('risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } }));
+    await r.call('risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } });
     const s = insertSignal(r, { autopilot: false });
-    const ex = await r.orders.handlers['signals.execute']!({ id: s.id });
+    const ex = await r.call('signals.execute', { id: s.id });
     expect(ex).toMatchObject({ reasonCode: 'EXEC_ORDER_PLACED', intent: { origin: 'signal', signalId: s.id, amount: '0.008333' } });
     r.price('BTC/USDT', 60000);
-    const legs = (await r.orders.handlers['orders.list']!({ status: 'open' })).map((o) => o.role).sort();
+    const legs = (await r.call('orders.list', { status: 'open' })).map((o) => o.role).sort();
     expect(legs).toEqual(['stop', 'target']);
-    expect(await r.orders.handlers['signals.execute']!({ id: 999 })).toMatchObject({ intent: null, reasonCode: 'SIGNAL_NOT_FOUND' });
+    expect(await r.call('signals.execute', { id: 999 })).toMatchObject({ intent: null, reasonCode: 'SIGNAL_NOT_FOUND' });
   });
 
   it('autopilot sizing is cut to the risk limits instead of being blocked (risk % over a tight stop)', async () => {
@@ -245,7 +247,7 @@ describe('signals to orders', () => {
     const s = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060 });
     const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
     publish('signal.created', s);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     const [i] = r.orders.intents.bySignal(s.id);
     expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', amount: '0.083333' });
     expect(i!.reasonMessage).toMatch(/size cut from 3\.333333 to the risk limits/);
@@ -256,14 +258,14 @@ describe('signals to orders', () => {
     r.price('BTC/USDT', 60000);
     const s2 = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060, bar: 60_000 });
     publish('signal.created', s2);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     expect(r.orders.intents.bySignal(s2.id)[0]).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
   });
 
   it('diagnostics window signals on the wall clock when the engine (sim) clock runs ahead', async () => {
     r = await rig({}, undefined, { now: Date.now() + 10 * 3_600_000 });
     insertSignal(r, { autopilot: true }); // stamped with the wall clock, never turned into an intent
-    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    const inv = await r.call('diagnostics.invariants', { hours: 1 });
     expect(inv).toMatchObject({ pass: false, counts: { signals: 1, missing_intent: 1 } });
   });
 
@@ -274,21 +276,21 @@ describe('signals to orders', () => {
     const fresh = insertSignal(r, { autopilot: true, stop: 58000 });
     const old = insertSignal(r, { autopilot: true, stop: 58000, bar: 60_000, createdAt: Date.now() - 3 * 3_600_000 });
     const manual = insertSignal(r, { autopilot: false, bar: 120_000 });
-    expect((await r.orders.handlers['diagnostics.invariants']!({ hours: 24 })).counts.missing_intent).toBe(2);
+    expect((await r.call('diagnostics.invariants', { hours: 24 })).counts.missing_intent).toBe(2);
     // The market module has stored candles by the time orders start (here: one row).
     new CandlesRepo(r.db).upsertMany({ source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' }, [[0, 60000, 60000, 60000, 60000, 1]]);
     r = await r.restart();
     r.price('BTC/USDT', 60000);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     expect(r.orders.intents.bySignal(fresh.id)).toEqual([expect.objectContaining({ idempotencyKey: `signal:${fresh.id}`, origin: 'autopilot', decision: 'EXECUTED' })]);
     expect(r.orders.intents.bySignal(old.id)).toEqual([expect.objectContaining({ decision: 'SKIPPED', reasonCode: 'SIGNAL_EXPIRED' })]);
     expect(r.orders.intents.bySignal(manual.id)).toEqual([]);
     // A late duplicate delivery of the fresh one changes nothing.
     (r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void)('signal.created', fresh);
-    await new Promise((res) => setTimeout(res, 20));
+    await r.settled();
     expect(r.orders.intents.bySignal(fresh.id)).toHaveLength(1);
     expect(r.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE role = 'entry'").get()).toEqual({ n: 1 });
-    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 24 });
+    const inv = await r.call('diagnostics.invariants', { hours: 24 });
     expect(inv).toMatchObject({ pass: true, counts: { missing_intent: 0, null_decisions: 0 } });
   });
 
@@ -301,7 +303,7 @@ describe('signals to orders', () => {
     r.orders.intents.insertOrGet({ idempotencyKey: 'stuck', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: {}, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('stuck'), createdAt: old });
     const f = r.orders.intents.insertOrGet({ idempotencyKey: 'silent-fail', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: {}, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('silent-fail'), createdAt: old }).intent;
     r.orders.intents.decide(f.id, { decision: 'FAILED', reasonCode: 'TIMEOUT', reasonMessage: 'x' }, old);
-    const inv = await r.orders.handlers['diagnostics.invariants']!({ hours: 1 });
+    const inv = await r.call('diagnostics.invariants', { hours: 1 });
     expect(inv.pass).toBe(false);
     expect(inv.counts).toMatchObject({ signals: 2, intents: 2, failed: 1, missing_intent: 1, null_decisions: 1, failed_without_notification: 1 });
     expect(inv.violations.map((v) => v.invariant).sort()).toEqual([2, 3, 4]);

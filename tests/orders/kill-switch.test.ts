@@ -3,13 +3,13 @@
  * refused; manual closes, stop / target legs, drawdown reductions and "flatten all" run, and say so.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseInput, type OrderIntent } from '../../engine/api';
+import type { CommandName, OrderIntent } from '../../engine/api';
 import { rig, type Rig } from './setup';
 
 let r: Rig;
 afterEach(() => r?.close());
 const call = <T>(name: string, input: Record<string, unknown>): Promise<T> =>
-  Promise.resolve().then(() => (r.orders.handlers as Record<string, (i: unknown) => unknown>)[name]!(parseInput(name as 'orders.place', input as never))) as Promise<T>;
+  r.call(name as CommandName, input) as Promise<T>;
 const place = (input: Record<string, unknown>) => call<OrderIntent>('orders.place', input);
 const qty = async (symbol: string) => (await call<Array<{ symbol: string; qty: string }>>('positions.list', {})).find((p) => p.symbol === symbol)?.qty ?? '0';
 /** Waits until the engine has decided every intent (the drawdown reductions run on their own). */

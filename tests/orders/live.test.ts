@@ -1,6 +1,6 @@
 /** The live broker through real ccxt (binance) against the loopback fake exchange. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_CONFIRMATION, parseInput, type ReasonCode } from '../../engine/api';
+import { LIVE_CONFIRMATION, type ReasonCode } from '../../engine/api';
 import { FakeExchange, type Fault } from '../fakes/fake-exchange-orders';
 import { rig, type Rig } from './setup';
 
@@ -17,25 +17,25 @@ afterEach(() => {
 });
 
 async function liveAccount(rr: Rig, keys = { apiKey: fx.apiKey, secret: fx.secret }): Promise<number> {
-  const a = await rr.orders.handlers['accounts.create']!(parseInput('accounts.create', { name: 'Binance', kind: 'live', exchange: 'binance', ...keys, urls: fx.urls }));
-  await rr.orders.handlers['accounts.update']!(parseInput('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION }));
+  const a = await rr.call('accounts.create', { name: 'Binance', kind: 'live', exchange: 'binance', ...keys, urls: fx.urls });
+  await rr.call('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION });
   return a.id;
 }
-const place = (rr: Rig, input: Record<string, unknown>) => rr.orders.handlers['orders.place']!(parseInput('orders.place', input)) as Promise<any>;
+const place = (rr: Rig, input: Record<string, unknown>) => rr.call('orders.place', input) as Promise<any>;
 
 describe('live broker over ccxt against the fake exchange', () => {
   it('needs keys, an explicit enable and the confirmation text; keys are never returned', async () => {
     r = await rig({ liveTimeoutMs: 1500 });
-    const a = await r.orders.handlers['accounts.create']!(parseInput('accounts.create', { name: 'B', kind: 'live', apiKey: 'my-api-key-value', secret: 'my-secret-value', urls: fx.urls }));
+    const a = await r.call('accounts.create', { name: 'B', kind: 'live', apiKey: 'my-api-key-value', secret: 'my-secret-value', urls: fx.urls });
     expect(JSON.stringify(a)).not.toContain('my-api-key-value');
-    expect(JSON.stringify(await r.orders.handlers['accounts.list']!({}))).not.toContain('my-secret-value');
+    expect(JSON.stringify(await r.call('accounts.list', {}))).not.toContain('my-secret-value');
     expect(a).toMatchObject({ hasKeys: true, liveEnabled: false, exchange: 'binance' });
     const stored = r.db.prepare('SELECT keys_enc FROM accounts WHERE id = ?').get(a.id) as { keys_enc: string };
     expect(stored.keys_enc).toMatch(/^v1:/);
     expect(stored.keys_enc).not.toContain('my-secret-value');
     const skipped = await place(r, { account: a.id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001' });
     expect(skipped).toMatchObject({ decision: 'SKIPPED', reasonCode: 'LIVE_NOT_ENABLED' });
-    await expect(Promise.resolve().then(() => r.orders.handlers['accounts.update']!(parseInput('accounts.update', { id: a.id, liveEnabled: true, confirm: 'yes' })))).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+    await expect(r.call('accounts.update', { id: a.id, liveEnabled: true, confirm: 'yes' })).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
     const fs = await import('node:fs');
     const path = await import('node:path');
     expect(fs.statSync(path.join(r.dataDir, 'orders.key')).mode & 0o777).toBe(0o600);
@@ -79,7 +79,7 @@ describe('live broker over ccxt against the fake exchange', () => {
     expect(legs().map((o) => `${o.role}:${o.status}`).sort()).toEqual(['stop:filled', 'target:canceled']);
     const sells = fx.accepted.filter((o) => o.side === 'SELL' && o.clientOrderId === r.orders.intents.byKey(`oco:${legs().find((o) => o.role === 'stop')!.id}`)!.clientOrderId);
     expect(sells).toHaveLength(1);
-    expect(await r.orders.handlers['positions.list']!({ account: id })).toEqual([]);
+    expect(await r.call('positions.list', { account: id })).toEqual([]);
     // Polling again changes nothing: one stop, one exit order.
     await r.orders.pollLive();
     expect(fx.accepted.filter((o) => o.side === 'SELL')).toHaveLength(1);
@@ -161,7 +161,7 @@ describe('live broker over ccxt against the fake exchange', () => {
       expect(await place(r, { account: id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001', idempotencyKey: k })).toMatchObject({ duplicate: true });
     }
     expect(fx.countsByClientId().get(cut.clientOrderId)).toBe(1);
-    expect((await r.orders.handlers['diagnostics.invariants']!({ hours: 1 })).pass).toBe(true);
+    expect((await r.call('diagnostics.invariants', { hours: 1 })).pass).toBe(true);
   });
 });
 
@@ -179,8 +179,8 @@ describe('order retries go through the exchange gateway: Retry-After and the cir
     await own.start();
     const rr = await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 10 });
     try {
-      const a = await rr.orders.handlers['accounts.create']!(parseInput('accounts.create', { name: 'RA', kind: 'live', exchange: 'binance', apiKey: own.apiKey, secret: own.secret, urls: own.urls }));
-      await rr.orders.handlers['accounts.update']!(parseInput('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION }));
+      const a = await rr.call('accounts.create', { name: 'RA', kind: 'live', exchange: 'binance', apiKey: own.apiKey, secret: own.secret, urls: own.urls });
+      await rr.call('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION });
       own.inject('rateLimit', { method: 'POST', path: '/api/v3/order', times: 1, retryAfterSec: 1 });
       const i = await place(rr, { account: a.id, symbol: 'ETH/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'retry-after-1' });
       expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED' });
@@ -201,8 +201,8 @@ describe('order retries go through the exchange gateway: Retry-After and the cir
     await own.start();
     const rr = await rig({ liveTimeoutMs: 1500, retries: 7, retryBaseMs: 10 });
     try {
-      const a = await rr.orders.handlers['accounts.create']!(parseInput('accounts.create', { name: 'CB', kind: 'live', exchange: 'binance', apiKey: own.apiKey, secret: own.secret, urls: own.urls }));
-      await rr.orders.handlers['accounts.update']!(parseInput('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION }));
+      const a = await rr.call('accounts.create', { name: 'CB', kind: 'live', exchange: 'binance', apiKey: own.apiKey, secret: own.secret, urls: own.urls });
+      await rr.call('accounts.update', { id: a.id, liveEnabled: true, confirm: LIVE_CONFIRMATION });
       own.inject('server', { path: '/api/v3/order', times: 100 }); // placing and looking up both fail
       const i = await place(rr, { account: a.id, symbol: 'ETH/USDT', side: 'buy', type: 'limit', price: '2000', amount: '0.01', idempotencyKey: 'breaker-1' });
       expect(i).toMatchObject({ decision: 'FAILED', reasonCode: 'NETWORK_ERROR' });

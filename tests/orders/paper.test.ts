@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { D } from '../../engine/orders/decimal';
-import { parseInput } from '../../engine/api';
 import { rig, type Rig } from './setup';
 
 let r: Rig;
 afterEach(() => r?.close());
 
-const place = (input: Record<string, unknown>) => r.orders.handlers['orders.place']!(parseInput('orders.place', input)) as Promise<any>;
+const place = (input: Record<string, unknown>) => r.call('orders.place', input) as Promise<any>;
 
 describe('decimal arithmetic', () => {
   it('is exact where floats drift', () => {
@@ -31,7 +30,7 @@ describe('decimal arithmetic', () => {
 describe('paper broker', () => {
   it('starts with a default paper account of 10,000 USDT', async () => {
     r = await rig();
-    const accts = await r.orders.handlers['accounts.list']!({});
+    const accts = await r.call('accounts.list', {});
     expect(accts).toHaveLength(1);
     expect(accts[0]).toMatchObject({ kind: 'paper', cash: '10000', quoteCurrency: 'USDT', isDefault: true, liveEnabled: false });
   });
@@ -49,18 +48,18 @@ describe('paper broker', () => {
     // fee 0.05 × 60130.1 × 10 bps = 3.006505
     expect(o.fee).toBe('3.006505');
     const acct = r.orders.account();
-    expect(acct.cash).toBe(D.sub(D.sub('10000', '3006.505'), '3.006505'));
-    const [pos] = await r.orders.handlers['positions.list']!({});
+    expect(acct.cash).toBe('6990.488495'); // 10000 − 3006.505 notional − 3.006505 fee
+    const [pos] = await r.call('positions.list', {});
     expect(pos).toMatchObject({ symbol: 'BTC/USDT', qty: '0.05', avgEntry: '60130.1', markPrice: '60100' });
     expect(pos!.unrealizedPnl).toBe('-1.505');
     // Close: realized P&L exact.
-    const c = await r.orders.handlers['positions.close']!({ symbol: 'BTC/USDT' });
+    const c = await r.call('positions.close', { symbol: 'BTC/USDT' });
     expect(c).toMatchObject({ decision: 'EXECUTED' });
     r.price('BTC/USDT', 61000);
-    const fills = await r.orders.handlers['orders.fills']!({});
+    const fills = await r.call('orders.fills', {});
     expect(fills[0]).toMatchObject({ side: 'sell', amount: '0.05', price: '60969.5' }); // 61000 × (1 − 5 bps)
-    expect(fills[0]!.realizedPnl).toBe(D.mul(D.sub('60969.5', '60130.1'), '0.05'));
-    expect(await r.orders.handlers['positions.list']!({})).toEqual([]);
+    expect(fills[0]!.realizedPnl).toBe('41.97'); // (60969.5 − 60130.1) × 0.05
+    expect(await r.call('positions.list', {})).toEqual([]);
   });
 
   it('fills limit orders only when price crosses, at the limit (maker fee); stops trigger; stop-limits become limits', async () => {
@@ -73,7 +72,7 @@ describe('paper broker', () => {
     expect(r.orders.orders.get(lim.orderId)!.status).toBe('open');
     r.price('ETH/USDT', 2980);
     const l = r.orders.orders.get(lim.orderId)!;
-    expect(l).toMatchObject({ status: 'filled', avgPrice: '2980', fee: D.mul('2980', '0.0008') });
+    expect(l).toMatchObject({ status: 'filled', avgPrice: '2980', fee: '2.384' }); // 2980 × 8 bps
     r.price('ETH/USDT', 3049.99);
     expect(r.orders.orders.get(stop.orderId)!.status).toBe('open');
     r.price('ETH/USDT', 3060);
@@ -82,7 +81,7 @@ describe('paper broker', () => {
     expect(r.orders.orders.get(sl.orderId)).toMatchObject({ status: 'open', triggered: true });
     r.price('ETH/USDT', 3085);
     expect(r.orders.orders.get(sl.orderId)).toMatchObject({ status: 'filled', avgPrice: '3085' });
-    const [pos] = await r.orders.handlers['positions.list']!({});
+    const [pos] = await r.call('positions.list', {});
     expect(pos!.qty).toBe('1.75');
   });
 
@@ -91,25 +90,25 @@ describe('paper broker', () => {
     r.price('BTC/USDT', 60000);
     const i = await place({ symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01', stopLoss: '59000', takeProfit: '62000' });
     r.price('BTC/USDT', 60000);
-    const legs = (await r.orders.handlers['orders.list']!({ status: 'open' })).filter((o) => o.ocoGroup);
+    const legs = (await r.call('orders.list', { status: 'open' })).filter((o) => o.ocoGroup);
     expect(legs.map((o) => [o.role, o.side, o.type, o.amount]).sort()).toEqual([
       ['stop', 'sell', 'stop', '0.01'],
       ['target', 'sell', 'limit', '0.01'],
     ]);
-    const [pos] = await r.orders.handlers['positions.list']!({});
+    const [pos] = await r.call('positions.list', {});
     expect(pos).toMatchObject({ stopLoss: '59000', takeProfit: '62000' });
     r.price('BTC/USDT', 62050);
-    const after = await r.orders.handlers['orders.list']!({});
+    const after = await r.call('orders.list', {});
     expect(after.find((o) => o.role === 'target')!.status).toBe('filled');
     expect(after.find((o) => o.role === 'stop')!.status).toBe('canceled');
-    expect(await r.orders.handlers['positions.list']!({})).toEqual([]);
+    expect(await r.call('positions.list', {})).toEqual([]);
     expect(i.decision).toBe('EXECUTED');
   });
 
   it('fails with INSUFFICIENT_FUNDS (and notifies) when the paper account cannot pay', async () => {
     r = await rig();
     r.price('BTC/USDT', 60000);
-    await r.orders.handlers['risk.update']!({ limits: { maxPositionNotional: '1000000', maxSymbolExposurePct: 1000 } });
+    await r.call('risk.update', { limits: { maxPositionNotional: '1000000', maxSymbolExposurePct: 1000 } });
     const i = await place({ symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '1' });
     expect(i).toMatchObject({ decision: 'FAILED', reasonCode: 'INSUFFICIENT_FUNDS' });
     expect(i.exchangeError).toMatch(/needs 60060/);
@@ -131,19 +130,30 @@ describe('sizing', () => {
     const small = await place({ symbol: 'BTC/USDT', side: 'buy', amount: '0.00005' });
     expect(small).toMatchObject({ decision: 'SKIPPED', reasonCode: 'MIN_NOTIONAL_NOT_MET' });
     expect(small.reasonMessage).toMatch(/minimum notional 5 USDT/);
-    const rules = await r.orders.handlers['orders.market']!({ symbol: 'BTC/USDT' });
+    const rules = await r.call('orders.market', { symbol: 'BTC/USDT' });
     expect(rules).toMatchObject({ tick: '0.1', step: '0.000001', minNotional: '5', last: '60000' });
   });
 
   it('rejects bad input with structured field errors', async () => {
     const { parseInput } = await import('../../engine/api');
     expect(() => parseInput('orders.place', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: '1' })).toThrow(/Invalid input/);
-    try {
-      parseInput('orders.place', { symbol: 'BTC/USDT', side: 'buy', amount: '1', quoteAmount: '5' });
-    } catch (e: any) {
-      expect(e.code).toBe('BAD_INPUT');
-      expect(e.details.issues[0].path).toBe('amount');
-    }
+    // Two sizes at once: rejected, naming the field (asserted whether or not anything throws).
+    const twoSizes = (() => {
+      try {
+        parseInput('orders.place', { symbol: 'BTC/USDT', side: 'buy', amount: '1', quoteAmount: '5' });
+      } catch (e) {
+        return e;
+      }
+      return 'accepted';
+    })();
+    expect(twoSizes).toMatchObject({ code: 'BAD_INPUT', details: { issues: [expect.objectContaining({ path: 'amount' })] } });
     expect(() => parseInput('orders.place', { symbol: 'BTC/USDT', side: 'buy', amount: 'abc' })).toThrow(/Invalid input/);
+  });
+
+  it('a call with bad input is refused by the schema, names the field, and places nothing', async () => {
+    r = await rig();
+    r.price('BTC/USDT', 60000);
+    await expect(r.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', amount: '1', quoteAmount: '5' })).rejects.toMatchObject({ code: 'BAD_INPUT', details: { issues: [expect.objectContaining({ path: 'amount' })] } });
+    expect(r.db.prepare('SELECT COUNT(*) AS n FROM order_intents').get()).toEqual({ n: 0 });
   });
 });

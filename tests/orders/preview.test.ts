@@ -4,13 +4,13 @@
  * with careful limits; existing accounts keep theirs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseInput, type RiskLimits, type SignalExecution, type SignalPreview } from '../../engine/api';
+import { parseInput, type CommandName, type RiskLimits, type SignalExecution, type SignalPreview } from '../../engine/api';
 import { rig, type Rig } from './setup';
 
 let r: Rig;
 afterEach(() => r?.close());
 const call = <T>(name: string, input: Record<string, unknown>): Promise<T> =>
-  Promise.resolve().then(() => (r.orders.handlers as Record<string, (i: unknown) => unknown>)[name]!(parseInput(name as 'orders.place', input as never))) as Promise<T>;
+  r.call(name as CommandName, input) as Promise<T>;
 
 function insertSignal(rr: Rig, s: { side?: string; entry: number; stop: number; target: number }): number {
   const row = { channel_id: 1, autopilot: 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: 0, side: s.side ?? 'buy', entry: s.entry, stop_loss: s.stop, take_profit: s.target, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: 'delivered', reject_reason: null, created_at: Date.now() };

@@ -5,7 +5,7 @@ import { Bus } from '../../engine/core/context';
 import { NotifyModule } from '../../engine/notify/module';
 import { OrdersModule, type OrdersOptions } from '../../engine/orders/module';
 import type { EngineOptions } from '../../engine/core/context';
-import type { Events, EventTopic } from '../../engine/api';
+import { ApiError, parseInput, type CommandName, type CommandResult, type Events, type EventTopic } from '../../engine/api';
 import { tempDir } from '../helpers/serve';
 
 export interface Rig {
@@ -17,6 +17,17 @@ export interface Rig {
   events: Array<{ topic: EventTopic; payload: unknown }>;
   clock: { now: number };
   price(symbol: string, close: number, source?: string): void;
+  /**
+   * Calls a contract command the way a transport does: the raw input is parsed through the
+   * command's schema (bad input rejects with BAD_INPUT), then the order engine's handler answers.
+   */
+  call<N extends CommandName>(name: N, input?: unknown): Promise<CommandResult<N>>;
+  /**
+   * Resolves once the engine has finished what it started: no drawdown reduction on its way, no
+   * intent in flight, every intent decided. Work starts synchronously (an autopilot signal or a
+   * stage change inserts or marks it at once), so a check after this sees anything that happened.
+   */
+  settled(): Promise<void>;
   restart(opts?: Partial<OrdersOptions>): Promise<Rig>;
   close(): void;
 }
@@ -50,6 +61,17 @@ export async function rig(opts: Partial<OrdersOptions> & { existingAccount?: boo
     price(symbol, close, source = 'sim') {
       const e: Events['candle.updated'] = { source, symbol, timeframe: '1m', candle: [clock.now - (clock.now % 60_000), close, close, close, close, 1] };
       bus.publish('candle.updated', e);
+    },
+    call(name, input) {
+      return Promise.resolve().then(() => {
+        const handler = (orders.handlers as Partial<Record<CommandName, (i: unknown) => unknown>>)[name];
+        if (!handler) throw new ApiError('UNKNOWN_COMMAND', `The order engine does not answer ${name}`);
+        return handler(parseInput(name, input)) as CommandResult<typeof name>;
+      });
+    },
+    async settled() {
+      const busy = () => orders.drawdown.reducingNow || orders.inflight.size > 0 || orders.intents.list({}).some((i) => i.decision === null);
+      while (busy()) await new Promise((res) => setImmediate(res));
     },
     async restart(o = {}) {
       r.close();
