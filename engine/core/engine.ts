@@ -14,6 +14,7 @@ import { OrdersModule } from '../orders/module';
 import { IndicatorsModule } from '../indicators/module';
 import { SignalsModule } from '../signals/module';
 import { GoalsModule } from '../goals/module';
+import { IntakeModule } from '../intake/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -26,6 +27,7 @@ export class Engine {
   readonly orders: OrdersModule;
   readonly signals: SignalsModule;
   readonly goals: GoalsModule;
+  readonly intake: IntakeModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -81,6 +83,12 @@ export class Engine {
       stage: (id) => orders.riskState(orders.account(id)).stage,
       limits: (id) => orders.limits(id),
     });
+    // [construct: intake] reads the market through its public handlers, publishes through signals.
+    this.intake = new IntakeModule(ctx, this.signals, {
+      symbols: (source) => this.handle('market.symbols', { source }),
+      candles: (source, symbol, timeframe, limit) => this.handle('market.candles', { source, symbol, timeframe, limit }),
+      kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
+    }, { defaultMarket: SIM_SOURCE_ID });
     this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
     this.modules = [
       system,
@@ -94,6 +102,8 @@ export class Engine {
       this.orders,
       // [module: goals]
       this.goals,
+      // [module: intake]
+      this.intake,
     ];
     this.handlers = composeHandlers(this.modules);
   }

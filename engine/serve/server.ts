@@ -14,6 +14,7 @@ import { ApiError, toErrorBody, type ApiErrorBody } from '../api/errors';
 import { EVENT_TOPICS, isEventTopic, type EventTopic } from '../api/contract';
 import type { Host } from '../host/host';
 import { tokenMatches } from './token';
+import { createIntakeRoute } from '../intake/http';
 
 export interface ServeOptions {
   host: Host;
@@ -96,6 +97,7 @@ export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const staticRoot = opts.staticDir ? path.resolve(opts.staticDir) : null;
 
+  const intakeRoute = createIntakeRoute(host);
   const server = http.createServer((req, res) => {
     void handleHttp(req, res).catch((err) => {
       if (!res.headersSent) sendError(res, err);
@@ -110,6 +112,7 @@ export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
       sendJson(res, 200, { ...h, name: 'signaldesk', version: host.options.version });
       return;
     }
+    if (await intakeRoute(req, res, url.pathname)) return;
     if (url.pathname.startsWith('/api/')) {
       if (!tokenMatches(token, bearer(req))) {
         throw new ApiError('UNAUTHORIZED', 'Missing or wrong token (Authorization: Bearer <token>)');
