@@ -69,6 +69,11 @@ export class Pipeline {
     return this.advance(id, { ...extra, status: 'rejected', rejectCode: code, rejectDetail: detail, detail: `${code}: ${detail}` });
   }
 
+  private evaluatedThenReject(id: number, code: string, detail: string): IntakeEvent {
+    this.advance(id, { status: 'evaluated', detail: `${code}: ${detail}` });
+    return this.reject(id, code, detail);
+  }
+
   private async process(id: number): Promise<IntakeEvent | undefined> {
     let ev = this.d.events.get(id);
     if (!ev) return undefined;
@@ -96,10 +101,10 @@ export class Pipeline {
     }
     ev = this.advance(id, { status: 'enriched', enrichment, attempts: ev.attempts + attempt, step: null, error: null });
     // evaluated
-    if (body.side === 'close') return this.reject(id, 'UNSUPPORTED_SIDE', 'close signals are stored but not published (a signal opens a position: buy/long or sell/short)');
+    if (body.side === 'close') return this.evaluatedThenReject(id, 'UNSUPPORTED_SIDE', 'close signals are stored but not published (a signal opens a position: buy/long or sell/short)');
     const side = body.side === 'buy' || body.side === 'long' ? 'buy' : 'sell';
     const entry = body.price ?? enrichment.last;
-    if (entry === null || entry === undefined) return this.reject(id, 'STALE_DATA', `no price in the signal and no market data for ${enrichment.symbol} on ${src.market}`);
+    if (entry === null || entry === undefined) return this.evaluatedThenReject(id, 'STALE_DATA', `no price in the signal and no market data for ${enrichment.symbol} on ${src.market}`);
     const dir = side === 'buy' ? 1 : -1;
     const stopLoss = body.stopLoss ?? entry * (1 - (dir * DEFAULT_STOP_PCT) / 100);
     const takeProfit = body.takeProfit ?? entry * (1 + (dir * DEFAULT_TARGET_PCT) / 100);
