@@ -185,9 +185,14 @@ export class IntakeEventsRepo {
   list(q: { source?: number; status?: IntakeStatus; since?: number; limit?: number }): IntakeEvent[] {
     const where: string[] = [];
     const args: Array<string | number> = [];
-    if (q.source !== undefined) (where.push('source_id = ?'), args.push(q.source));
-    if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
-    if (q.since !== undefined) (where.push('created_at >= ?'), args.push(q.since));
+    const add = (clause: string, v: string | number | undefined): void => {
+      if (v === undefined) return;
+      where.push(clause);
+      args.push(v);
+    };
+    add('source_id = ?', q.source);
+    add('status = ?', q.status);
+    add('created_at >= ?', q.since);
     const sql = `SELECT * FROM intake_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return this.db.prepare<Array<string | number>, EventRow>(sql).all(...args, q.limit ?? 100).map(toEvent);
   }
