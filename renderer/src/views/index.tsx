@@ -6,6 +6,7 @@ import { OrdersView } from './OrdersView';
 import { SignalsView } from './SignalsView';
 import { DataSourcesView } from './DataSourcesView';
 import { GoalsView } from './GoalsView';
+import { InboundView } from './InboundView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -18,6 +19,8 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   orders: OrdersView,
   // [view: goals]
   goals: GoalsView,
+  // [view: inbound]
+  inbound: InboundView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {
