@@ -56,8 +56,9 @@ export function syntheticBook(candles: Ohlcv[]): OrderBookTop | undefined {
   const range = recent.reduce((s, c) => s + (c[2] - c[3]), 0) / recent.length;
   const half = Math.max(last[4] * 0.00005, range * 0.02);
   const vol = recent.reduce((s, c) => s + c[5], 0) / recent.length || 1;
-  // Lean of the book: where the last bar closed within its range (closing high → more bids).
-  const lean = last[2] > last[3] ? (last[4] - last[3]) / (last[2] - last[3]) - 0.5 : 0;
+  // Lean of the book: where the last bar with a range closed within it (closing high → more bids).
+  const ref = [...recent].reverse().find((c) => c[2] > c[3]);
+  const lean = ref ? (ref[4] - ref[3]) / (ref[2] - ref[3]) - 0.5 : 0;
   const bids: Array<[number, number]> = [];
   const asks: Array<[number, number]> = [];
   for (let i = 0; i < 10; i++) {
