@@ -11,6 +11,7 @@ import { writeResults } from './lib';
 import { collectorBench } from './collector';
 import { indicatorsBench } from './indicators';
 import { signalsBench } from './signals';
+import { intakeBench } from './intake';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -22,6 +23,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['collector', collectorBench],
   ['indicators', indicatorsBench],
   ['signals', signalsBench],
+  ['intake', intakeBench],
 ];
 
 async function main(): Promise<void> {

@@ -68,19 +68,39 @@ export function syntheticBook(candles: Ohlcv[]): OrderBookTop | undefined {
   return { bids, asks, synthetic: true };
 }
 
+/** Features per (series, profile) are computed once per closed bar and shared by every signal on it. */
+const featureCache = new Map<string, { ts: number; features: Record<string, number> }>();
+function profileFeatures(key: string, profile: string, closed: Ohlcv[]): Record<string, number> {
+  const lastTs = closed[closed.length - 1]![0];
+  const hit = featureCache.get(key);
+  if (hit && hit.ts === lastTs) return hit.features;
+  const fe = createFeatureEngine(profileSpecs(profile));
+  for (const c of closed) fe.update({ ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] });
+  const features = Object.fromEntries(Object.entries(fe.current()).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  if (featureCache.size > 2000) featureCache.clear();
+  featureCache.set(key, { ts: lastTs, features });
+  return features;
+}
+
 export async function enrich(m: IntakeMarket, market: string, symbol: string, timeframe: Timeframe, profile: string, now: number, staleBars: number): Promise<Enrichment> {
   const tf = TIMEFRAME_MS[timeframe];
-  const rows = await m.candles(market, symbol, timeframe, HISTORY);
+  // A short window for prices and levels; the long history only when the features of this bar are not cached yet.
+  const rows = await m.candles(market, symbol, timeframe, RECENT + 2);
   const flags: QualityFlag[] = [];
   const closed = rows.filter((c) => c[0] + tf <= now);
   const last = rows[rows.length - 1];
   if (!last) flags.push('missing_data');
-  let features: Record<string, number> = {};
   const prof = getProfile(profile) ? profile : 'trend_follow_v1';
-  if (closed.length) {
-    const fe = createFeatureEngine(profileSpecs(prof));
-    for (const c of closed) fe.update({ ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] });
-    features = Object.fromEntries(Object.entries(fe.current()).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  const fkey = `${market}|${symbol}|${timeframe}|${prof}`;
+  const lastClosed = closed[closed.length - 1]?.[0];
+  let features: Record<string, number> = {};
+  if (lastClosed !== undefined) {
+    const hit = featureCache.get(fkey);
+    if (hit && hit.ts === lastClosed) features = hit.features;
+    else {
+      const history = (await m.candles(market, symbol, timeframe, HISTORY)).filter((c) => c[0] + tf <= now);
+      features = history.length ? profileFeatures(fkey, prof, history) : {};
+    }
   }
   if (last && now - (last[0] + tf) > staleBars * tf) flags.push('stale_candles');
   const recent = closed.slice(-RECENT);
