@@ -82,7 +82,7 @@ function profileFeatures(key: string, profile: string, closed: Ohlcv[]): Record<
   return features;
 }
 
-export async function enrich(m: IntakeMarket, market: string, symbol: string, timeframe: Timeframe, profile: string, now: number, staleBars: number): Promise<Enrichment> {
+export async function enrich(m: IntakeMarket, market: string, symbol: string, timeframe: Timeframe, profile: string, now: number, staleBars: number, slackMs = 0): Promise<Enrichment> {
   const tf = TIMEFRAME_MS[timeframe];
   // A short window for prices and levels; the long history only when the features of this bar are not cached yet.
   const rows = await m.candles(market, symbol, timeframe, RECENT + 2);
@@ -102,7 +102,7 @@ export async function enrich(m: IntakeMarket, market: string, symbol: string, ti
       features = history.length ? profileFeatures(fkey, prof, history) : {};
     }
   }
-  if (last && now - (last[0] + tf) > staleBars * tf) flags.push('stale_candles');
+  if (last && now - slackMs - (last[0] + tf) > staleBars * tf) flags.push('stale_candles');
   const recent = closed.slice(-RECENT);
   const support = recent.length ? Math.min(...recent.map((c) => c[3])) : null;
   const resistance = recent.length ? Math.max(...recent.map((c) => c[2])) : null;

@@ -178,12 +178,8 @@ export class Pipeline {
     const offered = await this.d.market.symbols(src.market);
     const symbol = normaliseSymbol(body.symbol, offered);
     if (!symbol) throw new StepError('reject', `${body.symbol} is not a symbol of ${src.market}`);
-    return enrich(this.d.market, src.market, symbol, tf, src.config.profile, this.marketNow(src.market, symbol, tf), src.config.gates.staleBars);
-  }
-
-  /** The market's clock for candle staleness (engine time on the sim, plus one tick of slack). */
-  private marketNow(market: string, symbol: string, tf: Timeframe): number {
-    const c = this.d.signals.gateClock(market, symbol, tf);
-    return c.now - c.slackMs;
+    // The market's clock (engine time on the sim, with one tick of slack for candle staleness).
+    const clock = this.d.signals.gateClock(src.market, symbol, tf);
+    return enrich(this.d.market, src.market, symbol, tf, src.config.profile, clock.now, src.config.gates.staleBars, clock.slackMs);
   }
 }
