@@ -15,6 +15,7 @@ import { IndicatorsModule } from '../indicators/module';
 import { SignalsModule } from '../signals/module';
 import { GoalsModule } from '../goals/module';
 import { IntakeModule } from '../intake/module';
+import { ccxtOrderBook } from '../intake/ccxt-book';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -88,6 +89,7 @@ export class Engine {
       symbols: (source) => this.handle('market.symbols', { source }),
       candles: (source, symbol, timeframe, limit) => this.handle('market.candles', { source, symbol, timeframe, limit }),
       kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
+      orderBook: (source, symbol) => ccxtOrderBook(this.market.collector.runtime(source), symbol),
     }, { defaultMarket: SIM_SOURCE_ID });
     this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
     this.modules = [
