@@ -68,24 +68,48 @@ export function syntheticBook(candles: Ohlcv[]): OrderBookTop | undefined {
   return { bids, asks, synthetic: true };
 }
 
-/** Features per (series, profile) are computed once per closed bar and shared by every signal on it. */
-const featureCache = new Map<string, { ts: number; features: Record<string, number> }>();
-function profileFeatures(key: string, profile: string, closed: Ohlcv[]): Record<string, number> {
-  const lastTs = closed[closed.length - 1]![0];
+/**
+ * The short window per series is shared for WINDOW_TTL_MS by the signals that arrive together (a
+ * burst of alerts on one symbol reads the market once); prices in it are at most that old.
+ */
+const WINDOW_TTL_MS = 200;
+const windows = new Map<string, { at: number; rows: Promise<Ohlcv[]> }>();
+function recentCandles(m: IntakeMarket, market: string, symbol: string, timeframe: Timeframe): Promise<Ohlcv[]> {
+  const k = `${market}|${symbol}|${timeframe}`;
+  const t = Date.now();
+  const hit = windows.get(k);
+  if (hit && t - hit.at < WINDOW_TTL_MS) return hit.rows;
+  const rows = Promise.resolve(m.candles(market, symbol, timeframe, RECENT + 2));
+  if (windows.size > 2000) windows.clear();
+  windows.set(k, { at: t, rows });
+  rows.catch(() => windows.get(k)?.rows === rows && windows.delete(k));
+  return rows;
+}
+
+/**
+ * Features per (series, profile) are computed once per closed bar and shared by every signal on
+ * it (also by signals arriving together: the computation in flight is shared).
+ */
+const featureCache = new Map<string, { ts: number; features: Promise<Record<string, number>> }>();
+function profileFeatures(m: IntakeMarket, key: string, profile: string, market: string, symbol: string, timeframe: Timeframe, lastClosed: number, now: number): Promise<Record<string, number>> {
   const hit = featureCache.get(key);
-  if (hit && hit.ts === lastTs) return hit.features;
-  const fe = createFeatureEngine(profileSpecs(profile));
-  for (const c of closed) fe.update({ ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] });
-  const features = Object.fromEntries(Object.entries(fe.current()).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  if (hit && hit.ts === lastClosed) return hit.features;
+  const tf = TIMEFRAME_MS[timeframe];
+  const features = Promise.resolve(m.candles(market, symbol, timeframe, HISTORY)).then((rows) => {
+    const fe = createFeatureEngine(profileSpecs(profile));
+    for (const c of rows) if (c[0] + tf <= now) fe.update({ ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] });
+    return Object.fromEntries(Object.entries(fe.current()).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  });
   if (featureCache.size > 2000) featureCache.clear();
-  featureCache.set(key, { ts: lastTs, features });
+  featureCache.set(key, { ts: lastClosed, features });
+  features.catch(() => featureCache.get(key)?.features === features && featureCache.delete(key));
   return features;
 }
 
 export async function enrich(m: IntakeMarket, market: string, symbol: string, timeframe: Timeframe, profile: string, now: number, staleBars: number, slackMs = 0): Promise<Enrichment> {
   const tf = TIMEFRAME_MS[timeframe];
   // A short window for prices and levels; the long history only when the features of this bar are not cached yet.
-  const rows = await m.candles(market, symbol, timeframe, RECENT + 2);
+  const rows = await recentCandles(m, market, symbol, timeframe);
   const flags: QualityFlag[] = [];
   const closed = rows.filter((c) => c[0] + tf <= now);
   const last = rows[rows.length - 1];
@@ -93,15 +117,7 @@ export async function enrich(m: IntakeMarket, market: string, symbol: string, ti
   const prof = getProfile(profile) ? profile : 'trend_follow_v1';
   const fkey = `${market}|${symbol}|${timeframe}|${prof}`;
   const lastClosed = closed[closed.length - 1]?.[0];
-  let features: Record<string, number> = {};
-  if (lastClosed !== undefined) {
-    const hit = featureCache.get(fkey);
-    if (hit && hit.ts === lastClosed) features = hit.features;
-    else {
-      const history = (await m.candles(market, symbol, timeframe, HISTORY)).filter((c) => c[0] + tf <= now);
-      features = history.length ? profileFeatures(fkey, prof, history) : {};
-    }
-  }
+  const features = lastClosed === undefined ? {} : await profileFeatures(m, fkey, prof, market, symbol, timeframe, lastClosed, now);
   if (last && now - slackMs - (last[0] + tf) > staleBars * tf) flags.push('stale_candles');
   const recent = closed.slice(-RECENT);
   const support = recent.length ? Math.min(...recent.map((c) => c[3])) : null;
