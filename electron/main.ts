@@ -5,6 +5,7 @@
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import path from 'node:path';
 import { Host } from '../engine/host/host';
+import { IntakeListenerControl } from '../engine/intake/listener';
 import { wireIpc } from './ipc';
 import { wireNotifications } from './notifications';
 import { loadWindowState, saveWindowState } from './window-state';
@@ -87,6 +88,12 @@ async function boot(): Promise<void> {
   host = new Host({ dataDir: userData, mode: 'desktop', version: app.getVersion() });
   await host.start();
   wireIpc(ipcMain, host);
+  // The loopback intake listener (docs/intake.md): off until enabled in the Inbound view.
+  const intake = new IntakeListenerControl(host);
+  host.onAny((topic, payload) => {
+    if (topic === 'intake.listener') void intake.apply(payload as { enabled: boolean; port: number });
+  });
+  void host.callRaw('intake.listener.get', {}).then((s) => intake.apply(s as { enabled: boolean; port: number }), (err: unknown) => console.error('[intake] listener setting:', err));
   wireNotifications(Notification, host, () => {
     win?.show();
     win?.focus();

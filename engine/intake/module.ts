@@ -4,7 +4,7 @@
  * and the AI providers of the second opinion.
  */
 import { ApiError } from '../api/errors';
-import { DEFAULT_INTAKE_GATES, type AiOpinion, type AiProvider, type IntakeEvent, type IntakeSource, type TimelineStep } from '../api/commands/intake';
+import { DEFAULT_INTAKE_GATES, DEFAULT_LISTENER_PORT, type IntakeListenerSettings, type AiOpinion, type AiProvider, type IntakeEvent, type IntakeSource, type TimelineStep } from '../api/commands/intake';
 import type { ParsedInput } from '../api/contract';
 import { AiProvidersRepo, IntakeEventsRepo, IntakeSourcesRepo, type ProviderRecord, type SourceConfig, type SourceRecord } from '../../db/repos/intake';
 import type { ChannelData } from '../../db/repos/signals';
@@ -18,6 +18,9 @@ import { newSecret, secretMatches } from './secret';
 import { normaliseSymbol } from './symbols';
 import { percentile, review, type ReviewContext } from './ai/review';
 import { getProfile, PROFILE_NAMES } from '../indicators';
+import { SettingsRepo } from '../../db/repos/settings';
+
+const LISTENER_KEY = 'intake.listener';
 
 export interface IntakeOptions {
   wallNow: () => number;
@@ -239,6 +242,10 @@ export class IntakeModule implements EngineModule {
     );
   }
 
+  listener(): IntakeListenerSettings {
+    return new SettingsRepo(this.ctx.db).get<IntakeListenerSettings>(LISTENER_KEY) ?? { enabled: false, port: DEFAULT_LISTENER_PORT };
+  }
+
   // ───────────────────────────── DLQ ─────────────────────────────
 
   private requireEvent(id: number): IntakeEvent {
@@ -263,15 +270,22 @@ export class IntakeModule implements EngineModule {
     'intake.dlq.list': ({ limit }) => this.events.list({ status: 'dlq', limit }),
     'intake.dlq.retry': async ({ id }) => {
       const e = this.requireEvent(id);
-      if (e.status !== 'dlq') throw new ApiError('CONFLICT', `Inbound event ${id} is not in the dead-letter queue (it is ${e.status})`, { id, status: e.status });
+      if (e.status !== 'dlq') return e;
       this.events.advance(id, { status: 'validated', detail: `retried from the dead-letter queue (failed at ${e.step ?? 'unknown step'})` }, this.opts.wallNow());
       return (await this.pipeline.run(id)) ?? this.requireEvent(id);
     },
     'intake.dlq.discard': ({ id }) => {
       const e = this.requireEvent(id);
-      if (e.status !== 'dlq') throw new ApiError('CONFLICT', `Inbound event ${id} is not in the dead-letter queue (it is ${e.status})`, { id, status: e.status });
+      if (e.status !== 'dlq') return { discarded: false };
       this.ctx.bus.publish('intake.event', this.events.advance(id, { status: 'failed', detail: 'discarded from the dead-letter queue' }, this.opts.wallNow()));
       return { discarded: true };
+    },
+    'intake.listener.get': () => this.listener(),
+    'intake.listener.set': ({ enabled, port }) => {
+      const next: IntakeListenerSettings = { enabled, port: port ?? this.listener().port };
+      new SettingsRepo(this.ctx.db).set(LISTENER_KEY, next);
+      this.ctx.bus.publish('intake.listener', next);
+      return next;
     },
     'ai.providers.list': () => this.providers.list().map((p) => this.providerView(p)),
     'ai.providers.create': (i) => {

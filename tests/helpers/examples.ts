@@ -82,6 +82,8 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'intake.dlq.list': {},
   'intake.dlq.retry': { id: 1 },
   'intake.dlq.discard': { id: 1 },
+  'intake.listener.get': {},
+  'intake.listener.set': { enabled: false },
   'ai.providers.list': {},
   'ai.providers.create': { name: 'Example model', baseUrl: 'http://127.0.0.1:9/v1', model: 'example', enabled: false },
   'ai.providers.update': { id: 1, timeoutMs: 5000 },

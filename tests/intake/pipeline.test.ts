@@ -111,6 +111,9 @@ describe('intake pipeline', () => {
     // the replay source is not playing, so the retried event is judged on missing candles: a readable rejection, not a loss
     expect([after.rejectCode, after.rejectDetail]).toEqual(['STALE_DATA', 'no price in the signal and no market data for XRP/ETH on rp']);
     expect(await call('intake.dlq.list', {})).toEqual([]);
-    expect((await fail('intake.dlq.retry', { id: eventId })).code).toBe('CONFLICT');
+    // not in the queue any more: a retry changes nothing, a discard says so
+    expect((await call('intake.dlq.retry', { id: eventId })).timeline).toHaveLength(after.timeline.length);
+    expect(await call('intake.dlq.discard', { id: eventId })).toEqual({ discarded: false });
+    expect((await fail('intake.dlq.retry', { id: 999 })).code).toBe('NOT_FOUND');
   });
 });

@@ -169,6 +169,12 @@ export interface AiProvider {
   updatedAt: number;
 }
 
+export interface IntakeListenerSettings {
+  enabled: boolean;
+  port: number;
+}
+export const DEFAULT_LISTENER_PORT = 8787;
+
 const IdInput = z.object({ id: z.number().int().positive() }).strict();
 
 export const intakeCommands = {
@@ -178,7 +184,6 @@ export const intakeCommands = {
     IntakeSourceInput,
   ),
   'intake.sources.update': command<IntakeSource | IntakeSourceWithSecret>()('Changes a source; `rotateSecret: true` returns a new secret once.', IntakeSourceUpdate),
-  'intake.sources.delete': command<{ deleted: boolean }>()('Deletes a source (its events and signals stay).', IdInput),
   'intake.submit': command<{ eventId: number; duplicate: boolean }>()(
     'Submits a signal from a script: {source, payload} where payload is the webhook body (an object or TradingView text holding JSON).',
     z.object({ source: z.number().int().positive(), payload: z.union([z.record(z.string(), z.unknown()), z.string().max(65_536)]) }).strict(),
@@ -200,16 +205,25 @@ export const intakeCommands = {
   ),
   'intake.events.get': command<IntakeEvent>()('One inbound event with its timeline, enrichment and AI opinions.', IdInput),
   'intake.dlq.list': command<IntakeEvent[]>()('Events in the dead-letter queue: payload, failed step and error.', z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
-  'intake.dlq.retry': command<IntakeEvent>()('Runs a dead-lettered event through the pipeline again from its failed step.', IdInput),
-  'intake.dlq.discard': command<{ discarded: boolean }>()('Removes an event from the dead-letter queue (kept as failed).', IdInput),
+  'intake.dlq.retry': command<IntakeEvent>()('Runs a dead-lettered event through the pipeline again from enrichment; an event not in the queue is returned unchanged.', IdInput),
+  'intake.dlq.discard': command<{ discarded: boolean }>()('Removes an event from the dead-letter queue (kept as failed); `discarded: false` when it was not in the queue.', IdInput),
+  'intake.listener.get': command<IntakeListenerSettings>()('The desktop loopback intake listener setting (off until enabled).', Empty),
+  'intake.listener.set': command<IntakeListenerSettings>()(
+    'Turns the desktop loopback intake listener on or off and sets its port (127.0.0.1 only; expose it through a tunnel for TradingView).',
+    z.object({ enabled: z.boolean(), port: z.number().int().min(1024).max(65_535).optional() }).strict(),
+  ),
   'ai.providers.list': command<AiProvider[]>()('AI second-opinion providers (OpenAI-compatible) with their metrics; keys never included.', Empty),
   'ai.providers.create': command<AiProvider>()('Adds an OpenAI-compatible chat-completions provider (the key is sealed).', AiProviderInput),
   'ai.providers.update': command<AiProvider>()('Changes a provider.', AiProviderUpdate),
   'ai.providers.delete': command<{ deleted: boolean }>()('Removes a provider.', IdInput),
+  // Last, so the examples that use source 1 run before it is deleted.
+  'intake.sources.delete': command<{ deleted: boolean }>()('Deletes a source (its events and signals stay).', IdInput),
 } as const;
 
 export interface IntakeEvents {
   /** An inbound event changed status (each timeline step). */
   'intake.event': IntakeEvent;
+  /** The loopback listener setting changed (the desktop host starts / stops it). */
+  'intake.listener': IntakeListenerSettings;
 }
-export const INTAKE_TOPICS = ['intake.event'] as const satisfies readonly (keyof IntakeEvents)[];
+export const INTAKE_TOPICS = ['intake.event', 'intake.listener'] as const satisfies readonly (keyof IntakeEvents)[];

@@ -5,7 +5,7 @@
  * Keyboard: N focuses the new-source name · ↑/↓ in the events table select · R refresh.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AiProvider, IntakeEvent, IntakeSource } from '../../../engine/api';
+import type { AiProvider, IntakeEvent, IntakeListenerSettings, IntakeSource } from '../../../engine/api';
 import { api } from '../api/client';
 import { tradingViewTemplate } from './inbound-template';
 import './InboundView.css';
@@ -17,6 +17,7 @@ export function InboundView() {
   const [events, setEvents] = useState<IntakeEvent[]>([]);
   const [dlq, setDlq] = useState<IntakeEvent[]>([]);
   const [providers, setProviders] = useState<AiProvider[]>([]);
+  const [listener, setListener] = useState<IntakeListenerSettings | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [secret, setSecret] = useState<{ id: number; secret: string } | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
@@ -28,12 +29,14 @@ export function InboundView() {
 
   const refresh = useCallback(async () => {
     try {
-      const [s, e, d, p] = await Promise.all([
+      const [s, e, d, p, l] = await Promise.all([
         api.call('intake.sources.list', {}),
         api.call('intake.events.list', { limit: 50 }),
         api.call('intake.dlq.list', {}),
         api.call('ai.providers.list', {}),
+        api.call('intake.listener.get', {}),
       ]);
+      setListener(l);
       setSources(s);
       setEvents(e);
       setDlq(d);
@@ -126,6 +129,19 @@ export function InboundView() {
               Create
             </button>
           </form>
+          {listener && (
+            <label className="inbound-listener" title="Desktop app: a 127.0.0.1 listener for webhooks only (serve mode always answers /api/intake/<id> on its own port)">
+              <input
+                type="checkbox"
+                checked={listener.enabled}
+                data-testid="listener-toggle"
+                onChange={(e) =>
+                  void act(e.target.checked ? `Loopback listener enabled on port ${listener.port}` : 'Loopback listener disabled', () => api.call('intake.listener.set', { enabled: e.target.checked }), 'Changing the listener failed')
+                }
+              />{' '}
+              Desktop loopback listener on 127.0.0.1:{listener.port} ({listener.enabled ? 'on' : 'off'})
+            </label>
+          )}
           {sources.length === 0 && <p className="muted">No inbound sources yet. Create one to get a webhook URL for TradingView or your scripts.</p>}
           {sources.map((s) => {
             const url = `${base}${s.endpoint}`;
