@@ -159,27 +159,39 @@ export class IntakeEventsRepo {
     const cur = this.get(id);
     if (!cur) throw new Error(`intake event ${id} does not exist`);
     const step: TimelineStep = p.detail === undefined ? { status: p.status, at: now } : { status: p.status, at: now, detail: p.detail };
-    const timeline = [...cur.timeline, step];
+    const next: IntakeEvent = {
+      ...cur,
+      status: p.status,
+      timeline: [...cur.timeline, step],
+      rejectCode: p.rejectCode !== undefined ? p.rejectCode : cur.rejectCode,
+      rejectDetail: p.rejectDetail !== undefined ? p.rejectDetail : cur.rejectDetail,
+      signalId: p.signalId !== undefined ? p.signalId : cur.signalId,
+      enrichment: p.enrichment !== undefined ? p.enrichment : cur.enrichment,
+      opinions: p.opinions ?? cur.opinions,
+      step: p.step !== undefined ? p.step : cur.step,
+      error: p.error !== undefined ? p.error : cur.error,
+      attempts: p.attempts ?? cur.attempts,
+    };
     this.db
       .prepare(
         `UPDATE intake_events SET status = ?, timeline = ?, reject_code = ?, reject_detail = ?, signal_id = ?, enrichment = ?, opinions = ?,
            step = ?, error = ?, attempts = ?, updated_at = ? WHERE id = ?`,
       )
       .run(
-        p.status,
-        JSON.stringify(timeline),
-        p.rejectCode !== undefined ? p.rejectCode : cur.rejectCode,
-        p.rejectDetail !== undefined ? p.rejectDetail : cur.rejectDetail,
-        p.signalId !== undefined ? p.signalId : cur.signalId,
-        p.enrichment !== undefined ? (p.enrichment === null ? null : JSON.stringify(p.enrichment)) : cur.enrichment === null ? null : JSON.stringify(cur.enrichment),
-        JSON.stringify(p.opinions ?? cur.opinions),
-        p.step !== undefined ? p.step : cur.step,
-        p.error !== undefined ? p.error : cur.error,
-        p.attempts ?? cur.attempts,
+        next.status,
+        JSON.stringify(next.timeline),
+        next.rejectCode,
+        next.rejectDetail,
+        next.signalId,
+        next.enrichment === null ? null : JSON.stringify(next.enrichment),
+        JSON.stringify(next.opinions),
+        next.step,
+        next.error,
+        next.attempts,
         now,
         id,
       );
-    return this.get(id)!;
+    return next;
   }
 
   list(q: { source?: number; status?: IntakeStatus; since?: number; limit?: number }): IntakeEvent[] {
