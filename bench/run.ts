@@ -14,6 +14,7 @@ import { signalsBench } from './signals';
 import { chartBrowserBench } from './chart-browser';
 import { deliveryBench } from './delivery';
 import { backtestBench } from './backtest';
+import { intakeBench } from './intake';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -28,6 +29,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['chart', () => chartBrowserBench(ROOT)],
   ['delivery', deliveryBench],
   ['backtest', backtestBench],
+  ['intake', intakeBench],
 ];
 
 async function main(): Promise<void> {

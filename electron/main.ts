@@ -5,6 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import path from 'node:path';
 import { Host } from '../engine/host/host';
+import { IntakeListenerControl } from '../engine/intake/listener';
 import { wireIpc } from './ipc';
 import { wireDialogs } from './dialogs';
 import { wireNotifications } from './notifications';
@@ -90,6 +91,12 @@ async function boot(): Promise<void> {
   await host.start();
   wireIpc(ipcMain, host);
   wireDialogs(ipcMain, dialog, host);
+  // The loopback intake listener (docs/intake.md): off until enabled in the Inbound view.
+  const intake = new IntakeListenerControl(host);
+  host.onAny((topic, payload) => {
+    if (topic === 'intake.listener') void intake.apply(payload as { enabled: boolean; port: number });
+  });
+  void host.callRaw('intake.listener.get', {}).then((s) => intake.apply(s as { enabled: boolean; port: number }), (err: unknown) => console.error('[intake] listener setting:', err));
   wireNotifications(Notification, host, () => {
     win?.show();
     win?.focus();

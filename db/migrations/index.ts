@@ -14,6 +14,7 @@ import { m009SeriesCandles } from './009-series-candles';
 import { m011Goals } from './011-goals';
 import { m012Delivery } from './012-delivery';
 import { m014Backtest } from './014-backtest';
+import { m016Intake } from './016-intake';
 
 export interface Migration {
   version: number;
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m011Goals,
   m012Delivery,
   m014Backtest,
+  m016Intake,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

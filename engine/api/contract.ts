@@ -17,6 +17,7 @@ import { goalsCommands, GOALS_TOPICS, type GoalsEvents } from './commands/goals'
 import { filesCommands } from './commands/files';
 import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './commands/delivery';
 import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
+import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -29,6 +30,7 @@ export * from './commands/goals';
 export * from './commands/files';
 export * from './commands/delivery';
 export * from './commands/backtest';
+export * from './commands/intake';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -48,6 +50,8 @@ export const commands = {
   ...deliveryCommands,
   // [area: backtest]
   ...backtestCommands,
+  // [area: intake]
+  ...intakeCommands,
 } as const;
 
 export interface Events
@@ -58,7 +62,8 @@ export interface Events
     SignalsEvents,
     GoalsEvents,
     DeliveryEvents,
-    BacktestEvents {}
+    BacktestEvents,
+    IntakeEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -74,6 +79,8 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...DELIVERY_TOPICS,
   // [topics: backtest]
   ...BACKTEST_TOPICS,
+  // [topics: intake]
+  ...INTAKE_TOPICS,
 ];
 
 export type Commands = typeof commands;

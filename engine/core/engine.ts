@@ -18,6 +18,8 @@ import { FilesModule } from '../files/module';
 import { DeliveryModule } from '../delivery/module';
 import { BacktestModule } from '../backtest/module';
 import { setBacktestGoalsProvider } from '../backtest/goals-hook';
+import { IntakeModule } from '../intake/module';
+import { ccxtOrderBook } from '../intake/ccxt-book';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -31,6 +33,7 @@ export class Engine {
   readonly signals: SignalsModule;
   readonly goals: GoalsModule;
   readonly delivery: DeliveryModule;
+  readonly intake: IntakeModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -92,6 +95,13 @@ export class Engine {
       stage: (id) => orders.riskState(orders.account(id)).stage,
       limits: (id) => orders.limits(id),
     });
+    // [construct: intake] reads the market through its public handlers, publishes through signals.
+    this.intake = new IntakeModule(ctx, this.signals, {
+      symbols: (source) => this.handle('market.symbols', { source }),
+      candles: (source, symbol, timeframe, limit) => this.handle('market.candles', { source, symbol, timeframe, limit }),
+      kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
+      orderBook: (source, symbol) => ccxtOrderBook(this.market.collector.runtime(source), symbol),
+    }, { defaultMarket: SIM_SOURCE_ID });
     this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
     // Backtests are evaluated against the default account's goals when a run does not give its own.
     setBacktestGoalsProvider(() => {
@@ -118,6 +128,8 @@ export class Engine {
       new FilesModule(ctx),
       // [module: backtest]
       backtest,
+      // [module: intake]
+      this.intake,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

@@ -22,6 +22,7 @@ import { originPolicy } from './guard';
 import { isLoopback } from './args';
 import { attachConnection, WS_LIMITS, type WsLimits } from './ws-conn';
 import { tokenMatches } from './token';
+import { createIntakeRoute } from '../intake/http';
 
 /** What the transport needs of the host. */
 export interface ServeHost {
@@ -111,6 +112,7 @@ export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
   const guard = originPolicy(opts.bind, () => boundPort, !isLoopback(opts.bind));
   let httpInFlight = 0;
 
+  const intakeRoute = createIntakeRoute(host);
   const server = http.createServer((req, res) => {
     req.on('error', () => undefined);
     res.on('error', () => undefined);
@@ -129,6 +131,10 @@ export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const pathname = decodedPath(req.url);
+    // Inbound signals (POST /api/intake/<source>) authenticate with their source's own secret and
+    // arrive through tunnels with a foreign Host (TradingView): they are answered before the
+    // Host / Origin rule that guards the UI and the token API (docs/intake.md, docs/security.md).
+    if (await intakeRoute(req, res, pathname)) return;
     const api = pathname.startsWith('/api/');
     const refused = guard.refuse(req, { api });
     if (refused) throw new ApiError('FORBIDDEN', refused);

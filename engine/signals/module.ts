@@ -17,7 +17,7 @@ import { ChannelInputSchema, type Channel, type PerformanceResult, type Performa
 import type { ParsedInput } from '../api/contract';
 import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
-import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelData } from '../../db/repos/signals';
+import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelData, type NewSignal } from '../../db/repos/signals';
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { SignalDelivery } from '../delivery/module';
@@ -249,6 +249,26 @@ export class SignalsModule implements EngineModule {
     this.delivery.deliverSignal(sig, ch, received);
     this.tracker.track(sig, ch.expiryBars);
     this.ctx.bus.publish('signal.created', sig);
+  }
+
+  /**
+   * Persists and publishes a signal decided outside the strategy pipeline (inbound signals, issue
+   * 16) exactly like a strategy's: stored first, then delivered, tracked and `signal.created`
+   * (or `signal.updated` when rejected). Returns null for a duplicate of the dedup key.
+   */
+  publishExternal(ch: Channel, s: Omit<NewSignal, 'channelId' | 'autopilot' | 'createdAt'>): Signal | null {
+    const received = performance.now();
+    const id = this.signals.insert({ ...s, channelId: ch.id, autopilot: ch.autopilot, createdAt: this.opts.wallNow() });
+    if (id === null) return null;
+    const sig = this.signals.get(id, new Map([[ch.id, ch.name]]))!;
+    if (s.status === 'rejected') {
+      this.ctx.bus.publish('signal.updated', sig);
+      return sig;
+    }
+    this.delivery.deliverSignal(sig, ch, received);
+    this.tracker.track(sig, ch.expiryBars);
+    this.ctx.bus.publish('signal.created', sig);
+    return sig;
   }
 
   /**

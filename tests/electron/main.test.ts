@@ -118,7 +118,9 @@ describe('electron main (stubbed electron)', async () => {
     fs.writeFileSync(path.join(userData, 'imports', 'signaldesk-example.csv'), 'timestamp,open,high,low,close,volume\n1704067200000,1,2,0.5,1.5,10\n');
     for (const name of Object.keys(commands) as CommandName[]) {
       const r = await invoke(name, EXAMPLES[name]);
-      expect(r, name).toMatchObject({ ok: true });
+      // intake.webhook needs the source's secret, which only its creation returns: refused by the engine, so wired.
+      if (name === 'intake.webhook') expect(r, name).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+      else expect(r, name).toMatchObject({ ok: true });
     }
     const info = await invoke('system.info', {});
     expect(info.value).toMatchObject({ mode: 'desktop', dataDir: userData, version: '9.9.9' });

@@ -257,6 +257,13 @@ export class FakeMarketExchange {
       return send(200, this.symbols.map((s) => this.ticker(s)));
     }
     if (path === '/api/v3/klines') return this.klines(q, send);
+    if (path === '/api/v3/depth') {
+      // A fixed book around the symbol's price: 10 levels, 0.01 % apart, bids twice as deep as asks.
+      const s = this.symbols.find((x) => x.id === q.get('symbol'));
+      if (!s) return send(400, { code: -1121, msg: 'Invalid symbol.' });
+      const lv = (side: 1 | -1, qty: number) => Array.from({ length: 10 }, (_, i) => [String(s.price * (1 + side * 0.0001 * (i + 1))), String(qty)]);
+      return send(200, { lastUpdateId: 1, bids: lv(-1, 2), asks: lv(1, 1) });
+    }
     return send(404, { code: -1, msg: `fake exchange: no route ${path}` });
   }
 

@@ -12,6 +12,7 @@ export const VIEWS = [
   { id: 'backtest', label: 'Backtest', key: '7' },
   { id: 'data', label: 'Data sources', key: '8' },
   { id: 'settings', label: 'Settings', key: '9' },
+  { id: 'inbound', label: 'Inbound', key: '0' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 

@@ -8,6 +8,7 @@ import { DataSourcesView } from './DataSourcesView';
 import { GoalsView } from './GoalsView';
 import { SettingsView } from './SettingsView';
 import { BacktestView } from './BacktestView';
+import { InboundView } from './InboundView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -24,6 +25,8 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   settings: SettingsView,
   // [view: backtest]
   backtest: BacktestView,
+  // [view: inbound]
+  inbound: InboundView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {

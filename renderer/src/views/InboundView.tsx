@@ -1,0 +1,322 @@
+/**
+ * Inbound signals (issue 16): sources with their webhook URL and a copyable TradingView alert
+ * template, recent events with status and timeline (and the AI opinions beside the signal), the
+ * dead-letter queue with retry / discard, and the AI providers with their metrics.
+ * Keyboard: N focuses the new-source name · ↑/↓ in the events table select · R refresh.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AiProvider, IntakeEvent, IntakeListenerSettings, IntakeSource } from '../../../engine/api';
+import { api } from '../api/client';
+import { tradingViewTemplate } from './inbound-template';
+import './InboundView.css';
+
+const time = (t: number): string => new Date(t).toISOString().slice(11, 23);
+
+export function InboundView() {
+  const [sources, setSources] = useState<IntakeSource[]>([]);
+  const [events, setEvents] = useState<IntakeEvent[]>([]);
+  const [dlq, setDlq] = useState<IntakeEvent[]>([]);
+  const [providers, setProviders] = useState<AiProvider[]>([]);
+  const [listener, setListener] = useState<IntakeListenerSettings | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [secret, setSecret] = useState<{ id: number; secret: string } | null>(null);
+  const [msg, setMsg] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [aiReview, setAiReview] = useState<'off' | 'advise' | 'gate'>('off');
+  const [prov, setProv] = useState({ name: '', baseUrl: '', model: '', apiKey: '' });
+  const nameRef = useRef<HTMLInputElement>(null);
+  const eventsRef = useRef<HTMLTableElement>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [s, e, d, p, l] = await Promise.all([
+        api.call('intake.sources.list', {}),
+        api.call('intake.events.list', { limit: 50 }),
+        api.call('intake.dlq.list', {}),
+        api.call('ai.providers.list', {}),
+        api.call('intake.listener.get', {}),
+      ]);
+      setListener(l);
+      setSources(s);
+      setEvents(e);
+      setDlq(d);
+      setProviders(p);
+    } catch (err) {
+      setMsg(`Loading inbound data failed: ${(err as Error).message}`);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const off = api.subscribe('intake.event', () => void refresh());
+    return off;
+  }, [refresh]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.metaKey || e.altKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
+      if (e.key === 'n' || e.key === 'N') nameRef.current?.focus();
+      else if (e.key === 'r' || e.key === 'R') void refresh();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [refresh]);
+
+  const act = async (ok: string, f: () => Promise<unknown>, failed: string) => {
+    try {
+      await f();
+      setMsg(ok);
+    } catch (e) {
+      setMsg(`${failed}: ${(e as Error).message}`);
+    }
+    void refresh();
+  };
+
+  const create = () =>
+    void act(
+      `Source "${name}" created; copy its secret now, it is shown once`,
+      async () => {
+        const s = await api.call('intake.sources.create', { name, aiReview });
+        setSecret({ id: s.id, secret: s.secret });
+        setName('');
+      },
+      'Creating the source failed',
+    );
+
+  const sel = events.find((e) => e.id === selected) ?? events[0];
+  const idx = sel ? events.indexOf(sel) : -1;
+  const onEventsKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'ArrowDown') setSelected(events[Math.min(events.length - 1, idx + 1)]?.id ?? null);
+    else if (e.key === 'ArrowUp') setSelected(events[Math.max(0, idx - 1)]?.id ?? null);
+    else return;
+    e.preventDefault();
+  };
+  const base = window.location.origin;
+
+  return (
+    <div className="inbound-view" data-testid="view-inbound">
+      <div className="toolbar">
+        <strong>Inbound signals</strong>
+        <span className="muted">
+          <kbd>N</kbd> new source · <kbd>↑</kbd>/<kbd>↓</kbd> events · <kbd>R</kbd> refresh
+        </span>
+        {msg && (
+          <span className="inbound-msg" data-testid="inbound-msg" role="status">
+            {msg}
+          </span>
+        )}
+      </div>
+      <div className="inbound-grid">
+        <section className="inbound-panel">
+          <h3>Sources</h3>
+          <form
+            className="inbound-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              create();
+            }}
+          >
+            <input ref={nameRef} placeholder="Source name (e.g. TradingView BTC)" value={name} onChange={(e) => setName(e.target.value)} data-testid="src-name" aria-label="Source name" />
+            <select value={aiReview} onChange={(e) => setAiReview(e.target.value as typeof aiReview)} aria-label="AI review" data-testid="src-ai">
+              <option value="off">AI review off</option>
+              <option value="advise">AI advises</option>
+              <option value="gate">AI gates</option>
+            </select>
+            <button className="btn primary" type="submit" disabled={!name.trim()} data-testid="src-create">
+              Create
+            </button>
+          </form>
+          {listener && (
+            <label className="inbound-listener" title="Desktop app: a 127.0.0.1 listener for webhooks only (serve mode always answers /api/intake/<id> on its own port)">
+              <input
+                type="checkbox"
+                checked={listener.enabled}
+                data-testid="listener-toggle"
+                onChange={(e) =>
+                  void act(e.target.checked ? `Loopback listener enabled on port ${listener.port}` : 'Loopback listener disabled', () => api.call('intake.listener.set', { enabled: e.target.checked }), 'Changing the listener failed')
+                }
+              />{' '}
+              Desktop loopback listener on 127.0.0.1:{listener.port} ({listener.enabled ? 'on' : 'off'})
+            </label>
+          )}
+          {sources.length === 0 && <p className="muted">No inbound sources yet. Create one to get a webhook URL for TradingView or your scripts.</p>}
+          {sources.map((s) => {
+            const url = `${base}${s.endpoint}`;
+            const shown = secret?.id === s.id ? secret.secret : null;
+            const template = tradingViewTemplate(shown);
+            return (
+              <div key={s.id} className="inbound-source" data-testid="src-row">
+                <div className="inbound-source-head">
+                  <strong>{s.name}</strong>
+                  <span className="muted">
+                    market {s.market} · AI {s.aiReview} · {s.autopilot ? 'autopilot' : 'manual'} · age ≤ {s.gates.maxAgeSeconds} s · drift ≤ {s.gates.maxDriftPct} %
+                  </span>
+                </div>
+                <div className="inbound-url">
+                  POST <code data-testid="src-url">{url}</code>
+                  <button className="btn" onClick={() => void navigator.clipboard?.writeText(url).then(() => setMsg('Webhook URL copied'), () => setMsg('Copy failed: select the URL and copy it'))}>
+                    Copy URL
+                  </button>
+                </div>
+                {shown && (
+                  <div className="inbound-secret" data-testid="src-secret">
+                    Secret (shown once): <code>{shown}</code>
+                  </div>
+                )}
+                <details>
+                  <summary>TradingView alert template</summary>
+                  <textarea readOnly className="inbound-template" value={template} rows={9} data-testid="src-template" aria-label="TradingView alert message" />
+                  <button className="btn" onClick={() => void navigator.clipboard?.writeText(template).then(() => setMsg('TradingView template copied'), () => setMsg('Copy failed: select the text and copy it'))}>
+                    Copy template
+                  </button>
+                </details>
+                <div className="inbound-actions">
+                  <button
+                    className="btn"
+                    onClick={() =>
+                      void act('Secret rotated; the old one no longer works', async () => {
+                        const r = await api.call('intake.sources.update', { id: s.id, rotateSecret: true });
+                        if ('secret' in r) setSecret({ id: s.id, secret: r.secret });
+                      }, 'Rotating the secret failed')
+                    }
+                  >
+                    Rotate secret
+                  </button>
+                  <button className="btn" onClick={() => void act(s.enabled ? `Source "${s.name}" disabled` : `Source "${s.name}" enabled`, () => api.call('intake.sources.update', { id: s.id, enabled: !s.enabled }), 'Changing the source failed')}>
+                    {s.enabled ? 'Disable' : 'Enable'}
+                  </button>
+                  <button className="btn danger" onClick={() => void act(`Source "${s.name}" deleted`, () => api.call('intake.sources.delete', { id: s.id }), 'Deleting the source failed')}>
+                    Delete
+                  </button>
+                </div>
+              </div>
+            );
+          })}
+        </section>
+
+        <section className="inbound-panel">
+          <h3>Recent events</h3>
+          <table className="inbound-table" tabIndex={0} ref={eventsRef} onKeyDown={onEventsKey} data-testid="events-table" aria-label="Inbound events">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Source</th>
+                <th>Symbol</th>
+                <th>Side</th>
+                <th>Status</th>
+                <th>Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id} className={e.id === sel?.id ? 'sel' : ''} onClick={() => setSelected(e.id)} data-testid="event-row">
+                  <td>{e.id}</td>
+                  <td>{sources.find((s) => s.id === e.sourceId)?.name ?? e.sourceId}</td>
+                  <td>{String(e.payload.symbol ?? '')}</td>
+                  <td>{String(e.payload.side ?? '')}</td>
+                  <td className={`st-${e.status}`}>{e.status}</td>
+                  <td>{e.rejectCode ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {sel && (
+            <div className="inbound-detail" data-testid="event-detail">
+              <h4>
+                Event #{sel.id} {sel.signalId !== null && <span className="muted">→ signal #{sel.signalId}</span>}
+              </h4>
+              <ol className="inbound-timeline" data-testid="event-timeline">
+                {sel.timeline.map((t, i) => (
+                  <li key={i}>
+                    <span className={`st-${t.status}`}>{t.status}</span> <span className="muted">{time(t.at)}</span> {t.detail && <span>— {t.detail}</span>}
+                  </li>
+                ))}
+              </ol>
+              {sel.rejectDetail && <p className="error">Rejected ({sel.rejectCode}): {sel.rejectDetail}</p>}
+              {sel.error && <p className="error">Failed at {sel.step}: {sel.error}</p>}
+              {sel.enrichment && (
+                <p className="muted" data-testid="event-enrichment">
+                  last {fmtN(sel.enrichment.last)} · bid {fmtN(sel.enrichment.bid)} · ask {fmtN(sel.enrichment.ask)} · spread {fmtN(sel.enrichment.spreadPct)} % · support {fmtN(sel.enrichment.support)} · resistance{' '}
+                  {fmtN(sel.enrichment.resistance)} · book imbalance {fmtN(sel.enrichment.imbalance)}
+                  {Array.isArray(sel.enrichment.flags) && sel.enrichment.flags.length > 0 && <> · flags {(sel.enrichment.flags as string[]).join(', ')}</>}
+                </p>
+              )}
+              {sel.opinions.length > 0 && (
+                <div className="inbound-opinions" data-testid="event-opinions">
+                  {sel.opinions.map((o) => (
+                    <div key={o.providerId} className="inbound-opinion">
+                      <strong>{o.provider}</strong>: {o.verdict} ({Math.round(o.confidence * 100)} %) <span className="muted">[{o.status}, {Math.round(o.latencyMs)} ms, prompt {o.promptVersion}]</span>
+                      {o.reasons.length > 0 && <div>Reasons: {o.reasons.join('; ')}</div>}
+                      {o.risks.length > 0 && <div>Risks: {o.risks.join('; ')}</div>}
+                    </div>
+                  ))}
+                </div>
+              )}
+            </div>
+          )}
+        </section>
+
+        <section className="inbound-panel">
+          <h3>Dead-letter queue ({dlq.length})</h3>
+          {dlq.length === 0 && <p className="muted">Empty: no event failed after its retries.</p>}
+          {dlq.map((e) => (
+            <div key={e.id} className="inbound-dlq" data-testid="dlq-row">
+              #{e.id} {String(e.payload.symbol ?? '')} {String(e.payload.side ?? '')} — failed at {e.step}: {e.error}
+              <div className="inbound-actions">
+                <button className="btn" onClick={() => void act(`Event #${e.id} retried`, () => api.call('intake.dlq.retry', { id: e.id }), `Retrying event #${e.id} failed`)}>
+                  Retry
+                </button>
+                <button className="btn danger" onClick={() => void act(`Event #${e.id} discarded`, () => api.call('intake.dlq.discard', { id: e.id }), `Discarding event #${e.id} failed`)}>
+                  Discard
+                </button>
+              </div>
+            </div>
+          ))}
+          <h3>AI providers</h3>
+          {providers.map((p) => (
+            <div key={p.id} className="inbound-provider" data-testid="provider-row">
+              <strong>{p.name}</strong> <span className="muted">{p.model} · {p.enabled ? 'enabled' : 'disabled'} · key {p.hasApiKey ? 'stored' : 'none'}</span>
+              <div className="muted">
+                calls {p.metrics.calls} · p50 {fmtN(p.metrics.latencyP50Ms)} ms · p95 {fmtN(p.metrics.latencyP95Ms)} ms · tokens {p.metrics.tokens} · errors {p.metrics.errors} · invalid {p.metrics.invalidOutputs}
+              </div>
+              <button className="btn" onClick={() => void act(`Provider "${p.name}" ${p.enabled ? 'disabled' : 'enabled'}`, () => api.call('ai.providers.update', { id: p.id, enabled: !p.enabled }), 'Changing the provider failed')}>
+                {p.enabled ? 'Disable' : 'Enable'}
+              </button>{' '}
+              <button className="btn danger" onClick={() => void act(`Provider "${p.name}" removed`, () => api.call('ai.providers.delete', { id: p.id }), 'Removing the provider failed')}>
+                Remove
+              </button>
+            </div>
+          ))}
+          <form
+            className="inbound-form wrap"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act(
+                `Provider "${prov.name}" added`,
+                () => api.call('ai.providers.create', { name: prov.name, baseUrl: prov.baseUrl, model: prov.model, ...(prov.apiKey ? { apiKey: prov.apiKey } : {}) }).then(() => setProv({ name: '', baseUrl: '', model: '', apiKey: '' })),
+                'Adding the provider failed',
+              );
+            }}
+          >
+            <input placeholder="Name" aria-label="Provider name" value={prov.name} onChange={(e) => setProv({ ...prov, name: e.target.value })} />
+            <input placeholder="https://api.example.com/v1" aria-label="Base URL" value={prov.baseUrl} onChange={(e) => setProv({ ...prov, baseUrl: e.target.value })} />
+            <input placeholder="Model" aria-label="Model" value={prov.model} onChange={(e) => setProv({ ...prov, model: e.target.value })} />
+            <input placeholder="API key (optional)" type="password" aria-label="API key" value={prov.apiKey} onChange={(e) => setProv({ ...prov, apiKey: e.target.value })} />
+            <button className="btn" type="submit" disabled={!prov.name || !prov.baseUrl || !prov.model}>
+              Add provider
+            </button>
+          </form>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function fmtN(v: unknown): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  return v.toLocaleString('en-US', { maximumFractionDigits: a >= 1000 ? 2 : a >= 1 ? 4 : 6 });
+}
