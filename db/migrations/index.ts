@@ -12,6 +12,7 @@ import { m007Collector } from './007-collector';
 import { m008CollectorRequests } from './008-collector-requests';
 import { m009SeriesCandles } from './009-series-candles';
 import { m011Goals } from './011-goals';
+import { m015Alerts } from './015-alerts';
 
 export interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m008CollectorRequests,
   m009SeriesCandles,
   m011Goals,
+  m015Alerts,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

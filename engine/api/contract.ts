@@ -14,6 +14,7 @@ import { ordersCommands, ORDERS_TOPICS, type OrdersEvents } from './commands/ord
 import { indicatorsCommands } from './commands/indicators';
 import { signalsCommands, SIGNALS_TOPICS, type SignalsEvents } from './commands/signals';
 import { goalsCommands, GOALS_TOPICS, type GoalsEvents } from './commands/goals';
+import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -23,6 +24,7 @@ export * from './commands/orders';
 export * from './commands/indicators';
 export * from './commands/signals';
 export * from './commands/goals';
+export * from './commands/alerts';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -37,6 +39,8 @@ export const commands = {
   ...ordersCommands,
   // [area: goals]
   ...goalsCommands,
+  // [area: alerts]
+  ...alertsCommands,
 } as const;
 
 export interface Events
@@ -45,7 +49,8 @@ export interface Events
     NotifyEvents,
     OrdersEvents,
     SignalsEvents,
-    GoalsEvents {}
+    GoalsEvents,
+    AlertsEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -58,6 +63,8 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...ORDERS_TOPICS,
   // [topics: goals]
   ...GOALS_TOPICS,
+  // [topics: alerts]
+  ...ALERTS_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -14,6 +14,7 @@ import { OrdersModule } from '../orders/module';
 import { IndicatorsModule } from '../indicators/module';
 import { SignalsModule } from '../signals/module';
 import { GoalsModule } from '../goals/module';
+import { AlertsModule, alertsPorts } from '../alerts';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -26,6 +27,7 @@ export class Engine {
   readonly orders: OrdersModule;
   readonly signals: SignalsModule;
   readonly goals: GoalsModule;
+  readonly alerts: AlertsModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -82,6 +84,8 @@ export class Engine {
       limits: (id) => orders.limits(id),
     });
     this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
+    // [construct: alerts] reads the market, orders, goals and the signals' feature engines through its ports.
+    this.alerts = new AlertsModule(ctx, this.notify, alertsPorts({ market: this.market, orders, goals: this.goals, signals: this.signals, handle: { symbols: (source) => this.handle('market.symbols', { source }), health: () => this.handle('market.health', {}) } }));
     this.modules = [
       system,
       this.market,
@@ -94,6 +98,8 @@ export class Engine {
       this.orders,
       // [module: goals]
       this.goals,
+      // [module: alerts]
+      this.alerts,
     ];
     this.handlers = composeHandlers(this.modules);
   }

@@ -108,6 +108,23 @@ interface Series {
 }
 
 const seriesKey = (source: string, symbol: string, tf: string): string => `${source}|${symbol}|${tf}`;
+
+/** Indicators another module (alerts) wants on a series: added to the one feature engine of that series. */
+export interface FeatureDemand {
+  source: string;
+  symbol: string;
+  timeframe: Timeframe;
+  specs: IndicatorSpec[];
+}
+/** A series' features after a live closed bar, for other readers of the same feature engine. */
+export interface FeaturesEvent {
+  source: string;
+  symbol: string;
+  timeframe: Timeframe;
+  ts: number;
+  features: Features;
+  prev: Features | null;
+}
 const toBar = (c: Ohlcv): Bar => ({ ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] });
 
 export class SignalsModule implements EngineModule {
@@ -128,6 +145,8 @@ export class SignalsModule implements EngineModule {
   private paused: boolean;
   private started = false;
   private rebuilding: Promise<void> = Promise.resolve();
+  private featureDemands: Array<() => FeatureDemand[]> = [];
+  private featureListeners: Array<(e: FeaturesEvent) => void> = [];
   /** Counters: strategy evaluations (one per evaluator per bar) and signals by outcome of the gates. */
   readonly stats = { evaluations: 0, decisions: 0, delivered: 0, rejected: 0, duplicates: 0, pooledWarmUps: 0 };
 
@@ -194,6 +213,12 @@ export class SignalsModule implements EngineModule {
 
   // ───────────────────────────── subscriptions ─────────────────────────────
 
+  /** Another reader of the feature engines (alerts): its demands join the series' specs on each rebuild. */
+  addFeatureReader(demand: () => FeatureDemand[], listener: (e: FeaturesEvent) => void): void {
+    this.featureDemands.push(demand);
+    this.featureListeners.push(listener);
+  }
+
   /** Recomputes which series and evaluators the enabled channels need; warms up new series. */
   rebuild(): Promise<void> {
     const run = this.rebuilding.then(() => this.doRebuild()).catch((e: unknown) => console.error('[signals] rebuild failed:', e));
@@ -243,6 +268,11 @@ export class SignalsModule implements EngineModule {
           if (!ev.channels.some((c) => c.id === ch.id)) ev.channels.push(ch);
         }
       }
+    }
+    for (const d of this.featureDemands.flatMap((f) => f())) {
+      const k = seriesKey(d.source, d.symbol, d.timeframe);
+      if (!want.has(k)) want.set(k, { source: d.source, symbol: d.symbol, timeframe: d.timeframe, specs: [], evaluators: new Map() });
+      want.get(k)!.specs.push(...d.specs);
     }
     const next = new Map<string, Series>();
     const toWarm: Series[] = [];
@@ -363,6 +393,13 @@ export class SignalsModule implements EngineModule {
     const features = this.apply(s, c);
     if (!features) return;
     const bar = s.history[s.history.length - 1]!;
+    for (const l of this.featureListeners) {
+      try {
+        l({ source: s.source, symbol: s.symbol, timeframe: s.timeframe, ts: c[0], features, prev: s.prev });
+      } catch (err) {
+        console.error(`[signals] feature reader on ${s.key} failed:`, err);
+      }
+    }
     for (const ev of s.evaluators) {
       this.stats.evaluations++;
       let d: StrategyDecision | null;

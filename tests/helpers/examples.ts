@@ -70,4 +70,15 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'goals.snapshot': {},
   'goals.sizing': {},
   'goals.adjustments': { limit: 10 },
+  // [examples: alerts]
+  'alerts.rules.list': {},
+  'alerts.rules.create': { kind: 'price', condition: { source: 'sim', symbol: 'BTC/USDT', op: 'crosses_above', value: 1_000_000 } },
+  'alerts.rules.update': { id: 1, priority: 'high' },
+  'alerts.rules.delete': { id: 1 },
+  'alerts.list': { limit: 10 },
+  'alerts.ack': { ids: [1] },
+  'alerts.resolve': { ids: [1] },
+  'alerts.snooze': { ids: [1], minutes: 15 },
+  'alerts.delete': { ids: [1] },
+  'alerts.stats': {},
 };
