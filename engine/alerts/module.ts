@@ -48,6 +48,7 @@ export class AlertsModule implements EngineModule {
   readonly opts: AlertsOptions;
   private states = new Map<number, RuleState>();
   private prices = new PriceBook();
+  private readonly livePrices = new Map<string, number>();
   private indicators = new Map<string, IndicatorEntry[]>();
   private unsubs: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
@@ -158,6 +159,7 @@ export class AlertsModule implements EngineModule {
 
   private onCandle(e: CandleEvent): void {
     this.stats.priceUpdates++;
+    this.livePrices.set(`${e.source}|${e.symbol}`, e.candle[4]);
     const now = this.ports.clock(e.source, e.symbol);
     const hits = this.prices.update(e.source, e.symbol, e.candle[4], now);
     for (const h of hits) this.firePrice(h, now);
@@ -294,8 +296,9 @@ export class AlertsModule implements EngineModule {
     this.ctx.bus.publish(topic, payload);
   }
 
+  /** The last live price the module saw for a symbol. */
   lastPrice(source: string, symbol: string): number | undefined {
-    return this.prices.lastPrice(source, symbol);
+    return this.livePrices.get(`${source}|${symbol}`);
   }
 
   readonly handlers: Partial<Handlers> = {
