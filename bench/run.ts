@@ -11,6 +11,7 @@ import { writeResults } from './lib';
 import { collectorBench } from './collector';
 import { indicatorsBench } from './indicators';
 import { signalsBench } from './signals';
+import { alertsBench } from './alerts';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -22,6 +23,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['collector', collectorBench],
   ['indicators', indicatorsBench],
   ['signals', signalsBench],
+  ['alerts', alertsBench],
 ];
 
 async function main(): Promise<void> {
