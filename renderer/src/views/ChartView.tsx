@@ -15,6 +15,7 @@ import { useSourceLabel } from '../stores/sources';
 import { OrdersOverlay } from '../chart/OrdersOverlay';
 import { IndicatorsOverlay } from '../chart/IndicatorsOverlay';
 import { SignalsOverlay } from '../chart/SignalsOverlay';
+import { AlertLinesOverlay } from '../chart/AlertLinesOverlay';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -139,6 +140,8 @@ export function ChartView() {
           <SignalsOverlay host={overlayHost} chartKey={key} candles={candles} />
           {/* [overlay-component: orders] */}
           <OrdersOverlay host={overlayHost} chartKey={key} candles={candles} />
+          {/* [overlay-component: alerts] */}
+          <AlertLinesOverlay host={overlayHost} chartKey={key} candles={candles} />
         </>
       )}
       <div className="chart-host" ref={el} data-testid="chart" data-bars={candles.length} data-last-ts={last?.[0] ?? ''} data-last-close={last?.[4] ?? ''} />

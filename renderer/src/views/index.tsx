@@ -6,6 +6,7 @@ import { OrdersView } from './OrdersView';
 import { SignalsView } from './SignalsView';
 import { DataSourcesView } from './DataSourcesView';
 import { GoalsView } from './GoalsView';
+import { AlertsView } from './AlertsView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -18,6 +19,8 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   orders: OrdersView,
   // [view: goals]
   goals: GoalsView,
+  // [view: alerts]
+  alerts: AlertsView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {
