@@ -6,7 +6,7 @@
  * A firing is persisted (unique per rule and bar / crossing / episode), published as
  * `alert.fired`, then routed to the rule's targets.
  */
-import type { Alert, AlertRule, IndicatorConditionT } from '../api/commands/alerts';
+import type { Alert, AlertRule, IndicatorConditionT, PriceConditionT } from '../api/commands/alerts';
 import type { Events, EventTopic } from '../api/contract';
 import type { CandleEvent } from '../api/commands/market';
 import type { GoalStatusEvent } from '../api/commands/goals';
@@ -16,7 +16,7 @@ import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { NotifyModule } from '../notify/module';
 import type { FeaturesEvent, FeatureDemand } from '../signals/module';
 import { AlertRouter, DesktopSink, type AlertDeliverySink } from './delivery';
-import { indicatorCheck, throttleAllows } from './evaluate';
+import { indicatorCheck, sideOf, throttleAllows } from './evaluate';
 import { PriceBook, type PriceHit } from './price-book';
 import { featureSpec } from './features';
 import type { AlertsPorts } from './ports';
@@ -110,9 +110,12 @@ export class AlertsModule implements EngineModule {
     for (const rule of this.rules.list()) {
       if (!rule.enabled) continue;
       if (rule.kind === 'price') {
-        const cond = rule.condition as AlertRule['condition'] & { op: 'crosses_above' | 'crosses_below' | 'moves_pct' };
+        const cond = rule.condition as PriceConditionT;
         const st = this.stateOf(rule.id);
-        prices.add({ rule, cond: cond as never, lastSide: st.side, since: rule.lastFiredAt ?? -Infinity });
+        // A new rule starts from the side of the live price when it was made: the next crossing fires.
+        const live = this.livePrices.get(`${cond.source}|${cond.symbol}`);
+        const side = st.side ?? (live !== undefined && cond.op !== 'moves_pct' ? sideOf(live, cond.value) : undefined);
+        prices.add({ rule, cond, lastSide: side, since: rule.lastFiredAt ?? -Infinity });
       } else if (rule.kind === 'indicator') {
         const cond = rule.condition as IndicatorConditionT;
         const k = `${cond.source}|${cond.symbol}|${cond.timeframe}`;

@@ -100,6 +100,20 @@ export function AlertLinesOverlay({ host, chartKey, candles }: OverlayProps) {
     if (menu) menuBtn.current?.focus();
   }, [menu]);
 
+  // Where each line is drawn (px from the chart's top), for the context menu and for tests.
+  const tag = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (!host) return;
+    const put = () => {
+      if (!tag.current) return;
+      tag.current.dataset.ys = lines.map((r) => host.price.priceToCoordinate((r.condition as PriceConditionT).value) ?? '').join(',');
+      tag.current.dataset.lastY = String(lastRef.current !== undefined ? (host.price.priceToCoordinate(lastRef.current) ?? '') : '');
+    };
+    put();
+    const t = setInterval(put, 300);
+    return () => clearInterval(t);
+  }, [host, lines]);
+
   const remove = (r: AlertRule) => {
     setMenu(null);
     api
@@ -113,7 +127,7 @@ export function AlertLinesOverlay({ host, chartKey, candles }: OverlayProps) {
 
   return (
     <>
-      <span hidden data-testid="alert-lines" data-count={lines.length} data-levels={lines.map((r) => (r.condition as PriceConditionT).value).join(',')} />
+      <span hidden ref={tag} data-testid="alert-lines" data-count={lines.length} data-levels={lines.map((r) => (r.condition as PriceConditionT).value).join(',')} />
       {msg && (
         <span className="alert-line-msg muted" data-testid="alert-line-msg">
           {msg}
