@@ -78,6 +78,9 @@ describe('Alerts in Chromium', () => {
       .toBeGreaterThan(0)
       .then(async () => (await api<AlertRow[]>('alerts.list', {}))[0]!);
     expect(fired.message).toMatch(/^BTC\/USDT crossed (above|below) [\d,.]+ at [\d,.]+$/);
+    // A chart alert fires once: its rule disables itself and its line leaves the chart.
+    await expect.poll(async () => (await api<Array<{ id: number; enabled: boolean }>>('alerts.rules.list', {})).find((r) => r.id === (fired as AlertRow & { ruleId: number }).ruleId)?.enabled, { timeout: 10_000 }).toBe(false);
+    await expect.poll(async () => Number(await lines.getAttribute('data-count')), { timeout: 10_000 }).toBeLessThan(2);
     const rule = rules.find((r) => r.id === (fired as AlertRow & { ruleId: number }).ruleId)!;
     if (rule.condition.op === 'crosses_above') expect(fired.values.price).toBeGreaterThanOrEqual(rule.condition.value);
     else expect(fired.values.price).toBeLessThan(rule.condition.value);
@@ -141,10 +144,15 @@ describe('Alerts in Chromium', () => {
   it('a price line is removed from its context menu', async () => {
     await page.keyboard.press('Alt+1');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
-    await page.mouse.move(5, 5);
-    await page.keyboard.press('Alt+A');
     const lines = page.locator('[data-testid="alert-lines"]');
-    await expect.poll(() => lines.getAttribute('data-count'), { timeout: 10_000 }).toBe('3'); // the first two plus this one
+    const before = Number(await lines.getAttribute('data-count'));
+    // Far from the price (150 px away), so it does not fire (and disable itself) during the test.
+    await expect.poll(async () => Number((await lines.getAttribute('data-last-y')) || NaN), { timeout: 10_000 }).toBeGreaterThan(0);
+    const lastY = Number(await lines.getAttribute('data-last-y'));
+    const chart = (await page.locator('[data-testid="chart"]').boundingBox())!;
+    await page.mouse.move(chart.x + chart.width / 2, chart.y + (lastY > 200 ? lastY - 150 : lastY + 150));
+    await page.keyboard.press('Alt+A');
+    await expect.poll(async () => Number(await lines.getAttribute('data-count')), { timeout: 10_000 }).toBe(before + 1);
     await expect.poll(async () => ((await lines.getAttribute('data-ys')) ?? '').split(',').every((y) => y !== ''), { timeout: 10_000 }).toBe(true);
     const y = Number(((await lines.getAttribute('data-ys')) ?? '').split(',')[0]); // the newest
     const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
@@ -152,8 +160,14 @@ describe('Alerts in Chromium', () => {
     await page.locator('[data-testid="alert-line-menu"]').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'alerts-line-menu-1280.png') });
     await page.keyboard.press('Enter');
-    await expect.poll(() => lines.getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
+    await expect.poll(async () => Number(await lines.getAttribute('data-count')), { timeout: 10_000 }).toBeLessThanOrEqual(before);
     await expect.poll(() => page.locator('[data-testid="alert-line-msg"]').textContent(), { timeout: 10_000 }).toMatch(/^Price alert removed: /);
+    // The view at the larger size too.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.keyboard.press('Alt+5');
+    await page.locator('[data-testid="view-alerts"]').waitFor();
+    await page.locator('[data-testid="alerts-tab-history"]').click();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'alerts-view-1440.png') });
     expect(pageErrors).toEqual([]);
   });
 });

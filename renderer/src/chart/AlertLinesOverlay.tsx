@@ -36,7 +36,7 @@ export function AlertLinesOverlay({ host, chartKey, candles }: OverlayProps) {
   useEffect(() => {
     if (!host) return;
     const made: IPriceLine[] = lines.map((r) =>
-      host.price.createPriceLine({ price: (r.condition as PriceConditionT).value, color: '#a371f7', lineWidth: 1, lineStyle: LineStyle.LargeDashed, axisLabelVisible: true, title: `🔔 ${r.name}` }),
+      host.price.createPriceLine({ price: (r.condition as PriceConditionT).value, color: '#a371f7', lineWidth: 1, lineStyle: LineStyle.LargeDashed, axisLabelVisible: true, title: `ALERT ${r.name}` }),
     );
     return () => {
       for (const l of made) host.price.removePriceLine(l);
@@ -65,7 +65,7 @@ export function AlertLinesOverlay({ host, chartKey, candles }: OverlayProps) {
       const rounded = Number(level.toPrecision(8));
       const op = ref !== undefined && rounded < ref ? 'crosses_below' : 'crosses_above';
       api
-        .call('alerts.rules.create', { kind: 'price', condition: { source: chartKey.source, symbol: chartKey.symbol, op, value: rounded }, priority: 'medium' })
+        .call('alerts.rules.create', { kind: 'price', condition: { source: chartKey.source, symbol: chartKey.symbol, op, value: rounded }, priority: 'medium', once: true })
         .then((r) => {
           setMsg(`Price alert set: ${r.name}`);
           void refresh();
