@@ -15,6 +15,7 @@ import { chartBrowserBench } from './chart-browser';
 import { deliveryBench } from './delivery';
 import { backtestBench } from './backtest';
 import { intakeBench } from './intake';
+import { alertsBench } from './alerts';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -30,6 +31,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['delivery', deliveryBench],
   ['backtest', backtestBench],
   ['intake', intakeBench],
+  ['alerts', alertsBench],
 ];
 
 async function main(): Promise<void> {

@@ -15,6 +15,7 @@ import { m011Goals } from './011-goals';
 import { m012Delivery } from './012-delivery';
 import { m014Backtest } from './014-backtest';
 import { m016Intake } from './016-intake';
+import { m015Alerts } from './015-alerts';
 
 export interface Migration {
   version: number;
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m011Goals,
   m012Delivery,
   m014Backtest,
+  m015Alerts,
   m016Intake,
 ];
 

@@ -18,6 +18,7 @@ import { filesCommands } from './commands/files';
 import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './commands/delivery';
 import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
 import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
+import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -31,6 +32,7 @@ export * from './commands/files';
 export * from './commands/delivery';
 export * from './commands/backtest';
 export * from './commands/intake';
+export * from './commands/alerts';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -52,6 +54,8 @@ export const commands = {
   ...backtestCommands,
   // [area: intake]
   ...intakeCommands,
+  // [area: alerts]
+  ...alertsCommands,
 } as const;
 
 export interface Events
@@ -63,7 +67,8 @@ export interface Events
     GoalsEvents,
     DeliveryEvents,
     BacktestEvents,
-    IntakeEvents {}
+    IntakeEvents,
+    AlertsEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -81,6 +86,8 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...BACKTEST_TOPICS,
   // [topics: intake]
   ...INTAKE_TOPICS,
+  // [topics: alerts]
+  ...ALERTS_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -20,6 +20,7 @@ import { BacktestModule } from '../backtest/module';
 import { setBacktestGoalsProvider } from '../backtest/goals-hook';
 import { IntakeModule } from '../intake/module';
 import { ccxtOrderBook } from '../intake/ccxt-book';
+import { AlertsModule, alertsPorts } from '../alerts';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -34,6 +35,7 @@ export class Engine {
   readonly goals: GoalsModule;
   readonly delivery: DeliveryModule;
   readonly intake: IntakeModule;
+  readonly alerts: AlertsModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -111,6 +113,10 @@ export class Engine {
     });
     // [construct: backtest]
     const backtest = new BacktestModule(ctx);
+    // [construct: alerts] reads the market, orders, goals and the signals' feature engines through its ports.
+    this.alerts = new AlertsModule(ctx, this.notify, alertsPorts({ market: this.market, orders, goals: this.goals, signals: this.signals, handle: { symbols: (source) => this.handle('market.symbols', { source }), health: () => this.handle('market.health', {}) } }));
+    // Alerts reach Telegram and webhooks through the one delivery layer (desktop stays with notify).
+    this.alerts.setDeliverySink({ deliver: (targets, m) => this.delivery.deliverAlert(targets, m) });
     this.modules = [
       system,
       this.market,
@@ -130,6 +136,8 @@ export class Engine {
       backtest,
       // [module: intake]
       this.intake,
+      // [module: alerts]
+      this.alerts,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

@@ -148,12 +148,23 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
     this.dispatcher.dispatch({ type, ref: `signal:${sig.id}`, eventTs, data: signal }, targets);
   }
 
+  /**
+   * An alert (or an alerts burst summary) to the targets its rule names beyond the desktop
+   * (`telegram`, `webhook:<id>`); the alerts module throttles and summarises before this.
+   */
+  deliverAlert(targets: readonly string[], m: { title: string; body: string; priority: string; alerts: ReadonlyArray<{ id: number }> }): void {
+    const out = targets.filter((t) => t !== 'desktop');
+    if (!out.length) return;
+    const ref = `alert:${m.alerts.map((a) => a.id).join(',') || '-'}`;
+    this.dispatcher.dispatch({ type: 'alert', ref, eventTs: this.opts.now(), data: { title: m.title, body: m.body, priority: m.priority, alerts: m.alerts } }, out);
+  }
+
   private onNotification(n: Notification): void {
     if (!this.relay.config().enabled) return;
     let type: string | null = null;
     if (n.kind === 'order' && n.refType === 'intent') type = 'order.failed';
     else if (n.kind === 'risk' && n.refType === 'account') type = 'risk.stage';
-    else if (n.kind !== 'signal' && n.kind !== 'system' && n.kind !== 'data' && n.kind !== 'risk' && n.kind !== 'order') type = 'notification';
+    else if (n.kind !== 'signal' && n.kind !== 'system' && n.kind !== 'data' && n.kind !== 'risk' && n.kind !== 'order' && n.kind !== 'alert') type = 'notification';
     if (type) this.dispatcher.dispatch({ type, ref: `${n.refType ?? 'notification'}:${n.refId ?? n.id}`, eventTs: this.opts.now(), data: n }, ['telegram']);
   }
 

@@ -27,7 +27,7 @@ export const SIGNAL_ACTIONS: MessageAction[] = [
 export const SNOOZE_MINUTES = 15;
 
 /** Event types the delivery layer sends beyond plain contract topics. */
-export type DeliveryEventType = 'signal.created' | 'signal.reminder' | 'order.failed' | 'risk.stage' | 'killswitch.changed' | 'notification' | 'delivery.test';
+export type DeliveryEventType = 'signal.created' | 'signal.reminder' | 'order.failed' | 'risk.stage' | 'killswitch.changed' | 'notification' | 'alert' | 'delivery.test';
 
 /** A signal job's data: the signal as published (`channelName` filled in). */
 export type SignalPayload = Signal;
@@ -70,6 +70,7 @@ export function render(type: string, data: unknown): Message {
     case 'order.failed':
     case 'risk.stage':
     case 'notification':
+    case 'alert':
       return notificationMessage(data as Notification);
     default:
       return { title: type, body: JSON.stringify(data).slice(0, 500), actions: [] };

@@ -26,10 +26,10 @@ import { strategyInfo } from '../strategies/param-info';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
 import { OutcomeTracker, seriesKey } from './tracker';
-import { Planner, type Evaluator, type MarketReader, type Series } from './planner';
+import { Planner, type Evaluator, type FeatureDemand, type FeaturesEvent, type MarketReader, type Series } from './planner';
 import { DEFAULT_GATES, STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
 
-export { WARMUP_FACTOR, type MarketReader } from './planner';
+export { WARMUP_FACTOR, type MarketReader, type FeatureDemand, type FeaturesEvent } from './planner';
 export { STARTER_CHANNEL } from './channels';
 
 const PAUSE_KEY = 'signals.paused';
@@ -68,6 +68,8 @@ export class SignalsModule implements EngineModule {
   private paused: boolean;
   private started = false;
   private rebuilding: Promise<void> = Promise.resolve();
+  private featureDemands: Array<() => FeatureDemand[]> = [];
+  private featureListeners: Array<(e: FeaturesEvent) => void> = [];
   /** Counters: strategy evaluations (one per evaluator per bar) and signals by outcome of the gates. */
   readonly stats = { evaluations: 0, decisions: 0, delivered: 0, rejected: 0, duplicates: 0, pooledWarmUps: 0 };
 
@@ -136,10 +138,16 @@ export class SignalsModule implements EngineModule {
 
   // ───────────────────────────── subscriptions ─────────────────────────────
 
+  /** Another reader of the feature engines (alerts): its demands join the series' specs on each rebuild. */
+  addFeatureReader(demand: () => FeatureDemand[], listener: (e: FeaturesEvent) => void): void {
+    this.featureDemands.push(demand);
+    this.featureListeners.push(listener);
+  }
+
   /** Recomputes which series and evaluators the enabled channels need; warms up new series. */
   rebuild(): Promise<void> {
     const run = this.rebuilding.then(async () => {
-      await this.planner.plan(this.channels.list());
+      await this.planner.plan(this.channels.list(), this.featureDemands.flatMap((f) => f()));
       this.publishStatus();
     }).catch((e: unknown) => console.error('[signals] rebuild failed:', e));
     this.rebuilding = run;
@@ -178,6 +186,13 @@ export class SignalsModule implements EngineModule {
     const features = this.planner.apply(s, c);
     if (!features) return;
     const bar = s.history[s.history.length - 1]!;
+    for (const l of this.featureListeners) {
+      try {
+        l({ source: s.source, symbol: s.symbol, timeframe: s.timeframe, ts: c[0], features, prev: s.prev });
+      } catch (err) {
+        console.error(`[signals] feature reader on ${s.key} failed:`, err);
+      }
+    }
     for (const ev of s.evaluators) {
       this.stats.evaluations++;
       let d: StrategyDecision | null;

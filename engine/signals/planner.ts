@@ -43,6 +43,23 @@ export interface Evaluator {
   channels: Channel[];
 }
 
+/** Indicators another module (alerts) wants on a series: added to the one feature engine of that series. */
+export interface FeatureDemand {
+  source: string;
+  symbol: string;
+  timeframe: Timeframe;
+  specs: IndicatorSpec[];
+}
+/** A series' features after a live closed bar, for other readers of the same feature engine. */
+export interface FeaturesEvent {
+  source: string;
+  symbol: string;
+  timeframe: Timeframe;
+  ts: number;
+  features: Features;
+  prev: Features | null;
+}
+
 export interface Series {
   key: string;
   source: string;
@@ -81,7 +98,7 @@ export class Planner {
   ) {}
 
   /** Recomputes which series and evaluators the enabled channels need; warms up new series. */
-  async plan(channels: Channel[]): Promise<void> {
+  async plan(channels: Channel[], demands: readonly FeatureDemand[] = []): Promise<void> {
     interface Want {
       source: string;
       symbol: string;
@@ -123,6 +140,11 @@ export class Planner {
           if (!ev.channels.some((c) => c.id === ch.id)) ev.channels.push(ch);
         }
       }
+    }
+    for (const d of demands) {
+      const k = seriesKey(d.source, d.symbol, d.timeframe);
+      if (!want.has(k)) want.set(k, { source: d.source, symbol: d.symbol, timeframe: d.timeframe, specs: [], evaluators: new Map() });
+      want.get(k)!.specs.push(...d.specs);
     }
     const next = new Map<string, Series>();
     const toWarm: Series[] = [];

@@ -118,4 +118,15 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'ai.providers.create': { name: 'Example model', baseUrl: 'http://127.0.0.1:9/v1', model: 'example', enabled: false },
   'ai.providers.update': { id: 1, timeoutMs: 5000 },
   'ai.providers.delete': { id: 1 },
+  // [examples: alerts]
+  'alerts.rules.list': {},
+  'alerts.rules.create': { kind: 'price', condition: { source: 'sim', symbol: 'BTC/USDT', op: 'crosses_above', value: 1_000_000 } },
+  'alerts.rules.update': { id: 1, priority: 'high' },
+  'alerts.rules.delete': { id: 1 },
+  'alerts.list': { limit: 10 },
+  'alerts.ack': { ids: [1] },
+  'alerts.resolve': { ids: [1] },
+  'alerts.snooze': { ids: [1], minutes: 15 },
+  'alerts.delete': { ids: [1] },
+  'alerts.stats': {},
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { command } from './define';
 
-export const NOTIFICATION_KINDS = ['signal', 'order', 'risk', 'system', 'data', 'goal'] as const;
+export const NOTIFICATION_KINDS = ['signal', 'order', 'risk', 'system', 'data', 'goal', 'alert'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export type Severity = 'info' | 'warning' | 'error';
 

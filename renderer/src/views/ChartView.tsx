@@ -19,6 +19,7 @@ import { ChartReadout } from '../chart/ChartReadout';
 import { useScrollBack } from '../chart/scroll-back';
 import { ScaleProbe } from '../chart/ScaleProbe';
 import { FirstRunHint } from '../components/DemoSpeed';
+import { AlertLinesOverlay } from '../chart/AlertLinesOverlay';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -198,6 +199,8 @@ export function ChartView() {
           <SignalsOverlay host={overlayHost} chartKey={key} candles={candles} />
           {/* [overlay-component: orders] */}
           <OrdersOverlay host={overlayHost} chartKey={key} candles={candles} />
+          {/* [overlay-component: alerts] */}
+          <AlertLinesOverlay host={overlayHost} chartKey={key} candles={candles} />
         </>
       )}
       <FirstRunHint />

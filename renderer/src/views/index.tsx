@@ -9,6 +9,7 @@ import { GoalsView } from './GoalsView';
 import { SettingsView } from './SettingsView';
 import { BacktestView } from './BacktestView';
 import { InboundView } from './InboundView';
+import { AlertsView } from './AlertsView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -27,6 +28,8 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   backtest: BacktestView,
   // [view: inbound]
   inbound: InboundView,
+  // [view: alerts]
+  alerts: AlertsView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {
