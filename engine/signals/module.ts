@@ -21,7 +21,7 @@ import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelDa
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { SignalDelivery } from '../delivery/module';
-import { parseParams, STRATEGY_IDS } from '../strategies/registry';
+import { STRATEGY_IDS } from '../strategies/registry';
 import { strategyInfo } from '../strategies/param-info';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
