@@ -1,5 +1,5 @@
 /**
- * Backtest benchmarks (issue 15, item 7):
+ * Backtest benchmarks:
  * - `backtest_run`: bars per second of one `ema_cross` run (registry strategy + live indicator
  *   engine + fill rules + metrics) over 1,000,000 synthetic 1m bars, against a plain
  *   hand-written loop of the same rules (EMA/ATR inline, the same cross and fill rules) in the

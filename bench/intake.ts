@@ -1,5 +1,5 @@
 /**
- * Inbound signals (issue 16): intake to published, p50 / p95, through the real engine (real SQLite
+ * Inbound signals: intake to published, p50 / p95, through the real engine (real SQLite
  * file, sim market) from `intake.submit` to the `intake.event` that says published.
  * - `intake_sustained`: 60 signals per minute (one a second) for INTAKE_BENCH_SECONDS (default 30).
  * - `intake_burst`: 120 signals at once.

@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * Backtests and sweeps (issue 15): one row per run with its input, status and progress, and
+ * Backtests and sweeps: one row per run with its input, status and progress, and
  * its results as JSON (metrics, trades, thinned equity curve, sweep table) once it finishes.
  */
 export const m014Backtest: Migration = {

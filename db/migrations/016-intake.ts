@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * Intake (issue 16): inbound signal sources (each with its sealed secret and its own signal
+ * Intake: inbound signal sources (each with its sealed secret and its own signal
  * channel), inbound events with their timeline (idempotency key unique per source), and AI
  * second-opinion providers (sealed keys) with the decisions they gave.
  */

@@ -1,5 +1,5 @@
 /**
- * The alerts module (issue 14): the trader's rules, evaluated in the engine thread —
+ * The alerts module: the trader's rules, evaluated in the engine thread —
  * price rules on the live price (candle.updated / candle.closed), indicator rules on the
  * signals' feature engines (one engine per series, rules add what is missing), performance
  * rules on signal outcomes, risk and health rules on a timer, goal rules on goal.status.

@@ -39,22 +39,14 @@ export const commands = {
   ...systemCommands,
   ...marketCommands,
   ...notifyCommands,
-  // [area: indicators]
   ...indicatorsCommands,
-  // [area: signals]
   ...signalsCommands,
-  // [area: orders]
   ...ordersCommands,
-  // [area: goals]
   ...goalsCommands,
-  // [area: files]
   ...filesCommands,
   ...deliveryCommands,
-  // [area: backtest]
   ...backtestCommands,
-  // [area: intake]
   ...intakeCommands,
-  // [area: alerts]
   ...alertsCommands,
 } as const;
 
@@ -74,19 +66,12 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
   ...MARKET_TOPICS,
   ...NOTIFY_TOPICS,
-  // [topics: indicators]
-  // [topics: signals]
   ...SIGNALS_TOPICS,
-  // [topics: orders]
   ...ORDERS_TOPICS,
-  // [topics: goals]
   ...GOALS_TOPICS,
   ...DELIVERY_TOPICS,
-  // [topics: backtest]
   ...BACKTEST_TOPICS,
-  // [topics: intake]
   ...INTAKE_TOPICS,
-  // [topics: alerts]
   ...ALERTS_TOPICS,
 ];
 

@@ -1,5 +1,5 @@
 /**
- * The fill rules (issue 15, item 2) as one pure function over bars and decisions. One position
+ * The fill rules as one pure function over bars and decisions. One position
  * per symbol; bars in time order; slip = slippageBps / 10,000. For each bar of a symbol:
  *   1. the decision taken at the previous bar's close fills at this bar's open (market order:
  *      buys at open × (1 + slip), sells at open × (1 − slip), taker fee on the notional);

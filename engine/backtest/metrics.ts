@@ -1,5 +1,5 @@
 /**
- * Metrics (issue 15, item 3) as pure functions of the equity series and the trades. Nothing
+ * Metrics as pure functions of the equity series and the trades. Nothing
  * here can flatter: the drawdown is measured on every bar's equity (from the initial balance
  * to the end-of-data exit), Sharpe/Sortino on daily returns annualised with 365 days,
  * profitFactor is null without losses, and ratios whose denominator is zero are null.
@@ -19,7 +19,7 @@ export interface MonthlyReturn {
   income: number;
 }
 
-/** What the account's goals ask for (issue 12's goals); every field optional. */
+/** What the account's goals ask for (the goals module); every field optional. */
 export interface BacktestGoals {
   monthlyReturnPct?: number;
   monthlyIncome?: number;

@@ -1,5 +1,5 @@
 /**
- * The backtest module (issue 15): backtest.run / sweep / get / list / cancel / delete and the
+ * The backtest module: backtest.run / sweep / get / list / cancel / delete and the
  * `backtest.progress` event. Inputs are checked at once (strategy and params through the
  * registry, stored bars present); the work runs in the shared worker pool, never on the
  * engine's thread; runs are persisted in backtest_runs (migration 014).

@@ -1,5 +1,5 @@
 /**
- * Sweep helpers (issue 15, item 4), pure: the grid's combinations, ranking by an objective, and
+ * Sweep helpers, pure: the grid's combinations, ranking by an objective, and
  * the in-sample / out-of-sample split of the range (the last share held back).
  */
 import type { Bar } from '../indicators/types';

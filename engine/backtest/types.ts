@@ -1,6 +1,6 @@
 /**
  * The backtest engine's shapes: decisions on bars, the fill configuration, trades and the
- * equity series. Names are the ones issue 15 fixes (checked from outside): trade fields
+ * equity series. Names are public (checked from outside): trade fields
  * `symbol, side, entryTs, entryPrice, exitTs, exitPrice, amount, fees, pnl, exitReason`.
  */
 import type { Bar } from '../indicators/types';

@@ -1,6 +1,6 @@
 /**
- * The engine: owns the single SQLite writer connection and composes the modules (market now;
- * indicators, signals, orders later). It runs inside the engine worker thread
+ * The engine: owns the single SQLite writer connection and composes the modules (market,
+ * notify, delivery, indicators, signals, orders, goals, backtest, alerts, files, intake). It runs inside the engine worker thread
  * (engine/host/engine-worker.ts); tests may run it in-process.
  */
 import path from 'node:path';
@@ -77,17 +77,14 @@ export class Engine {
     // Modules in start order; each area adds its construction above and its entry here.
     this.notify = new NotifyModule(ctx);
     this.delivery = new DeliveryModule(ctx, this.notify);
-    // [construct: indicators]
     const indicators = new IndicatorsModule(ctx, this.market);
-    // [construct: signals]
     this.signals = new SignalsModule(ctx, this.delivery, {
       symbols: (source) => this.handle('market.symbols', { source }),
       candles: (source, symbol, timeframe, limit) => this.handle('market.candles', { source, symbol, timeframe, limit }),
       kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
     }, { usePool: true, starter: true });
-    // [construct: orders]
     this.orders = new OrdersModule(ctx, this.notify);
-    // [construct: goals] reads the order book through a narrow port; the orders engine asks it
+    // Goals: reads the order book through a narrow port; the orders engine asks it
     // for the sizing factor of signal orders and the drawdown limit in force.
     const orders = this.orders;
     this.goals = new GoalsModule(ctx, this.notify, {
@@ -97,7 +94,7 @@ export class Engine {
       stage: (id) => orders.riskState(orders.account(id)).stage,
       limits: (id) => orders.limits(id),
     });
-    // [construct: intake] reads the market through its public handlers, publishes through signals.
+    // Intake: reads the market through its public handlers, publishes through signals.
     this.intake = new IntakeModule(ctx, this.signals, {
       symbols: (source) => this.handle('market.symbols', { source }),
       candles: (source, symbol, timeframe, limit) => this.handle('market.candles', { source, symbol, timeframe, limit }),
@@ -111,9 +108,8 @@ export class Engine {
       const target = (type: string): number | undefined => st.find((g) => g.type === type)?.target;
       return { monthlyReturnPct: target('monthly_return'), monthlyIncome: target('monthly_income'), portfolioValue: target('portfolio_value') };
     });
-    // [construct: backtest]
     const backtest = new BacktestModule(ctx);
-    // [construct: alerts] reads the market, orders, goals and the signals' feature engines through its ports.
+    // Alerts: reads the market, orders, goals and the signals' feature engines through its ports.
     this.alerts = new AlertsModule(ctx, this.notify, alertsPorts({ market: this.market, orders, goals: this.goals, signals: this.signals, handle: { symbols: (source) => this.handle('market.symbols', { source }), health: () => this.handle('market.health', {}) } }));
     // Alerts reach Telegram and webhooks through the one delivery layer (desktop stays with notify).
     this.alerts.setDeliverySink({ deliver: (targets, m) => this.delivery.deliverAlert(targets, m) });
@@ -122,21 +118,13 @@ export class Engine {
       this.market,
       this.notify,
       this.delivery,
-      // [module: indicators]
       indicators,
-      // [module: signals]
       this.signals,
-      // [module: orders]
       this.orders,
-      // [module: goals]
       this.goals,
-      // [module: files]
       new FilesModule(ctx),
-      // [module: backtest]
       backtest,
-      // [module: intake]
       this.intake,
-      // [module: alerts]
       this.alerts,
     ];
     this.handlers = composeHandlers(this.modules);

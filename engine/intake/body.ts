@@ -1,5 +1,5 @@
 /**
- * The inbound signal body (issue 16): `{symbol, side, price?, stopLoss?, takeProfit?, timeframe?,
+ * The inbound signal body: `{symbol, side, price?, stopLoss?, takeProfit?, timeframe?,
  * strategy?, confidence?, idempotencyKey?, ts?, note?}` (plus `secret` for senders that cannot
  * set headers). TradingView posts its alert message as text/plain; when that text holds JSON it
  * is parsed, also when the JSON sits among other words ("BTC alert {…}").

@@ -1,5 +1,5 @@
 /**
- * The intake module (issue 16): inbound sources with sealed secrets, submission (API and
+ * The intake module: inbound sources with sealed secrets, submission (API and
  * webhook), idempotency, the pipeline (engine/intake/pipeline.ts), events, the dead-letter queue,
  * and the AI providers of the second opinion.
  */

@@ -1,5 +1,5 @@
 /**
- * The signals module (issue 4): channels → per-bar strategy evaluation → quality gates →
+ * The signals module: channels → per-bar strategy evaluation → quality gates →
  * persisted signal → delivery (engine/delivery) → tracked outcome.
  *
  * On `candle.closed` each (source, symbol, timeframe) that some channel wants has ONE feature

@@ -1,5 +1,5 @@
 /**
- * The strategy interface (issue 4), version 1. One module per strategy, registered by name in a
+ * The strategy interface, version 1. One module per strategy, registered by name in a
  * static map (engine/strategies/registry.ts). Live signals and backtests run the same code
  * through the same path. Decisions happen only on closed bars.
  */

@@ -1,5 +1,5 @@
 /**
- * Alerts area (issue 14): the trader's own conditions (price, indicator, performance, risk,
+ * Alerts area: the trader's own conditions (price, indicator, performance, risk,
  * health, goal), their rules, the alert records a firing creates and their lifecycle
  * (active → acknowledged → resolved; snoozed until a time, then active again; deleted).
  */

@@ -1,5 +1,5 @@
 /**
- * Backtest area (issue 15): runs of a live strategy over stored candles with the fill rules of
+ * Backtest area: runs of a live strategy over stored candles with the fill rules of
  * docs/backtest.md, parameter sweeps with an out-of-sample check, and their progress. Runs are
  * persisted (migration 014) and computed off the engine's thread, in the worker pool.
  */

@@ -1,5 +1,5 @@
 /**
- * Goals area (issue 12): monthly return, monthly income and portfolio-value targets per account,
+ * Goals area: monthly return, monthly income and portfolio-value targets per account,
  * their status against the expected path, daily snapshots, goal-aware sizing of signal orders and
  * the protective drawdown stance. Months and days follow engine time (the sim clock on the sim).
  */

@@ -1,5 +1,5 @@
 /**
- * Indicators area (issue 4): feature profiles and indicator series over stored candles.
+ * Indicators area: feature profiles and indicator series over stored candles.
  * Specs are written `kind:param:param` (`macd:12:26:9`); feature names are the CLI's columns
  * (`macd_12_26_9`, `macd_signal_12_26_9`, …).
  */

@@ -1,5 +1,5 @@
 /**
- * Intake area (issue 16): inbound signal sources (TradingView-style webhooks, scripts), their
+ * Intake area: inbound signal sources (TradingView-style webhooks, scripts), their
  * events with a persisted timeline, the dead-letter queue, and AI second-opinion providers.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Orders area (issue 5): accounts, order intents with decision traces, positions and P&L, the
+ * Orders area: accounts, order intents with decision traces, positions and P&L, the
  * risk gate and kill switch, invariants diagnostics, and the signal execution bridge.
  * Money and quantities cross the contract as exact decimal strings ("0.05", "61234.5").
  */
@@ -79,9 +79,9 @@ export interface RiskLimits {
   maxDrawdownPct: number;
   /** Default size for signal executions. */
   signalSizing: { mode: 'riskPercent' | 'equityPercent' | 'quoteAmount'; value: string };
-  /** Goals (issue 12): the drawdown limit while a portfolio_value goal is at ≥ 90 % of its target. */
+  /** The drawdown limit while a portfolio_value goal is at ≥ 90 % of its target. */
   protectiveDrawdownPct: number;
-  /** Goals (issue 12): goal-aware sizing of signal orders; on by default for paper, off for live. */
+  /** Goal-aware sizing of signal orders; on by default for paper, off for live. */
   goalSizing: { enabled: boolean; min: number; max: number };
   /** Executing a signal by hand asks for confirmation when price moved from its entry by more than this %. */
   priceMoveTolerancePct: number;

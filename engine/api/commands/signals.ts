@@ -1,7 +1,7 @@
 /**
- * Signals area (issue 4): signal channels, signals with quality-gate decisions, ack/snooze, the
+ * Signals area: signal channels, signals with quality-gate decisions, ack/snooze, the
  * global pause switch, and tracked outcomes. The `Signal` shape below is shared with the order
- * engine (issue 5): extend it, do not rename its fields.
+ * engine: extend it, do not rename its fields.
  */
 import { z } from 'zod';
 import { command, Empty, SourceId, SymbolSchema, TimeframeSchema } from './define';
@@ -48,7 +48,7 @@ export interface Signal {
   /** Set when a quality gate rejected the signal (e.g. STALE_DATA, PRICE_DRIFT). */
   rejectReason: string | null;
   createdAt: number;
-  // Extensions (issue 4); optional so other readers of the table may omit them.
+  // Extensions; optional so other readers of the table may omit them.
   channelName?: string;
   /** Human-readable detail of the rejection ("price moved 2.31 % from entry, limit 1 %"). */
   rejectDetail?: string | null;
