@@ -63,7 +63,9 @@ describe('collector at scale', () => {
     try {
       r = collectorRig(fx);
       await r.addSource({ symbols: ['S1/USDT', 'S2/USDT'], timeframes: ['1m'] });
-      const csv = path.join(r.dataDir, 'replay.csv');
+      // Replay files live in the data directory's imports/ folder (the file policy of docs/security.md).
+      fs.mkdirSync(path.join(r.dataDir, 'imports'), { recursive: true });
+      const csv = path.join(r.dataDir, 'imports', 'replay.csv');
       const T0 = Date.UTC(2024, 0, 1);
       fs.writeFileSync(csv, 'timestamp,open,high,low,close,volume\n' + Array.from({ length: 5000 }, (_, i) => `${T0 + i * 60_000},1,2,0.5,1.5,3`).join('\n') + '\n');
       await r.collector.add(parseInput('market.sources.add', { id: 'rp', kind: 'replay', path: csv, symbol: 'REP/USDT', timeframe: '1m', speed: 600 }) as never, () => false);
