@@ -95,8 +95,8 @@ describe('command palette', () => {
     await page.keyboard.press('Alt+1');
     const select = page.locator('[data-testid="indicator-profile"]');
     await select.waitFor();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="indicator-profile"]') as HTMLSelectElement | null)?.options.length! > 2);
-    const options = await select.evaluate((el) => [...(el as HTMLSelectElement).options].map((o) => o.value));
+    await page.waitForFunction(() => ((document.querySelector('[data-testid="indicator-profile"]') as HTMLSelectElement | null)?.options.length ?? 0) > 2);
+    const options = await select.evaluate((el) => Array.from((el as HTMLSelectElement).options, (o) => o.value));
     const before = await select.inputValue();
     await page.locator('[data-testid="chart"]').click();
     await page.keyboard.press('i');
