@@ -20,6 +20,12 @@ describe('key bindings', () => {
     expect(matchScore(parseBinding('Shift+X'), ev('X', { shiftKey: true }))).toBe(2);
     expect(matchScore(parseBinding('K'), ev('k', { ctrlKey: true }))).toBe(0);
   });
+  it('Alt+letter matches by the physical key (macOS types å for Alt+A)', () => {
+    expect(matchScore(parseBinding('Alt+A'), { ...ev('å', { altKey: true }), code: 'KeyA' })).toBe(2);
+    expect(matchScore(parseBinding('Alt+A'), { ...ev('a', { altKey: true }), code: 'KeyA' })).toBe(2);
+    expect(matchScore(parseBinding('Alt+A'), { ...ev('a'), code: 'KeyA' })).toBe(0);
+    expect(matchScore(parseBinding('Alt+A'), { ...ev('b', { altKey: true }), code: 'KeyB' })).toBe(0);
+  });
 });
 
 describe('actionFor', () => {

@@ -8,6 +8,7 @@ import { LineStyle, type IPriceLine, type MouseEventParams } from 'lightweight-c
 import { fmtPrice, type AlertRule, type PriceConditionT } from '../../../engine/api';
 import { api } from '../api/client';
 import { useAlerts } from '../stores/alerts';
+import { useKeyActions } from '../keyboard/registry';
 import type { OverlayProps } from '../views/ChartView';
 import '../alerts/alerts.css';
 
@@ -52,29 +53,28 @@ export function AlertLinesOverlay({ host, chartKey, candles }: OverlayProps) {
     return () => host.chart.unsubscribeCrosshairMove(onMove);
   }, [host]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey || e.code !== 'KeyA') return;
-      e.preventDefault();
-      const level = cursor.current ?? lastRef.current;
-      const ref = lastRef.current;
-      if (level === undefined || level === null || !(level > 0)) {
-        setMsg('No price yet to set an alert at');
-        return;
-      }
-      const rounded = Number(level.toPrecision(8));
-      const op = ref !== undefined && rounded < ref ? 'crosses_below' : 'crosses_above';
-      api
-        .call('alerts.rules.create', { kind: 'price', condition: { source: chartKey.source, symbol: chartKey.symbol, op, value: rounded }, priority: 'medium', once: true })
-        .then((r) => {
-          setMsg(`Price alert set: ${r.name}`);
-          void refresh();
-        })
-        .catch((err: unknown) => setMsg(`Refused: ${(err as Error).message}`));
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [chartKey.source, chartKey.symbol, refresh]);
+  const alertAtCursor = () => {
+    const level = cursor.current ?? lastRef.current;
+    const ref = lastRef.current;
+    if (level === undefined || level === null || !(level > 0)) {
+      setMsg('No price yet to set an alert at');
+      return;
+    }
+    const rounded = Number(level.toPrecision(8));
+    const op = ref !== undefined && rounded < ref ? 'crosses_below' : 'crosses_above';
+    api
+      .call('alerts.rules.create', { kind: 'price', condition: { source: chartKey.source, symbol: chartKey.symbol, op, value: rounded }, priority: 'medium', once: true })
+      .then((r) => {
+        setMsg(`Price alert set: ${r.name}`);
+        void refresh();
+      })
+      .catch((err: unknown) => setMsg(`Refused: ${(err as Error).message}`));
+  };
+  useKeyActions(
+    'chart-alert-lines',
+    [{ id: 'chart.priceAlert', group: 'Chart', label: 'Price alert at the cursor (or the last price)', keys: 'Alt+A', scope: 'chart', inFields: true, run: alertAtCursor }],
+    [chartKey.source, chartKey.symbol, refresh],
+  );
 
   useEffect(() => {
     if (!host) return;

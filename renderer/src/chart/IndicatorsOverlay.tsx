@@ -20,6 +20,7 @@ import {
 import type { IndicatorSeries } from '../../../engine/api';
 import { api } from '../api/client';
 import { FULL_PROFILE, LIGHT_PROFILE, NO_PROFILE, useIndicators } from '../stores/indicators';
+import { useKeyActions } from '../keyboard/registry';
 import type { OverlayProps } from '../views/ChartView';
 import { columnPoints, resetsBetween } from './line-points';
 import { nameLine } from './line-names';
@@ -265,30 +266,33 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
     };
   }, [lastCandleTs, info, chartKey.source, chartKey.symbol, chartKey.timeframe]);
 
-  // Keyboard: I / Shift+I step to the next / previous profile, F switches light ↔ full (outside text fields).
-  // (A plain handler: the lead wires these keys into the keyboard registry.)
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const k = e.key.toLowerCase();
-      if (e.ctrlKey || e.metaKey || e.altKey || (k !== 'i' && k !== 'f')) return;
-      const t = e.target as HTMLElement | null;
-      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
-      const st = useIndicators.getState();
-      if (k === 'f') {
-        if (e.shiftKey) return;
-        e.preventDefault();
-        st.setProfile(st.profile === FULL_PROFILE ? LIGHT_PROFILE : FULL_PROFILE);
-        return;
-      }
-      const order = [NO_PROFILE, ...st.profiles.map((p) => p.name)];
-      if (order.length < 2) return;
-      e.preventDefault();
-      const at = Math.max(0, order.indexOf(st.profile));
-      st.setProfile(order[(at + (e.shiftKey ? order.length - 1 : 1)) % order.length]!);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  // Keyboard: I / Shift+I step to the next / previous profile, F switches light ↔ full.
+  const stepProfile = (by: 1 | -1) => {
+    const st = useIndicators.getState();
+    const order = [NO_PROFILE, ...st.profiles.map((p) => p.name)];
+    if (order.length < 2) return;
+    const at = Math.max(0, order.indexOf(st.profile));
+    st.setProfile(order[(at + (by === 1 ? 1 : order.length - 1)) % order.length]!);
+  };
+  useKeyActions(
+    'chart-indicators',
+    [
+      { id: 'chart.profileNext', group: 'Chart', label: 'Next indicator profile', keys: 'I', scope: 'chart', run: () => stepProfile(1) },
+      { id: 'chart.profilePrev', group: 'Chart', label: 'Previous indicator profile', keys: 'Shift+I', scope: 'chart', run: () => stepProfile(-1) },
+      {
+        id: 'chart.profileLightFull',
+        group: 'Chart',
+        label: 'Indicators: light ↔ full profile',
+        keys: 'F',
+        scope: 'chart',
+        run: () => {
+          const st = useIndicators.getState();
+          st.setProfile(st.profile === FULL_PROFILE ? LIGHT_PROFILE : FULL_PROFILE);
+        },
+      },
+    ],
+    [],
+  );
 
   // The picker goes into the chart's toolbar.
   const [toolbar, setToolbar] = useState<HTMLElement | null>(null);

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
-import { usePaletteActions } from '../stores/palette';
+import { useKeyActions } from '../keyboard/registry';
 
 export const DEMO_SPEED = 60;
 const SEEN_KEY = 'signaldesk.firstRun.hintDismissed';
@@ -32,7 +32,7 @@ function useDemoSpeed(): { available: boolean; on: boolean; speed: number; toggl
 /** The status bar's one-click toggle (also in the command palette). */
 export function DemoSpeedToggle() {
   const d = useDemoSpeed();
-  usePaletteActions(
+  useKeyActions(
     'demo-speed',
     d.available ? [{ id: 'sim.demoSpeed', group: 'Market', label: d.on ? 'Demo speed off (simulated market back to real time)' : `Demo speed on (simulated market ${DEMO_SPEED}× faster)`, run: () => void d.toggle() }] : [],
     [d.available, d.on],

@@ -23,6 +23,8 @@ export interface KeyLike {
   metaKey: boolean;
   altKey: boolean;
   shiftKey: boolean;
+  /** The physical key ("KeyA"): Alt+letter is matched by it, as macOS turns Alt+A into "å". */
+  code?: string;
 }
 
 const isLetter = (k: string): boolean => /^[a-z]$/i.test(k);
@@ -30,8 +32,10 @@ const isLetter = (k: string): boolean => /^[a-z]$/i.test(k);
 /** How well an event matches a binding: 2 exact (Shift as written), 1 case-insensitive letter, 0 no match. */
 export function matchScore(b: Binding, e: KeyLike): 0 | 1 | 2 {
   if (b.ctrl !== (e.ctrlKey || e.metaKey) || b.alt !== e.altKey) return 0;
-  const key = e.key.toLowerCase();
+  const byCode = e.altKey && e.code && /^Key[A-Z]$/.test(e.code) ? e.code.slice(3).toLowerCase() : null;
+  const key = byCode ?? e.key.toLowerCase();
   if (key !== b.key) return 0;
+  if (byCode) return b.shift === e.shiftKey ? 2 : 0;
   if (!isLetter(e.key)) return b.shift === e.shiftKey || !b.shift ? 2 : 0;
   const shifted = e.shiftKey || e.key !== e.key.toLowerCase();
   if (b.shift) return shifted ? 2 : 0;

@@ -37,12 +37,15 @@ interface KeyboardState {
   setHelpOpen(open: boolean): void;
 }
 
-export const useKeyboard = create<KeyboardState>((set) => ({
+export const useKeyboard = create<KeyboardState>((set, get) => ({
   actions: {},
   paletteOpen: false,
   helpOpen: false,
   register: (owner, actions) => {
     set((s) => ({ actions: { ...s.actions, [owner]: actions } }));
+    // Two actions on one key in one view: only one would ever run. Said loudly (the e2e tests
+    // fail on it) rather than silently shadowed.
+    for (const c of keyConflicts(allActions(get()))) console.error(`keyboard: ${c.keys} is bound twice (${c.ids.join(', ')})`);
     return () =>
       set((s) => {
         const next = { ...s.actions };
@@ -56,6 +59,24 @@ export const useKeyboard = create<KeyboardState>((set) => ({
 
 export function allActions(s: Pick<KeyboardState, 'actions'>): KeyAction[] {
   return Object.values(s.actions).flat();
+}
+
+/**
+ * Pairs of bound actions that one keydown could run in the same view: the same binding (after
+ * parsing: "k" and "K" are one, "Shift+K" is another) with the same scope, or one of them global.
+ */
+export function keyConflicts(actions: KeyAction[]): Array<{ keys: string; ids: [string, string] }> {
+  const bound = actions.filter((a) => a.keys && a.bound !== false);
+  const norm = (k: string) => JSON.stringify(parseBinding(k));
+  const out: Array<{ keys: string; ids: [string, string] }> = [];
+  for (let i = 0; i < bound.length; i++)
+    for (let j = i + 1; j < bound.length; j++) {
+      const a = bound[i]!;
+      const b = bound[j]!;
+      if (norm(a.keys!) !== norm(b.keys!)) continue;
+      if (a.scope === undefined || b.scope === undefined || a.scope === b.scope) out.push({ keys: a.keys!, ids: [a.id, b.id] });
+    }
+  return out;
 }
 
 /** Actions that apply in `view`: global ones and the view's own. */

@@ -8,6 +8,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { ALERT_KINDS, ALERT_PRIORITIES, ALERT_STATUSES, type Alert, type AlertRule, type AlertRuleInput } from '../../../engine/api';
 import { api } from '../api/client';
+import { useKeyActions } from '../keyboard/registry';
+import { useListSelection } from '../keyboard/use-list-selection';
 import { useApp } from '../stores/app';
 import { shown, useAlerts } from '../stores/alerts';
 import { RuleDialog } from '../alerts/rule-dialog';
@@ -45,39 +47,54 @@ export function AlertsView() {
     void refresh();
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (dialog.open || e.ctrlKey || e.metaKey || e.altKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
-      if (e.key === 'n' || e.key === 'N') openDialog(null);
-      else if (e.key === 'l' || e.key === 'L') list.current?.focus();
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
   const editRuleOf = (a: Alert) => {
     const r = rules.find((x) => x.id === a.ruleId);
     if (r) openDialog(r);
     else setMsg(`The rule of alert #${a.id} was deleted`);
   };
 
+  const plural = (n: number) => `${n} alert${n === 1 ? '' : 's'}`;
+  const ackAll = () => {
+    const ids = rows.filter((a) => a.status === 'active' || a.status === 'snoozed').map((a) => a.id);
+    if (ids.length) void act(`Acknowledged ${plural(ids.length)}`, () => api.call('alerts.ack', { ids }));
+    else setMsg('Nothing to acknowledge among the alerts shown');
+  };
+  const onSel = (f: (a: Alert) => void) => () => {
+    if (sel) f(sel);
+  };
+  const ack = onSel((a) => void act(`Acknowledged alert #${a.id}`, () => api.call('alerts.ack', { id: a.id })));
+  const resolve = onSel((a) => void act(`Resolved alert #${a.id}`, () => api.call('alerts.resolve', { id: a.id })));
+  const snooze = onSel((a) => void act(`Snoozed alert #${a.id} for 15 min`, () => api.call('alerts.snooze', { id: a.id, minutes: 15 })));
+  const remove = onSel((a) => void act(`Deleted alert #${a.id}`, () => api.call('alerts.delete', { id: a.id })));
+  const editRule = onSel(editRuleOf);
+
+  // N and L work anywhere in the view; the others are the alert list's own keys (listed here, handled by the list).
+  const inList = { group: 'Alerts', scope: 'alerts', bound: false } as const;
+  useKeyActions(
+    'alerts',
+    [
+      { id: 'alerts.newRule', group: 'Alerts', label: 'New alert rule', keys: 'N', scope: 'alerts', run: () => openDialog(null) },
+      { id: 'alerts.focusList', group: 'Alerts', label: 'Focus the alert list', keys: 'L', scope: 'alerts', run: () => list.current?.focus() },
+      { ...inList, id: 'alerts.ack', label: 'Acknowledge the selected alert', keys: 'A', run: ack },
+      { ...inList, id: 'alerts.ackAll', label: 'Acknowledge every alert shown', keys: 'Shift+A', run: ackAll },
+      { ...inList, id: 'alerts.resolve', label: 'Resolve the selected alert', keys: 'R', run: resolve },
+      { ...inList, id: 'alerts.snooze', label: 'Snooze the selected alert 15 min', keys: 'Z', run: snooze },
+      { ...inList, id: 'alerts.delete', label: 'Delete the selected alert', keys: 'Delete', run: remove },
+      { ...inList, id: 'alerts.editRule', label: 'Edit the rule of the selected alert', keys: 'E', run: editRule },
+    ],
+    [sel?.id, rows, rules, openDialog],
+  );
+  const nav = useListSelection(rows.length, { sel: idx, setSel: (i) => select(rows[i]?.id ?? null) });
+
   const onListKey = (e: React.KeyboardEvent) => {
+    if (nav.onKey(e)) return;
     const k = e.key;
-    const plural = (n: number) => `${n} alert${n === 1 ? '' : 's'}`;
-    if (k === 'ArrowDown' || k === 'j') select(rows[Math.min(rows.length - 1, idx + 1)]?.id ?? null);
-    else if (k === 'ArrowUp' || k === 'k') select(rows[Math.max(0, idx - 1)]?.id ?? null);
-    else if (k === 'A' && e.shiftKey) {
-      const ids = rows.filter((a) => a.status === 'active' || a.status === 'snoozed').map((a) => a.id);
-      if (ids.length) void act(`Acknowledged ${plural(ids.length)}`, () => api.call('alerts.ack', { ids }));
-      else setMsg('Nothing to acknowledge among the alerts shown');
-    } else if (sel && k === 'a') void act(`Acknowledged alert #${sel.id}`, () => api.call('alerts.ack', { id: sel.id }));
-    else if (sel && (k === 'r' || k === 'R')) void act(`Resolved alert #${sel.id}`, () => api.call('alerts.resolve', { id: sel.id }));
-    else if (sel && (k === 'z' || k === 'Z')) void act(`Snoozed alert #${sel.id} for 15 min`, () => api.call('alerts.snooze', { id: sel.id, minutes: 15 }));
-    else if (sel && (k === 'Delete' || k === 'Backspace')) void act(`Deleted alert #${sel.id}`, () => api.call('alerts.delete', { id: sel.id }));
-    else if (sel && (k === 'e' || k === 'E')) editRuleOf(sel);
+    if (k === 'A' && e.shiftKey) ackAll();
+    else if (sel && k === 'a') ack();
+    else if (sel && (k === 'r' || k === 'R')) resolve();
+    else if (sel && (k === 'z' || k === 'Z')) snooze();
+    else if (sel && (k === 'Delete' || k === 'Backspace')) remove();
+    else if (sel && (k === 'e' || k === 'E')) editRule();
     else return;
     e.preventDefault();
     e.stopPropagation();

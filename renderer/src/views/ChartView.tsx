@@ -17,6 +17,7 @@ import { IndicatorsOverlay } from '../chart/IndicatorsOverlay';
 import { SignalsOverlay } from '../chart/SignalsOverlay';
 import { ChartReadout } from '../chart/ChartReadout';
 import { useScrollBack } from '../chart/scroll-back';
+import { useKeyActions } from '../keyboard/registry';
 import { ScaleProbe } from '../chart/ScaleProbe';
 import { FirstRunHint } from '../components/DemoSpeed';
 import { AlertLinesOverlay } from '../chart/AlertLinesOverlay';
@@ -125,33 +126,37 @@ export function ChartView() {
   }, [olderSeq, candles]);
   useScrollBack(overlayHost?.chart ?? null);
 
-  // Keyboard (a plain handler; the lead wires these keys into the registry): Home loads every
-  // stored bar and shows the oldest, End goes back to the newest.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || (e.key !== 'Home' && e.key !== 'End')) return;
-      const t = e.target as HTMLElement | null;
-      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
-      const c = chart.current;
-      if (!c) return;
-      e.preventDefault();
-      if (e.key === 'End') return c.timeScale().scrollToRealTime();
-      void (async () => {
-        const key0 = useChart.getState().key;
-        for (;;) {
-          const st = useChart.getState();
-          if (st.complete || st.key !== key0 || st.error) break;
-          if (st.loadingOlder) await new Promise((r) => setTimeout(r, 50));
-          else await st.loadOlder();
-        }
-        const range = c.timeScale().getVisibleLogicalRange();
-        const width = range ? range.to - range.from : 200;
-        c.timeScale().setVisibleLogicalRange({ from: 0, to: width });
-      })();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  // Keyboard: Home loads every stored bar and shows the oldest, End goes back to the newest.
+  useKeyActions(
+    'chart-scroll',
+    [
+      {
+        id: 'chart.oldest',
+        group: 'Chart',
+        label: 'Load every stored bar and show the oldest',
+        keys: 'Home',
+        scope: 'chart',
+        run: () => {
+          const c = chart.current;
+          if (!c) return;
+          void (async () => {
+            const key0 = useChart.getState().key;
+            for (;;) {
+              const st = useChart.getState();
+              if (st.complete || st.key !== key0 || st.error) break;
+              if (st.loadingOlder) await new Promise((r) => setTimeout(r, 50));
+              else await st.loadOlder();
+            }
+            const range = c.timeScale().getVisibleLogicalRange();
+            const width = range ? range.to - range.from : 200;
+            c.timeScale().setVisibleLogicalRange({ from: 0, to: width });
+          })();
+        },
+      },
+      { id: 'chart.newest', group: 'Chart', label: 'Back to the newest bar', keys: 'End', scope: 'chart', run: () => chart.current?.timeScale().scrollToRealTime() },
+    ],
+    [],
+  );
 
   useEffect(() => {
     if (!live || !price.current || !volume.current || loading) return;

@@ -9,18 +9,14 @@ import type { SourceView, Timeframe } from '../../../engine/api';
 import { api } from '../api/client';
 import { runAction } from '../api/act';
 import { ago, duration, useSources } from '../stores/sources';
-import { usePaletteActions } from '../stores/palette';
+import { useKeyActions } from '../keyboard/registry';
+import { useListSelection } from '../keyboard/use-list-selection';
 import { useApp } from '../stores/app';
 import { FreshBadge, freshSummary, freshText, KIND_LABEL, ProgressBar, StatusBadge, whyText } from './data-sources-format';
 import { SourceDialog } from './data-sources-source-dialog';
 import { BackfillDialog } from './data-sources-backfill-dialog';
 import { CsvFilesDialog } from './CsvFilesDialog';
 import './data-sources.css';
-
-function isTyping(t: EventTarget | null): boolean {
-  const el = t as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
-}
 
 export function DataSourcesView() {
   const { sources, health, jobs, selected, select, refresh, refreshHealth, error } = useSources();
@@ -43,45 +39,25 @@ export function DataSourcesView() {
   const act = (what: string, f: () => Promise<unknown>) => runAction(what, f, setMsg, refresh);
   const toggle = (s: SourceView) => void act(`${s.enabled ? 'Disable' : 'Enable'} ${s.id}`, () => api.call('market.sources.enable', { id: s.id, enabled: !s.enabled }));
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (dialog || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      const k = e.key.toLowerCase();
-      if (k === 'n') {
-        e.preventDefault();
-        setDialog({ kind: 'add' });
-      } else if (k === 'e' && sel && sel.kind !== 'sim') {
-        e.preventDefault();
-        setDialog({ kind: 'edit', id: sel.id });
-      } else if (k === 'f' && sel?.kind === 'ccxt') {
-        e.preventDefault();
-        setDialog({ kind: 'backfill', id: sel.id });
-      } else if (k === 'i') {
-        e.preventDefault();
-        setDialog({ kind: 'csv' });
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [dialog, sel]);
-
-  usePaletteActions(
+  const idx = sources.findIndex((s) => s.id === selected);
+  const list = useListSelection(sources.length, { sel: idx, setSel: (i) => select(sources[i]?.id ?? null) });
+  useKeyActions(
     'data',
     [
-      { id: 'data.add', group: 'Data sources', label: 'Add a data source', keys: 'N', run: () => setDialog({ kind: 'add' }) },
-      { id: 'data.csv', group: 'Data sources', label: 'Import / export CSV candles', keys: 'I', run: () => setDialog({ kind: 'csv' }) },
-      ...(sel && sel.kind !== 'sim' ? [{ id: 'data.edit', group: 'Data sources', label: `Edit ${sel.id}`, keys: 'E', run: () => setDialog({ kind: 'edit', id: sel.id }) }] : []),
-      ...(sel?.kind === 'ccxt' ? [{ id: 'data.backfill', group: 'Data sources', label: `Back-fill ${sel.id}`, keys: 'F', run: () => setDialog({ kind: 'backfill', id: sel.id }) }] : []),
+      { id: 'data.add', group: 'Data sources', label: 'Add a data source', keys: 'N', scope: 'data', run: () => setDialog({ kind: 'add' }) },
+      { id: 'data.csv', group: 'Data sources', label: 'Import / export CSV candles', keys: 'I', scope: 'data', run: () => setDialog({ kind: 'csv' }) },
+      ...(sel && sel.kind !== 'sim' ? [{ id: 'data.edit', group: 'Data sources', label: `Edit ${sel.id}`, keys: 'E', scope: 'data', run: () => setDialog({ kind: 'edit', id: sel.id }) }] : []),
+      ...(sel?.kind === 'ccxt' ? [{ id: 'data.backfill', group: 'Data sources', label: `Back-fill ${sel.id}`, keys: 'F', scope: 'data', run: () => setDialog({ kind: 'backfill', id: sel.id }) }] : []),
+      ...(sel && sel.kind !== 'sim'
+        ? [{ id: 'data.toggle', group: 'Data sources', label: `${sel.enabled ? 'Disable' : 'Enable'} ${sel.id}`, keys: 'Space', scope: 'data', bound: false, run: () => toggle(sel) }]
+        : []),
     ],
-    [sel?.id, sel?.kind],
+    [sel?.id, sel?.kind, sel?.enabled],
   );
 
   const onTableKey = (e: React.KeyboardEvent) => {
-    const i = sources.findIndex((s) => s.id === selected);
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      const j = Math.max(0, Math.min(sources.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)));
-      select(sources[j]?.id ?? null);
-    } else if (e.key === ' ' && sel && sel.kind !== 'sim') toggle(sel);
+    if (list.onKey(e)) return;
+    if (e.key === ' ' && sel && sel.kind !== 'sim') toggle(sel);
     else return;
     e.preventDefault();
     e.stopPropagation();
@@ -100,7 +76,7 @@ export function DataSourcesView() {
         <button className="btn" onClick={() => setDialog({ kind: 'csv' })} data-testid="csv-open">
           Import / export CSV (I)
         </button>
-        <span className="muted">N add · I import/export · E edit · F back-fill · ↑↓ select · Space enable/disable</span>
+        <span className="muted">N add · I import/export · E edit · F back-fill · ↑↓ / j k select · Space enable/disable</span>
         {msg && <span className="muted" data-testid="ds-msg">{msg}</span>}
         {error && <span className="error">{error}</span>}
       </div>

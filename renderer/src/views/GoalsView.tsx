@@ -8,7 +8,8 @@ import type { Goal } from '../../../engine/api';
 import { api } from '../api/client';
 import { currentAccount, useOrders } from '../stores/orders';
 import { useGoals } from '../stores/goals';
-import { usePaletteActions } from '../stores/palette';
+import { useKeyActions } from '../keyboard/registry';
+import { nextIndex } from '../keyboard/use-list-selection';
 import { GoalCard } from './goal-card';
 import { GoalChart } from './goal-chart';
 import { DeleteGoalDialog, GoalDialog, type GoalDraft } from './goal-dialog';
@@ -17,11 +18,6 @@ import { GoalSizingPanel } from './goal-sizing';
 import './goals.css';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; goal: Goal } | { kind: 'delete'; goal: Goal } | null;
-
-function isTyping(t: EventTarget | null): boolean {
-  const el = t as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
-}
 
 export function GoalsView() {
   const { goals, statuses, sizing, adjustments, sized, selected, history, error, refresh, select } = useGoals();
@@ -49,25 +45,13 @@ export function GoalsView() {
     return () => clearInterval(t);
   }, [refresh, accountId]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || dialog) return;
-      if (e.key === 'n' || e.key === 'N') {
-        e.preventDefault();
-        setDialog({ kind: 'create' });
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [dialog]);
-
-  usePaletteActions('goals', [{ id: 'goals.new', group: 'Goals', label: 'New goal', keys: 'N', run: () => setDialog({ kind: 'create' }) }], []);
+  useKeyActions('goals', [{ id: 'goals.new', group: 'Goals', label: 'New goal', keys: 'N', scope: 'goals', run: () => setDialog({ kind: 'create' }) }], []);
 
   const focusCard = (i: number) => document.querySelectorAll<HTMLElement>('[data-testid="goal-card"]')[i]?.focus();
   const onCardKey = (i: number, g: Goal) => (e: React.KeyboardEvent) => {
     const k = e.key;
-    if (k === 'ArrowRight' || k === 'ArrowDown') focusCard(Math.min(statuses.length - 1, i + 1));
-    else if (k === 'ArrowLeft' || k === 'ArrowUp') focusCard(Math.max(0, i - 1));
+    const next = e.ctrlKey || e.metaKey || e.altKey ? null : nextIndex(k === 'ArrowRight' ? 'ArrowDown' : k === 'ArrowLeft' ? 'ArrowUp' : k, i, statuses.length);
+    if (next !== null) focusCard(next);
     else if (k === 'e' || k === 'E' || k === 'Enter') setDialog({ kind: 'edit', goal: g });
     else if (k === 'Delete' || k === 'Backspace') setDialog({ kind: 'delete', goal: g });
     else return;

@@ -7,6 +7,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AiProvider, IntakeEvent, IntakeListenerSettings, IntakeSource } from '../../../engine/api';
 import { api } from '../api/client';
+import { useKeyActions } from '../keyboard/registry';
+import { useListSelection } from '../keyboard/use-list-selection';
 import { tradingViewTemplate } from './inbound-template';
 import './InboundView.css';
 
@@ -52,18 +54,14 @@ export function InboundView() {
     return off;
   }, [refresh]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (e.ctrlKey || e.metaKey || e.altKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
-      if (e.key === 'n' || e.key === 'N') nameRef.current?.focus();
-      else if (e.key === 'r' || e.key === 'R') void refresh();
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [refresh]);
+  useKeyActions(
+    'inbound',
+    [
+      { id: 'inbound.newSource', group: 'Inbound', label: 'New inbound source (focus its name)', keys: 'N', scope: 'inbound', run: () => nameRef.current?.focus() },
+      { id: 'inbound.refresh', group: 'Inbound', label: 'Refresh inbound events', keys: 'R', scope: 'inbound', run: () => void refresh() },
+    ],
+    [refresh],
+  );
 
   const act = async (ok: string, f: () => Promise<unknown>, failed: string) => {
     try {
@@ -88,12 +86,8 @@ export function InboundView() {
 
   const sel = events.find((e) => e.id === selected) ?? events[0];
   const idx = sel ? events.indexOf(sel) : -1;
-  const onEventsKey = (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') setSelected(events[Math.min(events.length - 1, idx + 1)]?.id ?? null);
-    else if (e.key === 'ArrowUp') setSelected(events[Math.max(0, idx - 1)]?.id ?? null);
-    else return;
-    e.preventDefault();
-  };
+  const list = useListSelection(events.length, { sel: idx, setSel: (i) => setSelected(events[i]?.id ?? null) });
+  const onEventsKey = (e: React.KeyboardEvent) => void list.onKey(e);
   const base = window.location.origin;
 
   return (
