@@ -93,7 +93,9 @@ describe('intake pipeline', () => {
   it('dead-letters an event whose market is unreachable, and a retry after the market is back runs it to the end', async () => {
     const dir = tempDir('sd-intake-');
     engine = startEngine(dir);
-    const csv = path.join(dir, 'xrp.csv');
+    // Replay files are read from the data directory's imports/ folder (the file policy).
+    fs.mkdirSync(path.join(dir, 'imports'), { recursive: true });
+    const csv = path.join(dir, 'imports', 'xrp.csv');
     fs.copyFileSync(path.join(__dirname, '../fixtures/ohlcv/binance_XRP-ETH_1m.csv'), csv);
     const replay = { id: 'rp', kind: 'replay' as const, path: csv, symbol: 'XRP/ETH', timeframe: '1m' as const, enabled: false };
     await call('market.sources.add', replay);
