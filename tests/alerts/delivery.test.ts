@@ -97,4 +97,39 @@ describe('alerts through the delivery layer', () => {
     const popups = s.e.notify.repo.list({ kind: 'alert' });
     expect(popups.map((n) => n.title).sort()).toEqual(['BTC breakout', 'BTC desk only']);
   }, 90_000);
+
+  it('a burst of 8 alerts within a minute: 5 reach each target one by one, the other 3 as one summary', async () => {
+    const s = await setup(22);
+    const base = Math.round(s.last * 1.5);
+    const rules: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const r = await call(s.e, 'alerts.rules.create', { name: `Level ${i}`, kind: 'price', condition: { source: 'sim', symbol: 'BTC/USDT', op: 'crosses_above', value: base + i }, priority: i === 7 ? 'critical' : 'medium', delivery: ['telegram', `webhook:${s.hookId}`] });
+      rules.push(r.id);
+    }
+    s.jump(s.last * 2);
+    expect(s.fired).toHaveLength(8);
+    await waitFor('5 single webhook deliveries', () => settled(s.attempts(`webhook:${s.hookId}`), 5));
+    expect(s.hook.received).toHaveLength(5);
+    // The minute ends (what the router's timer does): the held alerts go out as one summary per target.
+    s.e.alerts.router.flush();
+    await waitFor('the webhook summary', () => settled(s.attempts(`webhook:${s.hookId}`), 6));
+    await waitFor('telegram settled', () => settled(s.attempts('telegram'), 6) && s.tg.sent.length > 0 && s.attempts('telegram').length === 6);
+    const hooks = s.hook.received;
+    expect(hooks).toHaveLength(6);
+    expect(hooks.every((h) => h.valid && h.body.type === 'alert')).toBe(true);
+    const data = hooks.map((h) => h.body.data as { title: string; body: string; alerts: Alert[] });
+    expect(data.slice(0, 5).map((d) => d.alerts.length)).toEqual([1, 1, 1, 1, 1]);
+    const summary = data[5]!;
+    expect(summary.title).toBe('3 more alerts within a minute');
+    expect(summary.alerts).toHaveLength(3);
+    expect(summary.body.split('\n')).toEqual(summary.alerts.map((a) => `• ${a.message}`));
+    // Every alert reached the webhook exactly once.
+    expect(data.flatMap((d) => d.alerts.map((a) => a.id)).sort((a, b) => a - b)).toEqual(s.fired.map((a) => a.id).sort((a, b) => a - b));
+    // Telegram: the same six messages, the last of them the summary.
+    expect(s.attempts('telegram').map((a) => a.status)).toEqual(Array(6).fill('delivered'));
+    // However the relay batches them for the phone, every alert's own words arrive exactly once.
+    const phone = s.tg.sent.map((m) => m.text).join('\n');
+    for (const a of s.fired) expect(phone.split(a.message).length - 1, a.message).toBe(1);
+    expect(phone).toContain('3 more alerts within a minute');
+  }, 90_000);
 });
