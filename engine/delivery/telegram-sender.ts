@@ -95,7 +95,7 @@ export class TelegramSender {
         if (!q.items.length) break;
         const batch = q.items.length >= this.opts.burstThreshold ? q.items.splice(0) : [q.items.shift()!];
         const summarized = batch.length > 1;
-        const message = summarized ? burstSummary(batch.map((b) => b.message.title)) : batch[0]!.message;
+        const message = summarized ? burstSummary(batch.map((b) => b.message)) : batch[0]!.message;
         const outcome = await this.sendOne(chatId, plainText(message), summarized ? undefined : batch[0]!.keyboard);
         q.lastSentAt = this.opts.now();
         for (const b of batch) b.resolve({ ...outcome, summarized });

@@ -77,11 +77,14 @@ export function render(type: string, data: unknown): Message {
   }
 }
 
-/** One message for a burst: counts, the first few titles, and where to see the rest. */
-export function burstSummary(titles: string[]): Message {
-  const lines = titles.slice(0, 8).map((t) => `• ${t}`);
-  if (titles.length > 8) lines.push(`… and ${titles.length - 8} more`);
-  return { title: `${titles.length} messages in a burst`, body: `${lines.join('\n')}\nSend /signals to list the latest signals.`, actions: [] };
+/**
+ * One message for a burst: counts, the first few messages (each title with its body lines
+ * indented, so an alert's "what happened" survives the summary), and where to see the rest.
+ */
+export function burstSummary(messages: ReadonlyArray<Pick<Message, 'title' | 'body'>>): Message {
+  const lines = messages.slice(0, 8).flatMap((m) => [`• ${m.title}`, ...(m.body ? m.body.split('\n').slice(0, 6).map((l) => `  ${l}`) : [])]);
+  if (messages.length > 8) lines.push(`… and ${messages.length - 8} more`);
+  return { title: `${messages.length} messages in a burst`, body: `${lines.join('\n')}\nSend /signals to list the latest signals.`, actions: [] };
 }
 
 /** The outcome line a signal message is edited to show after an action. */
