@@ -144,7 +144,7 @@ export class GoalsModule implements EngineModule {
     const limits = this.orders.limits(accountId);
     const setting = limits.goalSizing ?? defaultGoalSizing(a.kind);
     const stage = this.orders.stage(accountId);
-    const choice = chooseRule({ statuses, stage, quote: a.quoteCurrency });
+    const choice = chooseRule({ statuses, stage, quote: a.quoteCurrency, asOf: this.now() });
     const applied = applySetting(choice, setting);
     const { stance } = stanceFor(statuses);
     return {

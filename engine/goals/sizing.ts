@@ -11,6 +11,8 @@ export interface SizingRuleInput {
   statuses: readonly GoalStatus[];
   stage: RiskStage;
   quote: string;
+  /** Engine time: goals in their period's first 24 hours have no meaningful pace yet and are left out of the mean. */
+  asOf?: number;
 }
 export interface RuleChoice {
   rule: number;
@@ -23,8 +25,17 @@ export interface RuleChoice {
 
 export const PROTECTIVE_PROGRESS_PCT = 90;
 
-export function meanPace(statuses: readonly GoalStatus[]): number | null {
-  const paces = statuses.map((s) => s.pace).filter((p): p is number => p !== null);
+const DAY_MS = 86_400_000;
+
+/**
+ * The mean pace of the goals past their period's first 24 hours (like the status rule, a pace
+ * measured against an expected value still near zero says nothing yet).
+ */
+export function meanPace(statuses: readonly GoalStatus[], asOf?: number): number | null {
+  const paces = statuses
+    .filter((s) => asOf === undefined || asOf - s.periodStart >= DAY_MS)
+    .map((s) => s.pace)
+    .filter((p): p is number => p !== null);
   return paces.length ? paces.reduce((a, b) => a + b, 0) / paces.length : null;
 }
 
@@ -43,7 +54,7 @@ export function chooseRule(i: SizingRuleInput): RuleChoice {
   const atRisk = by('at_risk');
   const behind = by('behind');
   const counts = { achieved: achieved.length, onTrack: by('on_track').length, atRisk: atRisk.length, behind: behind.length };
-  const mp = meanPace(statuses);
+  const mp = meanPace(statuses, i.asOf);
   const pp = portfolioProgress(statuses);
   const base = { counts, meanPace: mp, portfolioProgressPct: pp };
   const near = statuses.find((s) => s.type === 'portfolio_value' && s.progressPct >= PROTECTIVE_PROGRESS_PCT);

@@ -72,3 +72,13 @@ describe('protective stance', () => {
     expect(drawdownLimitFor(far.stance, { maxDrawdownPct: 5, protectiveDrawdownPct: 2 })).toBe(5);
   });
 });
+
+describe('goal-aware sizing on a goal period first day', () => {
+  it('a pace measured in the first 24 hours does not count toward the mean (a fresh install sizes 1.0×, not 1.3×)', () => {
+    // Three on-track goals whose expected value is still near zero: pace 0.1 would read as "far behind".
+    const fresh = [st('monthly_return', 'on_track', 0.1), st('monthly_income', 'on_track', 0.1), st('portfolio_value', 'on_track', 0.1)];
+    expect(chooseRule({ statuses: fresh, stage: 'normal', quote: 'USDT', asOf: T0 + 3_600_000 })).toMatchObject({ rule: 6, factor: 1, meanPace: null });
+    // A day in, the same paces are far behind plan.
+    expect(chooseRule({ statuses: fresh, stage: 'normal', quote: 'USDT', asOf: T0 + 86_400_000 })).toMatchObject({ rule: 4, factor: 1.3 });
+  });
+});
