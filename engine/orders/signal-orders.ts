@@ -61,7 +61,7 @@ export async function previewSignal(m: OrdersModule, id: number, account?: numbe
   const s = m.signals.get(id);
   // Like signals.execute: an unknown signal is an answer (Execute would be refused), not an error.
   if (!s) return notFound(m, id, a.id);
-  const req = signalOrder(m, s, a.id);
+  const { req, sizing } = sizedSignalOrder(m, s, a.id);
   const limits = m.limits(a.id);
   const rules = await m.rules(a, s.symbol);
   const { equity } = m.valuation(a);
@@ -76,7 +76,8 @@ export async function previewSignal(m: OrdersModule, id: number, account?: numbe
     takeProfit: D.of(s.takeProfit),
     tolerancePct: limits.priceMoveTolerancePct,
     equity: D.roundTo(equity, '0.01'),
-    rule: sizeRule(size),
+    // The goal-aware factor, when it changed the size, is said with its reason (goals.sizing).
+    rule: sizing && sizing.factor !== 1 ? `${sizeRule(size)} — goal sizing ${sizing.reason}` : sizeRule(size),
     killSwitchOn: m.killSwitch().on,
   };
   const price = rules.last;

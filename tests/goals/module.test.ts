@@ -82,6 +82,9 @@ describe('goal-aware sizing', () => {
     const sizing = await r.call('goals.sizing', {});
     expect(sizing).toMatchObject({ factor: 1.3, rule: 4, stance: 'normal', inputs: { behind: 2, enabled: true } });
     const s = insertSignal(r, 95);
+    // The size preview says the factor and why, before Execute is pressed.
+    const preview = await r.call('signals.preview', { id: s.id });
+    expect(preview.rule).toBe('risk 1.3 % of equity to the stop — goal sizing ×1.3 (rule 4): 2 goals behind (income a and income b)');
     const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
     publish('signal.created', s);
     await new Promise((res) => setTimeout(res, 30));
