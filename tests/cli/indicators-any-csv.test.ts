@@ -77,8 +77,20 @@ const run = (text: string, file = 'in.csv'): string => indicatorsCsv(parseSpecLi
 describe('signaldesk indicators on any CSV', () => {
   const files = fs.readdirSync(OHLCV_DIR).filter((f) => f.endsWith('.csv')).sort();
 
-  it('covers every candle file in tests/fixtures/ohlcv', () => {
-    expect(files.length).toBeGreaterThan(0);
+  it('finds all eleven candle files of tests/fixtures/ohlcv, each compared cell by cell below', () => {
+    expect(files).toEqual([
+      'binance-futures_XRP-USDT_5m.csv',
+      'binance_XRP-ETH_1m.csv',
+      'binance_XRP-ETH_5m.csv',
+      'bittrex_BTC-USDT_1d.csv',
+      'bittrex_ETC-BTC_1m.csv',
+      'bittrex_ETH-BTC_1m.csv',
+      'bittrex_ETH-BTC_30m.csv',
+      'bittrex_ETH-BTC_5m.csv',
+      'bittrex_LTC-BTC_5m.csv',
+      'poloniex_XRP-BTC_1d.csv',
+      'unknown-exchange_BTC-USDT_5m.csv',
+    ]);
   });
 
   for (const name of files) {

@@ -63,7 +63,7 @@ describe('renderer in Chromium over serve mode', () => {
     expect(clock).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
   });
 
-  it('switches symbol and timeframe, aggregating from 1m', async () => {
+  it('switches symbol and timeframe: ETH/USDT in 15m bars, drawn', async () => {
     await page.selectOption('[data-testid="symbol-select"]', 'ETH/USDT');
     await page.click('[data-testid="tf-15m"]');
     await page.waitForFunction(() => {
@@ -72,11 +72,13 @@ describe('renderer in Chromium over serve mode', () => {
       return ts > 0 && ts % (15 * 60_000) === 0;
     }, null, { timeout: 15_000 });
     expect(await page.locator('[data-testid="last-price"]').textContent()).toContain('ETH/USDT');
+    expect(await page.locator('[data-testid="symbol-select"]').inputValue()).toBe('ETH/USDT');
+    expect(Number(await page.locator('[data-testid="chart"]').getAttribute('data-bars'))).toBeGreaterThan(0);
     await expect.poll(() => drawnPixels(page), { timeout: 10_000 }).toBeGreaterThan(500);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'chart-eth-15m.png') });
   });
 
-  it('has every view in the sidebar; the empty ones say so plainly; leaving the chart throws nothing', async () => {
+  it('has every view in the sidebar, each with content; leaving a chart with indicator panes throws nothing', async () => {
     // With indicator panes and markers on a live chart, leaving it disposes the chart after its
     // overlays (a fresh page, as a user opens it).
     const fresh = await browser.newPage({ viewport: { width: 1400, height: 860 } });
@@ -84,9 +86,12 @@ describe('renderer in Chromium over serve mode', () => {
     await fresh.goto(`${s.url}/?token=${s.token}`);
     await fresh.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
     await fresh.selectOption('[data-testid="indicator-profile"]', 'full_v1');
-    await fresh.waitForTimeout(2000);
+    const overlay = fresh.locator('[data-testid="indicators-overlay"]');
+    await expect.poll(() => overlay.getAttribute('data-profile'), { timeout: 30_000 }).toBe('full_v1');
+    await expect.poll(async () => Number(await overlay.getAttribute('data-panes')), { timeout: 30_000 }).toBeGreaterThan(0);
     await fresh.click('[data-testid="nav-signals"]');
-    await fresh.waitForTimeout(1500);
+    await fresh.locator('[data-testid="view-signals"]').waitFor();
+    await expect.poll(() => fresh.locator('[data-testid="chart"]').count(), { timeout: 10_000 }).toBe(0);
     await fresh.close();
     for (const view of ['signals', 'orders', 'goals', 'alerts', 'strategies', 'backtest', 'data', 'settings']) {
       await page.click(`[data-testid="nav-${view}"]`);
@@ -97,16 +102,21 @@ describe('renderer in Chromium over serve mode', () => {
     }
     await page.keyboard.press('Alt+1');
     await page.waitForSelector('[data-testid="chart"] canvas');
-    await page.waitForTimeout(300);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 0, null, { timeout: 20_000 });
+    await expect.poll(() => drawnPixels(page), { timeout: 10_000 }).toBeGreaterThan(500);
     expect(pageErrors).toEqual([]);
   });
 
   it('refuses a page with a bad token: the API answers 401 and the UI shows it is not connected', async () => {
     const p2 = await browser.newPage();
+    const socket = p2.waitForEvent('websocket', { timeout: 20_000 });
     await p2.goto(`${s.url}/?token=wrong`);
     const status = await p2.evaluate(async () => (await fetch('/api/call/system.info', { method: 'POST', headers: { authorization: 'Bearer nope' } })).status);
     expect(status).toBe(401);
-    await p2.waitForTimeout(1500);
+    // Wait until the page's WebSocket has been refused and closed, then look.
+    const ws = await socket;
+    if (!ws.isClosed()) await ws.waitForEvent('close', { timeout: 20_000 });
+    await expect.poll(() => p2.locator('[data-testid="connection"]').textContent(), { timeout: 10_000 }).toMatch(/closed|connecting/);
     expect(await p2.locator('[data-testid="connection"]').textContent()).not.toContain('connected');
     await p2.close();
   });

@@ -171,7 +171,58 @@ describe('Data sources view in Chromium', () => {
     expect(await row.locator('[data-testid="enable-toggle"]').isChecked()).toBe(false);
     // Nothing of this shook the host.
     expect((await call(s, 'system.health', {})).body.result).toMatchObject({ status: 'ok', engine: { alive: true } });
-    // Keys typed into the dialog are never sent back.
-    expect(JSON.stringify((await call(s, 'market.sources.list', {})).body)).not.toMatch(/secret/i);
+  });
+
+  it('keys typed into the add dialog are stored but never come back: in no result, no event and nowhere on the page', async () => {
+    const KEYS = { apiKey: 'AK-e2e-7f3a91c4d2', secret: 'SK-e2e-b81e5a0c66', password: 'PW-e2e-4d2e19aa' };
+    // Watch every answer and every pushed event the page receives from a fresh load on.
+    const received: string[] = [];
+    const pending: Array<Promise<void>> = [];
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => received.push(String(f.payload))));
+    page.on('response', (r) => pending.push(r.text().then((t) => void received.push(t), () => undefined)));
+    await page.goto('about:blank');
+    await page.goto(`${s.url}/?token=${s.token}#/data`);
+    await page.locator('[data-testid="view-data"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="source-row"][data-source="sim"]').waitFor({ timeout: 15_000 });
+    await page.keyboard.press('n');
+    const dialog = page.locator('[data-testid="source-dialog"]');
+    await dialog.waitFor();
+    await page.locator('[data-testid="f-id"]').fill('keyed');
+    await page.locator('[data-testid="f-exchange"]').fill('binance');
+    await page.locator('[data-testid="f-symbols"]').fill('BTC/USDT');
+    await dialog.getByLabel('API key').fill(KEYS.apiKey);
+    await dialog.getByLabel('Secret').fill(KEYS.secret);
+    await dialog.getByLabel(/Password/).fill(KEYS.password);
+    await page.locator('[data-testid="f-baseurl"]').fill(fx.url);
+    await page.locator('[data-testid="f-baseurl"]').press('Enter');
+    await dialog.waitFor({ state: 'detached', timeout: 15_000 });
+    const row = page.locator('[data-testid="source-row"][data-source="keyed"]');
+    await row.waitFor({ timeout: 15_000 });
+    // Stored: the source says it has keys.
+    const listed = (await call(s, 'market.sources.list', {})).body;
+    expect(listed.result.find((x: any) => x.id === 'keyed')).toMatchObject({ exchange: 'binance', hasKeys: true });
+    // The page shows the source (so it has heard of it through results and events) …
+    await row.click();
+    await expect.poll(() => received.some((t) => t.includes('"keyed"')), { timeout: 15_000 }).toBe(true);
+    // … and opening its edit dialog shows blank key fields.
+    await page.locator('[data-testid="sources-table"]').focus();
+    await page.keyboard.press('e');
+    const edit = page.locator('[data-testid="source-dialog"]');
+    await edit.waitFor();
+    expect(await edit.getByLabel(/API key/).inputValue()).toBe('');
+    expect(await edit.getByLabel('Secret').inputValue()).toBe('');
+    expect(await edit.getByLabel(/Password/).inputValue()).toBe('');
+    await page.keyboard.press('Escape');
+    await edit.waitFor({ state: 'detached' });
+    // The answers the host gives any client.
+    for (const [name, input] of [['market.sources.list', {}], ['market.health', { source: 'keyed' }], ['system.info', {}]] as const) {
+      received.push(JSON.stringify((await call(s, name, input)).body));
+    }
+    await Promise.all(pending);
+    received.push(await page.content());
+    received.push(await page.evaluate(() => JSON.stringify({ ls: { ...localStorage }, ss: { ...sessionStorage } })));
+    expect(received.length).toBeGreaterThan(5);
+    for (const key of Object.values(KEYS)) expect(received.filter((t) => t.includes(key)).map((t) => t.slice(0, 200))).toEqual([]);
+    await call(s, 'market.sources.remove', { id: 'keyed' });
   });
 });

@@ -134,8 +134,8 @@ describe('signals in Chromium', () => {
     expect(Number(await overlay.getAttribute('data-selected'))).toBe(id);
     expect(Number(await overlay.getAttribute('data-markers'))).toBeGreaterThan(0);
     await expect.poll(async () => Number(await page.locator('[data-testid="orders-overlay"]').getAttribute('data-markers')), { timeout: 10_000 }).toBeGreaterThan(0);
-    await page.selectOption('[data-testid="indicator-profile"]', { index: 0 }).catch(() => undefined);
-    await page.waitForTimeout(300);
+    const [profile] = await page.selectOption('[data-testid="indicator-profile"]', { index: 0 });
+    await expect.poll(() => page.locator('[data-testid="indicators-overlay"]').getAttribute('data-profile'), { timeout: 10_000 }).toBe(profile);
     // close the popups so the markers at the right edge are visible
     for (let i = 0; i < 20 && (await page.locator('.toast-x').count()) > 0; i++) await page.locator('.toast-x').first().click().catch(() => undefined);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'signals-chart.png') });
@@ -158,14 +158,28 @@ describe('signals in Chromium', () => {
     await page.mouse.move(box.x + 5, box.y + 5);
   });
 
-  it('the pause switch holds delivery and persists; signals are stored as rejected with PAUSED', async () => {
+  it('the pause switch holds delivery and persists (a reloaded page shows it); signals are stored as rejected with PAUSED', async () => {
     await page.click('[data-testid="nav-signals"]');
     await page.locator('[data-testid="view-signals"]').waitFor();
     await page.locator('[data-testid="signals-feed"]').focus();
     await page.keyboard.press('p');
     await expect.poll(() => page.locator('[data-testid="signals-pause"]').getAttribute('aria-pressed')).toBe('true');
     expect((await call(s, 'signals.status', {})).body.result.paused).toBe(true);
-    await expect.poll(async () => (await call(s, 'signals.list', { status: 'rejected' })).body.result.some((x: { rejectReason: string }) => x.rejectReason === 'PAUSED'), { timeout: 45_000 }).toBe(true);
+    // Every signal after this one is decided while paused.
+    const before = Math.max(0, ...(await call(s, 'signals.list', {})).body.result.map((x: { id: number }) => x.id));
+    const notesBefore = new Set((await call(s, 'notifications.list', { kind: 'signal' })).body.result.map((n: { id: number }) => n.id));
+    await expect.poll(async () => (await call(s, 'signals.list', { status: 'rejected' })).body.result.some((x: { id: number; rejectReason: string }) => x.id > before && x.rejectReason === 'PAUSED'), { timeout: 45_000 }).toBe(true);
+    // Held: every signal decided while paused is stored as rejected (PAUSED), none delivered, no signal notification.
+    const during = (await call(s, 'signals.list', {})).body.result.filter((x: { id: number }) => x.id > before);
+    expect(during.length).toBeGreaterThan(0);
+    for (const x of during) expect(x, `#${x.id}`).toMatchObject({ status: 'rejected', rejectReason: 'PAUSED' });
+    const ids = new Set(during.map((x: { id: number }) => String(x.id)));
+    const newNotes = (await call(s, 'notifications.list', { kind: 'signal' })).body.result.filter((n: { id: number; refId: string }) => !notesBefore.has(n.id));
+    expect(newNotes.filter((n: { refId: string }) => ids.has(n.refId))).toEqual([]);
+    // Persists: a reloaded page shows the switch still on.
+    await page.reload();
+    await page.locator('[data-testid="view-signals"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('[data-testid="signals-pause"]').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     await page.click('[data-testid="signals-pause"]');
     await expect.poll(() => page.locator('[data-testid="signals-pause"]').getAttribute('aria-pressed')).toBe('false');
     expect((await call(s, 'signals.status', {})).body.result.paused).toBe(false);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import path from 'node:path';
 import { openDatabase } from '../../db/database';
 import { Bus } from '../../engine/core/context';
@@ -16,6 +16,10 @@ function setup(opts = { windowMs: 1000, burstLimit: 3 }) {
   return { m, events, db, advance: (ms: number) => (now += ms), popups: () => events.filter((e) => e.topic === 'notification.popup').map((e) => e.payload as Events['notification.popup']) };
 }
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('notifications', () => {
   it('persists before publishing, and pops up individually under the burst limit', () => {
     const { m, events, db } = setup();
@@ -32,11 +36,14 @@ describe('notifications', () => {
     expect(m.repo.existsFor('signal', '7')).toBe(true);
   });
 
-  it('turns a burst into one summary popup at the end of the window', async () => {
+  it('turns a burst into one summary popup at the end of the window', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { m, popups } = setup({ windowMs: 200, burstLimit: 2 });
     for (let i = 0; i < 7; i++) m.notify({ kind: i === 6 ? 'order' : 'signal', severity: i === 6 ? 'error' : 'info', title: `n${i}`, body: '' });
     expect(popups()).toHaveLength(2);
-    await new Promise((r) => setTimeout(r, 300));
+    vi.advanceTimersByTime(199);
+    expect(popups()).toHaveLength(2); // held until the window ends
+    vi.advanceTimersByTime(1);
     const all = popups();
     expect(all).toHaveLength(3);
     const summary = all[2]!;

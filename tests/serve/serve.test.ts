@@ -77,6 +77,23 @@ describe('serve mode', () => {
     expect(((await none.json()) as any).error.code).toBe('UNAUTHORIZED');
     const wrong = await call(s, 'system.info', {}, 'x'.repeat(32));
     expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('UNAUTHORIZED');
+    // Commands that would change state, refused without the token: nothing changes.
+    const channelsBefore = (await call(s, 'signals.channels.list', {})).body.result as unknown[];
+    expect((await call(s, 'signals.status', {})).body.result.paused).toBe(false);
+    const changes: Array<[string, unknown]> = [
+      ['signals.pause', { paused: true }],
+      ['signals.channels.create', { name: 'Unauthorized', strategies: [{ id: 'ema_cross', params: {} }], symbols: { source: 'sim', symbols: ['BTC/USDT'] }, timeframe: '5m' }],
+    ];
+    for (const [name, input] of changes) {
+      const noToken = await fetch(`${s.url}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+      expect(noToken.status, name).toBe(401);
+      const bad = await call(s, name, input, 'x'.repeat(32));
+      expect(bad.status, name).toBe(401);
+      expect(bad.body.error.code, name).toBe('UNAUTHORIZED');
+    }
+    expect((await call(s, 'signals.status', {})).body.result.paused).toBe(false);
+    expect((await call(s, 'signals.channels.list', {})).body.result).toEqual(channelsBefore);
   });
 
   it('answers 404 for an unknown command and 400 with a structured error for bad input', async () => {

@@ -124,7 +124,9 @@ describe('the starter channel', () => {
     await r.signals.handlers['signals.channels.delete']!({ id: c!.id });
     const r2 = await r.restart();
     rigs = [r2];
-    await new Promise((res) => setTimeout(res, 100));
+    // The start-up work (starter check, then the rebuild) is over once the rebuild publishes its status.
+    await expect.poll(() => r2.events.some((e) => e.topic === 'signals.status')).toBe(true);
+    await r2.signals.ready();
     expect(r2.signals.channels.list()).toHaveLength(0);
   });
 });
