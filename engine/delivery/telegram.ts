@@ -17,14 +17,23 @@ export class TelegramTarget implements DeliveryTargetPort {
   private readonly done = new Map<string, Set<string>>();
   /** Signal messages on the phone, kept so an action taken on the desktop can show there too. */
   private readonly signalMessages = new Map<number, Array<{ chat: string; messageId: number; text: string }>>();
+  /**
+   * Signals whose message is on its way (sent, reply not yet back), with what was done on the
+   * desktop meanwhile: Telegram may show the message before we learn its id, and an action taken
+   * in that window must still reach the phone once the id is known.
+   */
+  private readonly inFlight = new Map<number, { n: number; line: string | null }>();
 
   constructor(private readonly relay: TelegramRelay) {}
 
   /** Edits a signal's messages to show what was done elsewhere, and drops their buttons. */
   showElsewhere(signalId: number, line: string): void {
+    if (this.relay.actingOn(signalId)) return;
+    const pending = this.inFlight.get(signalId);
+    if (pending) pending.line = line;
     const list = this.signalMessages.get(signalId);
     const api = this.relay.api();
-    if (!list || !api || this.relay.actingOn(signalId)) return;
+    if (!list || !api) return;
     this.signalMessages.delete(signalId);
     for (const m of list) void api.editMessageText(m.chat, m.messageId, `${m.text}\n\n${line}`).catch((e: unknown) => console.error('[delivery] editMessageText:', e instanceof Error ? e.message : e));
   }
@@ -42,12 +51,24 @@ export class TelegramTarget implements DeliveryTargetPort {
     }
     const done = this.done.get(job.deliveryId) ?? new Set<string>();
     const chats = this.relay.chatIds().filter((c) => !done.has(c));
-    const outcomes = await Promise.all(chats.map(async (c) => ({ chat: c, o: await this.relay.sender.send(c, m, keyboard) })));
-    if (keyboard) {
-      const id = (job.data as SignalPayload).id;
+    const signalId = keyboard ? (job.data as SignalPayload).id : null;
+    const pending = signalId === null ? null : (this.inFlight.get(signalId) ?? { n: 0, line: null });
+    if (signalId !== null && pending) {
+      pending.n++;
+      this.inFlight.set(signalId, pending);
+    }
+    let outcomes: Array<{ chat: string; o: Awaited<ReturnType<TelegramRelay['sender']['send']>> }>;
+    try {
+      outcomes = await Promise.all(chats.map(async (c) => ({ chat: c, o: await this.relay.sender.send(c, m, keyboard) })));
+    } finally {
+      if (signalId !== null && pending && --pending.n === 0) this.inFlight.delete(signalId);
+    }
+    if (signalId !== null) {
       const sent = outcomes.filter((x) => x.o.ok && !x.o.summarized && x.o.messageId !== null).map((x) => ({ chat: x.chat, messageId: x.o.messageId!, text: x.o.text }));
-      if (sent.length) this.signalMessages.set(id, [...(this.signalMessages.get(id) ?? []), ...sent]);
+      if (sent.length) this.signalMessages.set(signalId, [...(this.signalMessages.get(signalId) ?? []), ...sent]);
       if (this.signalMessages.size > 2000) this.signalMessages.delete(this.signalMessages.keys().next().value!);
+      // Acted on the desktop while the message was on its way: show it now that its id is known.
+      if (pending?.line) this.showElsewhere(signalId, pending.line);
     }
     const failed = outcomes.filter((x) => !x.o.ok);
     for (const x of outcomes) if (x.o.ok) done.add(x.chat);
