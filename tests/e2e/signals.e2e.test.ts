@@ -24,6 +24,7 @@ afterAll(async () => {
 });
 
 describe('signals in Chromium', () => {
+  // Waits for the sim to produce a real signal, then sweeps the chart for its marker tooltip: allow 2 minutes.
   it('a channel made in the editor produces a signal in the feed; A acknowledges; Enter shows it on the chart', async () => {
     await page.goto(`${s.url}/?token=${s.token}`);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 30_000 });
@@ -156,7 +157,7 @@ describe('signals in Chromium', () => {
     expect(tip).toMatch(/stop [\d,.]+ · target [\d,.]+/);
     expect(tip).toMatch(/EMA\(2\) [\d,.]+ crossed/);
     await page.mouse.move(box.x + 5, box.y + 5);
-  });
+  }, 120_000);
 
   it('the pause switch holds delivery and persists (a reloaded page shows it); signals are stored as rejected with PAUSED', async () => {
     await page.click('[data-testid="nav-signals"]');
