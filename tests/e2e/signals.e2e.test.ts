@@ -149,9 +149,14 @@ describe('signals in Chromium', () => {
     // Hovering a signal's bar shows its details (entry, stop, target, reason).
     const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
     let tip = '';
-    for (let x = box.x + box.width - 70; x > box.x + 10 && !tip; x -= 2) {
-      await page.mouse.move(x, box.y + box.height * 0.3);
-      if (await page.locator('[data-testid="signal-tip"]').count()) tip = await page.locator('[data-testid="signal-tip"]').innerText();
+    // The marker's bar is found by sweeping across; a sweep at another height is tried when the
+    // first one crosses no tooltip (the pane layout decides where the price area sits).
+    for (const h of [0.3, 0.5, 0.15, 0.7]) {
+      for (let x = box.x + box.width - 70; x > box.x + 10 && !tip; x -= 2) {
+        await page.mouse.move(x, box.y + box.height * h);
+        if (await page.locator('[data-testid="signal-tip"]').count()) tip = await page.locator('[data-testid="signal-tip"]').innerText();
+      }
+      if (tip) break;
     }
     expect(tip).toMatch(/(BUY|SELL) BTC\/USDT [\d,.]+ — ema_cross · \d+ % · #\d+/);
     expect(tip).toMatch(/stop [\d,.]+ · target [\d,.]+/);
