@@ -66,9 +66,18 @@ describe('Alerts in Chromium', () => {
     await page.mouse.move(box.x + box.width / 2, box.y + (await settledLastY()) + 6);
     await page.keyboard.press('Alt+A');
     await expect.poll(() => page.locator('[data-testid="alert-line-msg"]').textContent(), { timeout: 10_000 }).toMatch(/^Price alert set: BTC\/USDT (above|below) [\d,.]+$/);
-    await expect.poll(() => lines.getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
+    await expect.poll(async () => (await api<unknown[]>('alerts.rules.list', {})).length, { timeout: 10_000 }).toBe(2);
     const rules = await api<Array<{ id: number; condition: { value: number; op: string } }>>('alerts.rules.list', {});
     expect(rules[0]!.condition.value).toBeLessThan(rules[1]!.condition.value); // newest first: the lower level came second
+    // Each enabled rule is a line on the chart (a level six pixels from the price may already
+    // have fired and left it when the machine is slow): the chart's lines match the engine's rules.
+    await expect
+      .poll(async () => {
+        const enabled = (await api<Array<{ enabled: boolean; condition: { value: number } }>>('alerts.rules.list', {})).filter((r) => r.enabled).map((r) => r.condition.value).sort();
+        const drawn = ((await lines.getAttribute('data-levels')) || '').split(',').filter(Boolean).map(Number).sort();
+        return JSON.stringify(drawn) === JSON.stringify(enabled) ? 'match' : `${drawn} vs ${enabled}`;
+      }, { timeout: 10_000 })
+      .toBe('match');
     await page.mouse.move(5, 5);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'alerts-chart-line-1280.png') });
 

@@ -149,20 +149,24 @@ describe('signals in Chromium', () => {
     // Hovering a signal's bar shows its details (entry, stop, target, reason).
     const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
     let tip = '';
-    // The marker's bar is found by sweeping across; a sweep at another height is tried when the
-    // first one crosses no tooltip (the pane layout decides where the price area sits).
-    for (const h of [0.3, 0.5, 0.15, 0.7]) {
-      for (let x = box.x + box.width - 70; x > box.x + 10 && !tip; x -= 2) {
-        await page.mouse.move(x, box.y + box.height * h);
+    // The chart scrolls a bar every tick at this sim speed: hover where the overlay says the
+    // selected signal's bar is now, sweeping a few pixels against the scroll direction.
+    for (let attempt = 0; attempt < 20 && !tip; attempt++) {
+      const selX = Number((await overlay.getAttribute('data-sel-x')) || NaN);
+      if (!(selX > 0)) {
+        await page.waitForTimeout(200);
+        continue;
+      }
+      for (let dx = 12; dx >= -24 && !tip; dx -= 3) {
+        await page.mouse.move(box.x + selX + dx, box.y + box.height * 0.4);
         if (await page.locator('[data-testid="signal-tip"]').count()) tip = await page.locator('[data-testid="signal-tip"]').innerText();
       }
-      if (tip) break;
     }
     expect(tip).toMatch(/(BUY|SELL) BTC\/USDT [\d,.]+ — ema_cross · \d+ % · #\d+/);
     expect(tip).toMatch(/stop [\d,.]+ · target [\d,.]+/);
     expect(tip).toMatch(/EMA\(2\) [\d,.]+ crossed/);
     await page.mouse.move(box.x + 5, box.y + 5);
-  }, 120_000);
+  }, 180_000);
 
   it('the pause switch holds delivery and persists (a reloaded page shows it); signals are stored as rejected with PAUSED', async () => {
     await page.click('[data-testid="nav-signals"]');

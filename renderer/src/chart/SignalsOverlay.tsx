@@ -7,7 +7,7 @@
  * selected signal's marker carries its full label and its entry, stop and target are drawn as
  * price lines. Uses its own markers primitive on the price series, next to the orders overlay's.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { createSeriesMarkers, LineStyle, type IPriceLine, type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
 import { bucketStart, priceTick, roundToTick, tickDecimals, type Signal } from '../../../engine/api';
@@ -119,12 +119,26 @@ export function SignalsOverlay({ host, chartKey, candles }: OverlayProps) {
     };
   }, [host, sel]);
 
+  // Where the selected signal's bar is drawn (px from the chart's left), refreshed as the chart
+  // scrolls, so tests can hover it without sweeping a moving chart.
+  const tag = useRef<HTMLSpanElement>(null);
+  const selTime = sel ? ((bucketStart(sel.barTime, chartKey.timeframe) / 1000) as UTCTimestamp) : undefined;
+  useEffect(() => {
+    if (!host) return;
+    const put = () => {
+      if (tag.current) tag.current.dataset.selX = selTime === undefined ? '' : String(host.chart.timeScale().timeToCoordinate(selTime) ?? '');
+    };
+    put();
+    const t = setInterval(put, 200);
+    return () => clearInterval(t);
+  }, [host, selTime]);
+
   const hoveredGroup = hovered ? groups.find((g) => g.key === hovered.key) : undefined;
   const usedCodes = [...new Map(shown.map((s) => [strategyCode(s.strategy), s.strategy])).entries()].sort();
   const container = host?.chart.chartElement().parentElement ?? null;
   return (
     <>
-      <span hidden data-testid="signals-overlay" data-markers={markers.length} data-ids={shown.map((s) => s.id).join(',')} data-selected={sel?.id ?? ''} data-texts={markers.map((m) => m.text).join('|')} data-axis-labels={sel ? 3 : 0} data-levels={sel ? [sel.entry, sel.stopLoss, sel.takeProfit].map((x) => roundToTick(x, priceTick(sel.entry))).join(',') : ''} />
+      <span hidden ref={tag} data-testid="signals-overlay" data-markers={markers.length} data-ids={shown.map((s) => s.id).join(',')} data-selected={sel?.id ?? ''} data-texts={markers.map((m) => m.text).join('|')} data-axis-labels={sel ? 3 : 0} data-levels={sel ? [sel.entry, sel.stopLoss, sel.takeProfit].map((x) => roundToTick(x, priceTick(sel.entry))).join(',') : ''} />
       {container &&
         createPortal(
           <>
