@@ -119,6 +119,32 @@ export function SignalsOverlay({ host, chartKey, candles }: OverlayProps) {
     };
   }, [host, sel]);
 
+  // Enter on a signal shows it on the chart: when the selection turns to a signal whose bar is out
+  // of view, the time scale scrolls to it (once per selection; the trader scrolls on from there).
+  const selBar = sel ? bucketStart(sel.barTime, chartKey.timeframe) : undefined;
+  useEffect(() => {
+    if (!host || selBar === undefined) return;
+    // Once the series holds that bar (the chart sets its data after its overlays' effects run).
+    const show = (): boolean => {
+      const ts = host.chart.timeScale();
+      const x = ts.timeToCoordinate((selBar / 1000) as UTCTimestamp);
+      const idx = x === null ? null : ts.coordinateToLogical(x);
+      if (idx === null) return false;
+      const r = ts.getVisibleLogicalRange();
+      if (r && idx >= r.from + 2 && idx <= r.to - 2) return true;
+      const w = r ? r.to - r.from : 120;
+      ts.setVisibleLogicalRange({ from: idx - w * 0.7, to: idx + w * 0.3 });
+      return true;
+    };
+    if (show()) return;
+    const t = setInterval(() => show() && clearInterval(t), 100);
+    const stop = setTimeout(() => clearInterval(t), 5_000);
+    return () => {
+      clearInterval(t);
+      clearTimeout(stop);
+    };
+  }, [host, sel?.id, selBar]);
+
   // Where the selected signal's bar is drawn (px from the chart's left), refreshed as the chart
   // scrolls, so tests can hover it without sweeping a moving chart.
   const tag = useRef<HTMLSpanElement>(null);
