@@ -19,6 +19,8 @@ export interface WatchlistsPorts {
 }
 
 const key = (source: string, symbol: string): string => `${source}|${symbol}`;
+/** Sparklines computed from scratch per quotes call (24 index seeks each; the rest follow next call). */
+const FULL_SPARKS_PER_CALL = 40;
 
 export class WatchlistsModule implements EngineModule {
   readonly name = 'watchlists';
@@ -118,6 +120,7 @@ export class WatchlistsModule implements EngineModule {
         items = offered.map((symbol) => ({ source, symbol }));
       } else items = symbols ?? [];
       const alerts = await this.alertCounts();
+      this.book.beginBatch(FULL_SPARKS_PER_CALL);
       // Each source's symbols are read once per call, as a set.
       const offeredBy = new Map<string, Set<string> | null>();
       const offeredOf = (src: string): Set<string> | null => {

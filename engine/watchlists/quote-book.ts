@@ -1,14 +1,15 @@
 /**
  * The watchlist's quotes for many symbols at once. Live prices come from the bus (every
  * candle.updated / candle.closed, O(1) each); the 24 h reference is one index seek per symbol per
- * call; the hourly sparkline is cached per symbol and moves by one point when an hour passes, so a
- * refresh of 200 symbols is a few hundred seeks, not 200 candle reads.
+ * new last bar (cached while it stays); the hourly sparkline is cached per symbol and moves by one
+ * point when an hour passes, and a cold start computes at most a budget of full sparklines per call
+ * (the rest follow in the next calls), so no call holds the engine for long.
  */
 import { TIMEFRAMES, TIMEFRAME_MS, type Timeframe } from '../api/timeframes';
 import type { CandleEvent } from '../api/commands/market';
 import type { Signal } from '../api/commands/signals';
-import { SPARK_POINTS, type WatchQuote, type WatchSymbol } from '../api/commands/watchlists';
-import type { NewestSignal, WatchQuotesRepo } from '../../db/repos/watch-quotes';
+import { SPARK_POINTS, type ChangeBasis, type WatchQuote, type WatchSymbol } from '../api/commands/watchlists';
+import type { NewestSignal, PricePoint, WatchQuotesRepo } from '../../db/repos/watch-quotes';
 
 export const WINDOW_MS = 24 * 3_600_000;
 const HOUR = 3_600_000;
@@ -34,9 +35,17 @@ export class QuoteBook {
   private readonly live = new Map<string, Live>();
   private readonly series = new Map<string, { id: number; tf: Timeframe }>();
   private readonly sparks = new Map<string, Spark>();
+  private readonly refs = new Map<string, { series: number; end: number; ref: { p: PricePoint; basis: ChangeBasis } | undefined }>();
   private signals: Map<string, NewestSignal> | null = null;
+  /** Full sparklines left to compute in this batch (a cold start spreads them over a few calls). */
+  private budget = Infinity;
 
   constructor(private readonly repo: WatchQuotesRepo) {}
+
+  /** Starts a batch: at most `fullSparks` sparklines are computed from scratch in it. */
+  beginBatch(fullSparks: number): void {
+    this.budget = fullSparks;
+  }
 
   onCandle(e: CandleEvent): void {
     const k = key(e.source, e.symbol);
@@ -79,7 +88,11 @@ export class QuoteBook {
     if (cached && cached.series === series && cached.hour === hour - HOUR && cached.points.length === SPARK_POINTS) {
       const p = at(hour);
       points = p === undefined ? cached.points : [...cached.points.slice(1), p];
+    } else if (this.budget <= 0) {
+      // Over this batch's budget: the old line (or none yet) until a later call computes it.
+      return cached && cached.series === series ? cached.points : [];
     } else {
+      this.budget--;
       points = [];
       for (let i = SPARK_POINTS - 1; i >= 0; i--) {
         const p = at(hour - i * HOUR);
@@ -119,11 +132,7 @@ export class QuoteBook {
     if (!s) return { ...base, spark: [last.price] };
     // The window ends with the last bar (its close time on the finest series).
     const end = last.ts + TIMEFRAME_MS[s.tf];
-    const day = this.repo.closeAtOrBefore(s.id, end - WINDOW_MS - 1);
-    const ref = day ? { p: day, basis: '24h' as const } : (() => {
-      const first = this.repo.openFrom(s.id, end - WINDOW_MS);
-      return first ? { p: first, basis: 'session' as const } : undefined;
-    })();
+    const ref = this.reference(k, s.id, end);
     if (ref && ref.p.price > 0) {
       base.ref = ref.p.price;
       base.basis = ref.basis;
@@ -133,8 +142,22 @@ export class QuoteBook {
     return base;
   }
 
+  /** The price 24 h before `end` (or the session's first, with less stored), cached while `end` stays. */
+  private reference(k: string, series: number, end: number): { p: PricePoint; basis: ChangeBasis } | undefined {
+    const hit = this.refs.get(k);
+    if (hit && hit.series === series && hit.end === end) return hit.ref;
+    const day = this.repo.closeAtOrBefore(series, end - WINDOW_MS - 1);
+    let ref: { p: PricePoint; basis: ChangeBasis } | undefined = day ? { p: day, basis: '24h' } : undefined;
+    if (!ref) {
+      const first = this.repo.openFrom(series, end - WINDOW_MS);
+      ref = first ? { p: first, basis: 'session' } : undefined;
+    }
+    this.refs.set(k, { series, end, ref });
+    return ref;
+  }
+
   /** Drops cached series lookups of a source (it was removed or changed). */
   forgetSource(source: string): void {
-    for (const m of [this.series, this.sparks, this.live] as Array<Map<string, unknown>>) for (const k of m.keys()) if (k.startsWith(`${source}|`)) m.delete(k);
+    for (const m of [this.series, this.sparks, this.live, this.refs] as Array<Map<string, unknown>>) for (const k of m.keys()) if (k.startsWith(`${source}|`)) m.delete(k);
   }
 }

@@ -61,7 +61,12 @@ interface PanelProps {
 }
 
 function Panel({ filterRef, adding, setAdding, onClose }: PanelProps) {
-  const { source, symbol, symbols, info, connection } = useApp();
+  // Selectors: the app's clock ticks many times a second and must not re-render the panel.
+  const source = useApp((s) => s.source);
+  const symbol = useApp((s) => s.symbol);
+  const symbols = useApp((s) => s.symbols);
+  const info = useApp((s) => s.info);
+  const connection = useApp((s) => s.connection);
   const { view, lists, quotes, seq, note, loadLists, add, create, setNote } = useWatchlist();
   const src = useSourceLabel(source, info?.sources.find((s) => s.id === source));
   const list = typeof view === 'number' ? lists.find((l) => l.id === view) : undefined;
@@ -124,13 +129,16 @@ function Panel({ filterRef, adding, setAdding, onClose }: PanelProps) {
   const first = Math.max(0, Math.floor(scroll.top / ROW_H) - OVERSCAN);
   const last = Math.min(shown.length, Math.ceil((scroll.top + scroll.height) / ROW_H) + OVERSCAN);
 
+  // Stable across quote updates, so a row re-renders only when its own quote changes.
+  const shownRef = useRef(shown);
+  shownRef.current = shown;
   const pick = useCallback(
     (i: number) => {
       setSel(i);
-      const q = shown[i];
+      const q = shownRef.current[i];
       if (q) void showOnChart(q.source, q.symbol).catch((e: unknown) => setNote({ text: `could not show ${q.symbol}: ${(e as Error).message}`, tone: 'refused' }));
     },
-    [shown, setNote],
+    [setNote],
   );
 
   // `+`: to the list shown, or (from the chart's source) to the first of the trader's lists — a new one when there is none.
