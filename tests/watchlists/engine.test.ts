@@ -137,6 +137,18 @@ describe('watchlists in the real engine', () => {
     expect(r2.quotes[3]!.error).toContain('unknown source');
   });
 
+  it('spreads a cold start over calls: at most 40 sparklines are drawn from scratch per call, the next calls draw the rest', async () => {
+    const e = start({ ...opts(tempDir('sd-watchlists-cold-'), 1.1), simSymbols: 60 });
+    const drawn = (r: { quotes: Array<{ spark: number[] }> }) => r.quotes.filter((q) => q.spark.length > 1).length;
+    const first = await call(e, 'watchlists.quotes', { source: 'sim' });
+    expect(first.quotes).toHaveLength(60);
+    expect(drawn(first)).toBe(40);
+    // Every row still has its price and change on the first call.
+    expect(first.quotes.every((q) => q.last !== null && q.changePct !== null)).toBe(true);
+    const second = await call(e, 'watchlists.quotes', { source: 'sim' });
+    expect(drawn(second)).toBe(60);
+  });
+
   it('says the change is since the session start where less than 24 h is stored', async () => {
     const e = start(opts(tempDir('sd-watchlists-session-'), 0.25));
     const r = await call(e, 'watchlists.quotes', { source: 'sim' });
