@@ -16,6 +16,7 @@ import { deliveryBench } from './delivery';
 import { backtestBench } from './backtest';
 import { intakeBench } from './intake';
 import { alertsBench } from './alerts';
+import { watchlistBench } from './watchlist';
 
 const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
@@ -32,6 +33,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['backtest', backtestBench],
   ['intake', intakeBench],
   ['alerts', alertsBench],
+  ['watchlist', () => watchlistBench(ROOT)],
 ];
 
 async function main(): Promise<void> {

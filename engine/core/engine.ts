@@ -21,6 +21,7 @@ import { setBacktestGoalsProvider } from '../backtest/goals-hook';
 import { IntakeModule } from '../intake/module';
 import { ccxtOrderBook } from '../intake/ccxt-book';
 import { AlertsModule, alertsPorts } from '../alerts';
+import { WatchlistsModule } from '../watchlists/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -113,6 +114,8 @@ export class Engine {
     this.alerts = new AlertsModule(ctx, this.notify, alertsPorts({ market: this.market, orders, goals: this.goals, signals: this.signals, handle: { symbols: (source) => this.handle('market.symbols', { source }), health: () => this.handle('market.health', {}) } }));
     // Alerts reach Telegram and webhooks through the one delivery layer (desktop stays with notify).
     this.alerts.setDeliverySink({ deliver: (targets, m) => this.delivery.deliverAlert(targets, m) });
+    // Watchlists: the market's symbols and the alerts through their public handlers.
+    const watchlists = new WatchlistsModule(ctx, { symbolsOf: (source) => this.market.views().find((v) => v.id === source)?.symbols, alertRules: () => this.handle('alerts.rules.list', {}), activeAlerts: () => this.handle('alerts.list', { status: 'active', limit: 5000 }) });
     this.modules = [
       system,
       this.market,
@@ -126,6 +129,7 @@ export class Engine {
       backtest,
       this.intake,
       this.alerts,
+      watchlists,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

@@ -129,4 +129,10 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'alerts.snooze': { ids: [1], minutes: 15 },
   'alerts.delete': { ids: [1] },
   'alerts.stats': {},
+  // [examples: watchlists] (create makes list 1, which update and delete then use)
+  'watchlists.list': {},
+  'watchlists.create': { name: 'Majors', symbols: [{ source: 'sim', symbol: 'BTC/USDT' }, { source: 'sim', symbol: 'ETH/USDT' }] },
+  'watchlists.update': { id: 1, name: 'Majors and more', symbols: [{ source: 'sim', symbol: 'ETH/USDT' }] },
+  'watchlists.delete': { id: 1 },
+  'watchlists.quotes': { source: 'sim' },
 };

@@ -21,6 +21,7 @@ import { useKeyActions } from '../keyboard/registry';
 import { ScaleProbe } from '../chart/ScaleProbe';
 import { FirstRunHint } from '../components/DemoSpeed';
 import { AlertLinesOverlay } from '../chart/AlertLinesOverlay';
+import { WatchlistPanel } from '../watchlist/WatchlistPanel';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -210,6 +211,8 @@ export function ChartView() {
       )}
       <FirstRunHint />
       <ChartReadout host={overlayHost} candles={candles} decimals={decimalsOf(candles)} />
+      {/* [watchlist: the panel beside the chart, W shows / hides it] */}
+      <div className="chart-row">
       <div
         className="chart-host"
         ref={el}
@@ -221,6 +224,8 @@ export function ChartView() {
         data-last-close={last?.[4] ?? ''}
         data-volume-share={VOLUME_SHARE}
       />
+      <WatchlistPanel />
+      </div>
       <ScaleProbe host={overlayHost} />
     </div>
   );
