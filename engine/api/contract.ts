@@ -19,6 +19,7 @@ import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './comman
 import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
 import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
 import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
+import { strategiesCommands } from './commands/strategies';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -33,6 +34,7 @@ export * from './commands/delivery';
 export * from './commands/backtest';
 export * from './commands/intake';
 export * from './commands/alerts';
+export * from './commands/strategies';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -48,6 +50,7 @@ export const commands = {
   ...backtestCommands,
   ...intakeCommands,
   ...alertsCommands,
+  ...strategiesCommands,
 } as const;
 
 export interface Events

@@ -21,6 +21,7 @@ import { setBacktestGoalsProvider } from '../backtest/goals-hook';
 import { IntakeModule } from '../intake/module';
 import { ccxtOrderBook } from '../intake/ccxt-book';
 import { AlertsModule, alertsPorts } from '../alerts';
+import { StrategiesModule } from '../signals/strategies-module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -126,6 +127,11 @@ export class Engine {
       backtest,
       this.intake,
       this.alerts,
+      // Strategies view: results, pause / resume, and the live-autopilot promotion rule (autopilot trades the default account).
+      new StrategiesModule(ctx, this.signals, () => {
+        const a = orders.account();
+        return { id: a.id, name: a.name, kind: a.kind };
+      }),
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

@@ -129,4 +129,11 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'alerts.snooze': { ids: [1], minutes: 15 },
   'alerts.delete': { ids: [1] },
   'alerts.stats': {},
+  // [examples: strategies] (channel 2 is the one signals.channels.create's example made)
+  'strategies.list': {},
+  'strategies.results': { rankBy: 'winRate' },
+  'strategies.pause': { channel: 2, strategy: 'ema_cross' },
+  'strategies.resume': { channel: 2, strategy: 'ema_cross' },
+  'strategies.setParams': { channel: 2, strategy: 'ema_cross', params: { fast: 8, slow: 21 } },
+  'strategies.promotion': { channel: 2 },
 };
