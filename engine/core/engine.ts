@@ -102,7 +102,16 @@ export class Engine {
       kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
       orderBook: (source, symbol) => ccxtOrderBook(this.market.collector.runtime(source), symbol),
     }, { defaultMarket: SIM_SOURCE_ID });
-    this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
+    // Strategies view: results, pause / resume, and the live-autopilot promotion rule (autopilot trades the default account).
+    const strategies = new StrategiesModule(ctx, this.signals, () => {
+      const a = orders.account();
+      return { id: a.id, name: a.name, kind: a.kind };
+    });
+    this.orders.setHooks({
+      sizingFactor: (id) => this.goals.sizingFactor(id),
+      drawdownLimit: (id) => this.goals.drawdownLimit(id),
+      beforeLiveDefault: (a, confirm) => strategies.guardLiveDefault(a, confirm),
+    });
     // Backtests are evaluated against the default account's goals when a run does not give its own.
     setBacktestGoalsProvider(() => {
       const st = this.goals.statuses(orders.account().id);
@@ -127,11 +136,7 @@ export class Engine {
       backtest,
       this.intake,
       this.alerts,
-      // Strategies view: results, pause / resume, and the live-autopilot promotion rule (autopilot trades the default account).
-      new StrategiesModule(ctx, this.signals, () => {
-        const a = orders.account();
-        return { id: a.id, name: a.name, kind: a.kind };
-      }),
+      strategies,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

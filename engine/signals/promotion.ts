@@ -66,7 +66,7 @@ export function checkPromotion(ch: ChannelLike, account: AutopilotAccount | unde
     ...base,
     allowed: false,
     reasonCode: bad.reasonCode,
-    message: `refused: autopilot on live account ${account.name} needs ${PROMOTION_MIN_OUTCOMES} tracked outcomes with positive expectancy per strategy; ${why}. Type "${AUTOPILOT_PROMOTION_CONFIRMATION}" to enable it anyway`,
+    message: `refused: autopilot of ${ch.name} on live account ${account.name} needs ${PROMOTION_MIN_OUTCOMES} tracked outcomes with positive expectancy per strategy; ${why}. Type "${AUTOPILOT_PROMOTION_CONFIRMATION}" to enable it anyway`,
   };
 }
 

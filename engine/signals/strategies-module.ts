@@ -60,6 +60,19 @@ export class StrategiesModule implements EngineModule {
     enforcePromotion(this.promotion({ ...after, id: before?.id }, fresh), confirm);
   }
 
+  /**
+   * Making a live account the default makes it the account every autopilot channel trades: each
+   * such channel's trading strategies must pass the rule, or the user typed the confirmation.
+   */
+  guardLiveDefault(a: AutopilotAccount, confirm: string | undefined): void {
+    if (a.kind !== 'live') return;
+    const stats = this.outcomeStats();
+    const account = { id: a.id, name: a.name, kind: a.kind };
+    for (const ch of this.signals.channels.list()) {
+      if (ch.autopilot) enforcePromotion(checkPromotion(ch, account, stats, ch.strategies.filter((s) => !s.paused)), confirm);
+    }
+  }
+
   // ───────────────────────────── results ─────────────────────────────
 
   results(q: { rankBy?: StrategyResults['rankBy']; strategy?: string; channel?: number }): StrategyResults {

@@ -152,7 +152,7 @@ describe('Strategies view in Chromium', () => {
     const refusal = panel.locator('[data-testid="promotion-refusal"]');
     await refusal.waitFor();
     expect(await refusal.getAttribute('data-reason')).toBe('TOO_FEW_OUTCOMES');
-    expect(await refusal.textContent()).toMatch(/refused: autopilot on live account Exchange live needs 30 tracked outcomes/);
+    expect(await refusal.textContent()).toMatch(/refused: autopilot of Momentum desk on live account Exchange live needs 30 tracked outcomes/);
     expect(await refusal.locator('[data-testid="promotion-numbers"] tbody tr').first().textContent()).toMatch(/^momentum\d+/);
     expect((await api<Channel[]>('signals.channels.list', {})).find((c) => c.id === desk.id)!.autopilot).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'strategies-promotion-1280.png') });

@@ -56,7 +56,7 @@ describe('autopilot promotion on a live account', () => {
     r.outcomes(c, 'ema_cross', {}, ones(29, 1));
     const e = await refusal(() => enableAutopilot(r, c));
     expect(e.code).toBe('UNPROCESSABLE');
-    expect(e.message).toMatch(/^refused: autopilot on live account Binance live needs 30 tracked outcomes/);
+    expect(e.message).toMatch(/^refused: autopilot of Young on live account Binance live needs 30 tracked outcomes/);
     expect(e.message).toMatch(/ema_cross has 29 tracked outcomes, fewer than 30/);
     expect(e.details).toMatchObject({
       field: 'confirm',
@@ -120,6 +120,39 @@ describe('autopilot promotion on a live account', () => {
     expect((await refusal(() => r.strategies.handlers['strategies.setParams']!({ channel: c, strategy: 'ema_cross', params: { fast: 5, slow: 30 } }))).details).toMatchObject({ reasonCode: 'TOO_FEW_OUTCOMES' });
     const applied = await r.strategies.handlers['strategies.setParams']!({ channel: c, strategy: 'ema_cross', params: { fast: 5, slow: 30 }, confirm: AUTOPILOT_PROMOTION_CONFIRMATION });
     expect(applied.strategies[0]!.params).toMatchObject({ fast: 5, slow: 30 });
+  });
+
+  it('making a live account the default (the account autopilot trades) follows the rule for every autopilot channel', async () => {
+    const r = await stratRig();
+    const orders = new OrdersModule({ db: r.db, bus: r.bus, opts: { dataDir: r.dataDir } as never, clock: () => r.clock.now }, r.notify, { pollMs: 60_000, retryBaseMs: 20 });
+    orders.start();
+    await orders.ready;
+    cleanup.push(() => r.stop(), () => orders.stop());
+    const strategies = new StrategiesModule({ db: r.db, bus: r.bus, opts: { dataDir: r.dataDir } as never, clock: () => r.clock.now } as EngineContext, r.signals, () => {
+      const a = orders.account();
+      return { id: a.id, name: a.name, kind: a.kind };
+    });
+    // As the engine wires it (engine/core/engine.ts).
+    orders.setHooks({ beforeLiveDefault: (a, confirm) => strategies.guardLiveDefault(a, confirm) });
+    const paper = orders.account();
+    // Autopilot on the paper default: no rule.
+    const c = await r.createChannel({ name: 'Auto on paper', strategies: [{ id: 'ema_cross', params: {} }], autopilot: true });
+    const live = await orders.handlers['accounts.create']!({ name: 'Binance live', kind: 'live', apiKey: 'k', secret: 's' });
+    const e = await refusal(() => orders.handlers['accounts.update']!({ id: live.id, isDefault: true }));
+    expect(e.code).toBe('UNPROCESSABLE');
+    expect(e.message).toMatch(/^refused: autopilot of Auto on paper on live account Binance live needs 30/);
+    expect(e.details).toMatchObject({ reasonCode: 'TOO_FEW_OUTCOMES', channel: c });
+    expect(orders.account().id).toBe(paper.id);
+    // Proven: allowed.
+    r.outcomes(c, 'ema_cross', {}, ones(30, 1));
+    await orders.handlers['accounts.update']!({ id: live.id, isDefault: true });
+    expect(orders.account().id).toBe(live.id);
+    // A second, unproven autopilot channel blocks switching back and forth — unless confirmed.
+    await orders.handlers['accounts.update']!({ id: paper.id, isDefault: true });
+    await r.signals.handlers['signals.channels.create']!(ChannelInputSchema.parse({ name: 'Unproven', strategies: [{ id: 'breakout', params: {} }], symbols: { source: 'sim', symbols: ['AAA/USDT'] }, timeframe: '1m', autopilot: true }));
+    expect((await refusal(() => orders.handlers['accounts.update']!({ id: live.id, isDefault: true }))).details).toMatchObject({ reasonCode: 'TOO_FEW_OUTCOMES', strategies: [{ strategy: 'breakout' }] });
+    await orders.handlers['accounts.update']!({ id: live.id, isDefault: true, confirm: AUTOPILOT_PROMOTION_CONFIRMATION });
+    expect(orders.account().id).toBe(live.id);
   });
 
   it('does not apply when autopilot trades a paper account', async () => {

@@ -119,7 +119,7 @@ export function StrategiesView() {
           <table className="grid strat-table" tabIndex={0} ref={list} onKeyDown={onListKey} data-testid="strategy-results" aria-label="Strategy results per channel">
             <thead>
               <tr>
-                <th>#</th><th>Strategy</th><th>Channel</th><th>State</th><th>Signals / day</th><th>Win rate</th><th>PF</th><th>Expectancy</th><th>Avg outcome</th><th>Outcomes</th><th>Latest backtest</th><th />
+                <th>#</th><th>Strategy</th><th>Channel</th><th>State</th><th title="Signals per day">Sig/day</th><th>Win rate</th><th title="Profit factor">PF</th><th>Expectancy</th><th title="Average outcome">Avg</th><th title="Tracked outcomes">Outc.</th><th>Latest backtest</th><th />
               </tr>
             </thead>
             <tbody>
@@ -131,10 +131,10 @@ export function StrategiesView() {
               {rows.map((r, i) => (
                 <tr key={rowKey(r)} className={`${i === idx ? 'sel' : ''}${r.paused ? ' dim' : ''}`} onClick={() => select(rowKey(r))} data-testid="strategy-row" data-key={rowKey(r)} data-strategy={r.strategy} data-channel={r.channelName} data-paused={r.paused ? 'true' : 'false'}>
                   <td>{r.rank}</td>
-                  <td>
+                  <td className="wrap">
                     <b>{r.strategy}</b> <span className="muted">{paramsText(r.params, infoOf(r.strategy)?.defaults)}</span>
                   </td>
-                  <td>
+                  <td className="wrap">
                     {r.channelName}
                     {r.autopilot ? <span className="strat-chip auto">autopilot</span> : null}
                     {!r.channelEnabled ? <span className="muted"> (channel off)</span> : null}
@@ -146,7 +146,7 @@ export function StrategiesView() {
                   <td className={tone(r.live.expectancyPct)} data-testid="cell-expectancy">{pct(r.live.expectancyPct)}</td>
                   <td className={tone(r.live.avgOutcomePct)}>{pct(r.live.avgOutcomePct)}</td>
                   <td>{r.live.outcomes}</td>
-                  <td data-testid="cell-backtest">
+                  <td className="wrap" data-testid="cell-backtest">
                     {r.backtest ? (
                       <span title={`run #${r.backtest.id}: ${r.backtest.symbols.join(', ')} ${r.backtest.timeframe}`}>
                         <span className={tone(r.backtest.totalReturnPct)}>{pct(r.backtest.totalReturnPct)}</span> · {r.backtest.trades} trades · WR {r.backtest.winRatePct === null ? dash : `${r.backtest.winRatePct.toFixed(0)} %`}
@@ -161,7 +161,7 @@ export function StrategiesView() {
                       {r.paused ? 'Resume' : 'Pause'}
                     </button>
                     <button className="btn" onClick={(e) => (e.stopPropagation(), setEditing(r))} aria-label={`Edit params of ${r.strategy} in ${r.channelName}`} data-testid="strategy-edit">
-                      Edit params
+                      Edit
                     </button>
                   </td>
                 </tr>
