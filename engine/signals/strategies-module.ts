@@ -16,6 +16,9 @@ import type { SignalsModule } from './module';
 import { checkPromotion, enforcePromotion, newlyAutopiloted, type AutopilotAccount } from './promotion';
 import { liveResults, matchBacktest, rankRows } from './strategy-results';
 
+/** The simulated market's source id (SIM_SOURCE_ID in engine/market/module.ts, not imported: that pulls in ccxt). */
+const SIM_SOURCE_ID = 'sim';
+
 export class StrategiesModule implements EngineModule {
   readonly name = 'strategies';
   private readonly repo: StrategyResultsRepo;
@@ -80,7 +83,8 @@ export class StrategiesModule implements EngineModule {
     const sums = new Map(this.repo.outcomeSums().map((o) => [`${o.channelId}|${o.strategyKey}`, o]));
     const counts = new Map(this.repo.signalCounts().map((c) => [`${c.channelId}|${c.strategyKey}`, c]));
     const runs = new Map<string, FinishedBacktest[]>();
-    const now = this.ctx.clock();
+    // Market time: the sim's clock for the simulated market, wall time for the others.
+    const nowOf = (source: string): number => (source === SIM_SOURCE_ID ? this.ctx.clock() : Date.now());
     const rows: Array<Omit<StrategyChannelRow, 'rank'>> = [];
     for (const ch of this.signals.channels.list()) {
       if (q.channel !== undefined && ch.id !== q.channel) continue;
@@ -100,7 +104,7 @@ export class StrategiesModule implements EngineModule {
           paused: s.paused === true,
           symbols: ch.symbols,
           timeframe: ch.timeframe,
-          live: liveResults(sums.get(k), counts.get(k), now),
+          live: liveResults(sums.get(k), counts.get(k), nowOf(ch.symbols.source)),
           backtest: matchBacktest(ch, s, list),
         });
       });

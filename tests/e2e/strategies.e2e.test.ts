@@ -41,7 +41,7 @@ interface Row {
   paused: boolean;
   params: Record<string, unknown>;
   backtest: { id: number; totalReturnPct: number } | null;
-  live: { outcomes: number };
+  live: { outcomes: number; winRate: number | null };
 }
 interface Channel {
   id: number;
@@ -95,6 +95,10 @@ describe('Strategies view in Chromium', () => {
     // … and by click: win rate.
     await rankBy.selectOption('winRate');
     await expect.poll(shownOrder, { timeout: 10_000 }).toEqual((await results('winRate')).map(keyOf));
+    // The live results shown are the engine's (win rate and tracked outcomes of each row; the sim keeps signalling, so poll).
+    const liveShown = () => page.locator('[data-testid="strategy-row"]').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-key')} ${r.querySelector('[data-testid="cell-winRate"]')?.textContent} ${r.querySelector('[data-testid="cell-outcomes"]')?.textContent}`));
+    const liveEngine = async () => (await results('winRate')).map((r) => `${keyOf(r)} ${r.live.winRate === null ? '—' : `${(r.live.winRate * 100).toFixed(0)} %`} ${r.live.outcomes}`);
+    await expect.poll(async () => JSON.stringify(await liveShown()) === JSON.stringify(await liveEngine()), { timeout: 15_000 }).toBe(true);
 
     // Pause breakout in the starter channel by keyboard: Tab from the metric reaches the list, arrows select, P pauses.
     await rankBy.focus();

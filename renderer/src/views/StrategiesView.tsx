@@ -145,7 +145,7 @@ export function StrategiesView() {
                   <td>{num(r.live.profitFactor)}</td>
                   <td className={tone(r.live.expectancyPct)} data-testid="cell-expectancy">{pct(r.live.expectancyPct)}</td>
                   <td className={tone(r.live.avgOutcomePct)}>{pct(r.live.avgOutcomePct)}</td>
-                  <td>{r.live.outcomes}</td>
+                  <td data-testid="cell-outcomes">{r.live.outcomes}</td>
                   <td className="wrap" data-testid="cell-backtest">
                     {r.backtest ? (
                       <span title={`run #${r.backtest.id}: ${r.backtest.symbols.join(', ')} ${r.backtest.timeframe}`}>
