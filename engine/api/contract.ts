@@ -20,6 +20,7 @@ import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './comman
 import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
 import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
 import { watchlistsCommands } from './commands/watchlists';
+import { strategiesCommands } from './commands/strategies';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -35,6 +36,7 @@ export * from './commands/backtest';
 export * from './commands/intake';
 export * from './commands/alerts';
 export * from './commands/watchlists';
+export * from './commands/strategies';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -51,6 +53,7 @@ export const commands = {
   ...intakeCommands,
   ...alertsCommands,
   ...watchlistsCommands,
+  ...strategiesCommands,
 } as const;
 
 export interface Events

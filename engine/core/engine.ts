@@ -22,6 +22,7 @@ import { IntakeModule } from '../intake/module';
 import { ccxtOrderBook } from '../intake/ccxt-book';
 import { AlertsModule, alertsPorts } from '../alerts';
 import { WatchlistsModule } from '../watchlists/module';
+import { StrategiesModule } from '../signals/strategies-module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -102,7 +103,16 @@ export class Engine {
       kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
       orderBook: (source, symbol) => ccxtOrderBook(this.market.collector.runtime(source), symbol),
     }, { defaultMarket: SIM_SOURCE_ID });
-    this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
+    // Strategies view: results, pause / resume, and the live-autopilot promotion rule (autopilot trades the default account).
+    const strategies = new StrategiesModule(ctx, this.signals, () => {
+      const a = orders.account();
+      return { id: a.id, name: a.name, kind: a.kind };
+    });
+    this.orders.setHooks({
+      sizingFactor: (id) => this.goals.sizingFactor(id),
+      drawdownLimit: (id) => this.goals.drawdownLimit(id),
+      beforeLiveDefault: (a, confirm) => strategies.guardLiveDefault(a, confirm),
+    });
     // Backtests are evaluated against the default account's goals when a run does not give its own.
     setBacktestGoalsProvider(() => {
       const st = this.goals.statuses(orders.account().id);
@@ -130,6 +140,7 @@ export class Engine {
       this.intake,
       this.alerts,
       watchlists,
+      strategies,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

@@ -44,6 +44,8 @@ export function createAccount(m: OrdersModule, i: ParsedInput<'accounts.create'>
 
 export function updateAccount(m: OrdersModule, i: ParsedInput<'accounts.update'>): Account {
   const a = m.account(i.id);
+  // A live default account becomes the autopilot account of every autopilot channel (docs/strategies.md).
+  if (i.isDefault && a.kind === 'live' && m.accounts.defaultId() !== a.id) m.hooks.beforeLiveDefault?.(a, i.confirm);
   const patch: AccountPatch = {};
   if (i.name !== undefined) patch.name = i.name;
   if (i.makerFeeBps !== undefined) patch.makerFeeBps = i.makerFeeBps;

@@ -64,6 +64,8 @@ import { paperRules } from './sizing';
 export interface OrdersHooks {
   sizingFactor?(accountId: number): GoalSizing;
   drawdownLimit?(accountId: number): number;
+  /** Before a live account becomes the default (the account autopilot trades): throws to refuse (the live-autopilot promotion rule). */
+  beforeLiveDefault?(account: Account, confirm: string | undefined): void;
 }
 
 export interface OrdersOptions {

@@ -30,7 +30,7 @@ export const STARTER_CHANNEL = {
 export const DEFAULT_GATES: ChannelGates = { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 };
 
 export async function validateChannel(market: Pick<MarketReader, 'symbols'>, d: ChannelData): Promise<ChannelData> {
-  const strategies = d.strategies.map((s) => ({ id: s.id, params: parseParams(s.id, s.params) }));
+  const strategies = d.strategies.map((s) => ({ id: s.id, params: parseParams(s.id, s.params), ...(s.paused ? { paused: true } : {}) }));
   if (d.profile !== null && !getProfile(d.profile)) {
     throw new ApiError('BAD_INPUT', `Unknown feature profile: ${d.profile} (known: ${PROFILE_NAMES.join(', ')})`, { profile: d.profile });
   }

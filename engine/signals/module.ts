@@ -37,6 +37,9 @@ const PAUSE_KEY = 'signals.paused';
 const SIM_SOURCE_ID = 'sim';
 
 
+/** Throws to refuse storing a channel (`before` null: a new one); `confirm` is the user's typed override. */
+export type ChannelGuard = (before: Channel | null, after: ChannelData, confirm: string | undefined) => void;
+
 export interface SignalsOptions {
   /** Snooze wake-up / discovered-list refresh period (ms). */
   timerMs: number;
@@ -70,6 +73,7 @@ export class SignalsModule implements EngineModule {
   private rebuilding: Promise<void> = Promise.resolve();
   private featureDemands: Array<() => FeatureDemand[]> = [];
   private featureListeners: Array<(e: FeaturesEvent) => void> = [];
+  private channelGuard: ChannelGuard | null = null;
   /** Counters: strategy evaluations (one per evaluator per bar) and signals by outcome of the gates. */
   readonly stats = { evaluations: 0, decisions: 0, delivered: 0, rejected: 0, duplicates: 0, pooledWarmUps: 0 };
 
@@ -386,6 +390,20 @@ export class SignalsModule implements EngineModule {
     if (this.started) void this.rebuild();
   }
 
+  /** Checks run before a channel is stored (the live-autopilot promotion rule, engine/signals/strategies-module.ts). */
+  setChannelGuard(guard: ChannelGuard): void {
+    this.channelGuard = guard;
+  }
+
+  /** Validates, guards and stores a channel (`before` null: a new one), then re-plans the pipeline. */
+  async saveChannel(before: Channel | null, data: ChannelData, confirm?: string): Promise<Channel> {
+    const d = await validateChannel(this.market, data);
+    this.channelGuard?.(before, d, confirm);
+    const c = before ? this.channels.update(before.id, d, this.opts.wallNow()) : this.channels.insert(d, this.opts.wallNow());
+    this.afterChannelChange();
+    return c;
+  }
+
   performance(q: ParsedInput<'signals.performance'>): PerformanceResult {
     const names = this.channels.names();
     const label = (rows: Array<Omit<PerformanceRow, 'label'>>, f: (k: string) => string): PerformanceRow[] => rows.map((r) => ({ ...r, label: f(r.key) }));
@@ -406,20 +424,14 @@ export class SignalsModule implements EngineModule {
       for (const s of this.planner.series.values()) for (const ev of s.evaluators) for (const c of ev.channels) (counts.get(c.id) ?? counts.set(c.id, new Set()).get(c.id)!).add(s.symbol);
       return this.channels.list().map((c) => ({ ...c, resolvedSymbols: counts.get(c.id)?.size ?? 0 }));
     },
-    'signals.channels.create': async (input) => {
-      const d = await validateChannel(this.market, { ...input, gates: { ...DEFAULT_GATES, ...input.gates } });
-      const c = this.channels.insert(d, this.opts.wallNow());
-      this.afterChannelChange();
-      return c;
-    },
-    'signals.channels.update': async ({ id, gates, ...patch }) => {
+    'signals.channels.create': ({ confirm, ...input }) => this.saveChannel(null, { ...input, gates: { ...DEFAULT_GATES, ...input.gates } }, confirm),
+    'signals.channels.update': ({ id, gates, confirm, ...patch }) => {
       const cur = this.requireChannel(id);
       const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<ChannelData>;
+      // A strategy listed without `paused` keeps the flag it had (clients that do not know it never resume by accident).
+      if (defined.strategies) defined.strategies = defined.strategies.map((s) => (s.paused !== undefined ? s : { ...s, paused: cur.strategies.find((x) => x.id === s.id)?.paused }));
       const { id: _id, createdAt: _c, updatedAt: _u, resolvedSymbols: _r, ...base } = cur;
-      const d = await validateChannel(this.market, { ...base, ...defined, gates: { ...cur.gates, ...gates } });
-      const c = this.channels.update(id, d, this.opts.wallNow());
-      this.afterChannelChange();
-      return c;
+      return this.saveChannel(cur, { ...base, ...defined, gates: { ...cur.gates, ...gates } }, confirm);
     },
     'signals.channels.delete': ({ id }) => {
       this.requireChannel(id);

@@ -118,6 +118,8 @@ export class Planner {
       }
       const extra = ch.profile && getProfile(ch.profile) ? profileSpecs(ch.profile) : [];
       for (const s of ch.strategies) {
+        // A paused strategy stays in the channel but is not evaluated for it: no signals there.
+        if (s.paused) continue;
         let def: StrategyDef;
         let params: Record<string, unknown>;
         try {

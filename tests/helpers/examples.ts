@@ -135,4 +135,11 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'watchlists.update': { id: 1, name: 'Majors and more', symbols: [{ source: 'sim', symbol: 'ETH/USDT' }] },
   'watchlists.delete': { id: 1 },
   'watchlists.quotes': { source: 'sim' },
+  // [examples: strategies] (channel 2 is the one signals.channels.create's example made)
+  'strategies.list': {},
+  'strategies.results': { rankBy: 'winRate' },
+  'strategies.pause': { channel: 2, strategy: 'ema_cross' },
+  'strategies.resume': { channel: 2, strategy: 'ema_cross' },
+  'strategies.setParams': { channel: 2, strategy: 'ema_cross', params: { fast: 8, slow: 21 } },
+  'strategies.promotion': { channel: 2 },
 };

@@ -68,6 +68,8 @@ export const ChannelStrategySchema = z
   .object({
     id: z.string().min(1).max(64),
     params: z.record(z.string(), z.unknown()).default({}),
+    /** Paused in this channel: kept, but produces no signals (strategies.pause / strategies.resume). */
+    paused: z.boolean().optional(),
   })
   .strict();
 
@@ -105,8 +107,10 @@ const channelFields = {
   expiryBars: z.number().int().min(1).max(10_000).default(50),
   gates: ChannelGatesSchema.default({ staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 }),
 };
+/** The typed override of the live-autopilot promotion rule (AUTOPILOT_PROMOTION_CONFIRMATION, engine/api/commands/strategies.ts); never stored. */
+const confirmField = { confirm: z.string().max(128).optional() };
 
-export const ChannelInputSchema = z.object(channelFields).strict();
+export const ChannelInputSchema = z.object({ ...channelFields, ...confirmField }).strict();
 export type ChannelInput = z.input<typeof ChannelInputSchema>;
 
 export const ChannelUpdateSchema = z
@@ -125,6 +129,7 @@ export const ChannelUpdateSchema = z
     delivery: z.array(DeliveryTargetSchema).max(10).optional(),
     expiryBars: z.number().int().min(1).max(10_000).optional(),
     gates: ChannelGatesSchema.partial().optional(),
+    ...confirmField,
   })
   .strict();
 
@@ -135,7 +140,7 @@ export interface Channel {
   id: number;
   name: string;
   enabled: boolean;
-  strategies: Array<{ id: string; params: Record<string, unknown> }>;
+  strategies: Array<{ id: string; params: Record<string, unknown>; paused?: boolean }>;
   symbols: ChannelSymbols;
   timeframe: Timeframe;
   profile: string | null;
@@ -221,7 +226,10 @@ export const signalsCommands = {
     'Creates a signal channel: strategies with params, symbols (explicit or a source\'s list), timeframe, feature profile, gates, autopilot, delivery targets.',
     ChannelInputSchema,
   ),
-  'signals.channels.update': command<Channel>()('Changes a channel; omitted fields keep their value.', ChannelUpdateSchema),
+  'signals.channels.update': command<Channel>()(
+    'Changes a channel; omitted fields keep their value (a strategy listed without `paused` keeps its paused flag). Enabling autopilot while the default account is live follows the promotion rule (docs/strategies.md) unless `confirm` is the typed confirmation.',
+    ChannelUpdateSchema,
+  ),
   'signals.channels.delete': command<{ deleted: boolean }>()('Deletes a channel (its signals stay, for history and performance).', IdInput),
   'signals.strategies': command<StrategyInfo[]>()('Strategies in the registry with their default params.', Empty),
   'signals.list': command<Signal[]>()(

@@ -12,6 +12,7 @@ import { useSignals } from '../stores/signals';
 import { Modal } from './Modal';
 import { formFor, paramsOf, StrategyParams, type ParamsForm } from './strategy-params';
 import { DeliveryTargetsField } from './DeliveryTargetsField';
+import { ConfirmOverride, promotionRefusal } from '../views/strategies/confirm-override';
 
 function initialStrategies(list: StrategyInfo[], ch: Channel | null): Record<string, ParamsForm> {
   const out: Record<string, ParamsForm> = {};
@@ -44,6 +45,9 @@ export function ChannelEditor() {
   const [autopilot, setAutopilot] = useState(ch?.autopilot ?? false);
   const [delivery, setDelivery] = useState<DeliveryTarget[]>(ch?.delivery ?? ['desktop']);
   const [error, setError] = useState<string | null>(null);
+  // Strategies paused in this channel (strategies.pause): kept, no signals until resumed.
+  const [paused, setPaused] = useState<Set<string>>(() => new Set(ch?.strategies.filter((s) => s.paused).map((s) => s.id) ?? []));
+  const [refusal, setRefusal] = useState<ReturnType<typeof promotionRefusal>>(null);
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
 
@@ -73,10 +77,10 @@ export function ChannelEditor() {
       symbols: mode === 'discovered' ? { source, discovered: true } : { source, symbols: list },
       strategies: chosen.map(([id, s]) => {
         const info = byId.get(id);
-        if (!info) return { id, params: {} };
+        if (!info) return { id, params: {}, paused: paused.has(id) };
         const r = paramsOf(info, s);
         if ('error' in r) throw new Error(r.error);
-        return { id, params: r.params };
+        return { id, params: r.params, paused: paused.has(id) };
       }),
       profile: profile || null,
       minConfidence: num('Minimum confidence', minConfidence),
@@ -89,7 +93,7 @@ export function ChannelEditor() {
     };
   };
 
-  const save = async () => {
+  const save = async (confirm?: string) => {
     setError(null);
     let input: ChannelInput;
     try {
@@ -100,11 +104,14 @@ export function ChannelEditor() {
     }
     setBusy(true);
     try {
-      if (ch) await api.call('signals.channels.update', { id: ch.id, ...input });
-      else await api.call('signals.channels.create', input);
+      const withConfirm = confirm ? { ...input, confirm } : input;
+      if (ch) await api.call('signals.channels.update', { id: ch.id, ...withConfirm });
+      else await api.call('signals.channels.create', withConfirm);
       closeEditor();
       void refresh();
     } catch (e) {
+      // The live-autopilot promotion rule: its numbers, and the typed confirmation that overrides it.
+      setRefusal(promotionRefusal(e));
       setError((e as Error).message);
     } finally {
       setBusy(false);
@@ -171,6 +178,17 @@ export function ChannelEditor() {
                     <input type="checkbox" checked={f.on} onChange={(e) => setStrats({ ...strats, [s.id]: { ...f, on: e.target.checked } })} data-testid={`ch-strategy-${s.id}`} />
                     <b>{s.id}</b> <span className="muted">{s.summary}</span>
                   </label>
+                  {f.on && (
+                    <label className="inline ch-paused">
+                      <input
+                        type="checkbox"
+                        checked={paused.has(s.id)}
+                        onChange={(e) => setPaused((p) => new Set([...p].filter((x) => x !== s.id).concat(e.target.checked ? [s.id] : [])))}
+                        data-testid={`ch-paused-${s.id}`}
+                      />{' '}
+                      Paused in this channel (kept, no signals)
+                    </label>
+                  )}
                   {f.on && <StrategyParams info={s} form={f} onChange={(nf) => setStrats((all) => ({ ...all, [s.id]: nf }))} />}
                 </div>
               );
@@ -223,11 +241,12 @@ export function ChannelEditor() {
           </label>
           <DeliveryTargetsField value={delivery} onChange={setDelivery} />
         </div>
-        {error && (
+        {error && !refusal && (
           <div className="error" role="alert" data-testid="ch-error">
             {error}
           </div>
         )}
+        {refusal && <ConfirmOverride refusal={refusal} action="save with live autopilot" busy={busy} onConfirm={(c) => void save(c)} />}
         <div className="toast-actions">
           <button className="btn primary" disabled={busy} onClick={() => void save()} data-testid="ch-save">
             {ch ? 'Save' : 'Create channel'}

@@ -278,7 +278,7 @@ function ChannelsTable({ channels }: { channels: Channel[] }) {
         {channels.map((c) => (
           <tr key={c.id} data-testid="channel-row" className={c.enabled ? '' : 'muted'}>
             <td>{c.name}</td>
-            <td>{c.strategies.map((s) => s.id).join(', ')}</td>
+            <td data-testid="channel-strategies">{c.strategies.map((s) => (s.paused ? `${s.id} (paused)` : s.id)).join(', ')}</td>
             <td>{'discovered' in c.symbols ? `all of ${c.symbols.source} (${c.resolvedSymbols ?? 0})` : c.symbols.symbols.length > 3 ? `${c.symbols.symbols.length} symbols` : c.symbols.symbols.join(', ')}</td>
             <td>{c.timeframe}</td>
             <td>{c.profile ?? '—'}</td>

@@ -10,6 +10,7 @@ import { SettingsView } from './SettingsView';
 import { BacktestView } from './BacktestView';
 import { InboundView } from './InboundView';
 import { AlertsView } from './AlertsView';
+import { StrategiesView } from './StrategiesView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -18,6 +19,7 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   // [view: signals]
   signals: SignalsView,
   // [view: strategies]
+  strategies: StrategiesView,
   // [view: orders]
   orders: OrdersView,
   // [view: goals]
