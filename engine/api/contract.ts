@@ -19,6 +19,7 @@ import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './comman
 import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
 import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
 import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
+import { settingsCommands, SETTINGS_TOPICS, type SettingsEvents } from './commands/settings';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -33,6 +34,7 @@ export * from './commands/delivery';
 export * from './commands/backtest';
 export * from './commands/intake';
 export * from './commands/alerts';
+export * from './commands/settings';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -48,6 +50,7 @@ export const commands = {
   ...backtestCommands,
   ...intakeCommands,
   ...alertsCommands,
+  ...settingsCommands,
 } as const;
 
 export interface Events
@@ -60,7 +63,8 @@ export interface Events
     DeliveryEvents,
     BacktestEvents,
     IntakeEvents,
-    AlertsEvents {}
+    AlertsEvents,
+    SettingsEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -73,6 +77,7 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...BACKTEST_TOPICS,
   ...INTAKE_TOPICS,
   ...ALERTS_TOPICS,
+  ...SETTINGS_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -129,4 +129,7 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'alerts.snooze': { ids: [1], minutes: 15 },
   'alerts.delete': { ids: [1] },
   'alerts.stats': {},
+  // [examples: settings]
+  'settings.get': {},
+  'settings.update': { appearance: { density: 'comfortable' } },
 };
