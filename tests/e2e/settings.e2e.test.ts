@@ -148,6 +148,15 @@ describe('settings view', () => {
     await p2.waitForFunction(() => document.documentElement.dataset.theme === 'light' && document.documentElement.dataset.density === 'compact', null, { timeout: 30_000 });
     await p2.locator('[data-testid="view-settings"]').waitFor();
     await p2.screenshot({ path: path.join(SCREENSHOTS, 'settings-light-1440.png') });
+    await p2.locator('[data-testid="settings-risk-account"]').waitFor();
+    await p2.locator('[data-testid="risk-form"]').waitFor();
+    await p2.evaluate(() => document.getElementById('settings-ai')?.scrollIntoView());
+    await p2.screenshot({ path: path.join(SCREENSHOTS, 'settings-risk-light-1440.png') });
+    for (const [key, view] of [['Alt+3', 'orders'], ['Alt+2', 'signals'], ['Alt+5', 'alerts'], ['Alt+8', 'data']] as const) {
+      await p2.keyboard.press(key);
+      await p2.locator(`[data-testid="nav-${view}"][aria-current="page"]`).waitFor();
+      await p2.screenshot({ path: path.join(SCREENSHOTS, `${view}-light-1440.png`) });
+    }
     await ctx.close();
     expect(consoleErrors.filter((e) => !/Failed to load resource|WebSocket/.test(e))).toEqual([]);
   }, 90_000);

@@ -34,7 +34,7 @@ export function NotificationsSection({ report }: { report: Report }) {
   return (
     <SettingsSection id="notifications" title="Notifications" intro="Every notification is stored and listed in the app; these decide how it pops up.">
       <div className="settings-card">
-        <div className="settings-grid">
+        <div className="settings-actions">
           <label className="inline">
             <input type="checkbox" checked={n.popups} onChange={(e) => void change({ popups: e.target.checked }, `Popups ${e.target.checked ? 'on' : 'off'}`)} data-testid="settings-popups" /> Show popups
           </label>
