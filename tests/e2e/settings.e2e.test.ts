@@ -20,7 +20,7 @@ const bg = (page: Page) => page.evaluate(() => getComputedStyle(document.body).b
 /** The colour lightweight-charts painted near the top-left of the price pane. */
 const chartPixel = (page: Page) =>
   page.evaluate(() => {
-    const canvas = [...document.querySelectorAll<HTMLCanvasElement>('[data-testid="chart"] canvas')].find((c) => c.width > 200 && c.height > 200);
+    const canvas = Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-testid="chart"] canvas')).find((c) => c.width > 200 && c.height > 200);
     const px = canvas?.getContext('2d')?.getImageData(5, 5, 1, 1).data;
     return px ? [px[0], px[1], px[2]] : null;
   });
