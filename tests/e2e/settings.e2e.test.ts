@@ -17,12 +17,21 @@ async function getSettings(s: Served): Promise<AppSettings> {
 }
 
 const bg = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-/** The colour lightweight-charts painted near the top-left of the price pane. */
+/** The colour lightweight-charts painted most often over a grid of points of the price pane (its background). */
 const chartPixel = (page: Page) =>
   page.evaluate(() => {
     const canvas = Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-testid="chart"] canvas')).find((c) => c.width > 200 && c.height > 200);
-    const px = canvas?.getContext('2d')?.getImageData(5, 5, 1, 1).data;
-    return px ? [px[0], px[1], px[2]] : null;
+    const g = canvas?.getContext('2d');
+    if (!canvas || !g) return null;
+    const count = new Map<string, number>();
+    for (let x = 3; x < canvas.width - 3; x += Math.floor(canvas.width / 23))
+      for (let y = 3; y < canvas.height / 2; y += Math.floor(canvas.height / 17)) {
+        const d = g.getImageData(x, y, 1, 1).data;
+        const k = `${d[0]},${d[1]},${d[2]}`;
+        count.set(k, (count.get(k) ?? 0) + 1);
+      }
+    const top = [...count.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    return top.split(',').map(Number);
   });
 
 describe('settings view', () => {
@@ -105,7 +114,7 @@ describe('settings view', () => {
     await page.keyboard.press('Alt+1');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 60_000 });
     await page.keyboard.press('Alt+9');
-    const list = page.locator('[data-testid="settings-shortcuts"] [data-testid="shortcut-item"]');
+    const list = page.locator('[data-testid="settings-shortcuts"] [data-testid="settings-shortcut-item"]');
     await list.first().waitFor();
     const listed = await list.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-keys')} ${e.getAttribute('data-label')}`));
     expect(chartHelp.length).toBeGreaterThan(10);

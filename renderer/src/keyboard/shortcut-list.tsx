@@ -23,7 +23,7 @@ export function shortcutGroups(actions: readonly KeyAction[]): Array<[string, Sh
   return [...by.entries()];
 }
 
-export function ShortcutGroups({ groups, scopeLabel }: { groups: Array<[string, ShortcutRow[]]>; scopeLabel?: (scope: string | undefined) => string }) {
+export function ShortcutGroups({ groups, scopeLabel, itemTestId = 'shortcut-item' }: { groups: Array<[string, ShortcutRow[]]>; scopeLabel?: (scope: string | undefined) => string; itemTestId?: string }) {
   return (
     <>
       {groups.map(([group, items]) => (
@@ -31,7 +31,7 @@ export function ShortcutGroups({ groups, scopeLabel }: { groups: Array<[string, 
           <h4 className="muted">{group}</h4>
           <ul>
             {items.map((a) => (
-              <li key={`${a.id}|${a.scope ?? ''}`} data-testid="shortcut-item" data-keys={a.keys} data-label={a.label}>
+              <li key={`${a.id}|${a.scope ?? ''}`} data-testid={itemTestId} data-keys={a.keys} data-label={a.label}>
                 <kbd>{a.keys}</kbd> <span>{a.label}</span>
                 {scopeLabel && <span className="muted shortcut-scope"> · {scopeLabel(a.scope)}</span>}
               </li>

@@ -16,7 +16,7 @@ export function ShortcutsSection() {
   return (
     <SettingsSection id="shortcuts" title="Keyboard shortcuts" intro={<>The keys of the app, from the same registry as the help (press <kbd>?</kbd> in any view) and the command palette (<kbd>Ctrl+K</kbd>).</>}>
       <div className="settings-card shortcut-list" data-testid="settings-shortcuts">
-        <ShortcutGroups groups={groups} scopeLabel={viewLabel} />
+        <ShortcutGroups groups={groups} scopeLabel={viewLabel} itemTestId="settings-shortcut-item" />
       </div>
       <p className="muted">A view&apos;s own keys are listed here once the view has been opened in this window.</p>
     </SettingsSection>
