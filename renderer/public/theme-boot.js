@@ -8,7 +8,7 @@
     if (!a) return;
     if (a.theme === 'light' || a.theme === 'dark') document.documentElement.setAttribute('data-theme', a.theme);
     if (a.density === 'compact' || a.density === 'comfortable') document.documentElement.setAttribute('data-density', a.density);
-  } catch (e) {
+  } catch {
     // no storage or a bad value: the defaults apply until the settings load
   }
 })();
