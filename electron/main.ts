@@ -10,6 +10,7 @@ import { wireIpc } from './ipc';
 import { wireDialogs } from './dialogs';
 import { wireNotifications } from './notifications';
 import { loadWindowState, saveWindowState } from './window-state';
+import type { AppSettings } from '../engine/api';
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -18,7 +19,7 @@ let win: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let host: Host | null = null;
 
-function createWindow(userData: string): BrowserWindow {
+function createWindow(userData: string, backgroundColor = '#0e1116'): BrowserWindow {
   const state = loadWindowState(userData);
   const w = new BrowserWindow({
     x: state.x,
@@ -27,7 +28,7 @@ function createWindow(userData: string): BrowserWindow {
     height: state.height,
     minWidth: 900,
     minHeight: 600,
-    backgroundColor: '#0e1116',
+    backgroundColor,
     title: 'Signaldesk',
     show: false,
     webPreferences: {
@@ -101,7 +102,9 @@ async function boot(): Promise<void> {
     win?.show();
     win?.focus();
   });
-  win = createWindow(userData);
+  // The window's own background in the saved theme (Settings → Appearance), so nothing flashes dark.
+  const theme = await host.callRaw('settings.get', {}).then((x) => (x as AppSettings).appearance.theme, () => 'dark');
+  win = createWindow(userData, theme === 'light' ? '#f6f8fa' : '#0e1116');
   tray = createTray();
 }
 

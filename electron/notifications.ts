@@ -12,7 +12,7 @@ export interface NotificationLike {
   show(): void;
 }
 export interface NotificationCtor {
-  new (opts: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }>; urgency?: 'normal' | 'critical' | 'low' }): NotificationLike;
+  new (opts: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }>; urgency?: 'normal' | 'critical' | 'low'; silent?: boolean }): NotificationLike;
   isSupported(): boolean;
 }
 export interface PopupHost {
@@ -60,6 +60,8 @@ export function wireNotifications(Notification: NotificationCtor, host: PopupHos
         body: extra ? `${p.body}\n${extra}` : p.body,
         actions: p.actions.map((a) => ({ type: 'button' as const, text: a.label })),
         urgency: p.severity === 'error' ? 'critical' : 'normal',
+        // Settings → Notifications → sound off.
+        silent: p.silent === true,
       });
       n.on('action', (_e, index) => {
         const a = p.actions[index];

@@ -21,6 +21,7 @@ import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/int
 import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
 import { watchlistsCommands } from './commands/watchlists';
 import { strategiesCommands } from './commands/strategies';
+import { settingsCommands, SETTINGS_TOPICS, type SettingsEvents } from './commands/settings';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -37,6 +38,7 @@ export * from './commands/intake';
 export * from './commands/alerts';
 export * from './commands/watchlists';
 export * from './commands/strategies';
+export * from './commands/settings';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -54,6 +56,7 @@ export const commands = {
   ...alertsCommands,
   ...watchlistsCommands,
   ...strategiesCommands,
+  ...settingsCommands,
 } as const;
 
 export interface Events
@@ -66,7 +69,8 @@ export interface Events
     DeliveryEvents,
     BacktestEvents,
     IntakeEvents,
-    AlertsEvents {}
+    AlertsEvents,
+    SettingsEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -79,6 +83,7 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...BACKTEST_TOPICS,
   ...INTAKE_TOPICS,
   ...ALERTS_TOPICS,
+  ...SETTINGS_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -23,6 +23,8 @@ import { ccxtOrderBook } from '../intake/ccxt-book';
 import { AlertsModule, alertsPorts } from '../alerts';
 import { WatchlistsModule } from '../watchlists/module';
 import { StrategiesModule } from '../signals/strategies-module';
+import { SettingsModule } from '../settings/module';
+import { dbBytes } from '../settings/db-bytes';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -63,6 +65,7 @@ export class Engine {
           version: opts.version,
           mode: opts.mode,
           dataDir: opts.dataDir,
+          dbBytes: dbBytes(path.join(opts.dataDir, DB_FILE)),
           defaultSource: SIM_SOURCE_ID,
           timeframes: [...TIMEFRAMES],
           sources: this.market.sources(),
@@ -79,6 +82,10 @@ export class Engine {
     // Modules in start order; each area adds its construction above and its entry here.
     this.notify = new NotifyModule(ctx);
     this.delivery = new DeliveryModule(ctx, this.notify);
+    // App settings: popups, sound and quiet hours reach notify and delivery through their getters.
+    const settings = new SettingsModule(ctx);
+    this.notify.setPrefs(() => settings.current().notifications);
+    this.delivery.setPrefs(() => settings.current().notifications);
     const indicators = new IndicatorsModule(ctx, this.market);
     this.signals = new SignalsModule(ctx, this.delivery, {
       symbols: (source) => this.handle('market.symbols', { source }),
@@ -141,6 +148,7 @@ export class Engine {
       this.alerts,
       watchlists,
       strategies,
+      settings,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

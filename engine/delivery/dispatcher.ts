@@ -71,18 +71,24 @@ export class Dispatcher {
     this.timer = null;
   }
 
-  /** One job per target, persisted before anything is sent; returns the delivery ids. */
-  dispatch(ev: DeliveryEventIn, targets: readonly string[]): string[] {
+  /**
+   * One job per target, persisted before anything is sent; returns the delivery ids. `holdUntil`
+   * holds a target's job (persisted, pending) until that time (quiet hours), e.g. {telegram: t}.
+   */
+  dispatch(ev: DeliveryEventIn, targets: readonly string[], holdUntil: Readonly<Record<string, number>> = {}): string[] {
     const ids: string[] = [];
     const later: DeliveryJob[] = [];
     const events: DeliveryAttempt[] = [];
     this.opts.transaction(() => {
       for (const target of [...new Set(targets)]) {
-        const job: DeliveryJob = { id: crypto.randomUUID(), target, eventType: ev.type, ref: ev.ref, payload: ev.data, eventTs: ev.eventTs, attempts: 0, state: 'pending', nextAt: this.opts.now(), createdAt: this.opts.now() };
+        const hold = holdUntil[target];
+        const held = hold !== undefined && hold > this.opts.now();
+        const job: DeliveryJob = { id: crypto.randomUUID(), target, eventType: ev.type, ref: ev.ref, payload: ev.data, eventTs: ev.eventTs, attempts: 0, state: 'pending', nextAt: held ? hold : this.opts.now(), createdAt: this.opts.now() };
         this.repos.jobs.insert(job);
         ids.push(job.id);
         const t = this.resolve(target);
-        if (t?.immediate) this.attemptSync(job, t, events);
+        if (held) this.waiting.set(job.id, job);
+        else if (t?.immediate) this.attemptSync(job, t, events);
         else later.push(job);
       }
     });
@@ -90,6 +96,13 @@ export class Dispatcher {
     for (const a of events) this.bus.publish('delivery.attempt', a);
     for (const j of later) this.enqueue(j);
     return ids;
+  }
+
+  /** Sends now the jobs of `target` held before their first attempt (quiet hours ended early). */
+  release(target: string): void {
+    const now = this.opts.now();
+    for (const j of this.waiting.values()) if (j.target === target && j.attempts === 0 && j.nextAt > now) j.nextAt = now;
+    this.runDue();
   }
 
   /** Moves due retries into their lanes. */

@@ -20,6 +20,8 @@ import { ChannelsRepo, DeliveriesRepo, SignalsRepo } from '../../db/repos/signal
 import { publicWebhook, WebhooksRepo, type StoredWebhook } from '../../db/repos/webhooks';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { NotifyModule } from '../notify/module';
+import type { NotificationSettings } from '../api/commands/settings';
+import { inQuietHours, quietHoursEnd } from '../settings/quiet-hours';
 import { SecretBox } from '../secrets/secret-box';
 import { DesktopTarget } from './desktop';
 import { Dispatcher } from './dispatcher';
@@ -77,6 +79,7 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
   private box: SecretBox | null = null;
   private killOn = false;
   private unsubs: Array<() => void> = [];
+  private prefs: () => NotificationSettings | null = () => null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -100,6 +103,11 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
     );
     this.telegram = new TelegramTarget(this.relay);
     this.dispatcher = new Dispatcher({ jobs: this.jobs, attempts: this.attempts }, ctx.bus, (t) => this.target(t), { now, concurrency: this.opts.concurrency, tickMs: this.opts.tickMs, transaction: (f) => ctx.db.transaction(f)() });
+  }
+
+  /** Where the trader's notification settings come from (quiet hours hold non-critical Telegram alerts). */
+  setPrefs(prefs: () => NotificationSettings | null): void {
+    this.prefs = prefs;
   }
 
   /** The engine's commands, for Telegram chat commands and buttons. */
@@ -151,12 +159,17 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
   /**
    * An alert (or an alerts burst summary) to the targets its rule names beyond the desktop
    * (`telegram`, `webhook:<id>`); the alerts module throttles and summarises before this.
+   * During quiet hours Telegram holds alerts below critical until they end (the job waits,
+   * persisted); an alert marked critical is never held.
    */
   deliverAlert(targets: readonly string[], m: { title: string; body: string; priority: string; alerts: ReadonlyArray<{ id: number }> }): void {
     const out = targets.filter((t) => t !== 'desktop');
     if (!out.length) return;
     const ref = `alert:${m.alerts.map((a) => a.id).join(',') || '-'}`;
-    this.dispatcher.dispatch({ type: 'alert', ref, eventTs: this.opts.now(), data: { title: m.title, body: m.body, priority: m.priority, alerts: m.alerts } }, out);
+    const now = this.opts.now();
+    const q = this.prefs()?.quietHours;
+    const hold: Record<string, number> = q && m.priority !== 'critical' && inQuietHours(q, now) ? { telegram: quietHoursEnd(q, now) } : {};
+    this.dispatcher.dispatch({ type: 'alert', ref, eventTs: now, data: { title: m.title, body: m.body, priority: m.priority, alerts: m.alerts } }, out, hold);
   }
 
   private onNotification(n: Notification): void {
@@ -191,6 +204,8 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
     const bus = this.ctx.bus;
     this.unsubs.push(bus.subscribe('notification.created', (n) => this.onNotification(n)));
     this.unsubs.push(bus.subscribe('orders.status', (s) => this.onKillSwitch(s.killSwitch)));
+    // Quiet hours turned off or moved so that now is not quiet: the Telegram alerts they held go now.
+    this.unsubs.push(bus.subscribe('settings.changed', (s) => !inQuietHours(s.notifications.quietHours, this.opts.now()) && this.dispatcher.release('telegram')));
     this.unsubs.push(
       bus.subscribe('signal.updated', (s) => {
         const word = s.status === 'acknowledged' ? 'Acknowledged' : s.status === 'executed' ? 'Executed' : s.status === 'snoozed' ? `Snoozed until ${new Date(s.snoozedUntil ?? 0).toISOString().slice(11, 16)} UTC` : null;

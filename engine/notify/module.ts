@@ -5,10 +5,16 @@
  * so a burst of signals never floods the desktop. Transports (Electron's native notifications,
  * the browser's Notification API) show popups and report delivery back with
  * `notifications.markDelivered`, which records the latency.
+ *
+ * The trader's notification settings (engine/settings) decide before the burst limit: popups off
+ * → stored and listed only; quiet hours → held (stored, listed) and offered as one summary popup
+ * when the quiet hours end; sound off → popups are marked `silent`.
  */
 import type { Notification, PopupEvent } from '../api/commands/notify';
 import { NotificationsRepo, type NewNotification } from '../../db/repos/notifications';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
+import type { NotificationSettings } from '../api/commands/settings';
+import { inQuietHours, quietHoursEnd } from '../settings/quiet-hours';
 
 export interface NotifyOptions {
   windowMs: number;
@@ -26,6 +32,11 @@ export class NotifyModule implements EngineModule {
   private held: Notification[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  private prefs: () => NotificationSettings | null = () => null;
+  /** Popups held by quiet hours, offered as one summary when they end. */
+  private quietHeld: Notification[] = [];
+  private quietTimer: NodeJS.Timeout | null = null;
+  private unsub: (() => void) | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -33,6 +44,16 @@ export class NotifyModule implements EngineModule {
   ) {
     this.repo = new NotificationsRepo(ctx.db);
     this.now = opts.now ?? Date.now;
+  }
+
+  /** Where the trader's notification settings come from (the settings module). */
+  setPrefs(prefs: () => NotificationSettings | null): void {
+    this.prefs = prefs;
+  }
+
+  /** Notifications held by quiet hours now (not yet popped up). */
+  heldByQuietHours(): number[] {
+    return this.quietHeld.map((n) => n.id);
   }
 
   /** Persists, then publishes, then pops up (or holds for the burst summary). */
@@ -45,6 +66,13 @@ export class NotifyModule implements EngineModule {
 
   private offerPopup(n: Notification): void {
     const t = this.now();
+    const p = this.prefs();
+    if (p && !p.popups) return;
+    if (p && inQuietHours(p.quietHours, t)) {
+      this.quietHeld.push(n);
+      this.scheduleQuietEnd(quietHoursEnd(p.quietHours, t) - t);
+      return;
+    }
     if (t - this.windowStart >= this.opts.windowMs) {
       this.flush();
       this.windowStart = t;
@@ -60,6 +88,7 @@ export class NotifyModule implements EngineModule {
         body: n.body,
         actions: n.actions,
         createdAt: n.createdAt,
+        silent: this.silent(),
       });
       return;
     }
@@ -77,13 +106,48 @@ export class NotifyModule implements EngineModule {
     if (this.held.length === 0) return;
     const held = this.held;
     this.held = [];
-    this.ctx.bus.publish('notification.popup', summarize(held));
+    this.ctx.bus.publish('notification.popup', { ...summarize(held), silent: this.silent() });
   }
 
-  start(): void {}
+  private silent(): boolean {
+    return this.prefs()?.sound === false;
+  }
+
+  private scheduleQuietEnd(ms: number): void {
+    if (this.quietTimer) return;
+    this.quietTimer = setTimeout(() => this.releaseQuiet(), Math.max(0, ms));
+    this.quietTimer.unref?.();
+  }
+
+  /**
+   * The quiet hours ended (or were checked again): what they held pops up as one summary; still
+   * quiet (the settings changed), it waits for the new end; popups turned off, it stays listed only.
+   */
+  releaseQuiet(): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
+    if (!this.quietHeld.length) return;
+    const p = this.prefs();
+    const t = this.now();
+    if (p && inQuietHours(p.quietHours, t)) return this.scheduleQuietEnd(quietHoursEnd(p.quietHours, t) - t);
+    const held = this.quietHeld;
+    this.quietHeld = [];
+    if (p && !p.popups) return;
+    const s = summarize(held);
+    this.ctx.bus.publish('notification.popup', { ...s, title: `While quiet hours held popups: ${s.title.replace(/^\d+ more notifications/, `${held.length} notification${held.length === 1 ? '' : 's'}`)}`, silent: this.silent() });
+  }
+
+  start(): void {
+    // Quiet hours turned off or moved: what they held is looked at again at once.
+    this.unsub = this.ctx.bus.subscribe('settings.changed', () => this.releaseQuiet());
+  }
 
   stop(): void {
+    this.unsub?.();
+    this.unsub = null;
     this.flush();
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
   }
 
   readonly handlers: Partial<Handlers> = {

@@ -142,4 +142,7 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'strategies.resume': { channel: 2, strategy: 'ema_cross' },
   'strategies.setParams': { channel: 2, strategy: 'ema_cross', params: { fast: 8, slow: 21 } },
   'strategies.promotion': { channel: 2 },
+  // [examples: settings]
+  'settings.get': {},
+  'settings.update': { appearance: { density: 'comfortable' } },
 };

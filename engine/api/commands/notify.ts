@@ -38,6 +38,8 @@ export interface PopupEvent {
   body: string;
   actions: NotificationAction[];
   createdAt: number;
+  /** The trader turned popup sound off (Settings → Notifications). */
+  silent?: boolean;
 }
 
 export const notifyCommands = {

@@ -23,6 +23,8 @@ export interface InfoResult {
   version: string;
   mode: 'desktop' | 'serve' | 'embedded';
   dataDir: string;
+  /** Bytes of the database file with its WAL (what the data directory holds for the store). */
+  dbBytes: number;
   defaultSource: string;
   timeframes: Timeframe[];
   sources: SourceInfo[];

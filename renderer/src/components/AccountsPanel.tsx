@@ -184,7 +184,7 @@ const LIMIT_FIELDS: Array<[keyof Omit<RiskLimits, 'signalSizing'>, string]> = [
   ['priceMoveTolerancePct', 'Execute asks when price moved from the signal by more than (%)'],
 ];
 
-function RiskForm({ account, onDone }: { account: Account; onDone(m: string): void }) {
+export function RiskForm({ account, onDone }: { account: Account; onDone(m: string): void }) {
   const [limits, setLimits] = useState<RiskLimits | null>(null);
   const [state, setState] = useState<RiskState | null>(null);
   const [draft, setDraft] = useState<Record<string, string>>({});

@@ -7,6 +7,7 @@ import { useEffect, useMemo } from 'react';
 import { useApp } from '../stores/app';
 import { isTyping } from './keys';
 import { actionFor, actionsIn, allActions, useKeyActions, useKeyboard } from './registry';
+import { ShortcutGroups, shortcutGroups } from './shortcut-list';
 
 export function KeyboardRoot() {
   const setPaletteOpen = useKeyboard((s) => s.setPaletteOpen);
@@ -44,16 +45,7 @@ export function KeyboardRoot() {
 function ShortcutHelp({ onClose }: { onClose(): void }) {
   const registry = useKeyboard((s) => s.actions);
   const view = useApp((s) => s.view);
-  const groups = useMemo(() => {
-    const by = new Map<string, Array<{ id: string; label: string; keys: string }>>();
-    for (const a of actionsIn(allActions({ actions: registry }), view)) {
-      if (!a.keys) continue;
-      const g = by.get(a.group) ?? [];
-      if (!g.some((x) => x.keys === a.keys && x.label === a.label)) g.push({ id: a.id, label: a.label, keys: a.keys });
-      by.set(a.group, g);
-    }
-    return [...by.entries()];
-  }, [registry, view]);
+  const groups = useMemo(() => shortcutGroups(actionsIn(allActions({ actions: registry }), view)), [registry, view]);
   return (
     <div className="palette-backdrop" onMouseDown={onClose}>
       <div
@@ -71,18 +63,7 @@ function ShortcutHelp({ onClose }: { onClose(): void }) {
         }}
       >
         <h3>Keyboard shortcuts</h3>
-        {groups.map(([group, items]) => (
-          <section key={group}>
-            <h4 className="muted">{group}</h4>
-            <ul>
-              {items.map((a) => (
-                <li key={a.id} data-testid="shortcut-item">
-                  <kbd>{a.keys}</kbd> <span>{a.label}</span>
-                </li>
-              ))}
-            </ul>
-          </section>
-        ))}
+        <ShortcutGroups groups={groups} />
         <div className="muted">Esc to close · Ctrl+K for the command palette</div>
       </div>
     </div>

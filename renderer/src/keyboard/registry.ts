@@ -30,6 +30,11 @@ export interface KeyAction {
 
 interface KeyboardState {
   actions: Record<string, KeyAction[]>;
+  /**
+   * Every owner's actions as last declared in this session, kept after it unmounts: the Settings
+   * view lists the keys of the views already opened, not only of the one shown.
+   */
+  declared: Record<string, KeyAction[]>;
   paletteOpen: boolean;
   helpOpen: boolean;
   register(owner: string, actions: KeyAction[]): () => void;
@@ -39,10 +44,11 @@ interface KeyboardState {
 
 export const useKeyboard = create<KeyboardState>((set, get) => ({
   actions: {},
+  declared: {},
   paletteOpen: false,
   helpOpen: false,
   register: (owner, actions) => {
-    set((s) => ({ actions: { ...s.actions, [owner]: actions } }));
+    set((s) => ({ actions: { ...s.actions, [owner]: actions }, declared: { ...s.declared, [owner]: mergeById(s.declared[owner] ?? [], actions) } }));
     // Two actions on one key in one view: only one would ever run. Said loudly (the e2e tests
     // fail on it) rather than silently shadowed.
     for (const c of keyConflicts(allActions(get()))) console.error(`keyboard: ${c.keys} is bound twice (${c.ids.join(', ')})`);
@@ -56,6 +62,12 @@ export const useKeyboard = create<KeyboardState>((set, get) => ({
   setPaletteOpen: (paletteOpen) => set({ paletteOpen, helpOpen: false }),
   setHelpOpen: (helpOpen) => set({ helpOpen, paletteOpen: false }),
 }));
+
+/** The union by id (the newest declaration of an id wins): an owner that drops an action while it unmounts keeps it listed. */
+function mergeById(old: KeyAction[], next: KeyAction[]): KeyAction[] {
+  const ids = new Set(next.map((a) => a.id));
+  return [...old.filter((a) => !ids.has(a.id)), ...next];
+}
 
 export function allActions(s: Pick<KeyboardState, 'actions'>): KeyAction[] {
   return Object.values(s.actions).flat();

@@ -63,10 +63,36 @@ export const useNotifications = create<NotificationsState>((set, get) => ({
 function browserPopup(p: PopupEvent): boolean {
   if (window.signaldesk || typeof Notification === 'undefined' || Notification.permission !== 'granted') return false;
   try {
-    new Notification(p.title, { body: p.body, tag: `sd-${p.ids.join('-')}` });
+    new Notification(p.title, { body: p.body, tag: `sd-${p.ids.join('-')}`, silent: p.silent === true });
     return true;
   } catch {
     return false;
+  }
+}
+
+let audio: AudioContext | null = null;
+/** A short, quiet two-tone chime (no sound file; silently nothing where audio is unavailable or not yet allowed). */
+function chime(): void {
+  try {
+    audio ??= new AudioContext();
+    const ctx = audio;
+    // Suspended until the user has interacted with the page (autoplay policy): then resumed here.
+    if (ctx.state !== 'running') return void ctx.resume().then(() => ctx.state === 'running' && chime(), () => undefined);
+    const t = audio.currentTime;
+    const gain = audio.createGain();
+    gain.gain.setValueAtTime(0.0001, t);
+    gain.gain.exponentialRampToValueAtTime(0.08, t + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.35);
+    gain.connect(audio.destination);
+    for (const [f, at] of [[880, 0], [1320, 0.12]] as const) {
+      const o = audio.createOscillator();
+      o.frequency.value = f;
+      o.connect(gain);
+      o.start(t + at);
+      o.stop(t + at + 0.2);
+    }
+  } catch {
+    // no audio here
   }
 }
 
@@ -93,6 +119,8 @@ api.subscribe('notification.popup', (p) => {
   };
   setTimeout(expire, TOAST_MS);
   const shown = browserPopup(p);
+  // In the window (serve mode; Electron's native popup makes its own sound): a short chime unless sound is off.
+  if (!window.signaldesk && p.silent !== true) chime();
   // In the desktop app, the main process shows the native popup and records its delivery.
   if (!window.signaldesk) {
     void api.call('notifications.markDelivered', { ids: p.ids, channel: 'browser' }).catch(() => undefined);

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   CandlestickSeries,
-  ColorType,
   createChart,
   HistogramSeries,
   type IChartApi,
@@ -22,6 +21,7 @@ import { ScaleProbe } from '../chart/ScaleProbe';
 import { FirstRunHint } from '../components/DemoSpeed';
 import { AlertLinesOverlay } from '../chart/AlertLinesOverlay';
 import { WatchlistPanel } from '../watchlist/WatchlistPanel';
+import { chartSurface, followTheme } from '../theme/chart-theme';
 
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -59,10 +59,8 @@ export function ChartView() {
     if (!el.current) return;
     const c = createChart(el.current, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#0e1116' }, textColor: '#c9d1d9', attributionLogo: false },
-      grid: { vertLines: { color: '#1b2129' }, horzLines: { color: '#1b2129' } },
-      rightPriceScale: { borderColor: '#2a313c' },
-      timeScale: { borderColor: '#2a313c', timeVisible: true, secondsVisible: false },
+      ...chartSurface(),
+      timeScale: { ...chartSurface().timeScale, timeVisible: true, secondsVisible: false },
       crosshair: { mode: 0 },
     });
     // The price scale follows the candles: their autoscale range is kept for the overlays' lines,
@@ -85,8 +83,10 @@ export function ChartView() {
     c.priceScale('vol').applyOptions({ scaleMargins: { top: 1 - VOLUME_SHARE, bottom: 0 }, visible: false });
     price.current.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: VOLUME_SHARE + 0.04 } });
     chart.current = c;
+    const unfollow = followTheme(c);
     setOverlayHost({ chart: c, price: price.current, volume: volume.current, candleRange: () => candleRange });
     return () => {
+      unfollow();
       setOverlayHost(null);
       chart.current = null;
       // React unmounts this view before its overlays' cleanups run; they still remove their series

@@ -5,11 +5,12 @@
  * Keyboard: N focuses the new-source name · ↑/↓ in the events table select · R refresh.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AiProvider, IntakeEvent, IntakeListenerSettings, IntakeSource } from '../../../engine/api';
+import type { IntakeEvent, IntakeListenerSettings, IntakeSource } from '../../../engine/api';
 import { api } from '../api/client';
 import { useKeyActions } from '../keyboard/registry';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { tradingViewTemplate } from './inbound-template';
+import { AiProvidersPanel } from '../components/ai-providers-panel';
 import './InboundView.css';
 
 const time = (t: number): string => new Date(t).toISOString().slice(11, 23);
@@ -18,31 +19,27 @@ export function InboundView() {
   const [sources, setSources] = useState<IntakeSource[]>([]);
   const [events, setEvents] = useState<IntakeEvent[]>([]);
   const [dlq, setDlq] = useState<IntakeEvent[]>([]);
-  const [providers, setProviders] = useState<AiProvider[]>([]);
   const [listener, setListener] = useState<IntakeListenerSettings | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [secret, setSecret] = useState<{ id: number; secret: string } | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [aiReview, setAiReview] = useState<'off' | 'advise' | 'gate'>('off');
-  const [prov, setProv] = useState({ name: '', baseUrl: '', model: '', apiKey: '' });
   const nameRef = useRef<HTMLInputElement>(null);
   const eventsRef = useRef<HTMLTableElement>(null);
 
   const refresh = useCallback(async () => {
     try {
-      const [s, e, d, p, l] = await Promise.all([
+      const [s, e, d, l] = await Promise.all([
         api.call('intake.sources.list', {}),
         api.call('intake.events.list', { limit: 50 }),
         api.call('intake.dlq.list', {}),
-        api.call('ai.providers.list', {}),
         api.call('intake.listener.get', {}),
       ]);
       setListener(l);
       setSources(s);
       setEvents(e);
       setDlq(d);
-      setProviders(p);
     } catch (err) {
       setMsg(`Loading inbound data failed: ${(err as Error).message}`);
     }
@@ -270,39 +267,7 @@ export function InboundView() {
             </div>
           ))}
           <h3>AI providers</h3>
-          {providers.map((p) => (
-            <div key={p.id} className="inbound-provider" data-testid="provider-row">
-              <strong>{p.name}</strong> <span className="muted">{p.model} · {p.enabled ? 'enabled' : 'disabled'} · key {p.hasApiKey ? 'stored' : 'none'}</span>
-              <div className="muted">
-                calls {p.metrics.calls} · p50 {fmtN(p.metrics.latencyP50Ms)} ms · p95 {fmtN(p.metrics.latencyP95Ms)} ms · tokens {p.metrics.tokens} · errors {p.metrics.errors} · invalid {p.metrics.invalidOutputs}
-              </div>
-              <button className="btn" onClick={() => void act(`Provider "${p.name}" ${p.enabled ? 'disabled' : 'enabled'}`, () => api.call('ai.providers.update', { id: p.id, enabled: !p.enabled }), 'Changing the provider failed')}>
-                {p.enabled ? 'Disable' : 'Enable'}
-              </button>{' '}
-              <button className="btn danger" onClick={() => void act(`Provider "${p.name}" removed`, () => api.call('ai.providers.delete', { id: p.id }), 'Removing the provider failed')}>
-                Remove
-              </button>
-            </div>
-          ))}
-          <form
-            className="inbound-form wrap"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void act(
-                `Provider "${prov.name}" added`,
-                () => api.call('ai.providers.create', { name: prov.name, baseUrl: prov.baseUrl, model: prov.model, ...(prov.apiKey ? { apiKey: prov.apiKey } : {}) }).then(() => setProv({ name: '', baseUrl: '', model: '', apiKey: '' })),
-                'Adding the provider failed',
-              );
-            }}
-          >
-            <input placeholder="Name" aria-label="Provider name" value={prov.name} onChange={(e) => setProv({ ...prov, name: e.target.value })} />
-            <input placeholder="https://api.example.com/v1" aria-label="Base URL" value={prov.baseUrl} onChange={(e) => setProv({ ...prov, baseUrl: e.target.value })} />
-            <input placeholder="Model" aria-label="Model" value={prov.model} onChange={(e) => setProv({ ...prov, model: e.target.value })} />
-            <input placeholder="API key (optional)" type="password" aria-label="API key" value={prov.apiKey} onChange={(e) => setProv({ ...prov, apiKey: e.target.value })} />
-            <button className="btn" type="submit" disabled={!prov.name || !prov.baseUrl || !prov.model}>
-              Add provider
-            </button>
-          </form>
+          <AiProvidersPanel report={setMsg} />
         </section>
       </div>
     </div>

@@ -1,10 +1,27 @@
-/** Settings: the Delivery section (Telegram relay, webhooks, delivery log, metrics). */
+/**
+ * Settings: a short composition of sections (renderer/src/views/settings/*), each owning its
+ * data and words. Add a section with one line here and one entry in SECTIONS.
+ */
 import { useState } from 'react';
-import { TelegramPanel } from '../components/delivery/TelegramPanel';
-import { WebhooksPanel } from '../components/delivery/WebhooksPanel';
-import { DeliveryLogTable } from '../components/delivery/DeliveryLogTable';
-import { DeliveryMetricsPanel } from '../components/delivery/DeliveryMetricsPanel';
+import { AppearanceSection } from './settings/AppearanceSection';
+import { NotificationsSection } from './settings/NotificationsSection';
+import { ShortcutsSection } from './settings/ShortcutsSection';
+import { DataSection } from './settings/DataSection';
+import { DeliverySection } from './settings/DeliverySection';
+import { AiProvidersSection } from './settings/AiProvidersSection';
+import { RiskSection } from './settings/RiskSection';
 import './settings.css';
+
+const SECTIONS = [
+  ['appearance', 'Appearance'],
+  ['notifications', 'Notifications'],
+  ['shortcuts', 'Shortcuts'],
+  ['data', 'Data'],
+  // [settings index: backups]
+  ['delivery', 'Delivery'],
+  ['ai', 'AI providers'],
+  ['risk', 'Risk & sizing'],
+] as const;
 
 export function SettingsView() {
   const [msg, setMsg] = useState<string | null>(null);
@@ -12,18 +29,25 @@ export function SettingsView() {
     <div className="settings-view" data-testid="view-settings">
       <div className="settings-head">
         <h2>Settings</h2>
+        <nav className="settings-index" aria-label="Settings sections">
+          {SECTIONS.map(([id, label]) => (
+            <a key={id} href={`#settings-${id}`} onClick={(e) => (e.preventDefault(), document.getElementById(`settings-${id}`)?.scrollIntoView({ block: 'start' }))}>
+              {label}
+            </a>
+          ))}
+        </nav>
         <div className="settings-msg" role="status" aria-live="polite" data-testid="settings-msg">
           {msg ?? ''}
         </div>
       </div>
-      <h3 className="settings-section">Delivery</h3>
-      <p className="muted">Where signals, FAILED orders, drawdown stages and kill-switch changes go besides the desktop. A channel chooses its targets in the channel editor.</p>
-      <div className="settings-cols">
-        <TelegramPanel report={setMsg} />
-        <WebhooksPanel report={setMsg} />
-      </div>
-      <DeliveryMetricsPanel />
-      <DeliveryLogTable />
+      <AppearanceSection report={setMsg} />
+      <NotificationsSection report={setMsg} />
+      <ShortcutsSection />
+      <DataSection report={setMsg} />
+      {/* [settings: backups] */}
+      <DeliverySection report={setMsg} />
+      <AiProvidersSection report={setMsg} />
+      <RiskSection report={setMsg} />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 /** A goal's daily snapshots as a line against its expected path (lightweight-charts). */
 import { useEffect, useRef } from 'react';
-import { ColorType, LineSeries, LineStyle, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { LineSeries, LineStyle, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import { expectedAt, type GoalSnapshot, type GoalStatus } from '../../../engine/api';
+import { chartSurface, followTheme } from '../theme/chart-theme';
 
 const DAY = 86_400_000;
 
@@ -27,15 +28,15 @@ export function GoalChart({ history, status }: { history: GoalSnapshot[]; status
     if (!el.current) return;
     const c = createChart(el.current, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#0e1116' }, textColor: '#c9d1d9', attributionLogo: false },
-      grid: { vertLines: { color: '#1b2129' }, horzLines: { color: '#1b2129' } },
-      rightPriceScale: { borderColor: '#2a313c' },
-      timeScale: { borderColor: '#2a313c', timeVisible: true, secondsVisible: false },
+      ...chartSurface(),
+      timeScale: { ...chartSurface().timeScale, timeVisible: true, secondsVisible: false },
     });
     expected.current = c.addSeries(LineSeries, { color: '#7d8590', lineStyle: LineStyle.Dashed, lineWidth: 1, title: 'expected', priceLineVisible: false });
     actual.current = c.addSeries(LineSeries, { color: '#4493f8', lineWidth: 2, title: 'actual', priceLineVisible: false });
     chart.current = c;
+    const unfollow = followTheme(c);
     return () => {
+      unfollow();
       chart.current = null;
       actual.current = null;
       expected.current = null;

@@ -1,7 +1,8 @@
 /** Equity (top pane) and drawdown from the running peak (bottom pane) of one run, with lightweight-charts. */
 import { useEffect, useRef } from 'react';
-import { AreaSeries, ColorType, createChart, LineSeries, type UTCTimestamp } from 'lightweight-charts';
+import { AreaSeries, createChart, LineSeries, type UTCTimestamp } from 'lightweight-charts';
 import type { EquityRow } from '../../../../engine/api';
+import { chartSurface, followTheme } from '../../theme/chart-theme';
 
 export function EquityChart({ equity }: { equity: EquityRow[] }) {
   const el = useRef<HTMLDivElement>(null);
@@ -9,10 +10,8 @@ export function EquityChart({ equity }: { equity: EquityRow[] }) {
     if (!el.current) return;
     const c = createChart(el.current, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#0e1116' }, textColor: '#c9d1d9', attributionLogo: false },
-      grid: { vertLines: { color: '#1b2129' }, horzLines: { color: '#1b2129' } },
-      rightPriceScale: { borderColor: '#2a313c' },
-      timeScale: { borderColor: '#2a313c', timeVisible: true, secondsVisible: false },
+      ...chartSurface(),
+      timeScale: { ...chartSurface().timeScale, timeVisible: true, secondsVisible: false },
     });
     // one point per second at most (the chart's time unit); the last value of a second wins
     const pts = new Map<number, number>();
@@ -27,7 +26,11 @@ export function EquityChart({ equity }: { equity: EquityRow[] }) {
     c.addSeries(AreaSeries, { lineColor: '#ef5350', topColor: 'rgba(239,83,80,0.05)', bottomColor: 'rgba(239,83,80,0.4)', lineWidth: 1, title: 'drawdown %' }, 1).setData(dd);
     c.panes()[1]?.setHeight(90);
     c.timeScale().fitContent();
-    return () => c.remove();
+    const unfollow = followTheme(c);
+    return () => {
+      unfollow();
+      c.remove();
+    };
   }, [equity]);
   return <div className="bt-chart" ref={el} data-testid="bt-equity-chart" />;
 }

@@ -100,7 +100,7 @@ function Heatmap({ sweep, x, y }: { sweep: SweepResult; x: string; y: string }) 
   const lo = Math.min(...vals);
   const hi = Math.max(...vals);
   const color = (v: number | null | undefined): string => {
-    if (v === null || v === undefined) return '#1b2129';
+    if (v === null || v === undefined) return 'var(--chip)';
     const u = hi > lo ? (v - lo) / (hi - lo) : 0.5;
     const t = sweep.objective === 'maxDrawdownPct' ? 1 - u : u; // green = better
     return `rgb(${Math.round(200 * (1 - t) + 20)}, ${Math.round(60 + 140 * t)}, ${Math.round(80 + 40 * t)})`;

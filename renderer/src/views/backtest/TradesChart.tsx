@@ -1,8 +1,9 @@
 /** The price chart of one symbol of a run, with a marker at every entry and exit (and why it exited). */
 import { useEffect, useRef, useState } from 'react';
-import { CandlestickSeries, ColorType, createChart, createSeriesMarkers, type SeriesMarker, type UTCTimestamp } from 'lightweight-charts';
+import { CandlestickSeries, createChart, createSeriesMarkers, type SeriesMarker, type UTCTimestamp } from 'lightweight-charts';
 import type { BacktestRun } from '../../../../engine/api';
 import { api } from '../../api/client';
+import { chartSurface, followTheme } from '../../theme/chart-theme';
 
 export function TradesChart({ run }: { run: BacktestRun }) {
   const el = useRef<HTMLDivElement>(null);
@@ -12,9 +13,8 @@ export function TradesChart({ run }: { run: BacktestRun }) {
     if (!el.current) return;
     const c = createChart(el.current, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#0e1116' }, textColor: '#c9d1d9', attributionLogo: false },
-      grid: { vertLines: { color: '#1b2129' }, horzLines: { color: '#1b2129' } },
-      timeScale: { borderColor: '#2a313c', timeVisible: true, secondsVisible: false },
+      ...chartSurface(),
+      timeScale: { ...chartSurface().timeScale, timeVisible: true, secondsVisible: false },
     });
     const price = c.addSeries(CandlestickSeries, { upColor: '#26a69a', downColor: '#ef5350', borderVisible: false, wickUpColor: '#26a69a', wickDownColor: '#ef5350' });
     let alive = true;
@@ -37,8 +37,10 @@ export function TradesChart({ run }: { run: BacktestRun }) {
       },
       (e: Error) => alive && setError(e.message),
     );
+    const unfollow = followTheme(c);
     return () => {
       alive = false;
+      unfollow();
       c.remove();
     };
   }, [run, symbol]);

@@ -1,0 +1,50 @@
+/** Settings → Data: where the data directory is and how big the database is (system.info). */
+import { useCallback, useEffect, useState } from 'react';
+import type { InfoResult } from '../../../../engine/api';
+import { api } from '../../api/client';
+import { SettingsSection, type Report } from './section';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+}
+
+export function DataSection({ report }: { report: Report }) {
+  const [info, setInfo] = useState<InfoResult | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setInfo(await api.call('system.info', {}));
+    } catch (e) {
+      report(`Reading the data directory failed: ${(e as Error).message}`);
+    }
+  }, [report]);
+  useEffect(() => void load(), [load]);
+  return (
+    <SettingsSection id="data" title="Data">
+      <div className="settings-card">
+        <dl className="relay-status">
+          <dt>Data directory</dt>
+          <dd>
+            <code data-testid="settings-datadir">{info?.dataDir ?? '…'}</code>
+          </dd>
+          <dt>Database</dt>
+          <dd data-testid="settings-dbsize" data-bytes={info?.dbBytes}>
+            {info ? `${formatBytes(info.dbBytes)} (signaldesk.db with its write-ahead log)` : '…'}
+          </dd>
+        </dl>
+        <div className="settings-actions">
+          <button className="btn" onClick={() => void load()}>
+            Measure again
+          </button>
+        </div>
+      </div>
+    </SettingsSection>
+  );
+}
