@@ -82,7 +82,7 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
   );
   const metrics = computeMetrics({
     initialBalance,
-    equity: fill.equity,
+    equity: fill.equityColumns,
     trades: fill.trades,
     exposedBars: fill.exposedBars,
     totalBars: fill.totalBars,
@@ -96,5 +96,13 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
     });
   });
   hooks.onProgress?.(done);
-  return { metrics, trades: fill.trades, equity: fill.equity, decisions };
+  // The equity points are built only when read (a sweep's combinations never read them).
+  return {
+    metrics,
+    trades: fill.trades,
+    get equity(): EquityPoint[] {
+      return fill.equity;
+    },
+    decisions,
+  };
 }
