@@ -3,16 +3,19 @@
  *  - per-bar incremental update of the full_v1 indicator set (our O(1) kernels) against
  *    recomputing it with technicalindicators over the history, and against technicalindicators'
  *    own nextValue streaming — ratios from the same run;
- *  - batch warm-up throughput (bars/s) through the worker pool, and on one thread for scale.
+ *  - batch warm-up throughput (bars/s) through the worker pool, and on one thread for scale;
+ *  - EMA, SMA, RSI, ATR, MACD and Bollinger against trading-signals, incremental and batch
+ *    (indicators-trading-signals.ts).
  */
 import { ADX, ATR, BollingerBands, EMA, MACD, OBV, RSI, SMA, Stochastic, VWAP } from 'technicalindicators';
 import { closePool, createFeatureEngine, profileSpecs, warmUp, type Bar } from '../engine/indicators';
 import { report } from './lib';
+import { tradingSignalsBench } from './indicators-trading-signals';
 
 const SPECS = profileSpecs('full_v1');
 
 /** A deterministic random walk with volume (mulberry32). */
-function walk(seed: number, n: number, start = 0): Bar[] {
+export function walk(seed: number, n: number, start = 0): Bar[] {
   let a = seed >>> 0;
   const rnd = (): number => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -176,4 +179,7 @@ export async function indicatorsBench(): Promise<void> {
   } finally {
     await closePool();
   }
+
+  // 3. Against trading-signals, in the same run.
+  tradingSignalsBench(walk);
 }

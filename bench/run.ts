@@ -18,7 +18,8 @@ import { intakeBench } from './intake';
 import { alertsBench } from './alerts';
 import { watchlistBench } from './watchlist';
 
-const ROOT = path.resolve(__dirname, '..');
+// Bundled (scripts/bench.mjs puts the bundle in out/bench) the root comes from the environment.
+const ROOT = process.env.SIGNALDESK_BENCH_ROOT ?? path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
 const benches: Array<[string, () => Promise<void>]> = [
   ['ingest', ingestBench],

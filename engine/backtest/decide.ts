@@ -6,10 +6,10 @@
  * `lookback` bars). No second implementation of any strategy or indicator.
  */
 import type { Timeframe } from '../api/timeframes';
-import { createFeatureEngine } from '../indicators/engine';
-import type { Bar } from '../indicators/types';
+import { barColumns, featureColumns, type BarColumns, type ColumnCache, type FeatureColumns } from '../indicators/batch';
+import type { Bar, Features } from '../indicators/types';
 import { getStrategy, parseParams } from '../strategies/registry';
-import type { StrategyDecision, StrategyDef } from '../strategies/types';
+import type { StrategyDecision, StrategyDef, StrategyInput } from '../strategies/types';
 
 export interface StrategyRef {
   id: string;
@@ -31,7 +31,7 @@ export function loadStrategy(ref: StrategyRef): LoadedStrategy {
 
 /** The live pipeline's test of a usable decision (engine/signals/module.ts validDecision). */
 export function usableDecision(d: StrategyDecision): boolean {
-  return [d.entry, d.stopLoss, d.takeProfit, d.confidence].every(Number.isFinite) && d.entry > 0;
+  return Number.isFinite(d.entry) && Number.isFinite(d.stopLoss) && Number.isFinite(d.takeProfit) && Number.isFinite(d.confidence) && d.entry > 0;
 }
 
 export interface DecideOptions {
@@ -42,23 +42,91 @@ export interface DecideOptions {
   /** Called every `every` bars with the bars done (progress; may throw to cancel). */
   onProgress?: (done: number) => void;
   every?: number;
+  /** The same bars as columns, when the caller has them (else built here). */
+  columns?: BarColumns;
+  /** Indicator columns already computed over these bars (a sweep shares them between combinations). */
+  cache?: ColumnCache;
 }
 
-/** One entry per bar: the decision at that bar's close, or null. */
+/**
+ * The input `evaluate` receives, reused from bar to bar (nothing is allocated per bar): `i` is
+ * the bar, `features` / `prev` read the indicator columns at `i` / `i − 1`; `history` is the
+ * same slice live gives (engine/signals/module.ts: the last `lookback` bars ending with `bar`),
+ * built only when the strategy reads it.
+ */
+class InputCursor implements StrategyInput {
+  bar: Bar;
+  prev: Features | null = null;
+  i = 0;
+  readonly features: Features;
+  private readonly prevView: Features;
+  constructor(
+    readonly symbol: string,
+    readonly timeframe: Timeframe,
+    private readonly bars: readonly Bar[],
+    private readonly lookback: number,
+    cols: FeatureColumns,
+  ) {
+    this.bar = bars[0]!;
+    this.features = featureView(cols, this, 0);
+    this.prevView = featureView(cols, this, 1);
+  }
+  at(i: number): void {
+    this.i = i;
+    this.bar = this.bars[i]!;
+    this.prev = i > 0 ? this.prevView : null;
+  }
+  get history(): readonly Bar[] {
+    return this.bars.slice(Math.max(0, this.i + 1 - this.lookback), this.i + 1);
+  }
+}
+
+/**
+ * A Features object over indicator columns: each name reads its column at the cursor's bar
+ * (`back` bars before it) — the live engine's value after that bar, undefined while warming
+ * up (NaN in the column), as live. Values are read, never copied: no per-bar stores or boxes.
+ */
+function featureView(cols: FeatureColumns, cursor: { i: number }, back: number): Features {
+  const view: Record<string, number | undefined> = {};
+  cols.names.forEach((name, j) => {
+    const col = cols.columns[j]!;
+    Object.defineProperty(view, name, {
+      enumerable: true,
+      get(): number | undefined {
+        const v = col[cursor.i - back]!;
+        return v === v ? v : undefined;
+      },
+    });
+  });
+  return Object.freeze(view);
+}
+
+/**
+ * One entry per bar: the decision at that bar's close, or null. The strategy's indicators come
+ * from the batch path (engine/indicators/batch.ts: the live kernels run over the bars as
+ * columns), and `evaluate` sees at each bar the features after it and after the bar before it
+ * — the values the live engine gives, a name undefined while its indicator warms up.
+ */
 export function decide(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions): Array<StrategyDecision | null> {
-  const fe = createFeatureEngine(s.def.indicators(s.params));
-  const lookback = s.def.lookback(s.params);
+  const n = bars.length;
+  const out: Array<StrategyDecision | null> = new Array<StrategyDecision | null>(n).fill(null);
+  if (n === 0) return out;
+  const cols = featureColumns(s.def.indicators(s.params), o.columns ?? barColumns(bars), o.cache);
+  const lookback = Math.max(1, s.def.lookback(s.params));
   const minConf = o.minConfidence ?? 0;
   const every = o.every ?? 10_000;
-  const out: Array<StrategyDecision | null> = new Array<StrategyDecision | null>(bars.length).fill(null);
-  for (let i = 0; i < bars.length; i++) {
-    const bar = bars[i]!;
-    const prev = fe.bars > 0 ? fe.current() : null;
-    const features = fe.update(bar);
-    const history = bars.slice(Math.max(0, i + 1 - Math.max(1, lookback)), i + 1);
-    const d = s.def.evaluate({ symbol: o.symbol, timeframe: o.timeframe, bar, features, prev, history }, s.params);
+  const input = new InputCursor(o.symbol, o.timeframe, bars, lookback, cols);
+  const def = s.def;
+  const params = s.params;
+  let nextProgress = o.onProgress ? every : Infinity;
+  for (let i = 0; i < n; i++) {
+    input.at(i);
+    const d = def.evaluate(input, params);
     if (d && usableDecision(d) && d.confidence >= minConf) out[i] = d;
-    if (o.onProgress && (i + 1) % every === 0) o.onProgress(i + 1);
+    if (i + 1 === nextProgress) {
+      nextProgress += every;
+      o.onProgress!(i + 1);
+    }
   }
   return out;
 }

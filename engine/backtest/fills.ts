@@ -13,7 +13,7 @@
  * exit is the equity series' last point.
  */
 import type { Bar } from '../indicators/types';
-import type { BarDecision, EquityPoint, ExitReason, FillConfig, FillResult, SymbolBars, Trade } from './types';
+import type { BarDecision, EquityColumns, EquityPoint, ExitReason, FillConfig, FillResult, SymbolBars, Trade } from './types';
 
 interface Position {
   side: 'long' | 'short';
@@ -38,7 +38,11 @@ export function simulate(inputs: readonly SymbolBars[], cfg: FillConfig): FillRe
   const taker = cfg.takerBps / 10_000;
   const maker = cfg.makerBps / 10_000;
   const trades: Trade[] = [];
-  const equity: EquityPoint[] = [];
+  // The equity series as two columns: at most one point per bar plus the first.
+  const cap = inputs.reduce((n, x) => n + x.bars.length, 0) + 1;
+  const eqTs = new Float64Array(cap);
+  const eqV = new Float64Array(cap);
+  let points = 0;
   const syms: SymState[] = inputs.map((input) => ({ input, next: 0, pos: null, lastClose: NaN, lastTs: NaN }));
   let cash = cfg.initialBalance;
   let exposedBars = 0;
@@ -116,7 +120,8 @@ export function simulate(inputs: readonly SymbolBars[], cfg: FillConfig): FillRe
     for (const s of syms) if (s.next < s.input.bars.length) ts = Math.min(ts, s.input.bars[s.next]!.ts);
     if (ts === Infinity) break;
     if (first) {
-      equity.push({ ts, equity: cfg.initialBalance });
+      eqTs[points] = ts;
+      eqV[points++] = cfg.initialBalance;
       first = false;
     }
     for (const s of syms) {
@@ -136,7 +141,8 @@ export function simulate(inputs: readonly SymbolBars[], cfg: FillConfig): FillRe
     }
     let e = cash;
     for (const s of syms) if (s.pos) e += signed(s.pos) * s.lastClose;
-    equity.push({ ts: ts + cfg.barMs, equity: e });
+    eqTs[points] = ts + cfg.barMs;
+    eqV[points++] = e;
   }
   let exited = false;
   for (const s of syms) {
@@ -144,6 +150,17 @@ export function simulate(inputs: readonly SymbolBars[], cfg: FillConfig): FillRe
     close(s, s.pos.side === 'long' ? s.lastClose * (1 - slip) : s.lastClose * (1 + slip), taker, s.lastTs, 'end_of_data');
     exited = true;
   }
-  if (exited) equity[equity.length - 1]!.equity = cash;
-  return { trades, equity, exposedBars, totalBars };
+  if (exited) eqV[points - 1] = cash;
+  const equityColumns: EquityColumns = { length: points, ts: eqTs.subarray(0, points), equity: eqV.subarray(0, points) };
+  let equity: EquityPoint[] | null = null;
+  return {
+    trades,
+    get equity(): EquityPoint[] {
+      equity ??= Array.from({ length: points }, (_, i) => ({ ts: eqTs[i]!, equity: eqV[i]! }));
+      return equity;
+    },
+    equityColumns,
+    exposedBars,
+    totalBars,
+  };
 }

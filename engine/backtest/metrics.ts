@@ -4,7 +4,22 @@
  * to the end-of-data exit), Sharpe/Sortino on daily returns annualised with 365 days,
  * profitFactor is null without losses, and ratios whose denominator is zero are null.
  */
-import type { EquityPoint, Trade } from './types';
+import type { EquityColumns, EquityPoint, Trade } from './types';
+
+/** An equity series as points or as columns (the fill loop's form; no object per bar). */
+export type EquityInput = readonly EquityPoint[] | EquityColumns;
+
+function columnsOf(e: EquityInput): EquityColumns {
+  if (!Array.isArray(e)) return e as EquityColumns;
+  const pts = e as readonly EquityPoint[];
+  const ts = new Float64Array(pts.length);
+  const equity = new Float64Array(pts.length);
+  pts.forEach((p, i) => {
+    ts[i] = p.ts;
+    equity[i] = p.equity;
+  });
+  return { length: pts.length, ts, equity };
+}
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
@@ -78,18 +93,20 @@ export function cagrPct(initial: number, final: number, spanMs: number): number 
 }
 
 /** Largest fall from the running peak (percent of the peak) and how long that drawdown lasted. */
-export function maxDrawdown(equity: readonly EquityPoint[]): { pct: number; durationMs: number } {
+export function maxDrawdown(input: EquityInput): { pct: number; durationMs: number } {
+  const { length: n, ts, equity } = columnsOf(input);
   let peak = -Infinity;
   let peakTs = 0;
   let worst = 0;
   let worstPeakTs = 0;
   let worstPeak = 0;
-  for (const p of equity) {
-    if (p.equity > peak) {
-      peak = p.equity;
-      peakTs = p.ts;
+  for (let i = 0; i < n; i++) {
+    const v = equity[i]!;
+    if (v > peak) {
+      peak = v;
+      peakTs = ts[i]!;
     } else if (peak > 0) {
-      const dd = ((peak - p.equity) / peak) * 100;
+      const dd = ((peak - v) / peak) * 100;
       if (dd > worst) {
         worst = dd;
         worstPeakTs = peakTs;
@@ -98,10 +115,10 @@ export function maxDrawdown(equity: readonly EquityPoint[]): { pct: number; dura
     }
   }
   if (worst === 0) return { pct: 0, durationMs: 0 };
-  let end = equity[equity.length - 1]!.ts;
-  for (const p of equity) {
-    if (p.ts > worstPeakTs && p.equity >= worstPeak) {
-      end = p.ts;
+  let end = ts[n - 1]!;
+  for (let i = 0; i < n; i++) {
+    if (ts[i]! > worstPeakTs && equity[i]! >= worstPeak) {
+      end = ts[i]!;
       break;
     }
   }
@@ -118,22 +135,23 @@ export function drawdownSeries(equity: readonly EquityPoint[]): EquityPoint[] {
 }
 
 /** Returns day over day of the last equity of each UTC day; the first day is against the first point. */
-export function dailyReturns(equity: readonly EquityPoint[]): number[] {
-  if (equity.length === 0) return [];
+export function dailyReturns(input: EquityInput): number[] {
+  const { length: n, ts, equity } = columnsOf(input);
+  if (n === 0) return [];
   const ends: number[] = [];
-  let day = Math.floor(equity[0]!.ts / DAY_MS);
-  let last = equity[0]!.equity;
-  for (const p of equity) {
-    const d = Math.floor(p.ts / DAY_MS);
+  let day = Math.floor(ts[0]! / DAY_MS);
+  let last = equity[0]!;
+  for (let i = 0; i < n; i++) {
+    const d = Math.floor(ts[i]! / DAY_MS);
     if (d !== day) {
       ends.push(last);
       day = d;
     }
-    last = p.equity;
+    last = equity[i]!;
   }
   ends.push(last);
   const out: number[] = [];
-  let prev = equity[0]!.equity;
+  let prev = equity[0]!;
   for (const e of ends) {
     out.push(prev !== 0 ? e / prev - 1 : 0);
     prev = e;
@@ -179,25 +197,26 @@ function nextMonthStart(ts: number): number {
 }
 
 /** Per UTC month: equity at its start (the previous month's end, or the initial point) and at its end. */
-export function monthlyReturns(equity: readonly EquityPoint[]): MonthlyReturn[] {
+export function monthlyReturns(input: EquityInput): MonthlyReturn[] {
+  const { length: n, ts, equity } = columnsOf(input);
   const out: MonthlyReturn[] = [];
-  if (equity.length === 0) return out;
-  let start = equity[0]!.equity;
-  let month = monthOf(equity[0]!.ts);
-  let end = nextMonthStart(equity[0]!.ts);
+  if (n === 0) return out;
+  let start = equity[0]!;
+  let month = monthOf(ts[0]!);
+  let end = nextMonthStart(ts[0]!);
   let last = start;
   const push = (): void => {
     out.push({ month, startEquity: start, endEquity: last, returnPct: start !== 0 ? (last / start - 1) * 100 : 0, income: last - start });
   };
-  for (const p of equity) {
+  for (let i = 0; i < n; i++) {
     // a new month only when a point passes the current month's end (no date formatting per point)
-    if (p.ts >= end) {
+    if (ts[i]! >= end) {
       push();
       start = last;
-      month = monthOf(p.ts);
-      end = nextMonthStart(p.ts);
+      month = monthOf(ts[i]!);
+      end = nextMonthStart(ts[i]!);
     }
-    last = p.equity;
+    last = equity[i]!;
   }
   push();
   return out;
@@ -233,7 +252,7 @@ export function evaluateGoals(monthly: readonly MonthlyReturn[], finalEquity: nu
 
 export interface MetricsInput {
   initialBalance: number;
-  equity: readonly EquityPoint[];
+  equity: EquityInput;
   trades: readonly Trade[];
   exposedBars: number;
   totalBars: number;
@@ -243,14 +262,16 @@ export interface MetricsInput {
 }
 
 export function computeMetrics(x: MetricsInput): BacktestMetrics {
-  const final = x.equity.length ? x.equity[x.equity.length - 1]!.equity : x.initialBalance;
-  const span = x.equity.length ? x.equity[x.equity.length - 1]!.ts - x.equity[0]!.ts : 0;
-  const dd = maxDrawdown(x.equity);
-  const daily = dailyReturns(x.equity);
+  const eq = columnsOf(x.equity);
+  const n0 = eq.length;
+  const final = n0 ? eq.equity[n0 - 1]! : x.initialBalance;
+  const span = n0 ? eq.ts[n0 - 1]! - eq.ts[0]! : 0;
+  const dd = maxDrawdown(eq);
+  const daily = dailyReturns(eq);
   const cagr = cagrPct(x.initialBalance, final, span);
   const n = x.trades.length;
   const pnls = x.trades.map((t) => t.pnl);
-  const monthly = monthlyReturns(x.equity);
+  const monthly = monthlyReturns(eq);
   const bh = x.buyHold.filter((b) => b.firstOpen > 0);
   return {
     initialBalance: x.initialBalance,

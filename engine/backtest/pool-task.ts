@@ -4,6 +4,7 @@
  * share one copy), progress leaves through a MessagePort.
  */
 import type { MessagePort } from 'node:worker_threads';
+import { ColumnCache, packedColumns, type BarColumns } from '../indicators/batch';
 import type { Bar } from '../indicators/types';
 import { runBacktest, type RunResult, type RunSettings } from './runner';
 
@@ -15,6 +16,8 @@ export interface BacktestTask {
   symbols: string[];
   /** One packed series per symbol: ts, open, high, low, close, volume per bar. */
   bars: Float64Array[];
+  /** Names this data set: tasks with the same key reuse the worker's unpacked bars and indicator columns. */
+  dataKey?: string;
   /** Receives `{done}` (bars evaluated) every `every` bars. */
   port?: MessagePort;
   every?: number;
@@ -35,9 +38,31 @@ export function unpackBars(a: Float64Array): Bar[] {
   return out;
 }
 
+/** Bytes of indicator columns a worker keeps for its current data set (split between its symbols). */
+const CACHE_BYTES = 256 * 1024 * 1024;
+
+interface Prepared {
+  bars: Bar[];
+  columns: BarColumns;
+  cache: ColumnCache;
+}
+
+/** The last data set this worker saw: its bars unpacked once, its indicator columns computed once. */
+let prepared: { key: string; series: Prepared[] } | null = null;
+
+function prepare(t: BacktestTask): Prepared[] {
+  if (t.dataKey !== undefined && prepared?.key === t.dataKey && prepared.series.length === t.bars.length) return prepared.series;
+  prepared = null; // let the previous data set go before building the next
+  const per = CACHE_BYTES / Math.max(1, t.bars.length);
+  const series = t.bars.map((a) => ({ bars: unpackBars(a), columns: packedColumns(a), cache: new ColumnCache(per) }));
+  if (t.dataKey !== undefined) prepared = { key: t.dataKey, series };
+  return series;
+}
+
 export function runBacktestTask(t: BacktestTask): BacktestTaskResult {
   try {
-    const series = t.symbols.map((symbol, k) => ({ symbol, bars: unpackBars(t.bars[k]!) }));
+    const data = prepare(t);
+    const series = t.symbols.map((symbol, k) => ({ symbol, ...data[k]! }));
     const r = runBacktest(t.settings, series, { every: t.every, onProgress: t.port ? (done) => t.port!.postMessage({ done }) : undefined });
     return t.metricsOnly ? { metrics: r.metrics } : { metrics: r.metrics, trades: r.trades, equity: r.equity };
   } finally {

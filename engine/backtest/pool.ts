@@ -24,6 +24,26 @@ export function packShared(bars: readonly Bar[]): Float64Array {
   return a;
 }
 
+/**
+ * A key per packed data set, the same for every task that sends the same arrays (a sweep's
+ * combinations): the worker keeps the unpacked bars and the indicator columns of the last data
+ * set it saw under this key and reuses them. Packed bars are never written after packing.
+ */
+const dataIds = new WeakMap<Float64Array, number>();
+let nextDataId = 0;
+export function dataKeyOf(bars: readonly Float64Array[]): string {
+  return bars
+    .map((a) => {
+      let id = dataIds.get(a);
+      if (id === undefined) {
+        id = ++nextDataId;
+        dataIds.set(a, id);
+      }
+      return id;
+    })
+    .join(',');
+}
+
 export interface PoolRunOptions {
   onProgress?: (done: number) => void;
   every?: number;
@@ -32,7 +52,7 @@ export interface PoolRunOptions {
 }
 
 export async function runInPool(settings: RunSettings, symbols: string[], bars: Float64Array[], o: PoolRunOptions = {}): Promise<BacktestTaskResult> {
-  const task: BacktestTask = { task: BACKTEST_TASK, settings, symbols, bars, every: o.every, metricsOnly: o.metricsOnly };
+  const task: BacktestTask = { task: BACKTEST_TASK, settings, symbols, bars, dataKey: `${process.pid}:${dataKeyOf(bars)}`, every: o.every, metricsOnly: o.metricsOnly };
   if (!o.onProgress) return (await getPool().run(task, { signal: o.signal })) as BacktestTaskResult;
   const ch = new MessageChannel();
   ch.port1.on('message', (m: { done: number }) => o.onProgress!(m.done));

@@ -1,9 +1,10 @@
 /**
  * One backtest: load the strategy through the registry, compute its decisions on each symbol's
- * bars with the live indicator engine (decide.ts), apply the fill rules (fills.ts) and the
+ * bars with the live indicator kernels over the bars as columns (decide.ts, the batch path), apply the fill rules (fills.ts) and the
  * metrics (metrics.ts). Pure over its inputs: bars come from the caller (the store, a CSV).
  */
 import { TIMEFRAME_MS, type Timeframe } from '../api/timeframes';
+import type { BarColumns, ColumnCache } from '../indicators/batch';
 import type { Bar } from '../indicators/types';
 import { decide, loadStrategy, type StrategyRef } from './decide';
 import { simulate } from './fills';
@@ -29,6 +30,10 @@ export interface RunSettings {
 export interface SymbolSeries {
   symbol: string;
   bars: readonly Bar[];
+  /** The same bars as columns, when the caller already has them (the pool task keeps them per data set). */
+  columns?: BarColumns;
+  /** Indicator columns over these bars shared between runs on the same bars (a sweep's combinations). */
+  cache?: ColumnCache;
 }
 
 export interface RunResult {
@@ -55,6 +60,8 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
       timeframe: s.timeframe,
       minConfidence: s.minConfidence ?? 0,
       every: hooks.every,
+      columns: x.columns,
+      cache: x.cache,
       onProgress: hooks.onProgress ? (n) => hooks.onProgress!(base + n) : undefined,
     });
     done += x.bars.length;
@@ -75,7 +82,7 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
   );
   const metrics = computeMetrics({
     initialBalance,
-    equity: fill.equity,
+    equity: fill.equityColumns,
     trades: fill.trades,
     exposedBars: fill.exposedBars,
     totalBars: fill.totalBars,
@@ -89,5 +96,13 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
     });
   });
   hooks.onProgress?.(done);
-  return { metrics, trades: fill.trades, equity: fill.equity, decisions };
+  // The equity points are built only when read (a sweep's combinations never read them).
+  return {
+    metrics,
+    trades: fill.trades,
+    get equity(): EquityPoint[] {
+      return fill.equity;
+    },
+    decisions,
+  };
 }

@@ -71,9 +71,18 @@ export interface EquityPoint {
   equity: number;
 }
 
+/** The equity series as columns: what the fill loop writes and the metrics read (no object per bar). */
+export interface EquityColumns {
+  readonly length: number;
+  readonly ts: Float64Array;
+  readonly equity: Float64Array;
+}
+
 export interface FillResult {
   trades: Trade[];
-  equity: EquityPoint[];
+  /** The equity series as points, built from `equityColumns` when first read. */
+  readonly equity: EquityPoint[];
+  equityColumns: EquityColumns;
   /** Symbol-bars during which a position was held (open after the bar's open fills). */
   exposedBars: number;
   /** All symbol-bars. */

@@ -4,31 +4,12 @@
  * indicator and nothing grows. `snapshot()` / `restore()` copy that state, which is how a
  * warm-up computed in the worker pool continues live in the engine.
  */
-import { EmaKernel, SmaKernel, VolumeRatioKernel } from './averages';
+import { EmaKernel } from './averages';
+import { KERNELS, kindCode, stepKernel } from './dispatch';
 import type { Kernel } from './kernel';
-import { MacdKernel, RsiKernel, StochKernel } from './momentum';
-import { SrKernel } from './pivots';
+import { MacdKernel } from './momentum';
 import { featureNames, uniqueSpecs, warmupBars } from './spec';
-import { AdxKernel } from './trend';
-import { INDICATOR_KINDS, type Bar, type FeatureEngine, type Features, type IndicatorKind, type IndicatorSpec } from './types';
-import { AtrKernel, BbKernel } from './volatility';
-import { ObvKernel, VwapKernel } from './volume';
-
-/** Kernels are classes: every engine shares their code and its type feedback, so it stays optimised. */
-const KERNELS: Readonly<Record<IndicatorKind, new (spec: IndicatorSpec) => Kernel>> = {
-  ema: EmaKernel,
-  sma: SmaKernel,
-  rsi: RsiKernel,
-  macd: MacdKernel,
-  atr: AtrKernel,
-  bb: BbKernel,
-  obv: ObvKernel,
-  vwap: VwapKernel,
-  stoch: StochKernel,
-  adx: AdxKernel,
-  volume_ratio: VolumeRatioKernel,
-  sr: SrKernel,
-};
+import type { Bar, FeatureEngine, Features, IndicatorSpec } from './types';
 
 /** A copy of an engine's state: enough to continue exactly where it stopped. */
 export interface EngineSnapshot {
@@ -110,7 +91,7 @@ class Engine implements FeatureEngineImpl {
     this.kernels = order.map((i) => kernels[i]!);
     this.outOffsets.push(...order.map((i) => outAt[i]!));
     this.stateOffsets.push(...order.map((i) => stateAt[i]!));
-    this.codes = Uint8Array.from(this.kernels.map((k) => INDICATOR_KINDS.indexOf(k.spec.kind)));
+    this.codes = Uint8Array.from(this.kernels.map((k) => kindCode(k.spec.kind)));
     // One array per kernel (standalone arrays index faster than views into one buffer).
     this.states = this.kernels.map((k) => new Float64Array(k.stateSize));
     this.values = new Float64Array(this.names.length);
@@ -141,51 +122,7 @@ class Engine implements FeatureEngineImpl {
     const offs = this.outOffsets;
     const out = this.values;
     const codes = this.codes;
-    // One call site per kernel class keeps every call monomorphic (inlined), where a single
-    // `kernels[i].step(...)` site would see a dozen classes and stay a slow megamorphic call.
-    // (The casts only steer the call site: each call still runs the kernel's own step.)
-    for (let i = 0; i < kernels.length; i++) {
-      const k = kernels[i]!;
-      const st = states[i]!;
-      const o = offs[i]!;
-      switch (codes[i]) {
-        case 0:
-          (k as EmaKernel).step(st, bar, out, o);
-          break;
-        case 1:
-          (k as SmaKernel).step(st, bar, out, o);
-          break;
-        case 2:
-          (k as RsiKernel).step(st, bar, out, o);
-          break;
-        case 3:
-          (k as MacdKernel).step(st, bar, out, o);
-          break;
-        case 4:
-          (k as AtrKernel).step(st, bar, out, o);
-          break;
-        case 5:
-          (k as BbKernel).step(st, bar, out, o);
-          break;
-        case 6:
-          (k as ObvKernel).step(st, bar, out, o);
-          break;
-        case 7:
-          (k as VwapKernel).step(st, bar, out, o);
-          break;
-        case 8:
-          (k as StochKernel).step(st, bar, out, o);
-          break;
-        case 9:
-          (k as AdxKernel).step(st, bar, out, o);
-          break;
-        case 10:
-          (k as VolumeRatioKernel).step(st, bar, out, o);
-          break;
-        default:
-          (k as SrKernel).step(st, bar, out, o);
-      }
-    }
+    for (let i = 0; i < kernels.length; i++) stepKernel(codes[i]!, kernels[i]!, states[i]!, bar, out, offs[i]!);
     this.count++;
     this.last = bar.ts;
     this.featuresValid = false;

@@ -7,3 +7,4 @@ export { createFeatureEngine, computeSeries, featureNamesOf, specsKey, type Engi
 export { parseSpec, parseSpecList, formatSpec, featureNames, normalizeSpec, uniqueSpecs, warmupBars, SpecError } from './spec';
 export { PROFILES, PROFILE_NAMES, getProfile, profileSpecs, profileFeatureNames } from './profiles';
 export { warmUp, warmUpEngine, closePool, packBars, type WarmUpResult } from './pool';
+export { barColumns, packedColumns, specColumns, featureColumns, ColumnCache, type BarColumns, type FeatureColumns } from './batch';

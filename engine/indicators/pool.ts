@@ -39,6 +39,9 @@ function workerFile(): string {
   }
   const shim = path.join(__dirname, 'pool-worker.cjs');
   if (fs.existsSync(shim)) return shim;
+  // Bundled elsewhere in the build output (the benchmark bundle in out/bench): out/main's worker.
+  const sibling = path.join(path.dirname(__dirname), 'main', 'indicators-pool.js');
+  if (fs.existsSync(sibling)) return sibling;
   throw new Error(`indicator pool worker not found near ${__dirname}`);
 }
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { STRATEGY_INTERFACE_VERSION, type StrategyDef } from './types';
-import { decision, f, n1, num, px, riskParams, sat, spec } from './common';
+import { decision, f, n1, namesFor, num, px, riskParams, sat, spec } from './common';
 
 export const breakoutSchema = z
   .object({
@@ -18,6 +18,8 @@ export const breakoutSchema = z
   .strict();
 export type BreakoutParams = z.output<typeof breakoutSchema>;
 
+const names = namesFor((p: BreakoutParams) => ({ atr: f('atr', p.atr), vr: f('volume_ratio', p.volumePeriod) }));
+
 export const breakout: StrategyDef<BreakoutParams> = {
   id: 'breakout',
   version: STRATEGY_INTERFACE_VERSION,
@@ -27,8 +29,9 @@ export const breakout: StrategyDef<BreakoutParams> = {
   lookback: (p) => p.period + 1,
   evaluate({ bar, features, history }, p) {
     if (history.length < p.period + 1) return null;
-    const atr = num(features, f('atr', p.atr));
-    const vr = num(features, f('volume_ratio', p.volumePeriod));
+    const k = names(p);
+    const atr = num(features, k.atr);
+    const vr = num(features, k.vr);
     if (atr === undefined || vr === undefined || vr < p.minVolumeRatio) return null;
     let hi = -Infinity;
     let lo = Infinity;
@@ -44,7 +47,7 @@ export const breakout: StrategyDef<BreakoutParams> = {
     else return null;
     const dist = Math.abs(bar.close - level);
     const conf = 0.4 + 0.3 * sat((vr - 1) / 2) + 0.3 * sat(dist / (0.5 * atr));
-    const reasons = [`Close ${px(bar.close)} broke ${p.period}-bar ${side === 'buy' ? 'high' : 'low'} ${px(level)} on ${n1(vr)}× average volume`];
+    const reasons = (): string[] => [`Close ${px(bar.close)} broke ${p.period}-bar ${side === 'buy' ? 'high' : 'low'} ${px(level)} on ${n1(vr)}× average volume`];
     return decision(side, bar, atr, p, conf, reasons);
   },
 };

@@ -16,6 +16,23 @@ export function spec(kind: IndicatorSpec['kind'], ...params: number[]): Indicato
   return { kind, params };
 }
 
+/**
+ * The feature names a strategy reads, built once per parameter object and reused while the same
+ * object comes back: `evaluate` runs on every closed bar (a backtest's hot loop), where building
+ * the same strings again on every call would cost more than the decision itself.
+ */
+export function namesFor<P extends object, N>(build: (p: P) => N): (p: P) => N {
+  let lastP: P | null = null;
+  let last: N | null = null;
+  return (p) => {
+    if (p !== lastP) {
+      last = build(p);
+      lastP = p;
+    }
+    return last!;
+  };
+}
+
 /** A feature value, or undefined when missing / not finite (still warming up). */
 export function num(features: Features | null | undefined, name: string): number | undefined {
   const v = features?.[name];
@@ -62,16 +79,36 @@ export function levels(side: 'buy' | 'sell', entry: number, atr: number, stopAtr
   return { stopLoss: roundToTick(raw.stopLoss, tick), takeProfit: roundToTick(raw.takeProfit, tick) };
 }
 
+/**
+ * A decision with levels from `levels()`. Reasons given as a function are written when first
+ * read (then kept):
+ * a backtest evaluates every bar and reads only the side, levels and confidence, and formatting
+ * prices is most of a decision's cost. `reasons` must only read values fixed at the decision
+ * (locals, the bar), never a features object, so they read the same whenever they are built.
+ */
 export function decision(
   side: 'buy' | 'sell',
   bar: Bar,
   atr: number,
   p: { stopAtr: number; rewardRisk: number },
   confidence: number,
-  reasons: string[],
+  reasons: string[] | (() => string[]),
 ): StrategyDecision | null {
   if (!(atr > 0) || !Number.isFinite(bar.close)) return null;
   const { stopLoss, takeProfit } = levels(side, bar.close, atr, p.stopAtr, p.rewardRisk);
-  reasons.push(`Stop ${px(stopLoss)} (${p.stopAtr}× ATR ${px(atr)}), target ${px(takeProfit)} (${p.rewardRisk}:1 reward/risk)`);
-  return { side, entry: bar.close, stopLoss, takeProfit, confidence: Math.round(clamp01(confidence) * 1000) / 1000, reasons };
+  let text: string[] | null = null;
+  return {
+    side,
+    entry: bar.close,
+    stopLoss,
+    takeProfit,
+    confidence: Math.round(clamp01(confidence) * 1000) / 1000,
+    get reasons(): string[] {
+      if (!text) {
+        text = typeof reasons === 'function' ? reasons() : reasons;
+        text.push(`Stop ${px(stopLoss)} (${p.stopAtr}× ATR ${px(atr)}), target ${px(takeProfit)} (${p.rewardRisk}:1 reward/risk)`);
+      }
+      return text;
+    },
+  };
 }

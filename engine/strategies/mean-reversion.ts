@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { STRATEGY_INTERFACE_VERSION, type StrategyDef } from './types';
-import { decision, f, n1, num, px, riskParams, sat, spec } from './common';
+import { decision, f, n1, namesFor, num, px, riskParams, sat, spec } from './common';
 
 export const meanReversionSchema = z
   .object({
@@ -24,6 +24,13 @@ export const meanReversionSchema = z
   .refine((p) => p.oversold < p.overbought, { message: 'oversold must be below overbought', path: ['oversold'] });
 export type MeanReversionParams = z.output<typeof meanReversionSchema>;
 
+const names = namesFor((p: MeanReversionParams) => ({
+  lower: f('bb_lower', p.bbPeriod, p.bbStdDev),
+  upper: f('bb_upper', p.bbPeriod, p.bbStdDev),
+  rsi: f('rsi', p.rsi),
+  atr: f('atr', p.atr),
+}));
+
 export const meanReversion: StrategyDef<MeanReversionParams> = {
   id: 'mean_reversion',
   version: STRATEGY_INTERFACE_VERSION,
@@ -32,13 +39,13 @@ export const meanReversion: StrategyDef<MeanReversionParams> = {
   indicators: (p) => [spec('bb', p.bbPeriod, p.bbStdDev), spec('rsi', p.rsi), spec('atr', p.atr)],
   lookback: () => 2,
   evaluate({ bar, features, prev, history }, p) {
-    const b = [p.bbPeriod, p.bbStdDev];
-    const lower = num(features, f('bb_lower', ...b));
-    const upper = num(features, f('bb_upper', ...b));
-    const pLower = num(prev, f('bb_lower', ...b));
-    const pUpper = num(prev, f('bb_upper', ...b));
-    const rsi = num(features, f('rsi', p.rsi));
-    const atr = num(features, f('atr', p.atr));
+    const k = names(p);
+    const lower = num(features, k.lower);
+    const upper = num(features, k.upper);
+    const pLower = num(prev, k.lower);
+    const pUpper = num(prev, k.upper);
+    const rsi = num(features, k.rsi);
+    const atr = num(features, k.atr);
     const prevBar = history[history.length - 2];
     if (lower === undefined || upper === undefined || pLower === undefined || pUpper === undefined || rsi === undefined || atr === undefined || !prevBar) return null;
     let side: 'buy' | 'sell';
@@ -50,7 +57,7 @@ export const meanReversion: StrategyDef<MeanReversionParams> = {
       side = 'sell';
       conf = 0.4 + 0.3 * sat((rsi - p.overbought) / 15) + 0.3 * sat((bar.close - upper) / (0.5 * atr));
     } else return null;
-    const reasons = [
+    const reasons = (): string[] => [
       side === 'buy'
         ? `Close ${px(bar.close)} fell below the lower Bollinger band ${px(lower)} (${p.bbPeriod}, ${p.bbStdDev}σ)`
         : `Close ${px(bar.close)} rose above the upper Bollinger band ${px(upper)} (${p.bbPeriod}, ${p.bbStdDev}σ)`,

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { STRATEGY_INTERFACE_VERSION, type StrategyDef } from './types';
-import { decision, f, n1, num, px, riskParams, sat, spec } from './common';
+import { decision, f, n1, namesFor, num, px, riskParams, sat, spec } from './common';
 
 export const momentumSchema = z
   .object({
@@ -24,6 +24,13 @@ export const momentumSchema = z
   .refine((p) => p.rsiFloor < p.rsiCeiling, { message: 'rsiFloor must be below rsiCeiling', path: ['rsiFloor'] });
 export type MomentumParams = z.output<typeof momentumSchema>;
 
+const names = namesFor((p: MomentumParams) => ({
+  hist: f('macd_hist', p.macdFast, p.macdSlow, p.macdSignal),
+  rsi: f('rsi', p.rsi),
+  trend: f('ema', p.trend),
+  atr: f('atr', p.atr),
+}));
+
 export const momentum: StrategyDef<MomentumParams> = {
   id: 'momentum',
   version: STRATEGY_INTERFACE_VERSION,
@@ -32,19 +39,19 @@ export const momentum: StrategyDef<MomentumParams> = {
   indicators: (p) => [spec('rsi', p.rsi), spec('macd', p.macdFast, p.macdSlow, p.macdSignal), spec('ema', p.trend), spec('atr', p.atr)],
   lookback: () => 2,
   evaluate({ bar, features, prev }, p) {
-    const m = [p.macdFast, p.macdSlow, p.macdSignal];
-    const hist = num(features, f('macd_hist', ...m));
-    const prevHist = num(prev, f('macd_hist', ...m));
-    const rsi = num(features, f('rsi', p.rsi));
-    const trend = num(features, f('ema', p.trend));
-    const atr = num(features, f('atr', p.atr));
+    const k = names(p);
+    const hist = num(features, k.hist);
+    const prevHist = num(prev, k.hist);
+    const rsi = num(features, k.rsi);
+    const trend = num(features, k.trend);
+    const atr = num(features, k.atr);
     if (hist === undefined || prevHist === undefined || rsi === undefined || trend === undefined || atr === undefined) return null;
     let side: 'buy' | 'sell';
     if (prevHist <= 0 && hist > 0 && rsi >= p.rsiFloor && rsi <= p.rsiCeiling && bar.close > trend) side = 'buy';
     else if (prevHist >= 0 && hist < 0 && rsi <= 100 - p.rsiFloor && rsi >= 100 - p.rsiCeiling && bar.close < trend) side = 'sell';
     else return null;
     const conf = 0.3 + 0.35 * sat(Math.abs(rsi - 50) / 20) + 0.35 * sat(Math.abs(hist) / (0.1 * atr));
-    const reasons = [
+    const reasons = (): string[] => [
       `MACD histogram turned ${side === 'buy' ? 'positive' : 'negative'} (${px(prevHist)} → ${px(hist)})`,
       `RSI(${p.rsi}) ${n1(rsi)} confirms ${side === 'buy' ? 'upward' : 'downward'} momentum`,
       `Close ${px(bar.close)} ${side === 'buy' ? 'above' : 'below'} EMA(${p.trend}) ${px(trend)}`,

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { STRATEGY_INTERFACE_VERSION, type StrategyDef } from './types';
-import { decision, f, n1, num, px, riskParams, sat, spec } from './common';
+import { decision, f, n1, namesFor, num, px, riskParams, sat, spec } from './common';
 
 export const scalpingSchema = z
   .object({
@@ -26,6 +26,13 @@ export const scalpingSchema = z
   .refine((p) => p.oversold < p.overbought, { message: 'oversold must be below overbought', path: ['oversold'] });
 export type ScalpingParams = z.output<typeof scalpingSchema>;
 
+const names = namesFor((p: ScalpingParams) => ({
+  rsi: f('rsi', p.rsi),
+  trend: f('ema', p.trend),
+  atr: f('atr', p.atr),
+  vr: f('volume_ratio', p.volumePeriod),
+}));
+
 export const scalping: StrategyDef<ScalpingParams> = {
   id: 'scalping',
   version: STRATEGY_INTERFACE_VERSION,
@@ -34,11 +41,12 @@ export const scalping: StrategyDef<ScalpingParams> = {
   indicators: (p) => [spec('rsi', p.rsi), spec('ema', p.trend), spec('atr', p.atr), spec('volume_ratio', p.volumePeriod)],
   lookback: () => 2,
   evaluate({ bar, features, prev }, p) {
-    const rsi = num(features, f('rsi', p.rsi));
-    const prevRsi = num(prev, f('rsi', p.rsi));
-    const trend = num(features, f('ema', p.trend));
-    const atr = num(features, f('atr', p.atr));
-    const vr = num(features, f('volume_ratio', p.volumePeriod));
+    const k = names(p);
+    const rsi = num(features, k.rsi);
+    const prevRsi = num(prev, k.rsi);
+    const trend = num(features, k.trend);
+    const atr = num(features, k.atr);
+    const vr = num(features, k.vr);
     if (rsi === undefined || prevRsi === undefined || trend === undefined || atr === undefined || vr === undefined) return null;
     if (vr < p.minVolumeRatio) return null;
     let side: 'buy' | 'sell';
@@ -46,7 +54,7 @@ export const scalping: StrategyDef<ScalpingParams> = {
     else if (prevRsi > p.overbought && rsi <= p.overbought && bar.close < trend) side = 'sell';
     else return null;
     const conf = 0.4 + 0.3 * sat(Math.abs(rsi - prevRsi) / 15) + 0.3 * sat(vr - 1);
-    const reasons = [
+    const reasons = (): string[] => [
       `RSI(${p.rsi}) crossed ${side === 'buy' ? `up through ${p.oversold}` : `down through ${p.overbought}`} (${n1(prevRsi)} → ${n1(rsi)}) on ${n1(vr)}× average volume`,
       `Close ${px(bar.close)} ${side === 'buy' ? 'above' : 'below'} EMA(${p.trend}) ${px(trend)}`,
     ];

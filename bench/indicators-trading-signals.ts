@@ -1,0 +1,134 @@
+/**
+ * `npm run bench -- indicators`, part 3: our indicators against trading-signals (a maintained
+ * streaming TypeScript library, a dev dependency for this comparison only), measured in the same
+ * run on the same bars. For each of EMA, SMA, RSI, ATR, MACD and Bollinger, and for the whole set:
+ *  - ours, incremental: the live engine's `step` (one closed bar, O(1) state update), per symbol-bar;
+ *  - ours, batch: the same kernels over typed arrays (engine/indicators/batch.ts), per bar;
+ *  - trading-signals: `add()` on its streaming instances, per symbol-bar.
+ * Each figure is the best of a few repeats in CPU time of this process (the machine is shared:
+ * wall time would mostly measure the wait for a core; the best repeat is the least disturbed). `ratio_*` = trading-signals time / ours: above 1 means ours is faster.
+ */
+import { ATR, BollingerBands, EMA, MACD, RSI, SMA } from 'trading-signals';
+import { barColumns, createFeatureEngine, featureColumns, parseSpec, type Bar, type IndicatorSpec } from '../engine/indicators';
+import { report } from './lib';
+
+interface Streaming {
+  add(b: Bar): number;
+}
+
+/** trading-signals instances for one of our specs (its defaults: Wilder smoothing for RSI and ATR). */
+function tradingSignals(spec: IndicatorSpec): () => Streaming {
+  const [a = 0, b = 0, c = 0] = spec.params;
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  switch (spec.kind) {
+    case 'ema':
+      return () => {
+        const x = new EMA(a);
+        return { add: (bar) => num(x.add(bar.close)) };
+      };
+    case 'sma':
+      return () => {
+        const x = new SMA(a);
+        return { add: (bar) => num(x.add(bar.close)) };
+      };
+    case 'rsi':
+      return () => {
+        const x = new RSI(a);
+        return { add: (bar) => num(x.add(bar.close)) };
+      };
+    case 'atr':
+      return () => {
+        const x = new ATR(a);
+        return { add: (bar) => num(x.add({ high: bar.high, low: bar.low, close: bar.close })) };
+      };
+    case 'macd':
+      return () => {
+        const x = new MACD(new EMA(a), new EMA(b), new EMA(c));
+        return { add: (bar) => num(x.add(bar.close)?.histogram) };
+      };
+    case 'bb':
+      return () => {
+        const x = new BollingerBands(a, b);
+        return { add: (bar) => num(x.add(bar.close)?.upper) };
+      };
+    default:
+      throw new Error(`no trading-signals counterpart for ${spec.kind}`);
+  }
+}
+
+const SET = ['ema:21', 'sma:50', 'rsi:14', 'atr:14', 'macd:12:26:9', 'bb:20:2'].map(parseSpec);
+
+/**
+ * The best of `repeats` runs, in CPU time of this process (user + system): on a shared machine
+ * wall time mostly measures waiting for a core, CPU time what the code itself cost.
+ */
+export function best(repeats: number, fn: () => number): { ms: number; sink: number } {
+  let ms = Infinity;
+  let sink = 0;
+  for (let r = 0; r < repeats; r++) {
+    const c = process.cpuUsage();
+    sink += fn();
+    const d = process.cpuUsage(c);
+    ms = Math.min(ms, (d.user + d.system) / 1000);
+  }
+  return { ms, sink };
+}
+
+const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
+
+/** One comparison: `specs` over `series` (symbols × bars), bar-major like the live engine. */
+function compare(label: string, specs: IndicatorSpec[], series: Bar[][], repeats: number): void {
+  const symbols = series.length;
+  const bars = series[0]!.length;
+  const n = symbols * bars;
+  const makers = specs.map(tradingSignals);
+  const incremental = best(repeats, () => {
+    const engines = series.map(() => createFeatureEngine(specs));
+    let x = 0;
+    for (let i = 0; i < bars; i++) for (let s = 0; s < symbols; s++) x += engines[s]!.step(series[s]![i]!)[0]! || 0;
+    return x;
+  });
+  const cols = series.map(barColumns);
+  const batch = best(repeats, () => {
+    let x = 0;
+    for (const c of cols) x += featureColumns(specs, c).columns[0]![bars - 1]! || 0;
+    return x;
+  });
+  const theirs = best(repeats, () => {
+    const inst = series.map(() => makers.map((m) => m()));
+    let x = 0;
+    for (let i = 0; i < bars; i++) {
+      for (let s = 0; s < symbols; s++) {
+        const b = series[s]![i]!;
+        const set = inst[s]!;
+        for (let k = 0; k < set.length; k++) x += set[k]!.add(b);
+      }
+    }
+    return x;
+  });
+  const ns = (ms: number): number => (ms * 1e6) / n;
+  report({
+    bench: 'indicators_vs_trading_signals',
+    indicators: label,
+    symbols,
+    bars_per_symbol: bars,
+    ours_incremental_ns_per_symbol_bar: round(ns(incremental.ms)),
+    ours_batch_ns_per_bar: round(ns(batch.ms)),
+    trading_signals_ns_per_symbol_bar: round(ns(theirs.ms)),
+    ratio_incremental: round(theirs.ms / incremental.ms),
+    ratio_batch: round(theirs.ms / batch.ms),
+    ours_batch_bars_per_s: Math.round(n / (batch.ms / 1000)),
+    goal_ratio: 10,
+    timing: 'cpu, best of 4',
+    sink: Number.isFinite(incremental.sink + batch.sink + theirs.sink) ? 'ok' : 'nan',
+  });
+}
+
+export function tradingSignalsBench(walk: (seed: number, n: number) => Bar[]): void {
+  const scale = Math.min(1, Math.max(0.01, Number(process.env.BENCH_INDICATORS_SCALE ?? 1)));
+  const symbols = 100;
+  const bars = Math.max(300, Math.round(2_000 * scale));
+  const series = Array.from({ length: symbols }, (_, s) => walk(s + 101, bars));
+  compare('ema:21,sma:50,rsi:14,atr:14,macd:12:26:9,bb:20:2', SET, series, 4);
+  for (const spec of SET) compare(`${spec.kind}:${spec.params.join(':')}`, [spec], series, 4);
+}
