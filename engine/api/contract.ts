@@ -18,6 +18,7 @@ import { filesCommands } from './commands/files';
 import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './commands/delivery';
 import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
 import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
+import { seriesCommands } from './commands/series';
 import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
 
 export * from './commands/define';
@@ -33,6 +34,7 @@ export * from './commands/delivery';
 export * from './commands/backtest';
 export * from './commands/intake';
 export * from './commands/alerts';
+export * from './commands/series';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -48,6 +50,7 @@ export const commands = {
   ...backtestCommands,
   ...intakeCommands,
   ...alertsCommands,
+  ...seriesCommands,
 } as const;
 
 export interface Events
