@@ -108,7 +108,7 @@ export class CcxtSeriesRuntime {
     }
     if (kind === 'open_interest') {
       if (first && ex.has['fetchOpenInterestHistory']) {
-        const rows = await this.client.request(null, (x) => x.fetchOpenInterestHistory(symbol, '5m', now - Math.min(this.cfg.historyMs, 29 * 86_400_000), 500));
+        const rows = await this.client.request(null, (x) => x.fetchOpenInterestHistory(symbol, '5m', now - Math.min(this.cfg.historyMs, 29 * 86_400_000), 500, { until: now }));
         this.store(symbol, 'open_interest', rows.map((r, i) => {
           const ts = num(r.timestamp);
           const v = num(r.openInterestAmount);
