@@ -110,6 +110,14 @@ export class ExtSeriesRepo {
     return r ? [r.ts, r.value] : null;
   }
 
+  /** The symbols a source's series is stored under ('' for an http_json source). */
+  symbols(source: string, series: string): string[] {
+    return this.db
+      .prepare<[string, string], { symbol: string }>('SELECT symbol FROM series WHERE source = ? AND timeframe = ? ORDER BY id')
+      .all(source, series)
+      .map((r) => r.symbol);
+  }
+
   /** Every series of a source that has points, with counts and its newest value. */
   list(source: string): StoredSeries[] {
     return this.listStmt.all(source).map((r) => {
