@@ -136,4 +136,28 @@ describe('indicators.series reads ext series point in time', () => {
     expect(only.names).toEqual(['ext_fng_value']);
     expect([k - 1, k, k + 1, k + 2, k + 3].map((i) => at(only.rows, ts[i]!, 1))).toEqual([1, 2, 2, 2, 3]);
   });
+
+  it('backtest.run loads the strategy’s stored series: funding_fade trades on stored funding, and not without it', async () => {
+    const sym = (await engine.handle('market.symbols', parseInput('market.symbols', { source: 'sim' })))[0]!;
+    const bars = await engine.handle('market.candles', parseInput('market.candles', { source: 'sim', symbol: sym, timeframe: '5m', limit: 5000 }));
+    // Extreme funding, flipping sign every 2 hours, over the whole stored range (a perp symbol: matched by base/quote).
+    const pts: Array<[number, number]> = [];
+    for (let t = bars[0]![0] - 2 * H; t <= bars[bars.length - 1]![0]; t += 2 * H) pts.push([t, (pts.length % 2 ? -1 : 1) * 0.002]);
+    new ExtSeriesRepo(engine.db).upsert({ source: 'perp', symbol: `${sym}:USDT`, series: 'funding' }, pts);
+    const run = async (funding: string) => {
+      const { id } = await engine.handle('backtest.run', parseInput('backtest.run', { strategy: { id: 'funding_fade', params: { funding } }, source: 'sim', symbols: [sym], timeframe: '5m', direction: 'both' }));
+      for (let i = 0; i < 600; i++) {
+        const r = await engine.handle('backtest.get', parseInput('backtest.get', { id }));
+        if (r.status !== 'queued' && r.status !== 'running') return r;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      throw new Error('backtest did not finish');
+    };
+    const withFunding = await run('ext:perp:funding');
+    expect(withFunding.status).toBe('done');
+    expect(withFunding.trades.length).toBeGreaterThan(0);
+    const without = await run('ext:nothing:funding');
+    expect(without.status).toBe('done');
+    expect(without.trades).toEqual([]);
+  });
 });
