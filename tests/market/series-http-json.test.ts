@@ -137,5 +137,15 @@ describe('http_json sources', () => {
     expect(fs.readFileSync(out.path, 'utf8')).toBe('timestamp,value\n1704067200000,1\n1704153600000,2\n');
     expect(r.collector.series.read(parseInput('market.series', { source: 'exp', series: 'value', since: 1704100000000 }))).toEqual([[1704153600000, 2]]);
     expect(r.collector.series.read(parseInput('market.series', { source: 'exp', series: 'value', limit: 1 }))).toEqual([[1704153600000, 2]]);
+
+    // Updates: a path that cannot work is refused and changes nothing; a good change restarts the source.
+    const bad = await r.collector.update(parseInput('market.sources.update', { id: 'exp', timePath: null }) as Parameters<typeof r.collector.update>[0]).catch((e: unknown) => e);
+    expect((bad as ApiError).details).toMatchObject({ field: 'valuePath' });
+    expect(r.collector.sources.get('exp')!.config).toMatchObject({ timePath: 'rows[*].t' });
+    const wrong = await r.collector.update(parseInput('market.sources.update', { id: 'exp', timeframes: ['1h'] }) as Parameters<typeof r.collector.update>[0]).catch((e: unknown) => e);
+    expect((wrong as ApiError).details).toMatchObject({ fields: ['timeframes'] });
+    const v = await r.collector.update(parseInput('market.sources.update', { id: 'exp', unit: 'USD', costPerMonth: 5 }) as Parameters<typeof r.collector.update>[0]);
+    expect(v.ext).toMatchObject({ unit: 'USD', costPerMonth: 5 });
+    expect(r.collector.series.costs((id) => r!.collector.sources.get(id)!.kind)).toEqual([{ kind: 'http_json', sources: 1, costPerMonth: 5 }]);
   });
 });
