@@ -15,11 +15,15 @@ describe('migration 021: external series', () => {
     migrate(old, MIGRATIONS.filter((m) => m.version < 21));
     old.prepare("INSERT INTO market_sources (id, kind, enabled, config, keys_enc, discovered, created_at, updated_at) VALUES ('bn', 'ccxt', 1, '{\"exchange\":\"binance\",\"timeframes\":[\"1h\"],\"symbols\":[\"BTC/USDT\"]}', 'sealed', NULL, 1, 2)").run();
     expect(() => old.prepare("INSERT INTO market_sources (id, kind, enabled, config, created_at, updated_at) VALUES ('x', 'http_json', 1, '{}', 1, 1)").run()).toThrow(/CHECK/);
+    // A column and an index another migration may have added before 021 survive it.
+    old.exec("ALTER TABLE market_sources ADD COLUMN note TEXT; UPDATE market_sources SET note = 'kept'; CREATE INDEX market_sources_kind ON market_sources (kind)");
     old.prepare("INSERT INTO series (source, symbol, timeframe) VALUES ('bn', 'BTC/USDT', '1h')").run();
     old.close();
 
     const db = openDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(21);
+    expect(db.prepare("SELECT note FROM market_sources WHERE id = 'bn'").get()).toEqual({ note: 'kept' });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'market_sources_kind'").get()).toEqual({ name: 'market_sources_kind' });
     const sources = new MarketSourcesRepo(db);
     expect(sources.get('bn')).toMatchObject({ kind: 'ccxt', enabled: true, keysEnc: 'sealed', createdAt: 1, updatedAt: 2, config: { exchange: 'binance' } });
     sources.insert({ id: 'fng', kind: 'http_json', enabled: true, config: { url: 'https://x' }, keysEnc: null, createdAt: 3, updatedAt: 3 });
