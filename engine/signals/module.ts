@@ -25,8 +25,7 @@ import { STRATEGY_IDS } from '../strategies/registry';
 import { strategyInfo } from '../strategies/param-info';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
-import { barClose, extSpecsOf, formatExtSpec, withExt, type ExtReader, type ExtSpec } from '../market/series/point-in-time';
-import { StoreExtReader } from '../market/series/store-reader';
+import { ExtFeatures } from './ext-features';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type FeatureDemand, type FeaturesEvent, type MarketReader, type Series } from './planner';
 import { DEFAULT_GATES, STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
@@ -72,9 +71,8 @@ export class SignalsModule implements EngineModule {
   private rebuilding: Promise<void> = Promise.resolve();
   private featureDemands: Array<() => FeatureDemand[]> = [];
   private featureListeners: Array<(e: FeaturesEvent) => void> = [];
-  /** Ext series other readers (alerts) want per series key; strategies name theirs in `ext()`. */
-  private extDemands = new Map<string, ExtSpec[]>();
-  private extReader: ExtReader | null = null;
+  /** Point-in-time series features (ext_<source>_<series>) added to each closed bar. */
+  private readonly ext: ExtFeatures;
   /** Counters: strategy evaluations (one per evaluator per bar) and signals by outcome of the gates. */
   readonly stats = { evaluations: 0, decisions: 0, delivered: 0, rejected: 0, duplicates: 0, pooledWarmUps: 0 };
 
@@ -84,6 +82,7 @@ export class SignalsModule implements EngineModule {
     private readonly market: MarketReader,
     opts: Partial<SignalsOptions> = {},
   ) {
+    this.ext = new ExtFeatures(ctx.db);
     this.channels = new ChannelsRepo(ctx.db);
     this.signals = new SignalsRepo(ctx.db);
     this.deliveries = new DeliveriesRepo(ctx.db);
@@ -153,13 +152,7 @@ export class SignalsModule implements EngineModule {
   rebuild(): Promise<void> {
     const run = this.rebuilding.then(async () => {
       const demands = this.featureDemands.flatMap((f) => f());
-      const ext = new Map<string, ExtSpec[]>();
-      for (const d of demands) {
-        if (!d.ext?.length) continue;
-        const k = seriesKey(d.source, d.symbol, d.timeframe);
-        ext.set(k, extSpecsOf([...(ext.get(k) ?? []).map(formatExtSpec), ...d.ext]));
-      }
-      this.extDemands = ext;
+      this.ext.setDemands(demands);
       await this.planner.plan(this.channels.list(), demands);
       this.publishStatus();
     }).catch((e: unknown) => console.error('[signals] rebuild failed:', e));
@@ -195,25 +188,10 @@ export class SignalsModule implements EngineModule {
     this.onBar(s, e.candle, received);
   }
 
-  /** The ext series a series' readers want: its strategies' `ext()` and other readers' demands. */
-  private extSpecsFor(s: Series): ExtSpec[] {
-    const names = (this.extDemands.get(s.key) ?? []).map(formatExtSpec);
-    for (const ev of s.evaluators) if (ev.def.ext) names.push(...ev.def.ext(ev.params));
-    return names.length ? extSpecsOf(names) : [];
-  }
-
   private onBar(s: Series, c: Ohlcv, received: number): void {
     const raw = this.planner.apply(s, c);
     if (!raw) return;
-    // Point-in-time: the newest stored value at or before this bar's close (and, for prev, the last bar's close).
-    const ext = this.extSpecsFor(s);
-    let features = raw;
-    if (ext.length) {
-      const reader = (this.extReader ??= new StoreExtReader(this.ctx.db));
-      const close = barClose(c[0], TIMEFRAME_MS[s.timeframe]);
-      features = withExt(raw, ext, (x) => reader.valueAt(x, s.symbol, close));
-      if (s.prev) s.prev = withExt(s.prev, ext, (x) => reader.valueAt(x, s.symbol, c[0]));
-    }
+    const features = this.ext.apply(s, c, raw);
     const bar = s.history[s.history.length - 1]!;
     for (const l of this.featureListeners) {
       try {
