@@ -17,6 +17,7 @@ import { m014Backtest } from './014-backtest';
 import { m016Intake } from './016-intake';
 import { m015Alerts } from './015-alerts';
 import { m019Watchlists } from './019-watchlists';
+import { m021ExtSeries } from './021-ext-series';
 
 export interface Migration {
   version: number;
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m015Alerts,
   m016Intake,
   m019Watchlists,
+  m021ExtSeries,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 /** A stored market source. `config` is the JSON of the public settings; keys are sealed apart. */
 export interface SourceRow {
   id: string;
-  kind: 'ccxt' | 'replay';
+  kind: 'ccxt' | 'replay' | 'http_json';
   enabled: boolean;
   config: Record<string, unknown>;
   keysEnc: string | null;
@@ -12,7 +12,7 @@ export interface SourceRow {
   updatedAt: number;
 }
 
-type Raw = { id: string; kind: 'ccxt' | 'replay'; enabled: number; config: string; keys_enc: string | null; discovered: string | null; created_at: number; updated_at: number };
+type Raw = { id: string; kind: 'ccxt' | 'replay' | 'http_json'; enabled: number; config: string; keys_enc: string | null; discovered: string | null; created_at: number; updated_at: number };
 const fromRaw = (r: Raw): SourceRow => ({
   id: r.id,
   kind: r.kind,

@@ -8,6 +8,7 @@ import { AlertRuleInputSchema, fmtPrice, type Alert, type AlertRule, type AlertR
 import type { ParsedInput } from '../api/contract';
 import type { RuleData } from '../../db/repos/alerts';
 import { featureSpec } from './features';
+import { parseExtFeature } from '../market/series/point-in-time';
 import type { AlertsModule } from './module';
 
 const bad = (field: string, message: string, value: unknown): ApiError => new ApiError('BAD_INPUT', `${field}: ${message}`, { field, value });
@@ -51,8 +52,8 @@ export class AlertCommands {
         break;
       case 'indicator':
         await this.checkSource(d.condition.source, d.condition.symbol);
-        if (!featureSpec(d.condition.feature)) throw bad('condition.feature', `unknown feature "${d.condition.feature}" (e.g. rsi_14, ema_9, bb_lower_20_2)`, d.condition.feature);
-        if (d.condition.otherFeature !== undefined && !featureSpec(d.condition.otherFeature)) throw bad('condition.otherFeature', `unknown feature "${d.condition.otherFeature}"`, d.condition.otherFeature);
+        if (!featureSpec(d.condition.feature) && !parseExtFeature(d.condition.feature)) throw bad('condition.feature', `unknown feature "${d.condition.feature}" (e.g. rsi_14, ema_9, bb_lower_20_2, ext_fng_value)`, d.condition.feature);
+        if (d.condition.otherFeature !== undefined && !featureSpec(d.condition.otherFeature) && !parseExtFeature(d.condition.otherFeature)) throw bad('condition.otherFeature', `unknown feature "${d.condition.otherFeature}"`, d.condition.otherFeature);
         break;
       case 'performance':
         if (d.condition.channel !== undefined && !p.channelExists(d.condition.channel)) throw bad('condition.channel', `unknown channel ${d.condition.channel}`, d.condition.channel);

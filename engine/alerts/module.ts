@@ -19,6 +19,7 @@ import { AlertRouter, DesktopSink, type AlertDeliverySink } from './delivery';
 import { indicatorCheck, sideOf, throttleAllows } from './evaluate';
 import { PriceBook, type PriceHit } from './price-book';
 import { featureSpec } from './features';
+import { parseExtFeature } from '../market/series/point-in-time';
 import type { AlertsPorts } from './ports';
 import { AlertCommands } from './commands';
 import { evalHealth, evalPerformance, evalRisk, type Firing, type RuleState } from './watchers';
@@ -151,8 +152,11 @@ export class AlertsModule implements EngineModule {
     const out: FeatureDemand[] = [];
     for (const list of this.indicators.values()) {
       for (const { cond } of list) {
-        const specs = [cond.feature, cond.otherFeature].filter((f): f is string => f !== undefined).map((f) => featureSpec(f)).filter((s) => s !== null);
-        out.push({ source: cond.source, symbol: cond.symbol, timeframe: cond.timeframe, specs });
+        const names = [cond.feature, cond.otherFeature].filter((f): f is string => f !== undefined);
+        const specs = names.map((f) => featureSpec(f)).filter((s) => s !== null);
+        // Point-in-time series features (ext_<source>_<series>): the signals add them on each bar.
+        const ext = names.filter((f) => parseExtFeature(f) !== null);
+        out.push({ source: cond.source, symbol: cond.symbol, timeframe: cond.timeframe, specs, ...(ext.length ? { ext } : {}) });
       }
     }
     return out;

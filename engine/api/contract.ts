@@ -18,6 +18,7 @@ import { filesCommands } from './commands/files';
 import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './commands/delivery';
 import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
 import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
+import { seriesCommands } from './commands/series';
 import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
 import { watchlistsCommands } from './commands/watchlists';
 import { strategiesCommands } from './commands/strategies';
@@ -39,6 +40,7 @@ export * from './commands/alerts';
 export * from './commands/watchlists';
 export * from './commands/strategies';
 export * from './commands/settings';
+export * from './commands/series';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -57,6 +59,7 @@ export const commands = {
   ...watchlistsCommands,
   ...strategiesCommands,
   ...settingsCommands,
+  ...seriesCommands,
 } as const;
 
 export interface Events

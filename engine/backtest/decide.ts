@@ -5,7 +5,8 @@
  * it on a closed bar (features after the bar, features after the bar before, the last
  * `lookback` bars). No second implementation of any strategy or indicator.
  */
-import type { Timeframe } from '../api/timeframes';
+import { TIMEFRAME_MS, type Timeframe } from '../api/timeframes';
+import { barClose, extFeature, extSpecsOf, formatExtSpec, type ExtSpec, type Point } from '../market/series/point-in-time';
 import { barColumns, featureColumns, type BarColumns, type ColumnCache, type FeatureColumns } from '../indicators/batch';
 import type { Bar, Features } from '../indicators/types';
 import { getStrategy, parseParams } from '../strategies/registry';
@@ -46,6 +47,33 @@ export interface DecideOptions {
   columns?: BarColumns;
   /** Indicator columns already computed over these bars (a sweep shares them between combinations). */
   cache?: ColumnCache;
+  /** Bar length (default: the timeframe's): a bar's features are taken at open + barMs. */
+  barMs?: number;
+  /** Stored points of the strategy's ext series, by spec (`ext:bn:funding`), ascending. */
+  ext?: Readonly<Record<string, readonly Point[]>>;
+}
+
+/**
+ * Point-in-time series as columns: each bar gets the newest point whose time is at or before the
+ * bar's close (engine/market/series/point-in-time.ts), never a later one; NaN (undefined to the
+ * strategy) before the first point.
+ */
+function extColumns(bars: readonly Bar[], specs: readonly ExtSpec[], points: DecideOptions['ext'], barMs: number): FeatureColumns {
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  for (const spec of specs) {
+    const pts = points?.[formatExtSpec(spec)] ?? [];
+    const col = new Float64Array(bars.length).fill(NaN);
+    let j = -1;
+    for (let i = 0; i < bars.length; i++) {
+      const close = barClose(bars[i]!.ts, barMs);
+      while (j + 1 < pts.length && pts[j + 1]![0] <= close) j++;
+      if (j >= 0) col[i] = pts[j]![1];
+    }
+    names.push(extFeature(spec));
+    columns.push(col);
+  }
+  return { names, columns };
 }
 
 /**
@@ -111,7 +139,10 @@ export function decide(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions
   const n = bars.length;
   const out: Array<StrategyDecision | null> = new Array<StrategyDecision | null>(n).fill(null);
   if (n === 0) return out;
-  const cols = featureColumns(s.def.indicators(s.params), o.columns ?? barColumns(bars), o.cache);
+  const ind = featureColumns(s.def.indicators(s.params), o.columns ?? barColumns(bars), o.cache);
+  // Point-in-time series: each bar sees the newest point at or before its close, never later.
+  const ext = extColumns(bars, extSpecsOf(s.def.ext?.(s.params) ?? []), o.ext, o.barMs ?? TIMEFRAME_MS[o.timeframe]);
+  const cols: FeatureColumns = ext.names.length ? { names: [...ind.names, ...ext.names], columns: [...ind.columns, ...ext.columns] } : ind;
   const lookback = Math.max(1, s.def.lookback(s.params));
   const minConf = o.minConfidence ?? 0;
   const every = o.every ?? 10_000;

@@ -9,9 +9,11 @@ import type { BacktestMetricsView, BacktestProgress, BacktestRunInput, BacktestS
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
 import { BacktestRepo } from '../../db/repos/backtest';
 import { CandlesRepo } from '../../db/repos/candles';
+import { StoreExtReader } from '../market/series/store-reader';
+import { extSpecsOf, formatExtSpec } from '../market/series/point-in-time';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { Bar } from '../indicators/types';
-import { parseParams } from '../strategies/registry';
+import { getStrategy, parseParams } from '../strategies/registry';
 import { loadStrategy } from './decide';
 import { resolveGoals } from './goals-hook';
 import type { BacktestMetrics } from './metrics';
@@ -130,7 +132,25 @@ export class BacktestModule implements EngineModule {
       direction: input.direction,
       minConfidence: input.minConfidence,
       goals: resolveGoals(input.goals),
+      ext: this.extOf(input, params),
     };
+  }
+
+  private extReader: StoreExtReader | null = null;
+  /** Stored points of the strategy's ext series over the run's range (+ the newest before it), per symbol. */
+  private extOf(input: BacktestRunInput | BacktestSweepInput, params: Record<string, unknown>): RunSettings['ext'] {
+    const specs = extSpecsOf(getStrategy(input.strategy.id).ext?.(params) ?? []);
+    if (!specs.length) return undefined;
+    const reader = (this.extReader ??= new StoreExtReader(this.ctx.db));
+    const from = input.from ?? 0;
+    const to = (input.to ?? Number.MAX_SAFE_INTEGER - TIMEFRAME_MS['1d']) + TIMEFRAME_MS[input.timeframe];
+    const out: NonNullable<RunSettings['ext']> = {};
+    for (const symbol of input.symbols) {
+      const per: Record<string, Array<[number, number]>> = {};
+      for (const x of specs) per[formatExtSpec(x)] = reader.points(x, symbol, from, to);
+      out[symbol] = per;
+    }
+    return out;
   }
 
   /** Where a symbol's bars come from: its own stored series, or buckets aggregated from stored 1m bars. */

@@ -25,6 +25,8 @@ export interface RunSettings {
   minConfidence?: number;
   /** The account's goals for the goal evaluation (see goals-hook.ts). */
   goals?: BacktestGoals | null;
+  /** Stored points of the strategy's ext series, per symbol then spec (loaded before the run). */
+  ext?: Record<string, Record<string, Array<[number, number]>>>;
 }
 
 export interface SymbolSeries {
@@ -58,6 +60,8 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
     const d = decide(strategy, x.bars, {
       symbol: x.symbol,
       timeframe: s.timeframe,
+      barMs: s.barMs,
+      ext: s.ext?.[x.symbol],
       minConfidence: s.minConfidence ?? 0,
       every: hooks.every,
       columns: x.columns,

@@ -72,6 +72,28 @@ export class ExchangeGateway {
     return new ExchangeLink(entry, endpoint, { ...DEFAULT_RETRY, ...o.policy }, o.now ?? this.now, () => this.release(ik, entry, ek, endpoint));
   }
 
+  /**
+   * A handle on a plain HTTP endpoint (an http_json source's origin) with the same machinery as an
+   * exchange: one breaker and Retry-After hold per key, shared by every source that reaches it,
+   * and every request through the one retrier.
+   */
+  openEndpoint(key: string, o: { breaker?: BreakerConfig; policy?: Partial<RetryPolicy>; now?: () => number } = {}): EndpointLink {
+    const ek = `http@${key}`;
+    let ep = this.endpoints.get(ek);
+    if (!ep) {
+      ep = { key: ek, breaker: new CircuitBreaker({ ...(o.breaker ?? DEFAULT_BREAKER) }, this.now), holdUntil: 0, throttles: 0, users: 0 };
+      this.endpoints.set(ek, ep);
+    } else if (o.breaker) ep.breaker.cfg = { ...o.breaker };
+    ep.users++;
+    const endpoint = ep;
+    let closed = false;
+    return new EndpointLink(endpoint, { ...DEFAULT_RETRY, ...o.policy }, o.now ?? this.now, () => {
+      if (closed) return;
+      closed = true;
+      if (--endpoint.users <= 0 && this.endpoints.get(ek) === endpoint) this.endpoints.delete(ek);
+    });
+  }
+
   private release(ik: string, inst: InstanceEntry, ek: string, ep: Endpoint): void {
     if (--inst.users <= 0 && this.instances.get(ik) === inst) this.instances.delete(ik);
     if (--ep.users <= 0 && this.endpoints.get(ek) === ep) this.endpoints.delete(ek);
@@ -133,6 +155,31 @@ export class ExchangeLink {
   }
 }
 
+/** One user's handle on a plain HTTP endpoint (see ExchangeGateway.openEndpoint). */
+export class EndpointLink {
+  stopped = false;
+  constructor(
+    readonly endpoint: EndpointState,
+    readonly policy: RetryPolicy,
+    private readonly now: () => number,
+    private readonly onClose: () => void,
+  ) {}
+
+  get breaker(): CircuitBreaker {
+    return this.endpoint.breaker;
+  }
+
+  /** One request through the retrier; `fn` throws an ExchangeFault (or any error, classified). */
+  call<T>(fn: () => Promise<T>, o: CallOptions<T> = {}): Promise<T> {
+    return retrying(null, this.endpoint, () => fn(), { ...this.policy, ...o }, this.now, () => this.stopped);
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.onClose();
+  }
+}
+
 /** The process's gateway: the collector and the brokers share it (and so its breakers and holds). */
 export const exchangeGateway = new ExchangeGateway();
 
@@ -145,6 +192,10 @@ function instanceKey(s: InstanceSpec): string {
 async function createExchange(s: InstanceSpec): Promise<Exchange> {
   const Ctor = await exchangeClass(s.exchange);
   if (!Ctor) throw new ExchangeFault('not_supported', `ccxt has no exchange "${s.exchange}"`);
+  // A derivatives class (binanceusdm, …) keeps its own market types: its funding, open interest
+  // and books are on swaps; forcing spot would load markets it does not trade.
+  const ownType = (new Ctor({}).options as { defaultType?: string } | undefined)?.defaultType;
+  const spotOptions = !ownType || ownType === 'spot' ? { defaultType: 'spot', fetchMarkets: { types: ['spot'] } } : {};
   const ex = new Ctor({
     apiKey: s.apiKey,
     secret: s.secret,
@@ -152,7 +203,7 @@ async function createExchange(s: InstanceSpec): Promise<Exchange> {
     timeout: s.timeoutMs,
     enableRateLimit: s.enableRateLimit,
     ...(s.rateLimitMs !== null && s.rateLimitMs !== undefined ? { rateLimit: s.rateLimitMs } : {}),
-    options: { defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false },
+    options: { ...spotOptions, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false },
   });
   if (s.sandbox) ex.setSandboxMode(true);
   if (s.baseUrl) ex.urls['api'] = rebase(ex.urls['api'], s.baseUrl) as (typeof ex.urls)['api'];

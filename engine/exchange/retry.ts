@@ -50,10 +50,10 @@ export interface EndpointState {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-export async function retrying<T>(
-  ex: Exchange,
+export async function retrying<T, X = Exchange>(
+  ex: X,
   ep: EndpointState,
-  fn: (ex: Exchange) => Promise<T>,
+  fn: (ex: X) => Promise<T>,
   p: RetryPolicy & CallOptions<T>,
   now: () => number,
   stopped: () => boolean,

@@ -14,6 +14,8 @@ import { closePool, warmUp } from './pool';
 import { PROFILES, PROFILE_NAMES, getProfile, profileSpecs } from './profiles';
 import { SpecError, featureNames, formatSpec, parseSpecList, warmupBars } from './spec';
 import type { IndicatorSpec } from './types';
+import { barClose, formatExtSpec, isExtSpec, parseExtSpec, valueAt, type ExtSpec } from '../market/series/point-in-time';
+import { StoreExtReader } from '../market/series/store-reader';
 
 export const DEFAULT_PROFILE = 'full_v1';
 const DEFAULT_LIMIT = 500;
@@ -74,7 +76,20 @@ export class IndicatorsModule implements EngineModule {
 
   readonly handlers: Partial<Handlers> = {
     'indicators.profiles': () => PROFILES.map((p) => profileInfo(p.name)),
-    'indicators.series': async ({ source, symbol, timeframe, profile, set, limit }): Promise<IndicatorSeries> => {
+    'indicators.series': async ({ source, symbol, timeframe, profile, set: rawSet, limit }): Promise<IndicatorSeries> => {
+      // Point-in-time series entries (ext:<source>:<series>) are read from the store, not computed.
+      const entries = rawSet?.split(',').map((x) => x.trim()) ?? [];
+      const ext: ExtSpec[] = [];
+      for (const e of entries.filter(isExtSpec)) {
+        try {
+          ext.push(parseExtSpec(e));
+        } catch (err) {
+          throw new ApiError('BAD_INPUT', `Bad indicator set: ${(err as Error).message}`, { set: rawSet });
+        }
+      }
+      const rest = entries.filter((e) => !isExtSpec(e));
+      const set = rawSet === undefined ? undefined : rest.length ? rest.join(',') : null;
+      if (set === null) return this.extOnly(source, symbol, timeframe, ext, limit ?? DEFAULT_LIMIT);
       const specs = resolveSpecs(profile, set);
       const engine = createFeatureEngine(specs);
       const n = limit ?? DEFAULT_LIMIT;
@@ -93,7 +108,32 @@ export class IndicatorsModule implements EngineModule {
         }
         rows.push(row);
       }
-      return { names: [...engine.names], specs: engine.specs.map(formatSpec), rows };
+      const out = { names: [...engine.names], specs: engine.specs.map(formatSpec), rows };
+      return ext.length ? this.addExt(out, symbol, timeframe, ext) : out;
     },
   };
+
+  private reader: StoreExtReader | null = null;
+
+  /** Appends one column per ext series: on each row, the newest point at or before the bar's close. */
+  private addExt(out: IndicatorSeries, symbol: string, timeframe: Timeframe, ext: ExtSpec[]): IndicatorSeries {
+    const reader = (this.reader ??= new StoreExtReader(this.ctx.db));
+    const step = TIMEFRAME_MS[timeframe];
+    const first = out.rows[0]?.[0] ?? 0;
+    const last = out.rows[out.rows.length - 1]?.[0] ?? 0;
+    for (const x of ext) {
+      const pts = reader.points(x, symbol, barClose(first, step), barClose(last, step));
+      out.names.push(`ext_${x.source}_${x.series}`);
+      out.specs.push(formatExtSpec(x));
+      for (const row of out.rows) row.push(valueAt(pts, barClose(row[0], step)) ?? null);
+    }
+    return out;
+  }
+
+  /** A set of ext series only: the closed bars' times, and the series' values at each close. */
+  private async extOnly(source: string, symbol: string, timeframe: Timeframe, ext: ExtSpec[], n: number): Promise<IndicatorSeries> {
+    const candles = await this.closedCandles(source, symbol, timeframe, n);
+    const rows: IndicatorSeries['rows'] = candles.map((c) => [c[0]]);
+    return this.addExt({ names: [], specs: [], rows }, symbol, timeframe, ext);
+  }
 }

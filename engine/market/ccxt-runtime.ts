@@ -29,6 +29,10 @@ export interface CcxtSourceConfig {
   pollMs?: number;
   rateLimitMs?: number | null;
   breaker?: { failures?: number; openMs?: number };
+  /** Series collected besides candles (engine/market/series/ccxt-series-runtime.ts). */
+  series?: Array<'funding' | 'open_interest' | 'book'>;
+  intervalSeconds?: number;
+  costPerMonth?: number;
 }
 
 /** Bars a live poll catches up by itself; a longer hole becomes a back-fill job. */

@@ -23,7 +23,9 @@ import { FilePolicy } from '../files/policy';
 import { createRuntime, type Runtime } from './source-runtime';
 import { SourceHealthState } from './health';
 import { COLLECTOR_DEFAULTS, type CollectorOptions } from './collector-options';
-import { CCXT_KEYS, checkExchange, KEY_FIELDS, needsSymbols, parseSource, pick, REPLAY_KEYS, SourceConfigError, sourceView, StoredKeys, type Source, type SourceKeys } from './source-config';
+import { CCXT_KEYS, checkExchange, checkSeriesMethods, HTTP_JSON_KEYS, KEY_FIELDS, needsSymbols, parseSource, pick, REPLAY_KEYS, SourceConfigError, sourceView, StoredKeys, type Source, type SourceKeys } from './source-config';
+import { ExtSeriesRepo } from '../../db/repos/ext-series';
+import { checkHttpPaths, SeriesCollector } from './series/series-collector';
 
 export { COLLECTOR_DEFAULTS, type CollectorOptions } from './collector-options';
 
@@ -38,6 +40,8 @@ export class Collector {
   readonly gaps: GapsRepo;
   readonly requests: CollectorRequestsRepo;
   readonly backfills: BackfillRunner;
+  /** Funding, open interest, book figures and HTTP JSON series (engine/market/series). */
+  readonly series: SeriesCollector;
   private readonly runtimes = new Map<string, Runtime>();
   private readonly health = new Map<string, SourceHealthState>();
   private box: SecretBox | null = null;
@@ -57,6 +61,7 @@ export class Collector {
     this.jobs = new BackfillJobsRepo(db);
     this.gaps = new GapsRepo(db);
     this.requests = new CollectorRequestsRepo(db);
+    this.series = new SeriesCollector(new ExtSeriesRepo(db), this.opts);
     this.backfills = new BackfillRunner({
       db,
       candles,
@@ -100,6 +105,7 @@ export class Collector {
     if (this.evalTimer) clearInterval(this.evalTimer);
     for (const rt of this.runtimes.values()) rt.stop();
     this.runtimes.clear();
+    this.series.stopAll();
     this.flushRequests();
   }
 
@@ -150,6 +156,7 @@ export class Collector {
   private launch(row: SourceRow): void {
     this.runtimes.get(row.id)?.stop();
     this.runtimes.delete(row.id);
+    this.series.stop(row.id);
     const prev = this.health.get(row.id);
     const minute = Math.floor(this.opts.realNow() / 60_000);
     if (prev) this.flushOne(prev, minute);
@@ -157,6 +164,13 @@ export class Collector {
     h.status = prev?.status ?? null;
     this.health.set(row.id, h);
     if (!row.enabled) {
+      let parsed: Source | null = null;
+      try {
+        parsed = parseSource(row);
+      } catch {
+        // listed by view() as invalid
+      }
+      this.series.launch(parsed, row.id, false, {}, h);
       this.evaluate();
       return;
     }
@@ -171,11 +185,16 @@ export class Collector {
     }
     let keys: SourceKeys = {};
     try {
-      if (row.keysEnc && src.config.kind === 'ccxt') keys = this.openKeys(row.keysEnc);
+      if (row.keysEnc && src.config.kind !== 'replay') keys = this.openKeys(row.keysEnc);
     } catch (e) {
       // A key file that changed (or a damaged value) must not stop the engine: the source
       // runs without keys (public data needs none) and says why.
       h.lastError = { kind: 'auth', message: `stored keys cannot be decrypted: ${(e as Error).message}`, at: this.opts.realNow() };
+    }
+    this.series.launch(src, row.id, true, keys, h);
+    if (src.config.kind === 'http_json') {
+      this.evaluate();
+      return;
     }
     const rt = createRuntime(src, keys, h, {
       candles: this.candles,
@@ -246,9 +265,18 @@ export class Collector {
     let config: Record<string, unknown>;
     let keysEnc: string | null = null;
     if (i.kind === 'ccxt') {
-      await checkExchange(i.exchange);
+      await checkExchange(i.exchange, i.timeframes.length > 0);
       if (!i.symbols?.length && !i.discovery) throw needsSymbols();
+      if (!i.timeframes.length && !i.series?.length) throw new ApiError('UNPROCESSABLE', 'A ccxt source needs timeframes (candles) or series', { fields: ['timeframes', 'series'] });
+      if (i.series?.length) {
+        if (!i.symbols?.length) throw new ApiError('UNPROCESSABLE', 'A ccxt source with series needs explicit symbols', { fields: ['symbols'] });
+        await checkSeriesMethods(i.exchange, i.series);
+      }
       config = pick(i, CCXT_KEYS);
+      keysEnc = this.sealKeys(i);
+    } else if (i.kind === 'http_json') {
+      checkHttpPaths(i);
+      config = pick(i, HTTP_JSON_KEYS);
       keysEnc = this.sealKeys(i);
     } else {
       await checkReplayFile(this.files(), i.path, i.timeframe);
@@ -264,11 +292,12 @@ export class Collector {
 
   async update(i: UpdateInput): Promise<SourceView> {
     const row = this.require(i.id);
-    const allowed: readonly string[] = row.kind === 'ccxt' ? [...CCXT_KEYS, ...KEY_FIELDS, 'clearKeys'] : REPLAY_KEYS;
+    const own = row.kind === 'ccxt' ? CCXT_KEYS : row.kind === 'http_json' ? HTTP_JSON_KEYS : REPLAY_KEYS;
+    const allowed: readonly string[] = row.kind === 'ccxt' ? [...CCXT_KEYS, ...KEY_FIELDS, 'clearKeys'] : row.kind === 'http_json' ? [...HTTP_JSON_KEYS, 'apiKey', 'clearKeys'] : REPLAY_KEYS;
     const wrong = Object.keys(i).filter((k) => k !== 'id' && !allowed.includes(k));
     if (wrong.length) throw new ApiError('UNPROCESSABLE', `Fields not used by a ${row.kind} source: ${wrong.join(', ')}`, { fields: wrong });
     const config: Record<string, unknown> = { ...row.config };
-    for (const [k, v] of Object.entries(pick(i, row.kind === 'ccxt' ? CCXT_KEYS : REPLAY_KEYS))) {
+    for (const [k, v] of Object.entries(pick(i, own))) {
       if (v === null) delete config[k];
       else config[k] = v;
     }
@@ -279,9 +308,11 @@ export class Collector {
       if (e instanceof SourceConfigError) throw new ApiError('UNPROCESSABLE', e.message, { source: i.id });
       throw e;
     }
-    if (next.config.kind === 'ccxt') {
-      if (i.exchange) await checkExchange(i.exchange);
+    if (next.config.kind === 'http_json') checkHttpPaths(next.config.http);
+    else if (next.config.kind === 'ccxt') {
+      if (i.exchange) await checkExchange(i.exchange, next.config.ccxt.timeframes.length > 0);
       if (!next.config.ccxt.symbols?.length && !next.config.ccxt.discovery) throw needsSymbols();
+      if (next.config.ccxt.series?.length) await checkSeriesMethods(next.config.ccxt.exchange, next.config.ccxt.series);
     } else if (i.path || i.timeframe) await checkReplayFile(this.files(), next.config.replay.path, next.config.replay.timeframe);
     let keysEnc: string | null | undefined;
     if (i.clearKeys) keysEnc = null;
@@ -301,6 +332,7 @@ export class Collector {
     this.require(id);
     this.runtimes.get(id)?.stop();
     this.runtimes.delete(id);
+    this.series.remove(id);
     for (const j of this.jobs.unfinished().filter((x) => x.source === id)) this.cancelJob(j.id);
     this.sources.remove(id);
     this.health.delete(id);

@@ -206,7 +206,7 @@ export class SourceHealthState {
 
   /** An exchange source's data comes over the network: until it answers it is `connecting`. */
   private answersRemotely(): boolean {
-    return this.kind === 'ccxt';
+    return this.kind === 'ccxt' || this.kind === 'http_json';
   }
 
   private sourceStatus(realNow: number, feedStatuses: FeedStatus[]): FeedStatus {

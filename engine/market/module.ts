@@ -11,6 +11,7 @@ import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import { SimSource } from './sim-source';
 import { Collector, type CollectorOptions } from './collector';
 import { CcxtRuntime } from './ccxt-runtime';
+import { seriesHandlers } from './series/handlers';
 
 export const SIM_SOURCE_ID = 'sim';
 
@@ -30,6 +31,8 @@ export class MarketModule implements EngineModule {
   ) {
     this.candles = new CandlesRepo(ctx.db);
     this.collector = new Collector(ctx.db, this.candles, ctx.opts.dataDir, (topic, payload) => ctx.bus.publish(topic, payload), collectorOpts);
+    Object.assign(this.handlers, seriesHandlers(this.collector));
+    this.collector.series.knownSource = (id) => id === SIM_SOURCE_ID || this.collector.has(id);
     const settings = new SettingsRepo(ctx.db);
     this.seed = settings.get<number>('sim.seed') ?? ctx.opts.simSeed;
     settings.set('sim.seed', this.seed);

@@ -12,6 +12,8 @@ import type { SourceRow } from '../../db/repos/market-sources';
 import { ccxtExchangeIds, exchangeHas } from '../exchange';
 import type { CcxtSourceConfig } from './ccxt-runtime';
 import type { ReplayConfig } from './replay';
+import { CCXT_SERIES, BOOK_SERIES } from '../api/commands/series';
+import type { HttpJsonConfig } from './series/http-json-runtime';
 
 const Millis = z.number().int().min(0);
 
@@ -20,13 +22,28 @@ export const StoredCcxtConfig = z.object({
   label: z.string().optional(),
   symbols: z.array(z.string()).nullish(),
   discovery: DiscoverySchema.nullish(),
-  timeframes: z.array(TimeframeSchema).min(1),
+  timeframes: z.array(TimeframeSchema),
   sandbox: z.boolean().optional(),
   baseUrl: z.string().nullish(),
   timeoutMs: Millis.optional(),
   pollMs: Millis.optional(),
   rateLimitMs: Millis.nullish(),
   breaker: BreakerSchema.optional(),
+  series: z.array(z.enum(CCXT_SERIES)).optional(),
+  intervalSeconds: z.number().int().min(1).optional(),
+  costPerMonth: z.number().min(0).optional(),
+});
+
+export const StoredHttpJsonConfig = z.object({
+  url: z.string().min(1),
+  headers: z.record(z.string(), z.string()).nullish(),
+  intervalSeconds: z.number().int().min(1),
+  valuePath: z.string().min(1),
+  timePath: z.string().nullish(),
+  label: z.string().min(1),
+  unit: z.string().nullish(),
+  costPerMonth: z.number().min(0).nullish(),
+  timeoutMs: Millis.optional(),
 });
 
 export const StoredReplayConfig = z.object({
@@ -42,7 +59,7 @@ export const StoredReplayConfig = z.object({
 export const StoredKeys = z.object({ apiKey: z.string().optional(), secret: z.string().optional(), password: z.string().optional() });
 export type SourceKeys = z.infer<typeof StoredKeys>;
 
-export type ParsedConfig = { kind: 'ccxt'; ccxt: CcxtSourceConfig } | { kind: 'replay'; replay: ReplayConfig };
+export type ParsedConfig = { kind: 'ccxt'; ccxt: CcxtSourceConfig } | { kind: 'replay'; replay: ReplayConfig } | { kind: 'http_json'; http: HttpJsonConfig };
 
 /** A source row with its config parsed. */
 export interface Source {
@@ -68,13 +85,36 @@ export function parseSource(row: SourceRow): Source {
     if (!r.success) throw new SourceConfigError(row.id, issuesOf(r.error));
     return { row, config: { kind: 'ccxt', ccxt: r.data }, discovered };
   }
+  if (row.kind === 'http_json') {
+    const r = StoredHttpJsonConfig.safeParse(row.config);
+    if (!r.success) throw new SourceConfigError(row.id, issuesOf(r.error));
+    return { row, config: { kind: 'http_json', http: r.data }, discovered };
+  }
   const r = StoredReplayConfig.safeParse(row.config);
   if (!r.success) throw new SourceConfigError(row.id, issuesOf(r.error));
   return { row, config: { kind: 'replay', replay: r.data }, discovered };
 }
 
 /** Input fields stored as a ccxt source's config (keys are sealed apart). */
-export const CCXT_KEYS = ['exchange', 'label', 'symbols', 'discovery', 'timeframes', 'sandbox', 'baseUrl', 'timeoutMs', 'pollMs', 'rateLimitMs', 'breaker'] as const;
+export const CCXT_KEYS = ['exchange', 'label', 'symbols', 'discovery', 'timeframes', 'sandbox', 'baseUrl', 'timeoutMs', 'pollMs', 'rateLimitMs', 'breaker', 'series', 'intervalSeconds', 'costPerMonth'] as const;
+export const HTTP_JSON_KEYS = ['url', 'headers', 'intervalSeconds', 'valuePath', 'timePath', 'label', 'unit', 'costPerMonth', 'timeoutMs'] as const;
+/** Default seconds between a ccxt source's series requests. */
+export const DEFAULT_SERIES_INTERVAL_S = 60;
+
+/** Stored series names a ccxt source's `series` setting produces. */
+export function ccxtSeriesNames(series: readonly string[] | null | undefined): string[] {
+  return (series ?? []).flatMap((k) => (k === 'book' ? [...BOOK_SERIES] : [k]));
+}
+
+/** The url as shown: without its query (it may hold a key). */
+const publicUrl = (u: string): string => {
+  try {
+    const x = new URL(u);
+    return `${x.origin}${x.pathname}`;
+  } catch {
+    return u;
+  }
+};
 export const REPLAY_KEYS = ['label', 'path', 'symbol', 'timeframe', 'speed', 'loop'] as const;
 export const KEY_FIELDS = ['apiKey', 'secret', 'password'] as const;
 
@@ -98,6 +138,27 @@ export interface ViewDefaults {
 export function sourceView(s: Source, running: string[] | null, d: ViewDefaults): SourceView {
   const { row } = s;
   const base = { id: row.id, kind: row.kind, enabled: row.enabled, simulated: false, hasKeys: row.keysEnc !== null, createdAt: row.createdAt, updatedAt: row.updatedAt };
+  if (s.config.kind === 'http_json') {
+    const c = s.config.http;
+    return {
+      ...base,
+      label: c.label,
+      exchange: null,
+      symbols: [],
+      configuredSymbols: null,
+      discovery: null,
+      discovered: null,
+      timeframes: [],
+      sandbox: false,
+      baseUrl: null,
+      timeoutMs: c.timeoutMs ?? d.timeoutMs,
+      pollMs: c.intervalSeconds * 1000,
+      rateLimitMs: 0,
+      breaker: { ...d.breaker },
+      replay: null,
+      ext: { series: ['value'], intervalSeconds: c.intervalSeconds, unit: c.unit ?? null, costPerMonth: c.costPerMonth ?? null, url: publicUrl(c.url), valuePath: c.valuePath, timePath: c.timePath ?? null },
+    };
+  }
   if (s.config.kind === 'replay') {
     const c = s.config.replay;
     return {
@@ -137,15 +198,36 @@ export function sourceView(s: Source, running: string[] | null, d: ViewDefaults)
     rateLimitMs: c.rateLimitMs ?? 0,
     breaker: { failures: c.breaker?.failures ?? d.breaker.failures, openMs: c.breaker?.openMs ?? d.breaker.openMs },
     replay: null,
+    ext: c.series?.length
+      ? { series: ccxtSeriesNames(c.series), intervalSeconds: c.intervalSeconds ?? DEFAULT_SERIES_INTERVAL_S, unit: null, costPerMonth: c.costPerMonth ?? null, url: null, valuePath: null, timePath: null }
+      : null,
   };
 }
 
 /** A ccxt source's exchange must exist in ccxt and have candles (some have no OHLCV endpoint at all). */
-export async function checkExchange(id: string): Promise<void> {
+export async function checkExchange(id: string, candles = true): Promise<void> {
   if (!(await ccxtExchangeIds()).includes(id)) throw new ApiError('UNPROCESSABLE', `ccxt has no exchange "${id}"`, { exchange: id });
+  if (!candles) return;
   // When ccxt cannot tell, the source starts and its health says what fails.
   const hasOhlcv = (await exchangeHas(id, 'fetchOHLCV')) ?? true;
   if (!hasOhlcv) throw new ApiError('UNPROCESSABLE', `ccxt's ${id} has no candle (OHLCV) endpoint, so it cannot feed the collector; pick another exchange`, { exchange: id });
+}
+
+const SERIES_METHODS: Record<string, string[]> = {
+  funding: ['fetchFundingRate'],
+  open_interest: ['fetchOpenInterest'],
+  book: ['fetchOrderBook'],
+};
+
+/** A ccxt source's series must be ones its exchange's ccxt class can fetch: else 422 naming the method. */
+export async function checkSeriesMethods(exchange: string, series: readonly string[]): Promise<void> {
+  for (const k of series) {
+    for (const m of SERIES_METHODS[k] ?? []) {
+      if ((await exchangeHas(exchange, m)) === false) {
+        throw new ApiError('UNPROCESSABLE', `ccxt's ${exchange} has no ${m}, so it cannot collect the series "${k}"`, { exchange, series: k, method: m });
+      }
+    }
+  }
 }
 
 export const needsSymbols = (): ApiError => new ApiError('UNPROCESSABLE', 'A ccxt source needs symbols or discovery', { fields: ['symbols', 'discovery'] });

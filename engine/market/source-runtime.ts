@@ -26,6 +26,7 @@ export interface RuntimeWiring {
 export function createRuntime(src: Source, keys: SourceKeys, h: SourceHealthState, w: RuntimeWiring): Runtime {
   const { row, config } = src;
   const o = w.opts;
+  if (config.kind === 'http_json') throw new Error(`source ${row.id} is an http_json source: it has no candle runtime`);
   if (config.kind === 'replay') return new ReplayRuntime(row.id, config.replay, h, w.candles, (e) => w.publish('candle.closed', e), o.realNow, w.readReplay);
   return new CcxtRuntime(
     row.id,

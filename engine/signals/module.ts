@@ -25,6 +25,7 @@ import { STRATEGY_IDS } from '../strategies/registry';
 import { strategyInfo } from '../strategies/param-info';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
+import { ExtFeatures } from './ext-features';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type FeatureDemand, type FeaturesEvent, type MarketReader, type Series } from './planner';
 import { DEFAULT_GATES, STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
@@ -74,6 +75,8 @@ export class SignalsModule implements EngineModule {
   private featureDemands: Array<() => FeatureDemand[]> = [];
   private featureListeners: Array<(e: FeaturesEvent) => void> = [];
   private channelGuard: ChannelGuard | null = null;
+  /** Point-in-time series features (ext_<source>_<series>) added to each closed bar. */
+  private readonly ext: ExtFeatures;
   /** Counters: strategy evaluations (one per evaluator per bar) and signals by outcome of the gates. */
   readonly stats = { evaluations: 0, decisions: 0, delivered: 0, rejected: 0, duplicates: 0, pooledWarmUps: 0 };
 
@@ -83,6 +86,7 @@ export class SignalsModule implements EngineModule {
     private readonly market: MarketReader,
     opts: Partial<SignalsOptions> = {},
   ) {
+    this.ext = new ExtFeatures(ctx.db);
     this.channels = new ChannelsRepo(ctx.db);
     this.signals = new SignalsRepo(ctx.db);
     this.deliveries = new DeliveriesRepo(ctx.db);
@@ -151,7 +155,9 @@ export class SignalsModule implements EngineModule {
   /** Recomputes which series and evaluators the enabled channels need; warms up new series. */
   rebuild(): Promise<void> {
     const run = this.rebuilding.then(async () => {
-      await this.planner.plan(this.channels.list(), this.featureDemands.flatMap((f) => f()));
+      const demands = this.featureDemands.flatMap((f) => f());
+      this.ext.setDemands(demands);
+      await this.planner.plan(this.channels.list(), demands);
       this.publishStatus();
     }).catch((e: unknown) => console.error('[signals] rebuild failed:', e));
     this.rebuilding = run;
@@ -187,8 +193,9 @@ export class SignalsModule implements EngineModule {
   }
 
   private onBar(s: Series, c: Ohlcv, received: number): void {
-    const features = this.planner.apply(s, c);
-    if (!features) return;
+    const raw = this.planner.apply(s, c);
+    if (!raw) return;
+    const features = this.ext.apply(s, c, raw);
     const bar = s.history[s.history.length - 1]!;
     for (const l of this.featureListeners) {
       try {

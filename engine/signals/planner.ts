@@ -49,6 +49,8 @@ export interface FeatureDemand {
   symbol: string;
   timeframe: Timeframe;
   specs: IndicatorSpec[];
+  /** Point-in-time series read on each bar (`ext:<source>:<series>`). */
+  ext?: string[];
 }
 /** A series' features after a live closed bar, for other readers of the same feature engine. */
 export interface FeaturesEvent {

@@ -28,6 +28,9 @@ const DESCRIPTIONS: Record<string, string> = {
   bbStdDev: 'Width of the Bollinger bands, in standard deviations.',
   oversold: 'RSI at or below this counts as oversold.',
   overbought: 'RSI at or above this counts as overbought.',
+  funding: 'The funding series to read, as ext:<source>:funding (a ccxt source collecting funding).',
+  threshold: 'Funding at or beyond ± this (a fraction per funding interval: 0.0005 = 0.05 %) counts as extreme.',
+  ema: 'Bars of the EMA the close must be through to confirm.',
 };
 
 interface JsonProp {
@@ -45,7 +48,7 @@ export function paramInfo(id: StrategyId): StrategyParamInfo[] {
   const schema = z.toJSONSchema(STRATEGIES[id].schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp> };
   return Object.entries(schema.properties ?? {}).map(([name, p]) => ({
     name,
-    type: p.type === 'integer' ? 'integer' : p.type === 'boolean' ? 'boolean' : p.enum ? 'enum' : 'number',
+    type: p.type === 'integer' ? 'integer' : p.type === 'boolean' ? 'boolean' : p.enum ? 'enum' : p.type === 'string' ? 'string' : 'number',
     default: (p.default ?? null) as StrategyParamInfo['default'],
     min: p.minimum ?? p.exclusiveMinimum ?? null,
     max: p.maximum ?? p.exclusiveMaximum ?? null,

@@ -10,8 +10,9 @@ import { momentum } from './momentum';
 import { breakout } from './breakout';
 import { meanReversion } from './mean-reversion';
 import { scalping } from './scalping';
+import { fundingFade } from './funding-fade';
 
-export const STRATEGY_IDS = ['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping'] as const;
+export const STRATEGY_IDS = ['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping', 'funding_fade'] as const;
 export type StrategyId = (typeof STRATEGY_IDS)[number];
 
 // Each definition is typed on its own params; the map erases them (params are parsed by the
@@ -22,6 +23,7 @@ export const STRATEGIES: Readonly<Record<StrategyId, StrategyDef>> = {
   breakout: breakout as unknown as StrategyDef,
   mean_reversion: meanReversion as unknown as StrategyDef,
   scalping: scalping as unknown as StrategyDef,
+  funding_fade: fundingFade as unknown as StrategyDef,
 };
 
 export function isStrategyId(id: string): id is StrategyId {

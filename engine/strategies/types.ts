@@ -40,6 +40,11 @@ export interface StrategyDef<P extends object = Record<string, unknown>> {
   readonly schema: z.ZodType<P>;
   /** Indicators the strategy reads, for these parameters. */
   indicators(p: P): IndicatorSpec[];
+  /**
+   * Point-in-time series it reads, as specs `ext:<source>:<series>` (optional). Their features
+   * (`ext_<source>_<series>`) hold the newest value published at or before the bar's close.
+   */
+  ext?(p: P): string[];
   /** Bars of history the strategy needs in `history`. */
   lookback(p: P): number;
   /** A decision on a closed bar, or null. Pure: same input, same answer. */

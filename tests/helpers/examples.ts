@@ -26,6 +26,11 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   // Relative paths: market.import reads from <data dir>/imports, market.export writes to <data dir>/exports.
   'market.import': { source: 'sim', symbol: 'IMPORT/TEST', timeframe: '1h', path: 'signaldesk-example.csv' },
   'market.export': { source: 'sim', symbol: 'BTC/USDT', timeframe: '1h', path: 'signaldesk-example.csv', overwrite: true },
+  // [examples: series] (issue 18)
+  'market.series': { source: 'sim', series: 'value', limit: 10 },
+  'market.series.list': {},
+  'market.series.costs': {},
+  'market.series.export': { source: 'sim', series: 'value', path: 'signaldesk-series-example.csv', overwrite: true },
   'notifications.list': { limit: 10 },
   'notifications.markDelivered': { ids: [1], channel: 'browser' },
   'notifications.markRead': { ids: [1] },

@@ -107,7 +107,7 @@ describe('signals commands', () => {
   it('lists the registry with defaults', async () => {
     const r = await rig();
     const list = await r.signals.handlers['signals.strategies']!({});
-    expect(list.map((s) => s.id)).toEqual(['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping']);
+    expect(list.map((s) => s.id)).toEqual(['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping', 'funding_fade']);
     expect(list[0]!.defaults).toMatchObject({ fast: 9, slow: 21 });
   });
 });

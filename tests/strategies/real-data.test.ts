@@ -19,8 +19,12 @@ function run(id: string, bars: Bar[], params: unknown = {}): Array<{ i: number; 
   const lookback = def.lookback(p);
   const out: Array<{ i: number; d: StrategyDecision }> = [];
   let prev: Features | null = null;
+  // A strategy reading point-in-time series (funding_fade) gets a synthetic funding series here:
+  // ±0.1 % per 8 h, alternating (its stored-series path is tested in tests/market/point-in-time.test.ts).
+  const ext = def.ext?.(p) ?? [];
   for (let i = 0; i < bars.length; i++) {
-    const features = fe.update(bars[i]!);
+    let features = fe.update(bars[i]!);
+    if (ext.length) features = { ...features, ...Object.fromEntries(ext.map((x) => [x.replace(/:/g, '_'), Math.floor(i / 96) % 2 ? 0.001 : -0.001])) };
     const d = def.evaluate({ symbol: 'X/USDT', timeframe: '5m', bar: bars[i]!, features, prev, history: bars.slice(Math.max(0, i + 1 - lookback), i + 1) }, p);
     if (d) out.push({ i, d });
     prev = features;

@@ -14,7 +14,7 @@ export const ALERT_STATUSES = ['active', 'acknowledged', 'resolved', 'snoozed'] 
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 const Level = z.number().finite();
-const Feature = z.string().min(1).max(64).regex(/^[a-z][a-z0-9_.]*$/, 'feature name like rsi_14');
+const Feature = z.string().min(1).max(100).regex(/^[a-z][a-zA-Z0-9_.-]*$/, 'feature name like rsi_14 or ext_fng_value');
 
 export const PriceCondition = z
   .object({

@@ -29,12 +29,18 @@ export interface IndicatorSeries {
   rows: Array<[number, ...(number | null)[]]>;
 }
 
-/** `ema:21,sma:50,macd:12:26:9` — validated again (ranges, counts) by the engine. */
+/**
+ * `ema:21,sma:50,macd:12:26:9` — validated again (ranges, counts) by the engine. An entry may be a
+ * point-in-time series `ext:<source>:<series>` (feature `ext_<source>_<series>`).
+ */
 export const IndicatorSetSchema = z
   .string()
   .min(1)
   .max(500)
-  .regex(/^[a-z_]+(:\d+(\.\d+)?)*(,\s*[a-z_]+(:\d+(\.\d+)?)*)*$/i, 'indicator set like ema:21,rsi:14,macd:12:26:9');
+  .regex(
+    /^(?:ext:[a-z0-9][a-z0-9_-]*:[a-z0-9_]+|[a-z_]+(:\d+(\.\d+)?)*)(,\s*(?:ext:[a-z0-9][a-z0-9_-]*:[a-z0-9_]+|[a-z_]+(:\d+(\.\d+)?)*))*$/i,
+    'indicator set like ema:21,rsi:14,macd:12:26:9,ext:fng:value',
+  );
 
 export const indicatorsCommands = {
   'indicators.profiles': command<IndicatorProfileInfo[]>()('Feature profiles with their resolved indicators and feature names.', Empty),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command, Empty, SourceId, SymbolSchema, TimeframeSchema } from './define';
 import type { Ohlcv, Timeframe } from '../timeframes';
+import { CcxtSeriesFields, HttpJsonSourceInput, HttpJsonUpdateFields, type SeriesSourceView } from './series';
 
 export interface CandleEvent {
   source: string;
@@ -13,7 +14,7 @@ export interface CandleEvent {
 // The collector: sources managed at run time, health, backfill, gaps, CSV.
 // ---------------------------------------------------------------------------------------------
 
-export type SourceKind = 'sim' | 'ccxt' | 'replay';
+export type SourceKind = 'sim' | 'ccxt' | 'replay' | 'http_json';
 /** Health of a source or of one (symbol, timeframe) feed. */
 /** `connecting`: an exchange source or feed that has not answered yet (never shown as healthy with no data). */
 export interface SimSpeedResult {
@@ -90,7 +91,8 @@ export const CcxtSourceInput = z
     label: z.string().min(1).max(64).optional(),
     symbols: z.array(SymbolSchema).max(2000).optional(),
     discovery: DiscoverySchema.optional(),
-    timeframes: Timeframes,
+    /** Candle timeframes; may be empty when the source only collects `series`. */
+    timeframes: z.array(TimeframeSchema).max(6),
     apiKey: z.string().min(1).max(512).optional(),
     secret: z.string().min(1).max(512).optional(),
     password: z.string().min(1).max(512).optional(),
@@ -98,6 +100,7 @@ export const CcxtSourceInput = z
     baseUrl: BaseUrl.optional(),
     enabled: z.boolean().optional(),
     ...Tuning,
+    ...CcxtSeriesFields,
   })
   .strict();
 
@@ -116,7 +119,7 @@ export const ReplaySourceInput = z
   })
   .strict();
 
-export const SourceAddInput = z.discriminatedUnion('kind', [CcxtSourceInput, ReplaySourceInput]);
+export const SourceAddInput = z.discriminatedUnion('kind', [CcxtSourceInput, ReplaySourceInput, HttpJsonSourceInput]);
 
 export const SourceUpdateInput = z
   .object({
@@ -139,6 +142,7 @@ export const SourceUpdateInput = z
     speed: z.number().positive().max(1_000_000).optional(),
     loop: z.boolean().optional(),
     ...Tuning,
+    ...HttpJsonUpdateFields,
   })
   .strict();
 
@@ -179,6 +183,8 @@ export interface SourceView {
   rateLimitMs: number;
   breaker: { failures: number; openMs: number };
   replay: { path: string; symbol: string; timeframe: Timeframe; speed: number; loop: boolean } | null;
+  /** The series it collects (http_json sources, and ccxt sources with `series`). */
+  ext?: SeriesSourceView | null;
   createdAt: number;
   updatedAt: number;
 }

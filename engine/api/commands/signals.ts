@@ -168,7 +168,7 @@ export interface StrategyInfo {
 
 export interface StrategyParamInfo {
   name: string;
-  type: 'integer' | 'number' | 'boolean' | 'enum';
+  type: 'integer' | 'number' | 'boolean' | 'enum' | 'string';
   default: number | boolean | string | null;
   /** Range bounds, null when open; exclusive when the flag says so. */
   min: number | null;

@@ -10,7 +10,7 @@ export interface HealthResult {
 
 export interface SourceInfo {
   id: string;
-  kind: 'sim' | 'ccxt' | 'replay';
+  kind: 'sim' | 'ccxt' | 'replay' | 'http_json';
   label: string;
   simulated: boolean;
   enabled: boolean;

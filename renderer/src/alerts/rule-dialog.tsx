@@ -14,7 +14,7 @@ const KIND_LABEL: Record<AlertKind, string> = { price: 'Price', indicator: 'Indi
 type FieldDef = [key: string, label: string, options?: readonly string[]];
 const FORM: Record<AlertKind, FieldDef[]> = {
   price: [['source', 'Source'], ['symbol', 'Symbol'], ['op', 'Condition', ['crosses_above', 'crosses_below', 'moves_pct']], ['value', 'Level (or move %)'], ['windowMinutes', 'Within minutes (moves)']],
-  indicator: [['source', 'Source'], ['symbol', 'Symbol'], ['timeframe', 'Timeframe', TIMEFRAMES], ['feature', 'Feature (rsi_14, ema_9, bb_lower_20_2…)'], ['op', 'Condition', ['<', '>', 'crosses_above', 'crosses_below']], ['rhs', 'Number or other feature']],
+  indicator: [['source', 'Source'], ['symbol', 'Symbol'], ['timeframe', 'Timeframe', TIMEFRAMES], ['feature', 'Feature (rsi_14, ema_9, bb_lower_20_2, ext_fng_value…)'], ['op', 'Condition', ['<', '>', 'crosses_above', 'crosses_below']], ['rhs', 'Number or other feature']],
   performance: [['who', 'Channel id or strategy'], ['metric', 'Metric', ['win_rate', 'expectancy']], ['below', 'Below (% )'], ['lastN', 'Over the last N outcomes']],
   risk: [['account', 'Account id (empty: default)'], ['event', 'Event', ['drawdown_stage', 'daily_loss', 'exposure']], ['thresholdPct', 'Threshold %']],
   health: [['source', 'Source'], ['status', 'Status', ['failed', 'circuit_open', 'stale']], ['forMinutes', 'For minutes']],

@@ -32,7 +32,7 @@ const rangeText = (p: StrategyParamInfo): string => {
 /** What is wrong with a typed value, or null ('' is fine: the default applies). */
 export function paramError(p: StrategyParamInfo, text: string): string | null {
   const t = text.trim();
-  if (t === '' || p.type === 'boolean' || p.type === 'enum') return null;
+  if (t === '' || p.type === 'boolean' || p.type === 'enum' || p.type === 'string') return null;
   const n = Number(t);
   if (!Number.isFinite(n)) return 'must be a number';
   if (p.type === 'integer' && !Number.isInteger(n)) return 'must be a whole number';
@@ -58,7 +58,7 @@ export function paramsOf(info: StrategyInfo, f: ParamsForm): { params: Record<st
     const e = paramError(p, t);
     if (e) return { error: `${info.id} · ${p.name} ${e}` };
     if (t === '') continue;
-    params[p.name] = p.type === 'boolean' ? t === 'true' : p.type === 'enum' ? t : Number(t);
+    params[p.name] = p.type === 'boolean' ? t === 'true' : p.type === 'enum' || p.type === 'string' ? t : Number(t);
   }
   return { params };
 }
@@ -96,7 +96,7 @@ export function StrategyParams({ info, form, onChange }: { info: StrategyInfo; f
                 </span>
                 <input
                   id={id}
-                  inputMode={p.type === 'integer' ? 'numeric' : 'decimal'}
+                  inputMode={p.type === 'integer' ? 'numeric' : p.type === 'string' ? 'text' : 'decimal'}
                   value={text}
                   placeholder={p.default === null ? '' : `${String(p.default)} (default)`}
                   disabled={!form.on}

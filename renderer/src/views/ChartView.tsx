@@ -13,6 +13,7 @@ import { useChart, type ChartKey } from '../stores/chart';
 import { useSourceLabel } from '../stores/sources';
 import { OrdersOverlay } from '../chart/OrdersOverlay';
 import { IndicatorsOverlay } from '../chart/IndicatorsOverlay';
+import { SeriesPane, SeriesPicker } from '../chart/SeriesPane';
 import { SignalsOverlay } from '../chart/SignalsOverlay';
 import { ChartReadout } from '../chart/ChartReadout';
 import { useScrollBack } from '../chart/scroll-back';
@@ -191,6 +192,7 @@ export function ChartView() {
             <span className={last[4] >= last[1] ? 'up' : 'down'}>{pct(last[4], last[1])}</span>
           </span>
         )}
+        <SeriesPicker />
         {simulated ? <span className="badge sim">SIMULATED</span> : <span className="muted" data-testid="chart-source" title="The source this chart shows">{src.label}</span>}
         {loading && <span className="muted">loading…</span>}
         {loadingOlder && <span className="muted" data-testid="loading-older">loading older bars…</span>}
@@ -207,6 +209,8 @@ export function ChartView() {
           <OrdersOverlay host={overlayHost} chartKey={key} candles={candles} />
           {/* [overlay-component: alerts] */}
           <AlertLinesOverlay host={overlayHost} chartKey={key} candles={candles} />
+          {/* [overlay-component: series pane] */}
+          <SeriesPane host={overlayHost} chartKey={key} candles={candles} />
         </>
       )}
       <FirstRunHint />

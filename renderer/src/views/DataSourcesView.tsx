@@ -16,6 +16,7 @@ import { FreshBadge, freshSummary, freshText, KIND_LABEL, ProgressBar, StatusBad
 import { SourceDialog } from './data-sources-source-dialog';
 import { BackfillDialog } from './data-sources-backfill-dialog';
 import { CsvFilesDialog } from './CsvFilesDialog';
+import { SeriesSection } from './data-sources-series';
 import './data-sources.css';
 
 export function DataSourcesView() {
@@ -76,7 +77,7 @@ export function DataSourcesView() {
         <button className="btn" onClick={() => setDialog({ kind: 'csv' })} data-testid="csv-open">
           Import / export CSV (I)
         </button>
-        <span className="muted">N add · I import/export · E edit · F back-fill · ↑↓ / j k select · Space enable/disable</span>
+        <span className="muted">N add · Shift+S add series · I import/export · E edit · F back-fill · ↑↓ / j k select · Space enable/disable</span>
         {msg && <span className="muted" data-testid="ds-msg">{msg}</span>}
         {error && <span className="error">{error}</span>}
       </div>
@@ -182,6 +183,7 @@ export function DataSourcesView() {
         </section>
       )}
 
+      <SeriesSection health={health} onMessage={(m) => setMsg(m)} refreshSources={refresh} />
       <section className="ds-jobs">
         <h3>Back-fills</h3>
         <table className="grid" data-testid="jobs-table">
