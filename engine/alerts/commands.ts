@@ -9,6 +9,7 @@ import type { ParsedInput } from '../api/contract';
 import type { RuleData } from '../../db/repos/alerts';
 import { featureSpec } from './features';
 import type { AlertsModule } from './module';
+import { SYSTEM_HEALTH_SOURCE } from './system-health';
 
 const bad = (field: string, message: string, value: unknown): ApiError => new ApiError('BAD_INPUT', `${field}: ${message}`, { field, value });
 
@@ -62,7 +63,8 @@ export class AlertCommands {
         if (d.condition.account !== undefined && !p.accountExists(d.condition.account)) throw bad('condition.account', `unknown account ${d.condition.account}`, d.condition.account);
         break;
       case 'health':
-        await this.checkSource(d.condition.source);
+        // `system` is the built-in System health rule's source (engine/alerts/system-health.ts).
+        if (d.condition.source !== SYSTEM_HEALTH_SOURCE) await this.checkSource(d.condition.source);
         break;
       case 'goal':
         if (!p.goalExists(d.condition.goal)) throw bad('condition.goal', `unknown goal ${d.condition.goal}`, d.condition.goal);

@@ -19,6 +19,8 @@ import { deliveryCommands, DELIVERY_TOPICS, type DeliveryEvents } from './comman
 import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './commands/backtest';
 import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
 import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
+import { systemMetricsCommands } from './commands/system-metrics';
+import { systemBackupCommands } from './commands/system-backup';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -33,6 +35,8 @@ export * from './commands/delivery';
 export * from './commands/backtest';
 export * from './commands/intake';
 export * from './commands/alerts';
+export * from './commands/system-metrics';
+export * from './commands/system-backup';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -48,6 +52,8 @@ export const commands = {
   ...backtestCommands,
   ...intakeCommands,
   ...alertsCommands,
+  ...systemMetricsCommands,
+  ...systemBackupCommands,
 } as const;
 
 export interface Events

@@ -21,6 +21,7 @@ import { setBacktestGoalsProvider } from '../backtest/goals-hook';
 import { IntakeModule } from '../intake/module';
 import { ccxtOrderBook } from '../intake/ccxt-book';
 import { AlertsModule, alertsPorts } from '../alerts';
+import { SystemOpsModule } from '../system/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -36,6 +37,7 @@ export class Engine {
   readonly delivery: DeliveryModule;
   readonly intake: IntakeModule;
   readonly alerts: AlertsModule;
+  readonly systemOps: SystemOpsModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -113,6 +115,8 @@ export class Engine {
     this.alerts = new AlertsModule(ctx, this.notify, alertsPorts({ market: this.market, orders, goals: this.goals, signals: this.signals, handle: { symbols: (source) => this.handle('market.symbols', { source }), health: () => this.handle('market.health', {}) } }));
     // Alerts reach Telegram and webhooks through the one delivery layer (desktop stays with notify).
     this.alerts.setDeliverySink({ deliver: (targets, m) => this.delivery.deliverAlert(targets, m) });
+    // System operations: metrics and the health watch (raising health alerts), backups, settings export / import.
+    this.systemOps = new SystemOpsModule(ctx, this.alerts, { sourcesHealth: () => this.handle('market.health', {}), aiProviders: () => this.handle('ai.providers.list', {}) });
     this.modules = [
       system,
       this.market,
@@ -126,6 +130,7 @@ export class Engine {
       backtest,
       this.intake,
       this.alerts,
+      this.systemOps,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

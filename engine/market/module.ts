@@ -31,8 +31,9 @@ export class MarketModule implements EngineModule {
     this.candles = new CandlesRepo(ctx.db);
     this.collector = new Collector(ctx.db, this.candles, ctx.opts.dataDir, (topic, payload) => ctx.bus.publish(topic, payload), collectorOpts);
     const settings = new SettingsRepo(ctx.db);
-    this.seed = settings.get<number>('sim.seed') ?? ctx.opts.simSeed;
-    settings.set('sim.seed', this.seed);
+    const stored = settings.get<number>('sim.seed');
+    this.seed = stored ?? ctx.opts.simSeed;
+    if (stored === undefined) settings.set('sim.seed', this.seed);
     this.sim = new SimSource(
       {
         id: SIM_SOURCE_ID,

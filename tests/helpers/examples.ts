@@ -129,4 +129,13 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   'alerts.snooze': { ids: [1], minutes: 15 },
   'alerts.delete': { ids: [1] },
   'alerts.stats': {},
+  // [examples: system health, backups, settings transfer]
+  'system.metrics': {},
+  'system.backup': {},
+  'system.backups.list': {},
+  'system.backups.config': { keep: 7 },
+  // No such backup: refused (422) and nothing changes, so the example is safe to run.
+  'system.restore': { path: 'signaldesk-example-missing.db' },
+  'settings.export': {},
+  'settings.import': { settings: { format: 'signaldesk.settings', version: 1, settings: { 'backups.keep': 7 } } },
 };
