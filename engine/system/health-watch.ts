@@ -47,7 +47,7 @@ export class HealthWatch {
   /** No alert is raised this long after start (start-up work delays the loop); problems are still reported. */
   graceMs = 30_000;
   /** Checks in a row a slow event loop must be seen in before it raises an alert. */
-  confirmLoopChecks = 2;
+  confirmLoopChecks = 3;
 
   constructor(
     private readonly collect: () => Promise<Omit<SystemMetrics, 'problems'>>,

@@ -14,7 +14,7 @@ import { SettingsRepo } from '../../db/repos/settings';
 import { poolStats } from '../indicators/pool';
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
-  eventLoopDelayMs: 500,
+  eventLoopDelayMs: 1000,
   heartbeatStaleMs: 5_000,
   dbMaxBytes: 20 * 1024 ** 3,
   walMaxBytes: 1024 ** 3,

@@ -4,6 +4,7 @@ import { TelegramPanel } from '../components/delivery/TelegramPanel';
 import { WebhooksPanel } from '../components/delivery/WebhooksPanel';
 import { DeliveryLogTable } from '../components/delivery/DeliveryLogTable';
 import { DeliveryMetricsPanel } from '../components/delivery/DeliveryMetricsPanel';
+import { BackupsSection } from './settings/backups-section';
 import './settings.css';
 
 export function SettingsView() {
@@ -24,6 +25,7 @@ export function SettingsView() {
       </div>
       <DeliveryMetricsPanel />
       <DeliveryLogTable />
+      <BackupsSection report={setMsg} />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { SettingsView } from './SettingsView';
 import { BacktestView } from './BacktestView';
 import { InboundView } from './InboundView';
 import { AlertsView } from './AlertsView';
+import { HealthView } from './HealthView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -30,6 +31,8 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   inbound: InboundView,
   // [view: alerts]
   alerts: AlertsView,
+  // [view: health]
+  health: HealthView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {
