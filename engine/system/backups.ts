@@ -117,7 +117,7 @@ export class Backups {
 
   private async backupNow(userPath: string | undefined, auto: boolean): Promise<BackupResult> {
     let target: string;
-    if (userPath !== undefined) target = this.policy.resolveWrite(userPath, false);
+    if (userPath !== undefined) target = this.resolveUserPath(userPath);
     else {
       const base = `signaldesk-${auto ? 'auto-' : ''}${stamp(this.opts.wallNow())}`;
       target = path.join(this.dir(), `${base}.db`);
@@ -139,6 +139,17 @@ export class Backups {
     }
     if (auto) this.prune();
     return { path: target, bytes: fs.statSync(target).size };
+  }
+
+  /** A path the trader chose: the file policy's write rules, and never over an existing file. */
+  private resolveUserPath(p: string): string {
+    try {
+      return this.policy.resolveWrite(p, false);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      if (e.code === 'CONFLICT') throw new ApiError('CONFLICT', `${p} already exists; a backup never replaces a file, choose another name`, { field: 'path', path: p });
+      throw new ApiError(e.code, e.message, { field: 'path', ...(e.details as Record<string, unknown> | undefined) });
+    }
   }
 
   /** Takes the daily backup when the newest automatic one is a day old (or there is none). */

@@ -141,3 +141,28 @@ describe('system.restore refuses a bad file and changes nothing', () => {
     await expectRefused('/etc/hostname', /outside the folders/);
   });
 });
+
+describe('system.backup to a path of the trader’s choosing obeys the file policy', () => {
+  it('writes into exports/ by a relative name, never over an existing file or the store', async () => {
+    const r = await host.call('system.backup', { path: 'mine.db' });
+    expect(r.path).toBe(path.join(fs.realpathSync(dataDir), 'exports', 'mine.db'));
+    expect(integrity(r.path)).toBe('ok');
+    await expect(host.call('system.backup', { path: 'mine.db' })).rejects.toMatchObject({ code: 'CONFLICT', details: { field: 'path' } });
+    await expect(host.call('system.backup', { path: path.join(dataDir, DB_FILE) })).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+    await expect(host.call('system.backup', { path: path.join(dataDir, 'token') })).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+    await expect(host.call('system.backup', { path: '/etc/signaldesk-backup.db' })).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+  });
+});
+
+describe('settings.import through the host', () => {
+  it('restarts the engine when something changed, so every part reads the new values', async () => {
+    const before = await host.call('system.metrics', {});
+    const r = await host.call('settings.import', { settings: { format: 'signaldesk.settings', version: 1, settings: { 'backups.keep': 4 } } });
+    expect(r).toEqual({ applied: ['backups.keep'], unchanged: [], restarted: true });
+    const after = await host.call('system.metrics', {});
+    expect(after.engine.uptimeMs).toBeLessThan(before.engine.uptimeMs);
+    expect((await host.call('system.backups.config', {})).keep).toBe(4);
+    // The same again: nothing to change, no restart.
+    expect(await host.call('settings.import', { settings: { format: 'signaldesk.settings', version: 1, settings: { 'backups.keep': 4 } } })).toEqual({ applied: [], unchanged: ['backups.keep'], restarted: false });
+  });
+});
