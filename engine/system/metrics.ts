@@ -134,19 +134,25 @@ export class EngineMetrics {
     return [...by.values()].sort((a, b) => a.target.localeCompare(b.target));
   }
 
+  private lastCounters: SystemMetrics['counters'] = { candlesStored: 0, signalsByStatus: {}, intentsByDecision: {}, deliveriesByStatus: {}, alertsFired: 0 };
+
   counters(): SystemMetrics['counters'] {
     const tables = this.tables();
-    return {
+    return (this.lastCounters = {
       candlesStored: tables.candles ?? 0,
       signalsByStatus: grouped(this.db, 'SELECT status AS k, COUNT(*) AS n FROM signals GROUP BY status'),
       intentsByDecision: grouped(this.db, "SELECT COALESCE(decision, 'PENDING') AS k, COUNT(*) AS n FROM order_intents GROUP BY 1"),
       deliveriesByStatus: grouped(this.db, 'SELECT status AS k, COUNT(*) AS n FROM delivery_attempts GROUP BY status'),
       alertsFired: this.db.prepare('SELECT COUNT(*) FROM alerts').pluck().get() as number,
-    };
+    });
   }
 
-  /** Everything but the problems (the health watch adds them) and the host's figures. */
-  async collect(): Promise<Omit<SystemMetrics, 'problems'>> {
+  /**
+   * Everything but the problems (the health watch adds them) and the host's figures. `counts`
+   * false (the health watch, every 5 s) reuses the last row counts and counters instead of
+   * counting again: its rules do not need them, and counting a large store costs the engine time.
+   */
+  async collect(counts = true): Promise<Omit<SystemMetrics, 'problems'>> {
     const th = this.thresholds();
     const health = await this.ports.sourcesHealth();
     const providers = await this.ports.aiProviders();
@@ -162,7 +168,7 @@ export class EngineMetrics {
       engine: { alive: true, lastHeartbeatAgoMs: 0, uptimeMs, eventLoop: this.eventLoop(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal },
       host: { eventLoop: { p50Ms: 0, p99Ms: 0, maxMs: 0 }, memory: { rssBytes: mem.rss, heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: mem.external } },
       threads: { engine: 1, pool: pool.threads, poolQueued: pool.queued },
-      db: { path: this.ports.dbFile, ...this.dbSizes(), schemaVersion: this.ports.schemaVersion(), tables: this.tables() },
+      db: { path: this.ports.dbFile, ...this.dbSizes(), schemaVersion: this.ports.schemaVersion(), tables: counts ? this.tables() : (this.rows?.tables ?? {}) },
       events: { total: this.ports.published(), perSecond: this.rate.perSecond },
       sources: {
         total: health.length,
@@ -173,7 +179,7 @@ export class EngineMetrics {
       ai: {
         providers: providers.map((p) => ({ id: p.id, name: p.name, enabled: p.enabled, calls: p.metrics.calls, errors: p.metrics.errors, healthy: !p.enabled || p.metrics.errors < 3 || p.metrics.errors < p.metrics.calls })),
       },
-      counters: this.counters(),
+      counters: counts ? this.counters() : this.lastCounters,
       thresholds: th,
     };
   }

@@ -46,7 +46,7 @@ export class SystemOpsModule implements EngineModule {
       aiProviders: () => ports.aiProviders(),
       wallNow,
     });
-    this.watch = new HealthWatch(() => this.metrics.collect(), new SystemHealthAlerts(alerts), wallNow, opts.healthEveryMs ?? 5_000);
+    this.watch = new HealthWatch(() => this.metrics.collect(false), new SystemHealthAlerts(alerts), wallNow, opts.healthEveryMs ?? 5_000);
     this.backups = new Backups(ctx.db, ctx.opts.dataDir, new FilePolicy(ctx.db, ctx.opts.dataDir), { wallNow, ...opts.backups });
     this.transfer = new SettingsTransfer(ctx.db, ctx.opts.version, wallNow);
   }

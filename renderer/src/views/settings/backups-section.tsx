@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackupInfo, BackupsConfig } from '../../../../engine/api';
 import { api } from '../../api/client';
 import { fmtBytes, fmtTime } from '../health/health-format';
+import { Modal } from '../../components/Modal';
 
 function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -20,21 +21,9 @@ function download(name: string, text: string): void {
 }
 
 function RestoreConfirm({ target, onCancel, onConfirm, busy }: { target: string; onCancel(): void; onConfirm(): void; busy: boolean }) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancelRef.current?.focus(), []);
   return (
-    <div
-      className="bk-confirm"
-      role="alertdialog"
-      aria-label="Confirm restore"
-      data-testid="backup-restore-confirm"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
-    >
+    <Modal label="Confirm restore" role="alertdialog" className="ticket bk-dialog" backdropClassName="ticket-backdrop" testid="backup-restore-confirm" onClose={() => (busy ? undefined : onCancel())} initialFocus="[data-testid=backup-restore-no]" backdropCloses={!busy}>
+      <h3>Restore a backup</h3>
       <p>
         Restore <strong>{target}</strong>? The engine stops, restarts on this backup and runs on from it. The current database is kept aside as <code>signaldesk.db.replaced-&lt;time&gt;</code> in the data directory.
       </p>
@@ -42,11 +31,11 @@ function RestoreConfirm({ target, onCancel, onConfirm, busy }: { target: string;
         <button className="btn danger" onClick={onConfirm} disabled={busy} data-testid="backup-restore-yes">
           {busy ? 'Restoring…' : 'Restore and restart'}
         </button>
-        <button className="btn" ref={cancelRef} onClick={onCancel} disabled={busy}>
+        <button className="btn" onClick={onCancel} disabled={busy} data-testid="backup-restore-no">
           Cancel (Esc)
         </button>
       </div>
-    </div>
+    </Modal>
   );
 }
 
