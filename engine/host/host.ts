@@ -83,6 +83,8 @@ export class Host {
   startup: { backfilled: number; startupMs: number } | null = null;
   /** Why the engine is restarting (a restore, a settings import), while it is. */
   private restarting: string | null = null;
+  /** A restore or an import is between its check and its restart: a second one waits its turn (BUSY). */
+  private swapping = false;
   private readonly loop = new HostLoop();
 
   constructor(opts: HostOptions) {
@@ -245,15 +247,18 @@ export class Host {
 
   /** system.restore: the engine validates the file into a staging copy; the host swaps it in and restarts. */
   private async restore(input: ParsedInput<'system.restore'>): Promise<RestoreResult> {
-    if (this.restarting) throw new ApiError('BUSY', `The engine is already restarting (${this.restarting})`);
-    const checked = (await this.forward('system.restore', input)) as RestoreResult;
+    if (this.restarting || this.swapping) throw new ApiError('BUSY', `The engine is already restarting (${this.restarting ?? 'restore'}); try again when it is back`);
+    this.swapping = true;
     let swap: Swap | null = null;
+    let checked: RestoreResult;
     try {
+      checked = (await this.forward('system.restore', input)) as RestoreResult;
       await this.restartEngine('restore', () => {
         swap = swapInRestored(this.options.dataDir);
         return swap;
       });
     } finally {
+      this.swapping = false;
       dropStaging(this.options.dataDir);
     }
     return { ...checked, replacedPath: (swap as Swap | null)?.replacedPath ?? '', restartedAt: Date.now() };
@@ -261,11 +266,16 @@ export class Host {
 
   /** settings.import: written by the engine; the engine restarts when something changed, so every part reads it. */
   private async importSettings(input: ParsedInput<'settings.import'>): Promise<SettingsImportResult> {
-    if (this.restarting) throw new ApiError('BUSY', `The engine is restarting (${this.restarting})`);
-    const r = (await this.forward('settings.import', input)) as SettingsImportResult;
-    if (!r.applied.length) return r;
-    await this.restartEngine('settings import');
-    return { ...r, restarted: true };
+    if (this.restarting || this.swapping) throw new ApiError('BUSY', `The engine is restarting (${this.restarting ?? 'restore'}); try again when it is back`);
+    this.swapping = true;
+    try {
+      const r = (await this.forward('settings.import', input)) as SettingsImportResult;
+      if (!r.applied.length) return r;
+      await this.restartEngine('settings import');
+      return { ...r, restarted: true };
+    } finally {
+      this.swapping = false;
+    }
   }
 
   /**

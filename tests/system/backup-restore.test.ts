@@ -82,7 +82,12 @@ describe('system.backup while the sim writes at 600×', () => {
   it('restores in place on the running host: the engine restarts on the backup and runs on', async () => {
     const snap = snapshotDb(backup.path);
     await until('more candles than in the backup', async () => (await candles()) > snap.candles!.rows + 10);
-    const r = await host.call('system.restore', { path: backup.path });
+    // Two at once: one restores, the other is told to wait (BUSY), never a second swap.
+    const both = await Promise.allSettled([host.call('system.restore', { path: backup.path }), host.call('system.restore', { path: backup.path })]);
+    expect(both.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(both.find((x) => x.status === 'rejected')).toMatchObject({ reason: { code: 'BUSY' } });
+    const r = (both.find((x) => x.status === 'fulfilled') as PromiseFulfilledResult<{ replacedPath: string }>).value;
+    expect(fs.readdirSync(dataDir).filter((f) => f.includes('.replaced-') && !/-(wal|shm)$/.test(f))).toHaveLength(1);
     expect(fs.existsSync(r.replacedPath)).toBe(true);
     expect(integrity(r.replacedPath)).toBe('ok');
     const after = await candles();
