@@ -97,4 +97,25 @@ describe('System health view and backups in Chromium', () => {
     expect(after.engine.uptimeMs).toBeLessThanOrEqual(Date.now() - clicked);
     expect(after.engine.alive).toBe(true);
   });
+  it('exports the settings as a JSON file and imports one, saying what changed', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const section = page.locator('[data-testid="settings-backups"]');
+    await section.scrollIntoViewIfNeeded();
+    const [dl] = await Promise.all([page.waitForEvent('download'), section.locator('[data-testid="settings-export"]').click()]);
+    expect(dl.suggestedFilename()).toMatch(/^signaldesk-settings-\d{4}-\d{2}-\d{2}\.json$/);
+    const doc = JSON.parse(fs.readFileSync((await dl.path())!, 'utf8'));
+    expect(doc).toMatchObject({ format: 'signaldesk.settings', version: 1 });
+    expect(JSON.stringify(doc)).not.toMatch(/token|sealed/i);
+    const msg = page.locator('[data-testid="settings-msg"]');
+    await expect.poll(() => msg.textContent()).toMatch(/^Settings exported as signaldesk-settings-.*\.json: \d+ settings, no secrets$/);
+    // Import a changed copy: the file picker is the hidden input behind "Import settings…".
+    const changed = { ...doc, settings: { ...doc.settings, 'backups.keep': 11 } };
+    await section.locator('[data-testid="settings-import-file"]').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(changed)) });
+    await expect.poll(() => msg.textContent(), { timeout: 60_000 }).toBe('Settings imported from mine.json: 1 changed (backups.keep); the engine restarted to apply them');
+    expect((await call(s, 'system.backups.config', {})).body.result.keep).toBe(11);
+    // A bad file is refused, saying why, and changes nothing.
+    await section.locator('[data-testid="settings-import-file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...doc, settings: { 'backups.keep': 0 } })) });
+    await expect.poll(() => msg.textContent(), { timeout: 30_000 }).toMatch(/^Settings import refused: .*backups\.keep/);
+    expect((await call(s, 'system.backups.config', {})).body.result.keep).toBe(11);
+  });
 });
