@@ -10,6 +10,7 @@ import type { RuleData } from '../../db/repos/alerts';
 import { featureSpec } from './features';
 import { parseExtFeature } from '../market/series/point-in-time';
 import type { AlertsModule } from './module';
+import { SYSTEM_HEALTH_SOURCE } from './system-health';
 
 const bad = (field: string, message: string, value: unknown): ApiError => new ApiError('BAD_INPUT', `${field}: ${message}`, { field, value });
 
@@ -63,7 +64,8 @@ export class AlertCommands {
         if (d.condition.account !== undefined && !p.accountExists(d.condition.account)) throw bad('condition.account', `unknown account ${d.condition.account}`, d.condition.account);
         break;
       case 'health':
-        await this.checkSource(d.condition.source);
+        // `system` is the built-in System health rule's source (engine/alerts/system-health.ts).
+        if (d.condition.source !== SYSTEM_HEALTH_SOURCE) await this.checkSource(d.condition.source);
         break;
       case 'goal':
         if (!p.goalExists(d.condition.goal)) throw bad('condition.goal', `unknown goal ${d.condition.goal}`, d.condition.goal);

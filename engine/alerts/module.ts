@@ -24,6 +24,7 @@ import type { AlertsPorts } from './ports';
 import { AlertCommands } from './commands';
 import { evalHealth, evalPerformance, evalRisk, type Firing, type RuleState } from './watchers';
 import { describeIndicator, describePrice } from './messages';
+import { isSystemHealthRule } from './system-health';
 
 export interface AlertsOptions {
   /** Risk/health evaluation and snooze wake-up period (ms). */
@@ -232,7 +233,7 @@ export class AlertsModule implements EngineModule {
     try {
       this.wake(now);
       this.persistDirty();
-      const rules = this.rules.list().filter((r) => r.enabled && (r.kind === 'risk' || r.kind === 'health'));
+      const rules = this.rules.list().filter((r) => r.enabled && (r.kind === 'risk' || r.kind === 'health') && !isSystemHealthRule(r));
       if (!rules.length) return;
       const health = rules.some((r) => r.kind === 'health') ? await this.ports.health() : [];
       for (const rule of rules) {

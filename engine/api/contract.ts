@@ -23,6 +23,8 @@ import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/ale
 import { watchlistsCommands } from './commands/watchlists';
 import { strategiesCommands } from './commands/strategies';
 import { settingsCommands, SETTINGS_TOPICS, type SettingsEvents } from './commands/settings';
+import { systemMetricsCommands } from './commands/system-metrics';
+import { systemBackupCommands } from './commands/system-backup';
 
 export * from './commands/define';
 export * from './commands/system';
@@ -41,6 +43,8 @@ export * from './commands/watchlists';
 export * from './commands/strategies';
 export * from './commands/settings';
 export * from './commands/series';
+export * from './commands/system-metrics';
+export * from './commands/system-backup';
 
 // Each area adds its spread on its own line (keep one area per line).
 export const commands = {
@@ -60,6 +64,8 @@ export const commands = {
   ...strategiesCommands,
   ...settingsCommands,
   ...seriesCommands,
+  ...systemMetricsCommands,
+  ...systemBackupCommands,
 } as const;
 
 export interface Events

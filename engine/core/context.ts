@@ -32,6 +32,8 @@ export type Emit = <T extends EventTopic>(topic: T, payload: Events[T]) => void;
  */
 export class Bus {
   private readonly subs = new Map<EventTopic, Set<(p: unknown) => void>>();
+  /** Events published since start (system.metrics reads its rate). */
+  published = 0;
   constructor(private readonly forward: Emit) {}
   subscribe<T extends EventTopic>(topic: T, handler: (payload: Events[T]) => void): () => void {
     let set = this.subs.get(topic);
@@ -40,6 +42,7 @@ export class Bus {
     return () => set.delete(handler as (p: unknown) => void);
   }
   publish<T extends EventTopic>(topic: T, payload: Events[T]): void {
+    this.published++;
     const set = this.subs.get(topic);
     if (set) {
       for (const h of set) {

@@ -25,6 +25,7 @@ import { WatchlistsModule } from '../watchlists/module';
 import { StrategiesModule } from '../signals/strategies-module';
 import { SettingsModule } from '../settings/module';
 import { dbBytes } from '../settings/db-bytes';
+import { SystemOpsModule } from '../system/module';
 import { Bus, type Emit, type EngineContext, type EngineModule, type EngineOptions, type Handlers } from './context';
 
 export type { EngineOptions, Emit } from './context';
@@ -40,6 +41,7 @@ export class Engine {
   readonly delivery: DeliveryModule;
   readonly intake: IntakeModule;
   readonly alerts: AlertsModule;
+  readonly systemOps: SystemOpsModule;
   readonly modules: EngineModule[];
   private readonly handlers: Handlers;
 
@@ -133,6 +135,8 @@ export class Engine {
     this.alerts.setDeliverySink({ deliver: (targets, m) => this.delivery.deliverAlert(targets, m) });
     // Watchlists: the market's symbols and the alerts through their public handlers.
     const watchlists = new WatchlistsModule(ctx, { symbolsOf: (source) => this.market.views().find((v) => v.id === source)?.symbols, alertRules: () => this.handle('alerts.rules.list', {}), activeAlerts: () => this.handle('alerts.list', { status: 'active', limit: 5000 }) });
+    // System operations: metrics and the health watch (raising health alerts), backups, settings export / import.
+    this.systemOps = new SystemOpsModule(ctx, this.alerts, { sourcesHealth: () => this.handle('market.health', {}), aiProviders: () => this.handle('ai.providers.list', {}) });
     this.modules = [
       system,
       this.market,
@@ -149,6 +153,7 @@ export class Engine {
       watchlists,
       strategies,
       settings,
+      this.systemOps,
     ];
     this.handlers = composeHandlers(this.modules);
     this.delivery.setCaller((name, input) => this.handle(name, input));

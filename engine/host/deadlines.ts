@@ -11,6 +11,9 @@ export const COMMAND_DEADLINES: Partial<Record<CommandName, number>> = {
   'system.integrity': 10 * 60_000,
   'market.import': 5 * 60_000,
   'market.export': 5 * 60_000,
+  // A backup and a restore's check copy the whole store: as long as a full integrity check.
+  'system.backup': 10 * 60_000,
+  'system.restore': 10 * 60_000,
 };
 
 export function deadlineFor(name: string, overrides: Partial<Record<string, number>> = {}, fallback = DEFAULT_DEADLINE_MS): number {

@@ -16,12 +16,18 @@ import {
   type EventTopic,
   type Events,
   type HealthResult,
+  type ParsedInput,
+  type RestoreResult,
+  type SettingsImportResult,
+  type SystemMetrics,
 } from '../api/contract';
 import { assertCommand, parseInput } from '../api/validate';
 import type { EngineOptions } from '../core/context';
 import type { FromWorker, ToWorker } from './protocol';
 import { acquireDataDirLock, type DataDirLock } from './lock';
 import { DEFAULT_DEADLINE_MS, deadlineFor } from './deadlines';
+import { dropStaging, swapInRestored, type Swap } from './restart';
+import { HostLoop, hostOnlyMetrics, withHostFigures } from './host-metrics';
 
 export interface HostOptions extends Partial<Omit<EngineOptions, 'dataDir'>> {
   dataDir: string;
@@ -75,6 +81,11 @@ export class Host {
   /** Set when the previous owner of the data directory did not shut down cleanly (the store got a full check). */
   uncleanShutdown = false;
   startup: { backfilled: number; startupMs: number } | null = null;
+  /** Why the engine is restarting (a restore, a settings import), while it is. */
+  private restarting: string | null = null;
+  /** A restore or an import is between its check and its restart: a second one waits its turn (BUSY). */
+  private swapping = false;
+  private readonly loop = new HostLoop();
 
   constructor(opts: HostOptions) {
     this.options = {
@@ -102,6 +113,7 @@ export class Host {
     this.lock = acquireDataDirLock(this.options.dataDir, this.options.mode);
     this.uncleanShutdown = this.lock.unclean;
     if (this.lock.unclean) this.log(`[host] the previous run (pid ${this.lock.stale?.pid ?? '?'}) did not shut down cleanly: running a full integrity check of the store`);
+    this.loop.start();
     try {
       await this.startWorker({ ...this.options, dbCheck: this.lock.unclean ? 'full' : 'quick' });
     } catch (err) {
@@ -186,6 +198,9 @@ export class Host {
     assertCommand(name);
     const input = parseInput(name, rawInput);
     if (name === 'system.health') return this.health();
+    if (name === 'system.metrics') return this.metrics();
+    if (name === 'system.restore') return this.restore(input as ParsedInput<'system.restore'>);
+    if (name === 'settings.import') return this.importSettings(input as ParsedInput<'settings.import'>);
     return this.forward(name, input);
   }
 
@@ -195,6 +210,7 @@ export class Host {
   }
 
   private forward(name: string, input: unknown): Promise<unknown> {
+    if (this.restarting) return Promise.reject(new ApiError('UNAVAILABLE', `The engine is restarting (${this.restarting}); try again in a moment`));
     if (!this.worker) return Promise.reject(new ApiError('UNAVAILABLE', 'Engine is not running'));
     const seq = ++this.seq;
     const ms = deadlineFor(name, this.deadlines, this.callTimeoutMs);
@@ -222,6 +238,71 @@ export class Host {
     };
   }
 
+  /** system.metrics: the engine's figures with the host's; the host's alone when the engine is not answering. */
+  private async metrics(): Promise<SystemMetrics> {
+    const h = this.health();
+    if (this.restarting || !h.engine.alive) return hostOnlyMetrics(h, this.loop, this.restarting ? `restarting (${this.restarting})` : `no heartbeat for ${(h.engine.lastHeartbeatAgoMs / 1000).toFixed(1)} s`);
+    return withHostFigures((await this.forward('system.metrics', {})) as SystemMetrics, this.health(), this.loop);
+  }
+
+  /** system.restore: the engine validates the file into a staging copy; the host swaps it in and restarts. */
+  private async restore(input: ParsedInput<'system.restore'>): Promise<RestoreResult> {
+    if (this.restarting || this.swapping) throw new ApiError('BUSY', `The engine is already restarting (${this.restarting ?? 'restore'}); try again when it is back`);
+    this.swapping = true;
+    let swap: Swap | null = null;
+    let checked: RestoreResult;
+    try {
+      checked = (await this.forward('system.restore', input)) as RestoreResult;
+      await this.restartEngine('restore', () => {
+        swap = swapInRestored(this.options.dataDir);
+        return swap;
+      });
+    } finally {
+      this.swapping = false;
+      dropStaging(this.options.dataDir);
+    }
+    return { ...checked, replacedPath: (swap as Swap | null)?.replacedPath ?? '', restartedAt: Date.now() };
+  }
+
+  /** settings.import: written by the engine; the engine restarts when something changed, so every part reads it. */
+  private async importSettings(input: ParsedInput<'settings.import'>): Promise<SettingsImportResult> {
+    if (this.restarting || this.swapping) throw new ApiError('BUSY', `The engine is restarting (${this.restarting ?? 'restore'}); try again when it is back`);
+    this.swapping = true;
+    try {
+      const r = (await this.forward('settings.import', input)) as SettingsImportResult;
+      if (!r.applied.length) return r;
+      await this.restartEngine('settings import');
+      return { ...r, restarted: true };
+    } finally {
+      this.swapping = false;
+    }
+  }
+
+  /**
+   * Stops the engine worker and starts it again (the data directory's lock stays held), with
+   * `between` run while it is stopped. If the engine does not start, `between` is undone and the
+   * engine starts on what was there before; the caller gets a structured error.
+   */
+  private async restartEngine(why: string, between?: () => Swap): Promise<void> {
+    this.restarting = why;
+    try {
+      await this.stopWorker();
+      const swap = between?.();
+      try {
+        await this.startWorker({ ...this.options, dbCheck: 'quick', fresh: false });
+      } catch (err) {
+        await this.terminateWorker();
+        if (!swap) throw err;
+        swap.undo();
+        await this.startWorker({ ...this.options, dbCheck: 'quick', fresh: false });
+        throw new ApiError('UNPROCESSABLE', `The engine did not start on the restored database (${(err as Error).message}); the previous database is back in place`, { field: 'path' });
+      }
+      this.log(`[host] engine restarted (${why})`);
+    } finally {
+      this.restarting = null;
+    }
+  }
+
   on<T extends EventTopic>(topic: T, handler: (payload: Events[T]) => void): () => void {
     this.events.on(topic, handler);
     return () => this.events.off(topic, handler);
@@ -233,11 +314,15 @@ export class Host {
   }
 
   async stop(): Promise<void> {
+    this.loop.stop();
+    await this.stopWorker();
+    this.releaseLock();
+  }
+
+  /** Asks the engine to stop (it closes the store) and waits for its thread to end. */
+  private async stopWorker(): Promise<void> {
     const w = this.worker;
-    if (!w) {
-      this.releaseLock();
-      return;
-    }
+    if (!w) return;
     await new Promise<void>((resolve) => {
       const timeout = setTimeout(() => void w.terminate().then(() => resolve()), 5000);
       w.once('exit', () => {
@@ -250,7 +335,6 @@ export class Host {
       this.post({ type: 'stop' });
     });
     this.worker = null;
-    this.releaseLock();
   }
 
   private releaseLock(): void {

@@ -54,6 +54,11 @@ export function getPool(): Piscina {
   return pool;
 }
 
+/** Threads of the shared pool and tasks waiting for one (zero before its first use). */
+export function poolStats(): { threads: number; queued: number } {
+  return pool ? { threads: pool.threads.length, queued: pool.queueSize } : { threads: 0, queued: 0 };
+}
+
 export async function closePool(): Promise<void> {
   const p = pool;
   pool = null;

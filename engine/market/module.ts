@@ -34,8 +34,9 @@ export class MarketModule implements EngineModule {
     Object.assign(this.handlers, seriesHandlers(this.collector));
     this.collector.series.knownSource = (id) => id === SIM_SOURCE_ID || this.collector.has(id);
     const settings = new SettingsRepo(ctx.db);
-    this.seed = settings.get<number>('sim.seed') ?? ctx.opts.simSeed;
-    settings.set('sim.seed', this.seed);
+    const stored = settings.get<number>('sim.seed');
+    this.seed = stored ?? ctx.opts.simSeed;
+    if (stored === undefined) settings.set('sim.seed', this.seed);
     this.sim = new SimSource(
       {
         id: SIM_SOURCE_ID,

@@ -2,6 +2,7 @@
  * Serve transport: the contract over HTTP and WebSocket on loopback.
  *   GET  /api/health               no token
  *   POST /api/call/<command>       Authorization: Bearer <token>, JSON body = input
+ *   GET  /metrics                  Authorization: Bearer <token>; Prometheus text (engine/serve/metrics-route.ts)
  *   WS   /ws?token=…               {type:'call'|'subscribe'|'unsubscribe'|'auth'} messages
  *   GET  /                         the built renderer
  * Every request must name this server in Host and, from a browser, come from its own Origin
@@ -23,6 +24,8 @@ import { isLoopback } from './args';
 import { attachConnection, WS_LIMITS, type WsLimits } from './ws-conn';
 import { tokenMatches } from './token';
 import { createIntakeRoute } from '../intake/http';
+import type { SystemMetrics } from '../api/commands/system-metrics';
+import { createMetricsExporter } from './metrics-route';
 
 /** What the transport needs of the host. */
 export interface ServeHost {
@@ -113,6 +116,7 @@ export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
   let httpInFlight = 0;
 
   const intakeRoute = createIntakeRoute(host);
+  const exporter = createMetricsExporter();
   const server = http.createServer((req, res) => {
     req.on('error', () => undefined);
     res.on('error', () => undefined);
@@ -135,11 +139,22 @@ export async function startServer(opts: ServeOptions): Promise<ServeHandle> {
     // arrive through tunnels with a foreign Host (TradingView): they are answered before the
     // Host / Origin rule that guards the UI and the token API (docs/intake.md, docs/security.md).
     if (await intakeRoute(req, res, pathname)) return;
-    const api = pathname.startsWith('/api/');
+    const api = pathname.startsWith('/api/') || pathname === '/metrics';
     const refused = guard.refuse(req, { api });
     if (refused) throw new ApiError('FORBIDDEN', refused);
     if (pathname === '/api/health') {
       sendJson(res, 200, { ...host.health(), name: 'signaldesk', version: host.options.version });
+      return;
+    }
+    if (pathname === '/metrics') {
+      if (!tokenMatches(token, bearer(req))) throw new ApiError('UNAUTHORIZED', 'Missing or wrong token (Authorization: Bearer <token>)');
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('allow', 'GET');
+        throw new ApiError('NOT_FOUND', 'Use GET /metrics');
+      }
+      const text = await exporter.render((await host.callRaw('system.metrics', {})) as SystemMetrics);
+      res.writeHead(200, { 'content-type': exporter.contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.end(req.method === 'HEAD' ? undefined : text);
       return;
     }
     if (api) {

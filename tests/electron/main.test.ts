@@ -123,6 +123,8 @@ describe('electron main (stubbed electron)', async () => {
       if (name === 'intake.webhook') expect(r, name).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
       // No alert has fired in this fresh engine: acting on alert #1 is refused as unknown, so wired.
       else if (ALERT_ACTIONS.has(name)) expect(r, name).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      // The restore example names a backup that does not exist: refused, nothing restored.
+      else if (name === 'system.restore') expect(r, name).toMatchObject({ ok: false, error: { code: 'UNPROCESSABLE' } });
       else expect(r, name).toMatchObject({ ok: true });
     }
     const info = await invoke('system.info', {});

@@ -150,4 +150,13 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   // [examples: settings]
   'settings.get': {},
   'settings.update': { appearance: { density: 'comfortable' } },
+  // [examples: system health, backups, settings transfer]
+  'system.metrics': {},
+  'system.backup': {},
+  'system.backups.list': {},
+  'system.backups.config': { keep: 7 },
+  // No such backup: refused (422) and nothing changes, so the example is safe to run.
+  'system.restore': { path: 'signaldesk-example-missing.db' },
+  'settings.export': {},
+  'settings.import': { settings: { format: 'signaldesk.settings', version: 1, settings: { 'backups.keep': 7 } } },
 };

@@ -13,6 +13,7 @@ export const VIEWS = [
   { id: 'data', label: 'Data sources', key: '8' },
   { id: 'settings', label: 'Settings', key: '9' },
   { id: 'inbound', label: 'Inbound', key: '0' },
+  { id: 'health', label: 'System health', key: 'H' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 

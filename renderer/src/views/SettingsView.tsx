@@ -10,6 +10,7 @@ import { DataSection } from './settings/DataSection';
 import { DeliverySection } from './settings/DeliverySection';
 import { AiProvidersSection } from './settings/AiProvidersSection';
 import { RiskSection } from './settings/RiskSection';
+import { BackupsSection } from './settings/backups-section';
 import './settings.css';
 
 const SECTIONS = [
@@ -17,7 +18,7 @@ const SECTIONS = [
   ['notifications', 'Notifications'],
   ['shortcuts', 'Shortcuts'],
   ['data', 'Data'],
-  // [settings index: backups]
+  ['backups', 'Backups'],
   ['delivery', 'Delivery'],
   ['ai', 'AI providers'],
   ['risk', 'Risk & sizing'],
@@ -44,7 +45,7 @@ export function SettingsView() {
       <NotificationsSection report={setMsg} />
       <ShortcutsSection />
       <DataSection report={setMsg} />
-      {/* [settings: backups] */}
+      <BackupsSection report={setMsg} />
       <DeliverySection report={setMsg} />
       <AiProvidersSection report={setMsg} />
       <RiskSection report={setMsg} />

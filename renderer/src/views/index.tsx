@@ -11,6 +11,7 @@ import { BacktestView } from './BacktestView';
 import { InboundView } from './InboundView';
 import { AlertsView } from './AlertsView';
 import { StrategiesView } from './StrategiesView';
+import { HealthView } from './HealthView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
@@ -32,6 +33,8 @@ const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   inbound: InboundView,
   // [view: alerts]
   alerts: AlertsView,
+  // [view: health]
+  health: HealthView,
 };
 
 export function ViewFor({ view }: { view: ViewId }) {
