@@ -34,7 +34,8 @@ const plain = (d: StrategyDecision | null) => (d ? { side: d.side, entry: d.entr
 describe.each(FILES)('backtest decisions on %s', (file) => {
   const bars: Bar[] = readOhlcv(file).map(([ts, open, high, low, close, volume]) => ({ ts, open, high, low, close, volume }));
 
-  it.each([...STRATEGY_IDS])('%s: the batch path decides exactly what the live path decides, on the same bars', (id) => {
+  // (funding_fade reads point-in-time series, which these candle files lack: tests/market/point-in-time.test.ts covers it)
+  it.each(STRATEGY_IDS.filter((id) => id !== 'funding_fade'))('%s: the batch path decides exactly what the live path decides, on the same bars', (id) => {
     const want = liveDecisions(id, bars, {});
     const got = decide(loadStrategy({ id }), bars, { symbol: 'X/USDT', timeframe: '5m' });
     expect(got.length).toBe(bars.length);

@@ -126,7 +126,7 @@ describe('signaldesk indicators', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^signaldesk indicators: /);
     }
-  });
+  }, 180_000);
 
   it('runs through the installed bin (npx signaldesk) from the build', () => {
     const dir = tempDir('sd-cli-');

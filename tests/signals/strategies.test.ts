@@ -115,7 +115,7 @@ describe('strategies results and ranking', () => {
     const r = await rig();
     const a = await r.createChannel({ name: 'One', strategies: [{ id: 'ema_cross', params: {} }, { id: 'breakout', params: { period: 30 } }] });
     const list = r.strategies.overview();
-    expect(list.map((s) => s.id)).toEqual(['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping']);
+    expect(list.map((s) => s.id)).toEqual(['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping', 'funding_fade']);
     const bo = list.find((s) => s.id === 'breakout')!;
     expect(bo.summary).toMatch(/high\/low/);
     expect(bo.params.find((p) => p.name === 'period')).toMatchObject({ type: 'integer', default: 20, description: expect.stringMatching(/high\/low/) });
