@@ -13,22 +13,13 @@ import { AlertsView } from './AlertsView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
-  // [view: data]
   data: DataSourcesView,
-  // [view: signals]
   signals: SignalsView,
-  // [view: strategies]
-  // [view: orders]
   orders: OrdersView,
-  // [view: goals]
   goals: GoalsView,
-  // [view: settings]
   settings: SettingsView,
-  // [view: backtest]
   backtest: BacktestView,
-  // [view: inbound]
   inbound: InboundView,
-  // [view: alerts]
   alerts: AlertsView,
 };
 
