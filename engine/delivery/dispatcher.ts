@@ -46,6 +46,8 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly idle = new Set<() => void>();
+  /** Inside batch(): attempts to announce after its commit. */
+  private held: DeliveryAttempt[] | null = null;
 
   constructor(
     private readonly repos: { jobs: DeliveryJobsRepo; attempts: DeliveryAttemptsRepo },
@@ -71,6 +73,24 @@ export class Dispatcher {
     this.timer = null;
   }
 
+  /**
+   * Runs several dispatches in one transaction (a burst of signals: one commit, not one each);
+   * the attempts they log are announced after that commit, as a single dispatch does.
+   */
+  batch<T>(f: () => T): T {
+    if (this.held) return f();
+    const held: DeliveryAttempt[] = [];
+    this.held = held;
+    let out: T;
+    try {
+      out = this.opts.transaction(f);
+    } finally {
+      this.held = null;
+    }
+    for (const a of held) this.bus.publish('delivery.attempt', a);
+    return out;
+  }
+
   /** One job per target, persisted before anything is sent; returns the delivery ids. */
   dispatch(ev: DeliveryEventIn, targets: readonly string[]): string[] {
     const ids: string[] = [];
@@ -87,7 +107,8 @@ export class Dispatcher {
       }
     });
     // Published after the commit: nobody hears of an attempt the database does not hold.
-    for (const a of events) this.bus.publish('delivery.attempt', a);
+    if (this.held) this.held.push(...events);
+    else for (const a of events) this.bus.publish('delivery.attempt', a);
     for (const j of later) this.enqueue(j);
     return ids;
   }

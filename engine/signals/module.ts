@@ -273,17 +273,29 @@ export class SignalsModule implements EngineModule {
    */
   publishExternal(ch: Channel, s: Omit<NewSignal, 'channelId' | 'autopilot' | 'createdAt'>): Signal | null {
     const received = performance.now();
+    const sig = this.storeExternal(ch, s);
+    if (sig) this.announceExternal(sig, ch, received);
+    return sig;
+  }
+
+  /** The storing half of publishExternal (callers batching writes announce after their commit). */
+  storeExternal(ch: Channel, s: Omit<NewSignal, 'channelId' | 'autopilot' | 'createdAt'>): Signal | null {
     const id = this.signals.insert({ ...s, channelId: ch.id, autopilot: ch.autopilot, createdAt: this.opts.wallNow() });
-    if (id === null) return null;
-    const sig = this.signals.get(id, new Map([[ch.id, ch.name]]))!;
-    if (s.status === 'rejected') {
-      this.ctx.bus.publish('signal.updated', sig);
-      return sig;
-    }
+    return id === null ? null : this.signals.get(id, new Map([[ch.id, ch.name]]))!;
+  }
+
+  /** Announces several stored signals with their deliveries in one transaction (an inbound burst). */
+  announceMany(f: () => void): void {
+    if (this.delivery.batch) this.delivery.batch(f);
+    else f();
+  }
+
+  /** The telling half: a rejected signal is only announced as updated; others are delivered and tracked. */
+  announceExternal(sig: Signal, ch: Channel, received: number): void {
+    if (sig.status === 'rejected') return void this.ctx.bus.publish('signal.updated', sig);
     this.delivery.deliverSignal(sig, ch, received);
     this.tracker.track(sig, ch.expiryBars);
     this.ctx.bus.publish('signal.created', sig);
-    return sig;
   }
 
   /**
@@ -368,6 +380,10 @@ export class SignalsModule implements EngineModule {
     } catch (e) {
       console.error('[signals] timer failed:', e);
     }
+  }
+
+  isPaused(): boolean {
+    return this.paused;
   }
 
   status(): SignalsStatus {
