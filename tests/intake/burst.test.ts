@@ -35,7 +35,7 @@ describe('intake burst', () => {
       if (stored < ev.timeline.length) notStoredWhenHeard.push({ id: ev.id, step: ev.timeline.length });
     });
     engine.start();
-    onTestFinished(() => reader?.close());
+    onTestFinished(() => void reader?.close());
     const src = await call('intake.sources.create', { name: 'Burst', maxPerDay: 1000, cooldownMinutes: 0, delivery: ['desktop'] });
     const base = Date.now();
     const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
