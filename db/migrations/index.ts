@@ -16,6 +16,7 @@ import { m012Delivery } from './012-delivery';
 import { m014Backtest } from './014-backtest';
 import { m016Intake } from './016-intake';
 import { m015Alerts } from './015-alerts';
+import { m022SignalAiReview } from './022-signal-ai-review';
 
 export interface Migration {
   version: number;
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m014Backtest,
   m015Alerts,
   m016Intake,
+  m022SignalAiReview,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

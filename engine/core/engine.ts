@@ -101,6 +101,7 @@ export class Engine {
       kind: (source) => this.market.sources().find((x) => x.id === source)?.kind,
       orderBook: (source, symbol) => ccxtOrderBook(this.market.collector.runtime(source), symbol),
     }, { defaultMarket: SIM_SOURCE_ID });
+    this.signals.setReviewer((c) => this.intake.review(c, null));
     this.orders.setHooks({ sizingFactor: (id) => this.goals.sizingFactor(id), drawdownLimit: (id) => this.goals.drawdownLimit(id) });
     // Backtests are evaluated against the default account's goals when a run does not give its own.
     setBacktestGoalsProvider(() => {

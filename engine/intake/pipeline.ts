@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { AiOpinion, IntakeEvent } from '../api/commands/intake';
-import type { Channel, RejectReason } from '../api/commands/signals';
+import type { Channel, RejectReason, SignalAiReview } from '../api/commands/signals';
 import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../api/timeframes';
 import type { IntakeEventsRepo, SourceRecord } from '../../db/repos/intake';
 import { checkGates } from '../signals/gates';
@@ -22,7 +22,7 @@ import type { SignalsModule } from '../signals/module';
 import { IntakeBodySchema, type IntakeBody } from './body';
 import { enrich, type Enrichment, type IntakeMarket } from './enrich';
 import { normaliseSymbol, normaliseTimeframe } from './symbols';
-import { gateSkips, type ReviewContext } from './ai/review';
+import { aiGate, type ReviewContext } from './ai/review';
 
 export const ENRICH_ATTEMPTS = 3;
 /** Stop / target when the signal names none: this % of the entry. */
@@ -148,16 +148,17 @@ export class Pipeline {
     if (!('plan' in a)) return a.done;
     const { plan } = a;
     let opinions: AiOpinion[] = [];
+    let reviewed: SignalAiReview | null = null;
     if (!plan.gate) {
       const ctx: ReviewContext = {
         signal: { symbol: enrichment.symbol, side: plan.side, entry: plan.entry, stopLoss: plan.stopLoss, takeProfit: plan.takeProfit, confidence: plan.confidence, timeframe: tf, strategy: plan.strategy, note: body.note },
         enrichment: { last: enrichment.last, spreadPct: enrichment.spreadPct, support: enrichment.support, resistance: enrichment.resistance, imbalance: enrichment.imbalance, flags: enrichment.flags, features: enrichment.features },
       };
       opinions = await this.d.review(src, ctx, id);
-      const skip = src.config.aiReview === 'gate' ? gateSkips(opinions) : undefined;
-      if (skip) plan.gate = { reason: 'AI_SKIP', detail: `${skip.provider} advised to skip: ${skip.reasons.join('; ') || 'no reason given'}` };
+      plan.gate = aiGate(src.config.aiReview, opinions);
+      reviewed = { mode: src.config.aiReview, opinions };
     }
-    return this.inDrain(() => this.decide(a.ev, src, ch, plan, opinions));
+    return this.inDrain(() => this.decide(a.ev, src, ch, plan, opinions, reviewed));
   }
 
   /** The quality flags and the gates (synchronous): a plan for the signal, or the event's end. */
@@ -200,7 +201,7 @@ export class Pipeline {
   }
 
   /** evaluated → the signal stored → published | rejected (synchronous; the signal is announced after the commit). */
-  private decide(ev: IntakeEvent, src: SourceRecord, ch: Channel, plan: Plan, opinions: AiOpinion[]): IntakeEvent {
+  private decide(ev: IntakeEvent, src: SourceRecord, ch: Channel, plan: Plan, opinions: AiOpinion[], reviewed: SignalAiReview | null = null): IntakeEvent {
     const { gate } = plan;
     ev = this.advance(ev, { status: 'evaluated', opinions, detail: gate ? `${gate.reason}: ${gate.detail}` : 'passed the gates' });
     // published | rejected (a rejected inbound signal is stored as a rejected signal too, like an internal one)
@@ -223,6 +224,7 @@ export class Pipeline {
         status: gate ? 'rejected' : 'delivered',
         rejectReason: gate ? gate.reason : null,
         rejectDetail: gate ? gate.detail : null,
+        aiReview: reviewed,
       });
     } catch (e) {
       return this.advance(ev, { status: 'dlq', step: 'publish', error: String(e), detail: `storing the signal failed: ${String(e)}` });

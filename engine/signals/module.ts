@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../api/errors';
-import { ChannelInputSchema, type Channel, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
+import { ChannelInputSchema, type Channel, type PerformanceResult, type PerformanceRow, type Signal, type SignalAiReview, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
 import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
@@ -25,6 +25,8 @@ import { STRATEGY_IDS } from '../strategies/registry';
 import { strategyInfo } from '../strategies/param-info';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
+import { reviewSignal, type Reviewer } from './ai-review';
+import type { Features } from '../indicators/types';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type FeatureDemand, type FeaturesEvent, type MarketReader, type Series } from './planner';
 import { DEFAULT_GATES, STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
@@ -66,6 +68,8 @@ export class SignalsModule implements EngineModule {
   private timer: NodeJS.Timeout | null = null;
   private timerTicks = 0;
   private paused: boolean;
+  private reviewer: Reviewer | null = null;
+  private readonly reviewing = new Set<Promise<unknown>>();
   private started = false;
   private rebuilding: Promise<void> = Promise.resolve();
   private featureDemands: Array<() => FeatureDemand[]> = [];
@@ -207,12 +211,12 @@ export class SignalsModule implements EngineModule {
       }
       if (!d || !validDecision(d)) continue;
       this.stats.decisions++;
-      for (const ch of ev.channels) this.emit(s, ev, ch, c[0], d, received);
+      for (const ch of ev.channels) this.emit(s, ev, ch, c[0], d, received, features);
     }
   }
 
-  /** Gates, persists, then delivers one channel's copy of a decision. */
-  private emit(s: Series, ev: Evaluator, ch: Channel, barTime: number, d: StrategyDecision, received: number): void {
+  /** Gates, asks the AI second opinion where the channel wants one, persists, then delivers one channel's copy of a decision. */
+  private emit(s: Series, ev: Evaluator, ch: Channel, barTime: number, d: StrategyDecision, received: number, features: Features): void {
     const gate = checkGates({
       channel: ch,
       timeframe: s.timeframe,
@@ -226,6 +230,21 @@ export class SignalsModule implements EngineModule {
       lastDeliveredBar: () => this.signals.lastDeliveredBar(ch.id, s.symbol, s.timeframe),
       deliveredToday: () => this.deliveredToday(ch.id, barTime),
     });
+    const reviewer = this.reviewer;
+    if (!gate && reviewer && ch.aiReview && ch.aiReview !== 'off') {
+      // Nothing is stored or told before the opinions are in: the signal is stored with them.
+      const lastPrice = this.lastPrice.get(`${s.source}|${s.symbol}`)?.price;
+      const p = reviewSignal(reviewer, ch, { symbol: s.symbol, timeframe: s.timeframe, strategy: ev.strategy, decision: d, features, lastPrice })
+        .then((r) => this.store(s, ev, ch, barTime, d, received, r.gate, r.review))
+        .catch((e: unknown) => console.error(`[signals] AI review on ${s.key} failed:`, e));
+      this.reviewing.add(p);
+      void p.finally(() => this.reviewing.delete(p));
+      return;
+    }
+    this.store(s, ev, ch, barTime, d, received, gate, null);
+  }
+
+  private store(s: Series, ev: Evaluator, ch: Channel, barTime: number, d: StrategyDecision, received: number, gate: { reason: string; detail: string } | null, aiReview: SignalAiReview | null): void {
     const id = this.signals.insert({
       channelId: ch.id,
       autopilot: ch.autopilot,
@@ -244,6 +263,7 @@ export class SignalsModule implements EngineModule {
       status: gate ? 'rejected' : 'delivered',
       rejectReason: gate?.reason ?? null,
       rejectDetail: gate?.detail ?? null,
+      aiReview,
       createdAt: this.opts.wallNow(),
     });
     if (id === null) {
@@ -380,6 +400,16 @@ export class SignalsModule implements EngineModule {
     } catch (e) {
       console.error('[signals] timer failed:', e);
     }
+  }
+
+  /** The AI second opinion for channels with aiReview (set by the engine composition: the intake's review). */
+  setReviewer(r: Reviewer | null): void {
+    this.reviewer = r;
+  }
+
+  /** Resolves once every AI review under way has ended and its signal is stored (tests). */
+  async reviewed(): Promise<void> {
+    while (this.reviewing.size) await Promise.allSettled([...this.reviewing]);
   }
 
   isPaused(): boolean {
