@@ -10,6 +10,7 @@ import { api } from '../api/client';
 import { useKeyActions } from '../keyboard/registry';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { tradingViewTemplate } from './inbound-template';
+import { AiOpinions } from '../components/ai-opinions';
 import './InboundView.css';
 
 const time = (t: number): string => new Date(t).toISOString().slice(11, 23);
@@ -238,17 +239,7 @@ export function InboundView() {
                   {Array.isArray(sel.enrichment.flags) && sel.enrichment.flags.length > 0 && <> · flags {(sel.enrichment.flags as string[]).join(', ')}</>}
                 </p>
               )}
-              {sel.opinions.length > 0 && (
-                <div className="inbound-opinions" data-testid="event-opinions">
-                  {sel.opinions.map((o) => (
-                    <div key={o.providerId} className="inbound-opinion">
-                      <strong>{o.provider}</strong>: {o.verdict} ({Math.round(o.confidence * 100)} %) <span className="muted">[{o.status}, {Math.round(o.latencyMs)} ms, prompt {o.promptVersion}]</span>
-                      {o.reasons.length > 0 && <div>Reasons: {o.reasons.join('; ')}</div>}
-                      {o.risks.length > 0 && <div>Risks: {o.risks.join('; ')}</div>}
-                    </div>
-                  ))}
-                </div>
-              )}
+              {sel.opinions.length > 0 && <AiOpinions opinions={sel.opinions} testId="event-opinions" />}
             </div>
           )}
         </section>
