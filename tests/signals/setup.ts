@@ -14,6 +14,12 @@ import type { ChannelInput, Events, EventTopic, Ohlcv, Signal } from '../../engi
 import { ChannelInputSchema } from '../../engine/api';
 import { ApiError } from '../../engine/api/errors';
 import { tempDir } from '../helpers/serve';
+import { contractCall, rigTest, type RigCall, type Track } from '../helpers/rig';
+
+export type { Track };
+
+/** `it` with the `track` fixture: rigs passed through track() are stopped after the test. */
+export const it = rigTest;
 
 export const SYMBOLS = ['AAA/USDT', 'BBB/USDT', 'CCC/USDT'];
 export const T0 = Date.UTC(2025, 5, 15, 0, 0, 0);
@@ -35,7 +41,10 @@ export interface SigRig {
   store(symbol: string, closes: number[], from?: number): void;
   list(): Signal[];
   created(): Signal[];
+  /** A contract command through its schema, answered by the signals or delivery module. */
+  call: RigCall;
   restart(): Promise<SigRig>;
+  /** Stops the modules and closes the database (a second call does nothing). */
   stop(): void;
 }
 
@@ -74,7 +83,9 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
   delivery.start();
   signals.start();
   await signals.ready();
+  let stopped = false;
   const r: SigRig = {
+    call: contractCall('signals', signals.handlers, delivery.handlers),
     db,
     bus,
     notify,
@@ -106,6 +117,8 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
       return sigRig(dataDir, clock, setup);
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       signals.stop();
       delivery.stop();
       notify.stop();
