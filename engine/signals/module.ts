@@ -12,24 +12,23 @@
  * with their reason and published as `signal.updated`.
  */
 import { performance } from 'node:perf_hooks';
-import { ApiError } from '../api/errors';
-import { ChannelInputSchema, type Channel, type PerformanceResult, type PerformanceRow, type Signal, type SignalAiReview, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
+import { ChannelInputSchema, type Channel, type PerformanceResult, type Signal, type SignalAiReview, type SignalsStatus } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
 import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
-import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelData, type NewSignal } from '../../db/repos/signals';
+import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type NewSignal } from '../../db/repos/signals';
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { SignalDelivery } from '../delivery/module';
-import { STRATEGY_IDS } from '../strategies/registry';
-import { strategyInfo } from '../strategies/param-info';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
+import { performanceOf, SignalStatuses } from './signal-status';
+import { signalsHandlers } from './handlers';
 import { reviewSignal, type Reviewer } from './ai-review';
 import type { Features } from '../indicators/types';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type FeatureDemand, type FeaturesEvent, type MarketReader, type Series } from './planner';
-import { DEFAULT_GATES, STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
+import { STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
 
 export { WARMUP_FACTOR, type MarketReader, type FeatureDemand, type FeaturesEvent } from './planner';
 export { STARTER_CHANNEL } from './channels';
@@ -62,6 +61,8 @@ export class SignalsModule implements EngineModule {
   private readonly opts: SignalsOptions;
   private readonly planner: Planner;
   private readonly tracker: OutcomeTracker;
+  private readonly statuses: SignalStatuses;
+  readonly handlers: Partial<Handlers>;
   private lastPrice = new Map<string, { price: number; ts: number }>();
   private dayCounts = new Map<string, number>();
   private unsubs: Array<() => void> = [];
@@ -89,9 +90,22 @@ export class SignalsModule implements EngineModule {
     this.outcomes = new OutcomesRepo(ctx.db);
     this.settings = new SettingsRepo(ctx.db);
     this.tracker = new OutcomeTracker(this, ctx.bus);
+    this.statuses = new SignalStatuses(ctx, this.signals, this.channels, () => this.opts.wallNow());
     this.opts = { timerMs: 1000, wallNow: Date.now, usePool: false, poolMinBars: 500, starter: false, ...opts };
     this.planner = new Planner(ctx, market, this.opts, this.stats, (s, c, received) => this.onBar(s, c, received));
     this.paused = this.settings.get<boolean>(PAUSE_KEY) ?? false;
+    this.handlers = signalsHandlers(this, {
+      planner: this.planner,
+      market,
+      statuses: this.statuses,
+      now: () => this.opts.wallNow(),
+      afterChannelChange: () => this.afterChannelChange(),
+      setPaused: (paused) => {
+        this.paused = paused;
+        this.settings.set(PAUSE_KEY, paused);
+        this.publishStatus();
+      },
+    });
   }
 
   // ───────────────────────────── lifecycle ─────────────────────────────
@@ -115,7 +129,7 @@ export class SignalsModule implements EngineModule {
     this.unsubs.push(this.ctx.bus.subscribe('candle.updated', (e) => this.onUpdated(e)));
     this.unsubs.push(
       this.ctx.bus.subscribe('order.intent', (i) => {
-        if (i.signalId !== null && i.decision === 'EXECUTED') this.setStatus(i.signalId, 'executed', ['delivered', 'acknowledged', 'snoozed']);
+        if (i.signalId !== null && i.decision === 'EXECUTED') this.statuses.set(i.signalId, 'executed', ['delivered', 'acknowledged', 'snoozed']);
       }),
     );
     this.tracker.load();
@@ -351,48 +365,10 @@ export class SignalsModule implements EngineModule {
 
   // ───────────────────────────── commands ─────────────────────────────
 
-  private requireChannel(id: number): Channel {
-    const c = this.channels.get(id);
-    if (!c) throw new ApiError('NOT_FOUND', `Signal channel ${id} does not exist`, { id });
-    return c;
-  }
-
-  private requireSignal(id: number): Signal {
-    const s = this.signals.get(id, this.channels.names());
-    if (!s) throw new ApiError('NOT_FOUND', `Signal ${id} does not exist`, { id });
-    return s;
-  }
-
-  private setStatus(id: number, status: Signal['status'], from: Array<Signal['status']>, snoozedUntil: number | null = null): Signal | undefined {
-    const s = this.signals.get(id);
-    if (!s || !from.includes(s.status)) return undefined;
-    this.signals.setStatus(id, status, this.opts.wallNow(), snoozedUntil);
-    const out = this.signals.get(id, this.channels.names())!;
-    this.ctx.bus.publish('signal.updated', out);
-    return out;
-  }
-
-  private changeStatus(id: number, status: 'acknowledged' | 'snoozed', snoozedUntil: number | null = null): Signal {
-    const s = this.requireSignal(id);
-    if (s.status === 'rejected') throw new ApiError('CONFLICT', `Signal ${id} was rejected (${s.rejectReason}); there is nothing to ${status === 'snoozed' ? 'snooze' : 'acknowledge'}`, { id, status: s.status });
-    if (status === 'snoozed' && s.status === 'executed') throw new ApiError('CONFLICT', `Signal ${id} was already executed`, { id });
-    return this.setStatus(id, status, ['delivered', 'acknowledged', 'snoozed', 'executed'], snoozedUntil) ?? s;
-  }
-
-  /** All or nothing: every id is checked before any changes. */
-  private changeMany(ids: number[], status: 'acknowledged' | 'snoozed', snoozedUntil: number | null = null): Signal[] {
-    for (const id of ids) {
-      const s = this.requireSignal(id);
-      if (s.status === 'rejected') throw new ApiError('CONFLICT', `Signal ${id} was rejected (${s.rejectReason}); there is nothing to ${status === 'snoozed' ? 'snooze' : 'acknowledge'}`, { id, status: s.status });
-      if (status === 'snoozed' && s.status === 'executed') throw new ApiError('CONFLICT', `Signal ${id} was already executed`, { id });
-    }
-    return this.ctx.db.transaction(() => [...new Set(ids)].map((id) => this.changeStatus(id, status, snoozedUntil)))();
-  }
-
   private onTimer(): void {
     try {
       for (const id of this.signals.dueSnoozed(this.opts.wallNow())) {
-        const sig = this.setStatus(id, 'delivered', ['snoozed']);
+        const sig = this.statuses.set(id, 'delivered', ['snoozed']);
         const ch = sig && this.channels.get(sig.channelId);
         if (sig && ch) this.delivery.deliverSignal(sig, ch, performance.now(), true);
       }
@@ -433,59 +409,8 @@ export class SignalsModule implements EngineModule {
   }
 
   performance(q: ParsedInput<'signals.performance'>): PerformanceResult {
-    const names = this.channels.names();
-    const label = (rows: Array<Omit<PerformanceRow, 'label'>>, f: (k: string) => string): PerformanceRow[] => rows.map((r) => ({ ...r, label: f(r.key) }));
-    const total = this.outcomes.aggregate("'all'", q)[0];
-    const empty: Omit<PerformanceRow, 'label'> = { key: 'all', count: 0, wins: 0, losses: 0, expired: 0, winRate: 0, avgProfitPct: 0, profitFactor: null, expectancyPct: 0, avgTimeToOutcomeMs: 0 };
-    const open = this.tracker.count(q);
-    return {
-      total: { ...(total ?? empty), key: 'all', label: 'All signals' },
-      byChannel: label(this.outcomes.aggregate('o.channel_id', q), (k) => names.get(Number(k)) ?? `channel ${k}`),
-      byStrategy: label(this.outcomes.aggregate('o.strategy', q), (k) => k),
-      open,
-    };
+    return performanceOf(this.outcomes, this.channels.names(), this.tracker.count(q), q);
   }
-
-  readonly handlers: Partial<Handlers> = {
-    'signals.channels.list': () => {
-      const counts = new Map<number, Set<string>>();
-      for (const s of this.planner.series.values()) for (const ev of s.evaluators) for (const c of ev.channels) (counts.get(c.id) ?? counts.set(c.id, new Set()).get(c.id)!).add(s.symbol);
-      return this.channels.list().map((c) => ({ ...c, resolvedSymbols: counts.get(c.id)?.size ?? 0 }));
-    },
-    'signals.channels.create': async (input) => {
-      const d = await validateChannel(this.market, { ...input, gates: { ...DEFAULT_GATES, ...input.gates } });
-      const c = this.channels.insert(d, this.opts.wallNow());
-      this.afterChannelChange();
-      return c;
-    },
-    'signals.channels.update': async ({ id, gates, ...patch }) => {
-      const cur = this.requireChannel(id);
-      const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<ChannelData>;
-      const { id: _id, createdAt: _c, updatedAt: _u, resolvedSymbols: _r, ...base } = cur;
-      const d = await validateChannel(this.market, { ...base, ...defined, gates: { ...cur.gates, ...gates } });
-      const c = this.channels.update(id, d, this.opts.wallNow());
-      this.afterChannelChange();
-      return c;
-    },
-    'signals.channels.delete': ({ id }) => {
-      this.requireChannel(id);
-      const deleted = this.channels.delete(id, this.opts.wallNow());
-      this.afterChannelChange();
-      return { deleted };
-    },
-    'signals.strategies': (): StrategyInfo[] => STRATEGY_IDS.map(strategyInfo),
-    'signals.list': (q) => this.signals.list(q, this.channels.names()),
-    'signals.ack': (q) => this.changeMany('id' in q ? [q.id] : q.ids, 'acknowledged'),
-    'signals.snooze': (q) => this.changeMany('id' in q ? [q.id] : q.ids, 'snoozed', this.opts.wallNow() + q.minutes * 60_000),
-    'signals.pause': ({ paused }) => {
-      this.paused = paused;
-      this.settings.set(PAUSE_KEY, paused);
-      this.publishStatus();
-      return this.status();
-    },
-    'signals.status': () => this.status(),
-    'signals.performance': (q) => this.performance(q),
-  };
 }
 
 function validDecision(d: StrategyDecision): boolean {
