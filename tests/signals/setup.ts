@@ -11,7 +11,6 @@ import { NotifyModule } from '../../engine/notify/module';
 import { DeliveryModule, type DeliveryOptions } from '../../engine/delivery/module';
 import { SignalsModule, type MarketReader, type SignalsOptions } from '../../engine/signals/module';
 import type { ChannelInput, Events, EventTopic, Ohlcv, Signal } from '../../engine/api';
-import { ChannelInputSchema } from '../../engine/api';
 import { ApiError } from '../../engine/api/errors';
 import { tempDir } from '../helpers/serve';
 import { contractCall, rigTest, type RigCall, type Track } from '../helpers/rig';
@@ -96,8 +95,7 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
     events,
     clock,
     async createChannel(input) {
-      const parsed = ChannelInputSchema.parse({ name: 'Test', symbols: { source: 'sim', symbols: ['AAA/USDT'] }, timeframe: '1m', ...input });
-      const c = await signals.handlers['signals.channels.create']!(parsed);
+      const c = await r.call('signals.channels.create', { name: 'Test', symbols: { source: 'sim', symbols: ['AAA/USDT'] }, timeframe: '1m', ...input });
       await signals.ready();
       return c.id;
     },

@@ -1,5 +1,5 @@
 /**
- * Inbound signals (issue 16): sources with their webhook URL and a copyable TradingView alert
+ * Inbound signals: sources with their webhook URL and a copyable TradingView alert
  * template, recent events with status and timeline (and the AI opinions beside the signal), the
  * dead-letter queue with retry / discard, and the AI providers with their metrics.
  * Keyboard: N focuses the new-source name · ↑/↓ in the events table select · R refresh.
