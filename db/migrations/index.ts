@@ -18,6 +18,7 @@ import { m016Intake } from './016-intake';
 import { m015Alerts } from './015-alerts';
 import { m019Watchlists } from './019-watchlists';
 import { m021ExtSeries } from './021-ext-series';
+import { m022SignalAiReview } from './022-signal-ai-review';
 
 export interface Migration {
   version: number;
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m016Intake,
   m019Watchlists,
   m021ExtSeries,
+  m022SignalAiReview,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

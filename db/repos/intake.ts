@@ -2,7 +2,7 @@
  * Intake repositories: inbound sources (sealed secret, JSON config), inbound events with their
  * timeline (idempotency key unique per source), AI providers and their decisions.
  */
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { AiOpinion, IntakeEvent, IntakeStatus, TimelineStep } from '../../engine/api/commands/intake';
 import type { DeliveryTarget } from '../../engine/api/commands/signals';
 
@@ -54,12 +54,15 @@ const toSource = (r: SourceRow): SourceRecord => ({
 });
 
 export class IntakeSourcesRepo {
-  constructor(private readonly db: Database) {}
+  private readonly getStmt: Statement<[number], SourceRow>;
+  constructor(private readonly db: Database) {
+    this.getStmt = db.prepare('SELECT * FROM intake_sources WHERE id = ? AND deleted_at IS NULL');
+  }
   list(): SourceRecord[] {
     return this.db.prepare<[], SourceRow>('SELECT * FROM intake_sources WHERE deleted_at IS NULL ORDER BY id').all().map(toSource);
   }
   get(id: number): SourceRecord | undefined {
-    const r = this.db.prepare<[number], SourceRow>('SELECT * FROM intake_sources WHERE id = ? AND deleted_at IS NULL').get(id);
+    const r = this.getStmt.get(id);
     return r ? toSource(r) : undefined;
   }
   insert(d: Omit<SourceRecord, 'id' | 'createdAt' | 'updatedAt'>, now: number): SourceRecord {
@@ -132,32 +135,53 @@ export interface EventPatch {
 }
 
 export class IntakeEventsRepo {
-  constructor(private readonly db: Database) {}
+  private readonly stmt: {
+    byKey: Statement<[number, string], { id: number }>;
+    insert: Statement;
+    get: Statement<[number], EventRow>;
+  };
+  /** UPDATE statements by the set of columns a step writes (prepared once each). */
+  private readonly updates = new Map<string, Statement>();
 
-  byKey(sourceId: number, key: string): number | undefined {
-    return this.db.prepare<[number, string], { id: number }>('SELECT id FROM intake_events WHERE source_id = ? AND idempotency_key = ?').get(sourceId, key)?.id;
-  }
-
-  /** Inserts a received + validated event; for an idempotency key already seen, returns the first event's id. */
-  insert(sourceId: number, key: string | null, payload: Record<string, unknown>, timeline: TimelineStep[], now: number): { id: number; duplicate: boolean } {
-    const r = this.db
-      .prepare(
+  constructor(private readonly db: Database) {
+    this.stmt = {
+      byKey: db.prepare('SELECT id FROM intake_events WHERE source_id = ? AND idempotency_key = ?'),
+      insert: db.prepare(
         `INSERT INTO intake_events (source_id, idempotency_key, status, payload, timeline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (source_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
-      )
-      .run(sourceId, key, timeline[timeline.length - 1]!.status, JSON.stringify(payload), JSON.stringify(timeline), now, now);
+      ),
+      get: db.prepare('SELECT * FROM intake_events WHERE id = ?'),
+    };
+  }
+
+  byKey(sourceId: number, key: string): number | undefined {
+    return this.stmt.byKey.get(sourceId, key)?.id;
+  }
+
+  /**
+   * Inserts a received + validated event; for an idempotency key already seen, returns the first
+   * event's id. A new event comes back as it is stored (no read-back).
+   */
+  insert(sourceId: number, key: string | null, payload: Record<string, unknown>, timeline: TimelineStep[], now: number): { id: number; duplicate: boolean; event?: IntakeEvent } {
+    const status = timeline[timeline.length - 1]!.status;
+    const r = this.stmt.insert.run(sourceId, key, status, JSON.stringify(payload), JSON.stringify(timeline), now, now);
     if (r.changes === 0 && key !== null) return { id: this.byKey(sourceId, key)!, duplicate: true };
-    return { id: Number(r.lastInsertRowid), duplicate: false };
+    const id = Number(r.lastInsertRowid);
+    const event: IntakeEvent = { id, sourceId, status, timeline, rejectCode: null, rejectDetail: null, signalId: null, enrichment: null, opinions: [], payload, idempotencyKey: key, step: null, error: null, attempts: 0, createdAt: now };
+    return { id, duplicate: false, event };
   }
 
   get(id: number): IntakeEvent | undefined {
-    const r = this.db.prepare<[number], EventRow>('SELECT * FROM intake_events WHERE id = ?').get(id);
+    const r = this.stmt.get.get(id);
     return r ? toEvent(r) : undefined;
   }
 
-  /** Appends a timeline step (and the fields given) in one statement. */
-  advance(id: number, p: EventPatch, now: number): IntakeEvent {
-    const cur = this.get(id);
+  /**
+   * Appends a timeline step (and the fields given) in one statement. `cur` is the event as the
+   * caller holds it (the pipeline keeps it in memory); without it the row is read first. Only the
+   * columns the step changes are written.
+   */
+  advance(id: number, p: EventPatch, now: number, cur: IntakeEvent | undefined = this.get(id)): IntakeEvent {
     if (!cur) throw new Error(`intake event ${id} does not exist`);
     const step: TimelineStep = p.detail === undefined ? { status: p.status, at: now } : { status: p.status, at: now, detail: p.detail };
     const next: IntakeEvent = {
@@ -173,25 +197,22 @@ export class IntakeEventsRepo {
       error: p.error !== undefined ? p.error : cur.error,
       attempts: p.attempts ?? cur.attempts,
     };
-    this.db
-      .prepare(
-        `UPDATE intake_events SET status = ?, timeline = ?, reject_code = ?, reject_detail = ?, signal_id = ?, enrichment = ?, opinions = ?,
-           step = ?, error = ?, attempts = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(
-        next.status,
-        JSON.stringify(next.timeline),
-        next.rejectCode,
-        next.rejectDetail,
-        next.signalId,
-        next.enrichment === null ? null : JSON.stringify(next.enrichment),
-        JSON.stringify(next.opinions),
-        next.step,
-        next.error,
-        next.attempts,
-        now,
-        id,
-      );
+    const cols: Array<[string, unknown]> = [
+      ['status', next.status],
+      ['timeline', JSON.stringify(next.timeline)],
+    ];
+    if (p.rejectCode !== undefined) cols.push(['reject_code', next.rejectCode]);
+    if (p.rejectDetail !== undefined) cols.push(['reject_detail', next.rejectDetail]);
+    if (p.signalId !== undefined) cols.push(['signal_id', next.signalId]);
+    if (p.enrichment !== undefined) cols.push(['enrichment', next.enrichment === null ? null : JSON.stringify(next.enrichment)]);
+    if (p.opinions !== undefined) cols.push(['opinions', JSON.stringify(next.opinions)]);
+    if (p.step !== undefined) cols.push(['step', next.step]);
+    if (p.error !== undefined) cols.push(['error', next.error]);
+    if (p.attempts !== undefined) cols.push(['attempts', next.attempts]);
+    const key = cols.map(([c]) => c).join(',');
+    let st = this.updates.get(key);
+    if (!st) this.updates.set(key, (st = this.db.prepare(`UPDATE intake_events SET ${cols.map(([c]) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)));
+    st.run(...cols.map(([, v]) => v), now, id);
     return next;
   }
 

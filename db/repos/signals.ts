@@ -4,6 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type {
+  SignalAiReview,
   Channel,
   OutcomeResult,
   PerformanceRow,
@@ -32,7 +33,7 @@ export type ChannelData = Omit<Channel, 'id' | 'createdAt' | 'updatedAt' | 'reso
 
 function toChannel(r: ChannelRow): Channel {
   const c = JSON.parse(r.config) as ChannelConfig;
-  return { id: r.id, name: r.name, enabled: r.enabled === 1, autopilot: r.autopilot === 1, ...c, createdAt: r.created_at, updatedAt: r.updated_at };
+  return { id: r.id, name: r.name, enabled: r.enabled === 1, autopilot: r.autopilot === 1, aiReview: 'off', ...c, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 function configOf(d: ChannelData): ChannelConfig {
   const { name: _n, enabled: _e, autopilot: _a, ...config } = d;
@@ -104,6 +105,7 @@ interface SignalRow {
   reject_detail: string | null;
   snoozed_until: number | null;
   created_at: number;
+  ai_review: string | null;
   o_result: string | null;
   o_exit_price: number | null;
   o_profit_pct: number | null;
@@ -148,6 +150,7 @@ function toSignal(r: SignalRow, names?: Map<number, string>): Signal {
     rejectDetail: r.reject_detail,
     snoozedUntil: r.snoozed_until,
     outcome,
+    aiReview: r.ai_review === null ? null : (JSON.parse(r.ai_review) as SignalAiReview),
   };
 }
 
@@ -157,7 +160,7 @@ const SELECT = `SELECT s.*, o.result AS o_result, o.exit_price AS o_exit_price, 
 export type NewSignal = Pick<
   Signal,
   'channelId' | 'autopilot' | 'source' | 'symbol' | 'timeframe' | 'strategy' | 'barTime' | 'side' | 'entry' | 'stopLoss' | 'takeProfit' | 'confidence' | 'reasons' | 'rejectReason' | 'createdAt'
-> & { strategyKey: string; status: 'delivered' | 'rejected'; rejectDetail: string | null };
+> & { strategyKey: string; status: 'delivered' | 'rejected'; rejectDetail: string | null; aiReview?: SignalAiReview | null };
 
 export interface SignalQuery {
   channel?: number;
@@ -191,9 +194,9 @@ export class SignalsRepo {
     this.dueSnoozedStmt = db.prepare("SELECT id FROM signals WHERE status = 'snoozed' AND snoozed_until <= ?");
     this.openStmt = db.prepare(`${SELECT} WHERE s.status != 'rejected' AND o.result IS NULL ORDER BY s.id`);
     this.insertStmt = db.prepare(`INSERT OR IGNORE INTO signals (channel_id, autopilot, source, symbol, timeframe, strategy, strategy_key, bar_time, side, entry,
-      stop_loss, take_profit, confidence, reasons, status, reject_reason, reject_detail, created_at, updated_at)
+      stop_loss, take_profit, confidence, reasons, status, reject_reason, reject_detail, ai_review, created_at, updated_at)
       SELECT @channelId, @autopilot, @source, @symbol, @timeframe, @strategy, @strategyKey, @barTime, @side, @entry, @stopLoss, @takeProfit, @confidence,
-      @reasons, @status, @rejectReason, @rejectDetail, @createdAt, @createdAt
+      @reasons, @status, @rejectReason, @rejectDetail, @aiReview, @createdAt, @createdAt
       WHERE NOT EXISTS (SELECT 1 FROM signals WHERE channel_id = @channelId AND symbol = @symbol AND timeframe = @timeframe AND bar_time = @barTime AND side = @side)`);
     this.getStmt = db.prepare(`${SELECT} WHERE s.id = ?`);
     this.setStatusStmt = db.prepare(`UPDATE signals SET status = @status, snoozed_until = @snoozedUntil, updated_at = @now,
@@ -211,7 +214,7 @@ export class SignalsRepo {
 
   /** Inserts unless the dedup key exists; returns the new id, or null for a duplicate. */
   insert(s: NewSignal): number | null {
-    const r = this.insertStmt.run({ ...s, autopilot: s.autopilot ? 1 : 0, reasons: JSON.stringify(s.reasons) });
+    const r = this.insertStmt.run({ ...s, autopilot: s.autopilot ? 1 : 0, reasons: JSON.stringify(s.reasons), aiReview: s.aiReview ? JSON.stringify(s.aiReview) : null });
     return r.changes === 0 ? null : Number(r.lastInsertRowid);
   }
   get(id: number, names?: Map<number, string>): Signal | undefined {

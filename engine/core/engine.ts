@@ -117,6 +117,7 @@ export class Engine {
       const a = orders.account();
       return { id: a.id, name: a.name, kind: a.kind };
     });
+    this.signals.setReviewer((c) => this.intake.review(c, null));
     this.orders.setHooks({
       sizingFactor: (id) => this.goals.sizingFactor(id),
       drawdownLimit: (id) => this.goals.drawdownLimit(id),

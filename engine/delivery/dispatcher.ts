@@ -46,6 +46,8 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly idle = new Set<() => void>();
+  /** Inside batch(): attempts to announce after its commit. */
+  private held: DeliveryAttempt[] | null = null;
 
   constructor(
     private readonly repos: { jobs: DeliveryJobsRepo; attempts: DeliveryAttemptsRepo },
@@ -72,6 +74,24 @@ export class Dispatcher {
   }
 
   /**
+   * Runs several dispatches in one transaction (a burst of signals: one commit, not one each);
+   * the attempts they log are announced after that commit, as a single dispatch does.
+   */
+  batch<T>(f: () => T): T {
+    if (this.held) return f();
+    const held: DeliveryAttempt[] = [];
+    this.held = held;
+    let out: T;
+    try {
+      out = this.opts.transaction(f);
+    } finally {
+      this.held = null;
+    }
+    for (const a of held) this.bus.publish('delivery.attempt', a);
+    return out;
+  }
+
+  /**
    * One job per target, persisted before anything is sent; returns the delivery ids. `holdUntil`
    * holds a target's job (persisted, pending) until that time (quiet hours), e.g. {telegram: t}.
    */
@@ -82,18 +102,19 @@ export class Dispatcher {
     this.opts.transaction(() => {
       for (const target of [...new Set(targets)]) {
         const hold = holdUntil[target];
-        const held = hold !== undefined && hold > this.opts.now();
-        const job: DeliveryJob = { id: crypto.randomUUID(), target, eventType: ev.type, ref: ev.ref, payload: ev.data, eventTs: ev.eventTs, attempts: 0, state: 'pending', nextAt: held ? hold : this.opts.now(), createdAt: this.opts.now() };
+        const onHold = hold !== undefined && hold > this.opts.now();
+        const job: DeliveryJob = { id: crypto.randomUUID(), target, eventType: ev.type, ref: ev.ref, payload: ev.data, eventTs: ev.eventTs, attempts: 0, state: 'pending', nextAt: onHold ? hold : this.opts.now(), createdAt: this.opts.now() };
         this.repos.jobs.insert(job);
         ids.push(job.id);
         const t = this.resolve(target);
-        if (held) this.waiting.set(job.id, job);
+        if (onHold) this.waiting.set(job.id, job);
         else if (t?.immediate) this.attemptSync(job, t, events);
         else later.push(job);
       }
     });
     // Published after the commit: nobody hears of an attempt the database does not hold.
-    for (const a of events) this.bus.publish('delivery.attempt', a);
+    if (this.held) this.held.push(...events);
+    else for (const a of events) this.bus.publish('delivery.attempt', a);
     for (const j of later) this.enqueue(j);
     return ids;
   }

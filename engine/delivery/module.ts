@@ -50,6 +50,8 @@ export const WEBHOOK_STAR_EXCLUDES = /^(candle\.|indicators\.|market\.|delivery\
 /** How the signals module hands a signal over. */
 export interface SignalDelivery {
   deliverSignal(sig: Signal, ch: Channel, received: number, reminder?: boolean): void;
+  /** Several deliveries in one transaction (see Dispatcher.batch). */
+  batch?<T>(f: () => T): T;
 }
 
 export interface DeliveryOptions {
@@ -147,6 +149,10 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
   }
 
   // ───────────────────────────── what is delivered ─────────────────────────────
+
+  batch<T>(f: () => T): T {
+    return this.dispatcher.batch(f);
+  }
 
   deliverSignal(sig: Signal, ch: Channel, received: number, reminder = false): void {
     const eventTs = this.opts.now() - Math.max(0, performance.now() - received);

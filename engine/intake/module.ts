@@ -56,6 +56,7 @@ export class IntakeModule implements EngineModule {
       channel: (id) => signals.channels.get(id),
       review: (src, c, eventId) => this.review(c, eventId),
       publish: (ev) => this.ctx.bus.publish('intake.event', ev),
+      transaction: (f) => this.ctx.db.transaction(f)(),
       wallNow: () => this.opts.wallNow(),
       sleep: (ms) => this.opts.sleep(ms),
     });
@@ -75,8 +76,8 @@ export class IntakeModule implements EngineModule {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
-  private schedule(id: number): void {
-    const p = this.pipeline.run(id).catch((e: unknown) => {
+  private schedule(id: number, fresh?: Parameters<Pipeline['run']>[1]): void {
+    const p = this.pipeline.run(id, fresh).catch((e: unknown) => {
       console.error(`[intake] event ${id} failed:`, e);
       try {
         this.ctx.bus.publish('intake.event', this.events.advance(id, { status: 'dlq', step: 'pipeline', error: String(e), detail: String(e) }, this.opts.wallNow()));
@@ -200,9 +201,9 @@ export class IntakeModule implements EngineModule {
       { status: 'validated', at: this.opts.wallNow() },
     ];
     const r = this.events.insert(src.id, body.idempotencyKey ?? null, stored, timeline, received);
-    if (!r.duplicate) {
-      this.ctx.bus.publish('intake.event', this.events.get(r.id)!);
-      this.schedule(r.id);
+    if (r.event) {
+      this.ctx.bus.publish('intake.event', r.event);
+      this.schedule(r.id, { event: r.event, body });
     }
     return { eventId: r.id, duplicate: r.duplicate };
   }

@@ -9,7 +9,7 @@
  * raises a notification (refType 'intent'). On start-up, intents left accepted or sending by a
  * crash are reconciled with the broker by client order id before anything new is placed
  * (reconcile.ts). The parts: book.ts (matching, fills, OCO legs), live-orders.ts, drawdown.ts,
- * accounts-admin.ts, diagnostics.ts, signal-orders.ts, handlers.ts.
+ * accounts-admin.ts, close.ts (cancel and close), diagnostics.ts, signal-orders.ts, handlers.ts.
  */
 import crypto from 'node:crypto';
 import { ApiError } from '../api/errors';
@@ -20,7 +20,6 @@ import type {
   IntentOrigin,
   KillSwitchState,
   MarketRules,
-  Order,
   OrderIntent,
   OrdersStatus,
   PlaceOrder,
@@ -42,50 +41,25 @@ import { OrderSignalsReader } from '../../db/repos/order-signals';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { NotifyModule } from '../notify/module';
 import { seedDefaultAccount } from './accounts-admin';
+import { cancelOrders, closeAll, closePosition, toPosition, type CancelQuery } from './close';
 import { Book } from './book';
 import { D, type Dec } from './decimal';
 import { Drawdown } from './drawdown';
 import { execute, Final, type Outcome } from './execute';
 import { ordersHandlers } from './handlers';
-import { equityOf, unrealized } from './ledger';
+import { equityOf } from './ledger';
 import { LiveBroker } from './live';
 import { LiveOrders } from './live-orders';
 import { mapExchangeError } from './reasons';
 import { reconcile, recoverSignals } from './reconcile';
 import { DEFAULT_LIMITS } from './risk';
 import { SecretBox } from '../secrets/secret-box';
+import { DEFAULT_OPTIONS, type OrdersHooks, type OrdersOptions } from './options';
 import { onSignal, type GoalSizing } from './signal-orders';
 import { paperRules } from './sizing';
 
-/**
- * What other areas may tell the order engine (set by the engine composition): the goal-aware
- * sizing factor for signal orders, and the drawdown limit in force (the goals' protective stance).
- */
-export interface OrdersHooks {
-  sizingFactor?(accountId: number): GoalSizing;
-  drawdownLimit?(accountId: number): number;
-  /** Before a live account becomes the default (the account autopilot trades): throws to refuse (the live-autopilot promotion rule). */
-  beforeLiveDefault?(account: Account, confirm: string | undefined): void;
-}
+export type { OrdersHooks, OrdersOptions } from './options';
 
-export interface OrdersOptions {
-  /** ccxt request timeout for live accounts. */
-  liveTimeoutMs: number;
-  /** Retries of temporary exchange errors (network, rate limit, timeout), with back-off. */
-  retries: number;
-  retryBaseMs: number;
-  /** How often open live orders are polled for fills. */
-  pollMs: number;
-  /** Clock for records (created_at), fills and limits: engine time by default; tests may pin it. */
-  now: () => number;
-  /**
-   * Wall clock. The signals area stamps signals with it, so the diagnostics window over signals
-   * is taken on this clock (the sim clock runs ahead of the wall at --sim-speed > 1).
-   */
-  wallNow: () => number;
-}
-
-const DEFAULT_OPTIONS: OrdersOptions = { liveTimeoutMs: 10_000, retries: 2, retryBaseMs: 300, pollMs: 2000, now: Date.now, wallNow: Date.now };
 const KILL_KEY = 'orders.killSwitch';
 
 /** The client order id sent to the exchange: derived from the idempotency key, so it never changes. */
@@ -386,73 +360,23 @@ export class OrdersModule implements EngineModule {
     });
   }
 
-  // ───────────────────────────── cancel and close ─────────────────────────────
+  // ───────────────────────────── cancel and close (close.ts) ─────────────────────────────
 
-  async cancelOrders(q: { id?: number; all?: boolean; account?: number; symbol?: string; entriesOnly?: boolean }): Promise<number[]> {
-    let targets: Order[];
-    if (q.id !== undefined) {
-      const o = this.orders.get(q.id);
-      if (!o) throw new ApiError('NOT_FOUND', `Unknown order ${q.id}`, { id: q.id });
-      if (o.status !== 'open') throw new ApiError('CONFLICT', `Order ${q.id} is ${o.status}, not open`, { id: q.id, status: o.status });
-      targets = [o];
-    } else targets = this.orders.list({ status: 'open', account: q.account, symbol: q.symbol, limit: 5000 }).filter((o) => !q.entriesOnly || o.role === 'entry');
-    const done: number[] = [];
-    for (const o of targets) {
-      const a = this.accounts.get(o.accountId)!;
-      if (a.kind === 'live' && o.exchangeOrderId && o.role !== 'stop' && o.role !== 'target') {
-        try {
-          await this.broker(a).cancel(o.symbol, o.clientOrderId);
-        } catch (e) {
-          const m = mapExchangeError(e);
-          if (q.id !== undefined) throw new ApiError('UNPROCESSABLE', `Cancel failed: ${m.message}`, { reasonCode: m.code, exchangeError: m.snippet });
-          continue;
-        }
-      }
-      this.ctx.bus.publish('order.updated', this.orders.update(o.id, { status: 'canceled' }, this.opts.now()));
-      done.push(o.id);
-    }
-    return done;
+  cancelOrders(q: CancelQuery): Promise<number[]> {
+    return cancelOrders(this, q);
   }
 
-  async closePosition(a: Account, symbol: string, fraction = 1, key?: string, origin: IntentOrigin = 'manual'): Promise<OrderIntent | null> {
-    const p = this.positions.get(a.id, symbol);
-    if (!p || D.isZero(p.qty)) return null;
-    const rules = await this.rules(a, symbol);
-    const amount = fraction >= 1 ? D.abs(p.qty) : D.floorTo(D.mul(D.abs(p.qty), D.of(fraction)), rules.step);
-    if (D.isZero(amount)) return null;
-    if (fraction >= 1) await this.cancelOrders({ all: true, account: a.id, symbol }).catch(() => []);
-    return this.place({ account: a.id, symbol, side: D.sign(p.qty) > 0 ? 'sell' : 'buy', type: 'market', amount, reduceOnly: true, idempotencyKey: key ?? `close:${crypto.randomUUID()}` }, origin);
+  closePosition(a: Account, symbol: string, fraction = 1, key?: string, origin: IntentOrigin = 'manual'): Promise<OrderIntent | null> {
+    return closePosition(this, a, symbol, fraction, key, origin);
   }
 
   /** Flatten all: every open position of the account (or of every account) closed at market, reduce-only. */
-  async closeAll(account?: number): Promise<{ intents: OrderIntent[] }> {
-    const accts = account === undefined ? this.accounts.list() : [this.account(account)];
-    const intents: OrderIntent[] = [];
-    for (const a of accts) {
-      const results = await Promise.all(this.positions.list(a.id).map((p) => this.closePosition(a, p.symbol, 1)));
-      for (const i of results) if (i) intents.push(i);
-    }
-    return { intents };
+  closeAll(account?: number): Promise<{ intents: OrderIntent[] }> {
+    return closeAll(this, account);
   }
 
   toPosition(a: Account, p: PositionRow): Position {
-    const mark = this.lastPrice(a.source, p.symbol);
-    const m = mark ?? p.avgEntry;
-    return {
-      accountId: p.accountId,
-      symbol: p.symbol,
-      qty: p.qty,
-      avgEntry: D.roundTo(p.avgEntry, '0.00000001'),
-      markPrice: mark,
-      notional: D.abs(D.mul(p.qty, m)),
-      unrealizedPnl: D.roundTo(unrealized(p, m), '0.00000001'),
-      realizedPnl: p.realizedPnl,
-      fees: p.fees,
-      stopLoss: p.stopLoss,
-      takeProfit: p.takeProfit,
-      openedAt: p.openedAt,
-      updatedAt: p.updatedAt,
-    };
+    return toPosition(this, a, p);
   }
 
   // ───────────────────────────── status ─────────────────────────────

@@ -12,8 +12,7 @@
  * with their reason and published as `signal.updated`.
  */
 import { performance } from 'node:perf_hooks';
-import { ApiError } from '../api/errors';
-import { ChannelInputSchema, type Channel, type PerformanceResult, type PerformanceRow, type Signal, type SignalsStatus, type StrategyInfo } from '../api/commands/signals';
+import { ChannelInputSchema, type Channel, type PerformanceResult, type Signal, type SignalAiReview, type SignalsStatus } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
 import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
@@ -21,14 +20,16 @@ import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelDa
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { SignalDelivery } from '../delivery/module';
-import { STRATEGY_IDS } from '../strategies/registry';
-import { strategyInfo } from '../strategies/param-info';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, utcDayStart } from './gates';
 import { ExtFeatures } from './ext-features';
+import { performanceOf, SignalStatuses } from './signal-status';
+import { signalsHandlers } from './handlers';
+import { reviewSignal, type Reviewer } from './ai-review';
+import type { Features } from '../indicators/types';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type FeatureDemand, type FeaturesEvent, type MarketReader, type Series } from './planner';
-import { DEFAULT_GATES, STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
+import { STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
 
 export { WARMUP_FACTOR, type MarketReader, type FeatureDemand, type FeaturesEvent } from './planner';
 export { STARTER_CHANNEL } from './channels';
@@ -64,12 +65,16 @@ export class SignalsModule implements EngineModule {
   private readonly opts: SignalsOptions;
   private readonly planner: Planner;
   private readonly tracker: OutcomeTracker;
+  private readonly statuses: SignalStatuses;
+  readonly handlers: Partial<Handlers>;
   private lastPrice = new Map<string, { price: number; ts: number }>();
   private dayCounts = new Map<string, number>();
   private unsubs: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
   private timerTicks = 0;
   private paused: boolean;
+  private reviewer: Reviewer | null = null;
+  private readonly reviewing = new Set<Promise<unknown>>();
   private started = false;
   private rebuilding: Promise<void> = Promise.resolve();
   private featureDemands: Array<() => FeatureDemand[]> = [];
@@ -93,9 +98,22 @@ export class SignalsModule implements EngineModule {
     this.outcomes = new OutcomesRepo(ctx.db);
     this.settings = new SettingsRepo(ctx.db);
     this.tracker = new OutcomeTracker(this, ctx.bus);
+    this.statuses = new SignalStatuses(ctx, this.signals, this.channels, () => this.opts.wallNow());
     this.opts = { timerMs: 1000, wallNow: Date.now, usePool: false, poolMinBars: 500, starter: false, ...opts };
     this.planner = new Planner(ctx, market, this.opts, this.stats, (s, c, received) => this.onBar(s, c, received));
     this.paused = this.settings.get<boolean>(PAUSE_KEY) ?? false;
+    this.handlers = signalsHandlers(this, {
+      planner: this.planner,
+      market,
+      statuses: this.statuses,
+      now: () => this.opts.wallNow(),
+      afterChannelChange: () => this.afterChannelChange(),
+      setPaused: (paused) => {
+        this.paused = paused;
+        this.settings.set(PAUSE_KEY, paused);
+        this.publishStatus();
+      },
+    });
   }
 
   // ───────────────────────────── lifecycle ─────────────────────────────
@@ -119,7 +137,7 @@ export class SignalsModule implements EngineModule {
     this.unsubs.push(this.ctx.bus.subscribe('candle.updated', (e) => this.onUpdated(e)));
     this.unsubs.push(
       this.ctx.bus.subscribe('order.intent', (i) => {
-        if (i.signalId !== null && i.decision === 'EXECUTED') this.setStatus(i.signalId, 'executed', ['delivered', 'acknowledged', 'snoozed']);
+        if (i.signalId !== null && i.decision === 'EXECUTED') this.statuses.set(i.signalId, 'executed', ['delivered', 'acknowledged', 'snoozed']);
       }),
     );
     this.tracker.load();
@@ -218,12 +236,12 @@ export class SignalsModule implements EngineModule {
       }
       if (!d || !validDecision(d)) continue;
       this.stats.decisions++;
-      for (const ch of ev.channels) this.emit(s, ev, ch, c[0], d, received);
+      for (const ch of ev.channels) this.emit(s, ev, ch, c[0], d, received, features);
     }
   }
 
-  /** Gates, persists, then delivers one channel's copy of a decision. */
-  private emit(s: Series, ev: Evaluator, ch: Channel, barTime: number, d: StrategyDecision, received: number): void {
+  /** Gates, asks the AI second opinion where the channel wants one, persists, then delivers one channel's copy of a decision. */
+  private emit(s: Series, ev: Evaluator, ch: Channel, barTime: number, d: StrategyDecision, received: number, features: Features): void {
     const gate = checkGates({
       channel: ch,
       timeframe: s.timeframe,
@@ -237,6 +255,21 @@ export class SignalsModule implements EngineModule {
       lastDeliveredBar: () => this.signals.lastDeliveredBar(ch.id, s.symbol, s.timeframe),
       deliveredToday: () => this.deliveredToday(ch.id, barTime),
     });
+    const reviewer = this.reviewer;
+    if (!gate && reviewer && ch.aiReview && ch.aiReview !== 'off') {
+      // Nothing is stored or told before the opinions are in: the signal is stored with them.
+      const lastPrice = this.lastPrice.get(`${s.source}|${s.symbol}`)?.price;
+      const p = reviewSignal(reviewer, ch, { symbol: s.symbol, timeframe: s.timeframe, strategy: ev.strategy, decision: d, features, lastPrice })
+        .then((r) => this.store(s, ev, ch, barTime, d, received, r.gate, r.review))
+        .catch((e: unknown) => console.error(`[signals] AI review on ${s.key} failed:`, e));
+      this.reviewing.add(p);
+      void p.finally(() => this.reviewing.delete(p));
+      return;
+    }
+    this.store(s, ev, ch, barTime, d, received, gate, null);
+  }
+
+  private store(s: Series, ev: Evaluator, ch: Channel, barTime: number, d: StrategyDecision, received: number, gate: { reason: string; detail: string } | null, aiReview: SignalAiReview | null): void {
     const id = this.signals.insert({
       channelId: ch.id,
       autopilot: ch.autopilot,
@@ -255,6 +288,7 @@ export class SignalsModule implements EngineModule {
       status: gate ? 'rejected' : 'delivered',
       rejectReason: gate?.reason ?? null,
       rejectDetail: gate?.detail ?? null,
+      aiReview,
       createdAt: this.opts.wallNow(),
     });
     if (id === null) {
@@ -284,17 +318,29 @@ export class SignalsModule implements EngineModule {
    */
   publishExternal(ch: Channel, s: Omit<NewSignal, 'channelId' | 'autopilot' | 'createdAt'>): Signal | null {
     const received = performance.now();
+    const sig = this.storeExternal(ch, s);
+    if (sig) this.announceExternal(sig, ch, received);
+    return sig;
+  }
+
+  /** The storing half of publishExternal (callers batching writes announce after their commit). */
+  storeExternal(ch: Channel, s: Omit<NewSignal, 'channelId' | 'autopilot' | 'createdAt'>): Signal | null {
     const id = this.signals.insert({ ...s, channelId: ch.id, autopilot: ch.autopilot, createdAt: this.opts.wallNow() });
-    if (id === null) return null;
-    const sig = this.signals.get(id, new Map([[ch.id, ch.name]]))!;
-    if (s.status === 'rejected') {
-      this.ctx.bus.publish('signal.updated', sig);
-      return sig;
-    }
+    return id === null ? null : this.signals.get(id, new Map([[ch.id, ch.name]]))!;
+  }
+
+  /** Announces several stored signals with their deliveries in one transaction (an inbound burst). */
+  announceMany(f: () => void): void {
+    if (this.delivery.batch) this.delivery.batch(f);
+    else f();
+  }
+
+  /** The telling half: a rejected signal is only announced as updated; others are delivered and tracked. */
+  announceExternal(sig: Signal, ch: Channel, received: number): void {
+    if (sig.status === 'rejected') return void this.ctx.bus.publish('signal.updated', sig);
     this.delivery.deliverSignal(sig, ch, received);
     this.tracker.track(sig, ch.expiryBars);
     this.ctx.bus.publish('signal.created', sig);
-    return sig;
   }
 
   /**
@@ -330,48 +376,10 @@ export class SignalsModule implements EngineModule {
 
   // ───────────────────────────── commands ─────────────────────────────
 
-  private requireChannel(id: number): Channel {
-    const c = this.channels.get(id);
-    if (!c) throw new ApiError('NOT_FOUND', `Signal channel ${id} does not exist`, { id });
-    return c;
-  }
-
-  private requireSignal(id: number): Signal {
-    const s = this.signals.get(id, this.channels.names());
-    if (!s) throw new ApiError('NOT_FOUND', `Signal ${id} does not exist`, { id });
-    return s;
-  }
-
-  private setStatus(id: number, status: Signal['status'], from: Array<Signal['status']>, snoozedUntil: number | null = null): Signal | undefined {
-    const s = this.signals.get(id);
-    if (!s || !from.includes(s.status)) return undefined;
-    this.signals.setStatus(id, status, this.opts.wallNow(), snoozedUntil);
-    const out = this.signals.get(id, this.channels.names())!;
-    this.ctx.bus.publish('signal.updated', out);
-    return out;
-  }
-
-  private changeStatus(id: number, status: 'acknowledged' | 'snoozed', snoozedUntil: number | null = null): Signal {
-    const s = this.requireSignal(id);
-    if (s.status === 'rejected') throw new ApiError('CONFLICT', `Signal ${id} was rejected (${s.rejectReason}); there is nothing to ${status === 'snoozed' ? 'snooze' : 'acknowledge'}`, { id, status: s.status });
-    if (status === 'snoozed' && s.status === 'executed') throw new ApiError('CONFLICT', `Signal ${id} was already executed`, { id });
-    return this.setStatus(id, status, ['delivered', 'acknowledged', 'snoozed', 'executed'], snoozedUntil) ?? s;
-  }
-
-  /** All or nothing: every id is checked before any changes. */
-  private changeMany(ids: number[], status: 'acknowledged' | 'snoozed', snoozedUntil: number | null = null): Signal[] {
-    for (const id of ids) {
-      const s = this.requireSignal(id);
-      if (s.status === 'rejected') throw new ApiError('CONFLICT', `Signal ${id} was rejected (${s.rejectReason}); there is nothing to ${status === 'snoozed' ? 'snooze' : 'acknowledge'}`, { id, status: s.status });
-      if (status === 'snoozed' && s.status === 'executed') throw new ApiError('CONFLICT', `Signal ${id} was already executed`, { id });
-    }
-    return this.ctx.db.transaction(() => [...new Set(ids)].map((id) => this.changeStatus(id, status, snoozedUntil)))();
-  }
-
   private onTimer(): void {
     try {
       for (const id of this.signals.dueSnoozed(this.opts.wallNow())) {
-        const sig = this.setStatus(id, 'delivered', ['snoozed']);
+        const sig = this.statuses.set(id, 'delivered', ['snoozed']);
         const ch = sig && this.channels.get(sig.channelId);
         if (sig && ch) this.delivery.deliverSignal(sig, ch, performance.now(), true);
       }
@@ -379,6 +387,20 @@ export class SignalsModule implements EngineModule {
     } catch (e) {
       console.error('[signals] timer failed:', e);
     }
+  }
+
+  /** The AI second opinion for channels with aiReview (set by the engine composition: the intake's review). */
+  setReviewer(r: Reviewer | null): void {
+    this.reviewer = r;
+  }
+
+  /** Resolves once every AI review under way has ended and its signal is stored (tests). */
+  async reviewed(): Promise<void> {
+    while (this.reviewing.size) await Promise.allSettled([...this.reviewing]);
+  }
+
+  isPaused(): boolean {
+    return this.paused;
   }
 
   status(): SignalsStatus {
@@ -412,53 +434,8 @@ export class SignalsModule implements EngineModule {
   }
 
   performance(q: ParsedInput<'signals.performance'>): PerformanceResult {
-    const names = this.channels.names();
-    const label = (rows: Array<Omit<PerformanceRow, 'label'>>, f: (k: string) => string): PerformanceRow[] => rows.map((r) => ({ ...r, label: f(r.key) }));
-    const total = this.outcomes.aggregate("'all'", q)[0];
-    const empty: Omit<PerformanceRow, 'label'> = { key: 'all', count: 0, wins: 0, losses: 0, expired: 0, winRate: 0, avgProfitPct: 0, profitFactor: null, expectancyPct: 0, avgTimeToOutcomeMs: 0 };
-    const open = this.tracker.count(q);
-    return {
-      total: { ...(total ?? empty), key: 'all', label: 'All signals' },
-      byChannel: label(this.outcomes.aggregate('o.channel_id', q), (k) => names.get(Number(k)) ?? `channel ${k}`),
-      byStrategy: label(this.outcomes.aggregate('o.strategy', q), (k) => k),
-      open,
-    };
+    return performanceOf(this.outcomes, this.channels.names(), this.tracker.count(q), q);
   }
-
-  readonly handlers: Partial<Handlers> = {
-    'signals.channels.list': () => {
-      const counts = new Map<number, Set<string>>();
-      for (const s of this.planner.series.values()) for (const ev of s.evaluators) for (const c of ev.channels) (counts.get(c.id) ?? counts.set(c.id, new Set()).get(c.id)!).add(s.symbol);
-      return this.channels.list().map((c) => ({ ...c, resolvedSymbols: counts.get(c.id)?.size ?? 0 }));
-    },
-    'signals.channels.create': ({ confirm, ...input }) => this.saveChannel(null, { ...input, gates: { ...DEFAULT_GATES, ...input.gates } }, confirm),
-    'signals.channels.update': ({ id, gates, confirm, ...patch }) => {
-      const cur = this.requireChannel(id);
-      const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<ChannelData>;
-      // A strategy listed without `paused` keeps the flag it had (clients that do not know it never resume by accident).
-      if (defined.strategies) defined.strategies = defined.strategies.map((s) => (s.paused !== undefined ? s : { ...s, paused: cur.strategies.find((x) => x.id === s.id)?.paused }));
-      const { id: _id, createdAt: _c, updatedAt: _u, resolvedSymbols: _r, ...base } = cur;
-      return this.saveChannel(cur, { ...base, ...defined, gates: { ...cur.gates, ...gates } }, confirm);
-    },
-    'signals.channels.delete': ({ id }) => {
-      this.requireChannel(id);
-      const deleted = this.channels.delete(id, this.opts.wallNow());
-      this.afterChannelChange();
-      return { deleted };
-    },
-    'signals.strategies': (): StrategyInfo[] => STRATEGY_IDS.map(strategyInfo),
-    'signals.list': (q) => this.signals.list(q, this.channels.names()),
-    'signals.ack': (q) => this.changeMany('id' in q ? [q.id] : q.ids, 'acknowledged'),
-    'signals.snooze': (q) => this.changeMany('id' in q ? [q.id] : q.ids, 'snoozed', this.opts.wallNow() + q.minutes * 60_000),
-    'signals.pause': ({ paused }) => {
-      this.paused = paused;
-      this.settings.set(PAUSE_KEY, paused);
-      this.publishStatus();
-      return this.status();
-    },
-    'signals.status': () => this.status(),
-    'signals.performance': (q) => this.performance(q),
-  };
 }
 
 function validDecision(d: StrategyDecision): boolean {

@@ -1,12 +1,11 @@
 /** Sources and back-fill through real ccxt (binance) against the loopback fake exchange, with faults. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { parseInput, TIMEFRAME_MS } from '../../engine/api';
 import { FakeMarketExchange } from '../fakes/fake-exchange-market';
-import { collectorRig, until, type CollectorRig } from './rig';
+import { collectorRig, it, until, type CollectorRig } from './rig';
 
 const H = TIMEFRAME_MS['1h'];
 let fx: FakeMarketExchange;
-let r: CollectorRig | null = null;
 beforeAll(async () => {
   fx = new FakeMarketExchange({ maxLimit: 100, slowMs: 1500 });
   await fx.start();
@@ -14,8 +13,6 @@ beforeAll(async () => {
 afterAll(() => fx.stop());
 afterEach(() => {
   fx.clearFaults();
-  r?.close();
-  r = null;
 });
 
 const lastClosedEnd = (): number => Math.floor(fx.now() / H) * H;
@@ -23,8 +20,8 @@ const stored = (rr: CollectorRig, symbol = 'BTC/USDT', tf = '1h'): number[] =>
   (rr.db.prepare('SELECT ts FROM named_candles WHERE source = ? AND symbol = ? AND timeframe = ? ORDER BY ts').all('fake', symbol, tf) as Array<{ ts: number }>).map((x) => x.ts);
 
 describe('sources', () => {
-  it('adds a ccxt source pointed at the fake through baseUrl; keys are sealed and never returned', async () => {
-    r = collectorRig(fx);
+  it('adds a ccxt source pointed at the fake through baseUrl; keys are sealed and never returned', async ({ track }) => {
+    const r = track(collectorRig(fx));
     const before = fx.count('/exchangeInfo');
     const v = await r.addSource({ apiKey: 'my-api-key-value', secret: 'my-secret-value' });
     expect(v).toMatchObject({ id: 'fake', kind: 'ccxt', exchange: 'binance', baseUrl: fx.url, hasKeys: true, enabled: true, timeframes: ['1h'] });
@@ -34,7 +31,7 @@ describe('sources', () => {
     expect(row.keys_enc).toMatch(/^v1:/);
     expect(row.keys_enc + row.config).not.toContain('my-secret-value');
     await until(() => fx.count('/exchangeInfo') > before, 10_000, 'markets from the fake');
-    await until(() => r!.collector.healthReport('fake')[0]?.status === 'healthy', 10_000, 'healthy');
+    await until(() => r.collector.healthReport('fake')[0]?.status === 'healthy', 10_000, 'healthy');
 
     // Update, enable/disable, remove — with structured errors for bad changes.
     const u = await r.collector.update(parseInput('market.sources.update', { id: 'fake', timeframes: ['1h', '4h'], label: 'Fake Binance' }));
@@ -45,19 +42,19 @@ describe('sources', () => {
     await expect(r.collector.add(parseInput('market.sources.add', { id: 'nope', kind: 'ccxt', exchange: 'notanexchange', symbols: ['BTC/USDT'], timeframes: ['1h'] }) as any, () => false)).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
     expect(() => parseInput('market.sources.add', { id: 'x', kind: 'ccxt', exchange: 'binance', symbols: ['BTC/USDT'], timeframes: ['2h'] })).toThrow(/Invalid input/);
     expect(r.collector.enable('fake', false)).toMatchObject({ enabled: false });
-    await until(() => r!.collector.healthReport('fake')[0]?.status === 'disabled', 5000, 'disabled');
+    await until(() => r.collector.healthReport('fake')[0]?.status === 'disabled', 5000, 'disabled');
     expect(r.of('market.health.changed').some((e) => e.source === 'fake' && e.status === 'disabled' && e.symbol === null)).toBe(true);
     expect(r.collector.enable('fake', true)).toMatchObject({ enabled: true });
     expect(r.collector.remove('fake')).toEqual({ removed: true, id: 'fake' });
     expect(r.collector.list()).toEqual([]);
-    expect(() => r!.collector.remove('fake')).toThrow(/Unknown source/);
+    expect(() => r.collector.remove('fake')).toThrow(/Unknown source/);
     expect(r.of('market.sources.changed').map((e) => e.action)).toEqual(['added', 'updated', 'disabled', 'enabled', 'removed']);
   });
 });
 
 describe('backfill', () => {
-  it('pages a range exactly: right count, no duplicates, true gaps recorded as known gaps, progress to done', async () => {
-    r = collectorRig(fx);
+  it('pages a range exactly: right count, no duplicates, true gaps recorded as known gaps, progress to done', async ({ track }) => {
+    const r = track(collectorRig(fx));
     await r.addSource();
     const end = lastClosedEnd();
     const since = end - 500 * H;
@@ -65,7 +62,7 @@ describe('backfill', () => {
     fx.removeBars('BTCUSDT', '1h', lacking);
     const job = r.collector.backfill(parseInput('market.backfill', { source: 'fake', symbol: 'BTC/USDT', timeframe: '1h', since, until: end }));
     expect(job).toMatchObject({ status: 'queued', expected: 500, since, until: end });
-    const done = await until(() => r!.of('market.backfill.progress').find((j) => j.id === job.id && j.status === 'done'), 30_000, 'backfill done');
+    const done = await until(() => r.of('market.backfill.progress').find((j) => j.id === job.id && j.status === 'done'), 30_000, 'backfill done');
     const ts = stored(r);
     const expected = fx.expectedBars('BTCUSDT', '1h', since, end);
     expect(expected).toHaveLength(497);
@@ -86,13 +83,13 @@ describe('backfill', () => {
     // Again over the same range: nothing duplicated, known gaps are not retried forever.
     const before = fx.count('/klines');
     const again = r.collector.backfill(parseInput('market.backfill', { source: 'fake', symbol: 'BTC/USDT', timeframe: '1h', since, until: end }));
-    await until(() => r!.of('market.backfill.progress').find((j) => j.id === again.id && j.status === 'done'), 30_000, 'second backfill');
+    await until(() => r.of('market.backfill.progress').find((j) => j.id === again.id && j.status === 'done'), 30_000, 'second backfill');
     expect(stored(r)).toEqual(expected);
     expect(fx.count('/klines') - before).toBeLessThanOrEqual(6);
   });
 
-  it('survives 429 + Retry-After, 418, 5xx bursts, timeouts, malformed JSON and resets without losing or duplicating a bar', async () => {
-    r = collectorRig(fx, { timeoutMs: 500, breaker: { failures: 50, openMs: 200 } });
+  it('survives 429 + Retry-After, 418, 5xx bursts, timeouts, malformed JSON and resets without losing or duplicating a bar', async ({ track }) => {
+    const r = track(collectorRig(fx, { timeoutMs: 500, breaker: { failures: 50, openMs: 200 } }));
     await r.addSource({ symbols: ['ETH/USDT'], timeoutMs: 500 });
     const end = lastClosedEnd();
     const since = end - 800 * H;
@@ -105,7 +102,7 @@ describe('backfill', () => {
     fx.inject('internal', { path: '/klines', times: 2 });
     const t0 = Date.now();
     const job = r.collector.backfill(parseInput('market.backfill', { source: 'fake', symbol: 'ETH/USDT', timeframe: '1h', since, until: end }));
-    await until(() => r!.of('market.backfill.progress').find((j) => j.id === job.id && j.status === 'done'), 40_000, 'backfill done');
+    await until(() => r.of('market.backfill.progress').find((j) => j.id === job.id && j.status === 'done'), 40_000, 'backfill done');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900); // two Retry-After: 1 waits honoured
     const ts = stored(r, 'ETH/USDT');
     expect(ts).toEqual(fx.expectedBars('ETHUSDT', '1h', since, end));
@@ -122,21 +119,21 @@ describe('backfill', () => {
     expect(kinds.size).toBeGreaterThan(0);
   });
 
-  it('resumes after a restart from the saved cursor, fetching nothing twice', async () => {
-    r = collectorRig(fx);
+  it('resumes after a restart from the saved cursor, fetching nothing twice', async ({ track }) => {
+    let r = track(collectorRig(fx));
     await r.addSource({ symbols: ['SOL/USDT'] });
     const end = lastClosedEnd();
     // 40 pages: the restart lands mid-way even on a loaded machine.
     const since = end - 4000 * H;
     fx.inject('slow', { path: '/klines', symbol: 'SOLUSDT', times: 1 });
     const job = r.collector.backfill(parseInput('market.backfill', { source: 'fake', symbol: 'SOL/USDT', timeframe: '1h', since, until: end }));
-    await until(() => r!.of('market.backfill.progress').find((j) => j.id === job.id && j.fetched >= 300), 20_000, 'some pages');
-    r = r.restart();
+    await until(() => r.of('market.backfill.progress').find((j) => j.id === job.id && j.fetched >= 300), 20_000, 'some pages');
+    r = track(r.restart());
     const saved = r.collector.jobs.get(job.id)!;
     expect(saved.status).toBe('running');
     expect(saved.cursor).toBeGreaterThan(since);
     const n0 = fx.requests.length;
-    await until(() => r!.collector.jobs.get(job.id)?.status === 'done', 30_000, 'resumed job done');
+    await until(() => r.collector.jobs.get(job.id)?.status === 'done', 30_000, 'resumed job done');
     const ts = stored(r, 'SOL/USDT');
     expect(ts).toEqual(fx.expectedBars('SOLUSDT', '1h', since, end));
     expect(new Set(ts).size).toBe(4000);
@@ -148,14 +145,14 @@ describe('backfill', () => {
     expect(pages.length).toBeLessThanOrEqual(Math.ceil((end - saved.cursor) / H / 100) + 1);
   });
 
-  it('rejects bad back-fill requests with structured errors and changes nothing', async () => {
-    r = collectorRig(fx);
+  it('rejects bad back-fill requests with structured errors and changes nothing', async ({ track }) => {
+    const r = track(collectorRig(fx));
     await r.addSource();
-    await until(() => (r!.collector.runtime('fake') as any)?.active, 10_000, 'source active');
+    await until(() => (r.collector.runtime('fake') as any)?.active, 10_000, 'source active');
     const end = lastClosedEnd();
-    expect(() => r!.collector.backfill(parseInput('market.backfill', { source: 'nope', symbol: 'BTC/USDT', timeframe: '1h', since: end - H }))).toThrow(/Unknown source/);
-    expect(() => r!.collector.backfill(parseInput('market.backfill', { source: 'fake', symbol: 'BTC/USDT', timeframe: '1h', since: end + 10 * H }))).toThrow(expect.objectContaining({ code: 'UNPROCESSABLE' }));
-    expect(() => r!.collector.backfill(parseInput('market.backfill', { source: 'fake', symbol: 'XRP/USDT', timeframe: '1h', since: end - H }))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => r.collector.backfill(parseInput('market.backfill', { source: 'nope', symbol: 'BTC/USDT', timeframe: '1h', since: end - H }))).toThrow(/Unknown source/);
+    expect(() => r.collector.backfill(parseInput('market.backfill', { source: 'fake', symbol: 'BTC/USDT', timeframe: '1h', since: end + 10 * H }))).toThrow(expect.objectContaining({ code: 'UNPROCESSABLE' }));
+    expect(() => r.collector.backfill(parseInput('market.backfill', { source: 'fake', symbol: 'XRP/USDT', timeframe: '1h', since: end - H }))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(r.collector.listJobs()).toEqual([]);
   });
 });

@@ -3,14 +3,13 @@
  * every real second): candle.closed exactly once per closed bar, revised and missing bars,
  * a failing symbol that does not stall the others, the circuit breaker and Retry-After back-off.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { TIMEFRAME_MS, type CandleEvent } from '../../engine/api';
 import { FakeMarketExchange } from '../fakes/fake-exchange-market';
-import { collectorRig, until, type CollectorRig } from './rig';
+import { collectorRig, it, until, type CollectorRig } from './rig';
 
 const M = TIMEFRAME_MS['1m'];
 let fx: FakeMarketExchange;
-let r: CollectorRig | null = null;
 beforeAll(async () => {
   fx = new FakeMarketExchange({ clockStart: Date.now() - 10 * 86_400_000, speed: 60 });
   await fx.start();
@@ -18,8 +17,6 @@ beforeAll(async () => {
 afterAll(() => fx.stop());
 afterEach(() => {
   fx.clearFaults();
-  r?.close();
-  r = null;
 });
 
 const closed = (rr: CollectorRig, symbol: string): CandleEvent[] => rr.of('candle.closed').filter((e) => e.source === 'fake' && e.symbol === symbol);
@@ -35,8 +32,8 @@ function expectExactlyOnce(events: CandleEvent[]): void {
 }
 
 describe('live polling', () => {
-  it('emits candle.closed exactly once per closed bar; revised bars are stored, missing bars become known gaps; a failing symbol does not stall the others', async () => {
-    r = collectorRig(fx, { breaker: { failures: 3, openMs: 60_000 } }); // ETH alone must not open it
+  it('emits candle.closed exactly once per closed bar; revised bars are stored, missing bars become known gaps; a failing symbol does not stall the others', async ({ track }) => {
+    const r = track(collectorRig(fx, { breaker: { failures: 3, openMs: 60_000 } })); // ETH alone must not open it
     fx.inject('server', { path: '/klines', symbol: 'ETHUSDT', times: 100_000 });
     const firstClose = Math.floor(fx.now() / M) * M + M; // the forming bar closes here
     await r.addSource({ symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'], timeframes: ['1m'] });
@@ -85,12 +82,12 @@ describe('live polling', () => {
     expect(r.of('market.health.changed').some((e) => e.symbol === 'ETH/USDT' && e.status === 'failed')).toBe(true);
   });
 
-  it('opens the circuit after consecutive failures, probes half-open, recovers, and catches up without losing a bar', async () => {
-    r = collectorRig(fx, { breaker: { failures: 3, openMs: 400 } });
+  it('opens the circuit after consecutive failures, probes half-open, recovers, and catches up without losing a bar', async ({ track }) => {
+    const r = track(collectorRig(fx, { breaker: { failures: 3, openMs: 400 } }));
     await r.addSource({ symbols: ['BTC/USDT'], timeframes: ['1m'] });
     await until(() => closed(r!, 'BTC/USDT').length >= 2, 15_000, 'bars flowing');
     fx.inject('server', { path: '/klines', times: 100_000 });
-    await until(() => r!.collector.healthReport('fake')[0]!.status === 'circuit_open', 15_000, 'circuit open');
+    await until(() => r.collector.healthReport('fake')[0]!.status === 'circuit_open', 15_000, 'circuit open');
     const opened = r.of('market.health.changed').find((e) => e.symbol === null && e.status === 'circuit_open');
     expect(opened).toBeDefined();
     // While open, requests are held back: only half-open probes reach the exchange, one per
@@ -100,7 +97,7 @@ describe('live polling', () => {
     const at = probes().map((q) => q.at);
     for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(400);
     fx.clearFaults();
-    await until(() => r!.collector.healthReport('fake')[0]!.status === 'healthy', 15_000, 'recovered');
+    await until(() => r.collector.healthReport('fake')[0]!.status === 'healthy', 15_000, 'recovered');
     const changes = r.of('market.health.changed').filter((e) => e.symbol === null).map((e) => e.status);
     expect(changes.slice(changes.indexOf('circuit_open'))).toContain('healthy');
     const before = closed(r, 'BTC/USDT').length;
@@ -111,14 +108,14 @@ describe('live polling', () => {
     for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBe(M); // the outage's bars were caught up
   });
 
-  it('honours Retry-After on 418 and 429: no request to the exchange until it has passed', async () => {
-    r = collectorRig(fx);
+  it('honours Retry-After on 418 and 429: no request to the exchange until it has passed', async ({ track }) => {
+    const r = track(collectorRig(fx));
     await r.addSource({ symbols: ['BTC/USDT', 'SOL/USDT'], timeframes: ['1m'] });
     await until(() => closed(r!, 'BTC/USDT').length >= 1, 15_000, 'bars flowing');
     fx.inject('ban', { path: '/klines', retryAfterSec: 2 });
     await until(() => fx.requests.some((q) => q.fault === 'ban'), 10_000, 'ban served');
     const ban = fx.requests.find((q) => q.fault === 'ban')!;
-    await until(() => r!.collector.healthReport('fake')[0]!.backoffUntil !== null, 5000, 'back-off');
+    await until(() => r.collector.healthReport('fake')[0]!.backoffUntil !== null, 5000, 'back-off');
     expect(r.collector.healthReport('fake')[0]!.status).toBe('degraded');
     // Requests are logged in arrival order: once one has arrived after the window, none can still
     // arrive inside it. (A request already on the wire when the ban arrived may land within a few ms.)
@@ -134,10 +131,10 @@ describe('live polling', () => {
     for (const s of ['BTC/USDT', 'SOL/USDT']) expectExactlyOnce(closed(r, s));
   });
 
-  it('picks symbols by discovery: top N by 24h quote volume with filters, and says why', async () => {
-    r = collectorRig(fx);
+  it('picks symbols by discovery: top N by 24h quote volume with filters, and says why', async ({ track }) => {
+    const r = track(collectorRig(fx));
     await r.addSource({ symbols: undefined, discovery: { top: 2, quote: 'USDT', exclude: ['ETH/USDT'] }, timeframes: ['1m'] });
-    const v = await until(() => r!.collector.list()[0]?.discovered, 15_000, 'discovery');
+    const v = await until(() => r.collector.list()[0]?.discovered, 15_000, 'discovery');
     expect(v.picked.map((p) => p.symbol)).toEqual(['BTC/USDT', 'SOL/USDT']);
     expect(v.picked[0]!.reason).toMatch(/#1 by 24h quote volume/);
     const why = Object.fromEntries(v.rejected.map((p) => [p.symbol, p.reason]));
@@ -147,8 +144,8 @@ describe('live polling', () => {
     await until(() => closed(r!, 'SOL/USDT').length >= 1, 15_000, 'discovered symbol live');
   });
 
-  it('a rate-limited feed says why and when it is tried again; request counts of the last 24 h survive a restart', async () => {
-    r = collectorRig(fx);
+  it('a rate-limited feed says why and when it is tried again; request counts of the last 24 h survive a restart', async ({ track }) => {
+    let r = track(collectorRig(fx));
     await r.addSource({ symbols: ['BTC/USDT', 'SOL/USDT'], timeframes: ['1m'] });
     const feedOf = (rr: CollectorRig, symbol: string) => rr.collector.healthReport('fake')[0]!.feeds.find((f) => f.symbol === symbol);
     await until(() => (feedOf(r!, 'SOL/USDT')?.requests24h ?? 0) >= 4, 20_000, 'a few SOL polls');
@@ -172,7 +169,7 @@ describe('live polling', () => {
     const solBefore = sol.requests24h;
     r.collector.flushRequests();
     fx.clearFaults();
-    r = r.restart();
+    r = track(r.restart());
     expect(r.collector.healthReport('fake')[0]!.requests24h).toBe(before.requests24h); // disabled: nothing new
     r.collector.enable('fake', true);
     await until(() => feedOf(r!, 'SOL/USDT'), 15_000, 'SOL feed back');

@@ -6,6 +6,10 @@ import { Collector, type CollectorOptions } from '../../engine/market/collector'
 import { parseInput, type Events, type EventTopic } from '../../engine/api';
 import { FakeMarketExchange } from '../fakes/fake-exchange-market';
 import { tempDir } from '../helpers/serve';
+import { rigTest } from '../helpers/rig';
+
+/** `it` with the `track` fixture: rigs passed through track() are closed after the test. */
+export const it = rigTest;
 
 export interface CollectorRig {
   db: Database;
@@ -16,7 +20,9 @@ export interface CollectorRig {
   of<T extends EventTopic>(topic: T): Array<Events[T]>;
   addSource(extra?: Record<string, unknown>): Promise<ReturnType<Collector['view']>>;
   restart(opts?: Partial<CollectorOptions>): CollectorRig;
+  /** Stops the collector and closes the database (a second call does nothing). */
   close(): void;
+  stop(): void;
 }
 
 export function collectorRig(fx: FakeMarketExchange, opts: Partial<CollectorOptions> = {}, dataDir = tempDir('sd-collector-')): CollectorRig {
@@ -35,6 +41,7 @@ export function collectorRig(fx: FakeMarketExchange, opts: Partial<CollectorOpti
   };
   const collector = new Collector(db, candles, dataDir, (topic, payload) => events.push({ topic, payload }), all);
   collector.start();
+  let stopped = false;
   const r: CollectorRig = {
     db,
     candles,
@@ -52,9 +59,12 @@ export function collectorRig(fx: FakeMarketExchange, opts: Partial<CollectorOpti
       return collectorRig(fx, { ...opts, ...o }, dataDir);
     },
     close() {
+      if (stopped) return;
+      stopped = true;
       collector.stop();
       db.close();
     },
+    stop: () => r.close(),
   };
   return r;
 }

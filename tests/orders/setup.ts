@@ -5,7 +5,11 @@ import { Bus } from '../../engine/core/context';
 import { NotifyModule } from '../../engine/notify/module';
 import { OrdersModule, type OrdersOptions } from '../../engine/orders/module';
 import type { EngineOptions } from '../../engine/core/context';
-import { ApiError, parseInput, type CommandName, type CommandResult, type Events, type EventTopic } from '../../engine/api';
+import type { CommandName, CommandResult, Events, EventTopic } from '../../engine/api';
+import { contractCall, rigTest } from '../helpers/rig';
+
+/** `it` with the `track` fixture: rigs passed through track() are closed after the test. */
+export const it = rigTest;
 import { tempDir } from '../helpers/serve';
 
 export interface Rig {
@@ -29,7 +33,9 @@ export interface Rig {
    */
   settled(): Promise<void>;
   restart(opts?: Partial<OrdersOptions>): Promise<Rig>;
+  /** Stops the modules and closes the database (a second call does nothing). */
   close(): void;
+  stop(): void;
 }
 
 /**
@@ -50,7 +56,9 @@ export async function rig(opts: Partial<OrdersOptions> & { existingAccount?: boo
   if (fresh.n === 0 && opts.existingAccount !== false) db.prepare("UPDATE accounts SET risk = '{}'").run();
   orders.start();
   await orders.ready;
+  let stopped = false;
   const r: Rig = {
+    stop: () => r.close(),
     db,
     bus,
     notify,
@@ -62,13 +70,7 @@ export async function rig(opts: Partial<OrdersOptions> & { existingAccount?: boo
       const e: Events['candle.updated'] = { source, symbol, timeframe: '1m', candle: [clock.now - (clock.now % 60_000), close, close, close, close, 1] };
       bus.publish('candle.updated', e);
     },
-    call(name, input) {
-      return Promise.resolve().then(() => {
-        const handler = (orders.handlers as Partial<Record<CommandName, (i: unknown) => unknown>>)[name];
-        if (!handler) throw new ApiError('UNKNOWN_COMMAND', `The order engine does not answer ${name}`);
-        return handler(parseInput(name, input)) as CommandResult<typeof name>;
-      });
-    },
+    call: contractCall('order', orders.handlers),
     async settled() {
       const busy = () => orders.drawdown.reducingNow || orders.inflight.size > 0 || orders.intents.list({}).some((i) => i.decision === null);
       while (busy()) await new Promise((res) => setImmediate(res));
@@ -78,6 +80,8 @@ export async function rig(opts: Partial<OrdersOptions> & { existingAccount?: boo
       return rig({ ...opts, ...o }, dataDir, clock);
     },
     close() {
+      if (stopped) return;
+      stopped = true;
       orders.stop();
       notify.stop();
       db.close();

@@ -1,17 +1,11 @@
 /** Channel CRUD, validation (structured errors, nothing changes), ack/snooze and discovered symbol lists. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ApiError } from '../../engine/api/errors';
 import { ChannelInputSchema, ChannelUpdateSchema, type Notification } from '../../engine/api';
-import { SYMBOLS, sigRig, vPath, type SigRig } from './setup';
+import { SYMBOLS, sigRig, vPath, type SigRig, it, type Track } from './setup';
 
-let rigs: SigRig[] = [];
-afterEach(() => {
-  for (const r of rigs) r.stop();
-  rigs = [];
-});
-async function rig(): Promise<SigRig> {
-  const r = await sigRig();
-  rigs.push(r);
+async function rig(track: Track): Promise<SigRig> {
+  const r = track(await sigRig());
   return r;
 }
 const PATH = vPath(60, 30);
@@ -30,31 +24,29 @@ async function rejects(p: () => unknown, code: string, msg?: RegExp): Promise<vo
 }
 
 describe('signals commands', () => {
-  it('creates, lists, updates and deletes channels; defaults filled', async () => {
-    const r = await rig();
-    const h = r.signals.handlers;
-    const c = await h['signals.channels.create']!(ChannelInputSchema.parse({ ...base, profile: 'trend_follow_v1', autopilot: true }));
+  it('creates, lists, updates and deletes channels; defaults filled', async ({ track }) => {
+    const r = await rig(track);
+    const c = await r.call('signals.channels.create', ChannelInputSchema.parse({ ...base, profile: 'trend_follow_v1', autopilot: true }));
     expect(c).toMatchObject({ name: 'C', enabled: true, timeframe: '1m', profile: 'trend_follow_v1', autopilot: true, minConfidence: 0, delivery: ['desktop'], expiryBars: 50 });
     expect(c.strategies[0]).toEqual({ id: 'ema_cross', params: expect.objectContaining({ fast: 9, slow: 21, atr: 14 }) });
     expect(c.gates).toEqual({ staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 });
-    const u = await h['signals.channels.update']!(ChannelUpdateSchema.parse({ id: c.id, name: 'Renamed', gates: { maxDriftPct: 2 }, minConfidence: 0.6 }));
+    const u = await r.call('signals.channels.update', ChannelUpdateSchema.parse({ id: c.id, name: 'Renamed', gates: { maxDriftPct: 2 }, minConfidence: 0.6 }));
     expect(u).toMatchObject({ name: 'Renamed', minConfidence: 0.6, autopilot: true, gates: { staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 2 } });
     await r.signals.ready();
-    const listed = await h['signals.channels.list']!({});
+    const listed = await r.call('signals.channels.list', {});
     expect(listed.map((x) => [x.id, x.name, x.resolvedSymbols])).toEqual([[c.id, 'Renamed', 1]]);
     expect(r.signals.status()).toMatchObject({ channels: 1, featureEngines: 1, evaluators: 1 });
-    expect(await h['signals.channels.delete']!({ id: c.id })).toEqual({ deleted: true });
+    expect(await r.call('signals.channels.delete', { id: c.id })).toEqual({ deleted: true });
     await r.signals.ready();
-    expect(await h['signals.channels.list']!({})).toEqual([]);
+    expect(await r.call('signals.channels.list', {})).toEqual([]);
     expect(r.signals.status()).toMatchObject({ channels: 0, featureEngines: 0 });
-    await rejects(() => h['signals.channels.delete']!({ id: c.id }), 'NOT_FOUND');
-    await rejects(() => h['signals.channels.update']!({ id: 999 }), 'NOT_FOUND');
+    await rejects(() => r.call('signals.channels.delete', { id: c.id }), 'NOT_FOUND');
+    await rejects(() => r.call('signals.channels.update', { id: 999 }), 'NOT_FOUND');
   });
 
-  it('refuses bad channels with BAD_INPUT and changes nothing', async () => {
-    const r = await rig();
-    const h = r.signals.handlers;
-    const create = (x: object) => h['signals.channels.create']!(ChannelInputSchema.parse({ ...base, ...x }));
+  it('refuses bad channels with BAD_INPUT and changes nothing', async ({ track }) => {
+    const r = await rig(track);
+    const create = (x: object) => r.call('signals.channels.create', ChannelInputSchema.parse({ ...base, ...x }));
     await rejects(() => create({ strategies: [{ id: 'nope', params: {} }] }), 'BAD_INPUT', /Unknown strategy: nope/);
     await rejects(() => create({ strategies: [{ id: 'ema_cross', params: { fast: 50, slow: 20 } }] }), 'BAD_INPUT', /fast must be shorter/);
     await rejects(() => create({ strategies: [{ id: 'breakout', params: { period: 'x' } }] }), 'BAD_INPUT', /Invalid params for breakout/);
@@ -64,36 +56,35 @@ describe('signals commands', () => {
     expect(ChannelInputSchema.safeParse({ ...base, minConfidence: 2 }).success).toBe(false);
     expect(ChannelInputSchema.safeParse({ ...base, strategies: [] }).success).toBe(false);
     expect(ChannelInputSchema.safeParse({ ...base, symbols: { source: 'sim' } }).success).toBe(false);
-    expect(await h['signals.channels.list']!({})).toEqual([]);
+    expect(await r.call('signals.channels.list', {})).toEqual([]);
     const c = await create({});
-    await rejects(() => h['signals.channels.update']!({ id: c.id, strategies: [{ id: 'nope', params: {} }] }), 'BAD_INPUT');
-    expect((await h['signals.channels.list']!({}))[0]!.strategies[0]!.id).toBe('ema_cross');
+    await rejects(() => r.call('signals.channels.update', { id: c.id, strategies: [{ id: 'nope', params: {} }] }), 'BAD_INPUT');
+    expect((await r.call('signals.channels.list', {}))[0]!.strategies[0]!.id).toBe('ema_cross');
   });
 
-  it('resolves {source, discovered: true} to every symbol the source offers', async () => {
-    const r = await rig();
-    await r.signals.handlers['signals.channels.create']!(ChannelInputSchema.parse({ ...base, symbols: { source: 'sim', discovered: true } }));
+  it('resolves {source, discovered: true} to every symbol the source offers', async ({ track }) => {
+    const r = await rig(track);
+    await r.call('signals.channels.create', ChannelInputSchema.parse({ ...base, symbols: { source: 'sim', discovered: true } }));
     await r.signals.ready();
     expect(r.signals.status().featureEngines).toBe(SYMBOLS.length);
-    expect((await r.signals.handlers['signals.channels.list']!({}))[0]!.resolvedSymbols).toBe(SYMBOLS.length);
+    expect((await r.call('signals.channels.list', {}))[0]!.resolvedSymbols).toBe(SYMBOLS.length);
   });
 
-  it('acks and snoozes signals; a snoozed signal pops up again; rejected ones cannot be acknowledged', async () => {
-    const r = await rig();
-    const h = r.signals.handlers;
+  it('acks and snoozes signals; a snoozed signal pops up again; rejected ones cannot be acknowledged', async ({ track }) => {
+    const r = await rig(track);
     r.store('AAA/USDT', PATH.slice(0, 60));
     await r.createChannel({ strategies: [{ id: 'ema_cross', params: {} }] });
     await r.createChannel({ name: 'Strict', strategies: [{ id: 'ema_cross', params: {} }], minConfidence: 1 });
     for (let i = 60; i < 75; i++) r.close('AAA/USDT', i, PATH[i]!);
     const [s, rej] = r.list();
     expect(rej!.status).toBe('rejected');
-    expect((await h['signals.ack']!({ id: s!.id })).map((x) => x.status)).toEqual(['acknowledged']);
-    expect(await h['signals.ack']!({ ids: [] })).toEqual([]);
+    expect((await r.call('signals.ack', { id: s!.id })).map((x) => x.status)).toEqual(['acknowledged']);
+    expect(await r.call('signals.ack', { ids: [] })).toEqual([]);
     // bulk: all or nothing — one rejected id refuses the whole request
-    await rejects(() => h['signals.ack']!({ ids: [s!.id, rej!.id] }), 'CONFLICT');
-    await rejects(() => h['signals.ack']!({ id: rej!.id }), 'CONFLICT');
-    await rejects(() => h['signals.ack']!({ id: 9999 }), 'NOT_FOUND');
-    const [z] = await h['signals.snooze']!({ id: s!.id, minutes: 0.001 });
+    await rejects(() => r.call('signals.ack', { ids: [s!.id, rej!.id] }), 'CONFLICT');
+    await rejects(() => r.call('signals.ack', { id: rej!.id }), 'CONFLICT');
+    await rejects(() => r.call('signals.ack', { id: 9999 }), 'NOT_FOUND');
+    const [z] = await r.call('signals.snooze', { id: s!.id, minutes: 0.001 });
     expect(z!.status).toBe('snoozed');
     expect(z!.snoozedUntil).toBeGreaterThan(Date.now() - 1000);
     const notes = () => r.events.filter((e) => e.topic === 'notification.created').map((e) => e.payload as Notification);
@@ -104,26 +95,24 @@ describe('signals commands', () => {
     expect(notes()[1]!.title).toMatch(/^Reminder: BUY AAA\/USDT/);
   });
 
-  it('lists the registry with defaults', async () => {
-    const r = await rig();
-    const list = await r.signals.handlers['signals.strategies']!({});
+  it('lists the registry with defaults', async ({ track }) => {
+    const r = await rig(track);
+    const list = await r.call('signals.strategies', {});
     expect(list.map((s) => s.id)).toEqual(['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping', 'funding_fade']);
     expect(list[0]!.defaults).toMatchObject({ fast: 9, slow: 21 });
   });
 });
 
 describe('the starter channel', () => {
-  it('is created once on a fresh database, with the symbols the sim offers (its first three when it lacks BTC/ETH/SOL)', async () => {
-    const r = await sigRig(undefined, undefined, { signals: { starter: true } });
-    rigs.push(r);
+  it('is created once on a fresh database, with the symbols the sim offers (its first three when it lacks BTC/ETH/SOL)', async ({ track }) => {
+    const r = track(await sigRig(undefined, undefined, { signals: { starter: true } }));
     await expect.poll(() => r.signals.channels.list().length).toBe(1);
     const [c] = r.signals.channels.list();
     expect(c).toMatchObject({ name: 'Starter (simulated market)', timeframe: '1m', symbols: { source: 'sim', symbols: SYMBOLS.slice(0, 3) } });
     expect(c!.strategies.map((s) => s.id)).toEqual(['ema_cross', 'breakout']);
     // deleting it is respected after a restart
-    await r.signals.handlers['signals.channels.delete']!({ id: c!.id });
-    const r2 = await r.restart();
-    rigs = [r2];
+    await r.call('signals.channels.delete', { id: c!.id });
+    const r2 = track(await r.restart());
     // The start-up work (starter check, then the rebuild) is over once the rebuild publishes its status.
     await expect.poll(() => r2.events.some((e) => e.topic === 'signals.status')).toBe(true);
     await r2.signals.ready();

@@ -1,14 +1,9 @@
 /** Outcome tracking (win / loss / expired, profit %, time to outcome) and signals.performance. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { MIN, T0, sigRig, vPath, type SigRig } from './setup';
+import { describe, expect } from 'vitest';
+import { MIN, T0, sigRig, vPath, it } from './setup';
 import { step, type Tracked } from '../../engine/signals/outcomes';
 import type { Signal } from '../../engine/api';
 
-let rigs: SigRig[] = [];
-afterEach(() => {
-  for (const r of rigs) r.stop();
-  rigs = [];
-});
 const PATH = vPath(60, 30);
 const CROSS = 71;
 
@@ -31,9 +26,8 @@ describe('outcome of one signal (unit)', () => {
 });
 
 describe('outcomes in the pipeline and signals.performance', () => {
-  it('follows delivered signals on later bars and aggregates per channel and strategy', async () => {
-    const r = await sigRig();
-    rigs.push(r);
+  it('follows delivered signals on later bars and aggregates per channel and strategy', async ({ track }) => {
+    const r = track(await sigRig());
     r.store('AAA/USDT', PATH.slice(0, 60));
     r.store('BBB/USDT', PATH.slice(0, 60));
     const a = await r.createChannel({ name: 'Alpha', strategies: [{ id: 'ema_cross', params: {} }], expiryBars: 5 });
@@ -59,7 +53,7 @@ describe('outcomes in the pipeline and signals.performance', () => {
     expect(r.events.filter((e) => e.topic === 'signal.updated' && (e.payload as Signal).outcome)).toHaveLength(2);
     expect(r.signals.status().tracking).toBe(0);
 
-    const h = r.signals.handlers['signals.performance']!;
+    const h = (q: object) => r.call('signals.performance', q);
     const p = await h({});
     expect(p.total).toMatchObject({ count: 2, wins: 1, losses: 1, expired: 0, winRate: 0.5 });
     const win = wa.outcome!.profitPct;
@@ -74,17 +68,15 @@ describe('outcomes in the pipeline and signals.performance', () => {
     expect((await h({ since: Date.now() + 3_600_000 })).total.count).toBe(0);
   });
 
-  it('expires after expiryBars and resumes following open signals after a restart', async () => {
-    const r = await sigRig();
-    rigs.push(r);
+  it('expires after expiryBars and resumes following open signals after a restart', async ({ track }) => {
+    const r = track(await sigRig());
     r.store('AAA/USDT', PATH.slice(0, 60));
     await r.createChannel({ strategies: [{ id: 'ema_cross', params: {} }], expiryBars: 3 });
     for (let i = 60; i <= CROSS; i++) r.close('AAA/USDT', i, PATH[i]!);
     const s = r.list()[0]!;
     const flat = (i: number) => r.close('AAA/USDT', i, s.entry, { high: s.entry * 1.0001, low: s.entry * 0.9999 });
     flat(CROSS + 1);
-    const r2 = await r.restart();
-    rigs = [r2];
+    const r2 = track(await r.restart());
     expect(r2.signals.status().tracking).toBe(1);
     flat(CROSS + 2);
     expect(r2.signals.signals.get(s.id)!.outcome).toBeNull();
@@ -92,6 +84,6 @@ describe('outcomes in the pipeline and signals.performance', () => {
     // the restarted tracker counts bars after the signal bar again from its stored bar time: 3 bars
     const o = r2.signals.signals.get(s.id)!.outcome;
     expect(o).toMatchObject({ result: 'expired', exitPrice: s.entry, profitPct: 0 });
-    expect((await r2.signals.handlers['signals.performance']!({})).total).toMatchObject({ count: 1, expired: 1, winRate: 0 });
+    expect((await r2.call('signals.performance', {})).total).toMatchObject({ count: 1, expired: 1, winRate: 0 });
   });
 });

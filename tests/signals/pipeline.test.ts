@@ -1,16 +1,10 @@
 /** The signals pipeline: delivery, persistence before delivery, fan-out computed once, dedup, restart. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { MIN, T0, sigRig, vPath, type SigRig } from './setup';
+import { describe, expect } from 'vitest';
+import { MIN, T0, sigRig, vPath, type SigRig, it, type Track } from './setup';
 import type { Notification, Signal } from '../../engine/api';
 
-let rigs: SigRig[] = [];
-afterEach(() => {
-  for (const r of rigs) r.stop();
-  rigs = [];
-});
-async function rig(): Promise<SigRig> {
-  const r = await sigRig();
-  rigs.push(r);
+async function rig(track: Track): Promise<SigRig> {
+  const r = track(await sigRig());
   return r;
 }
 const PATH = vPath(60, 30); // EMA(9) crosses above EMA(21) at bar 71
@@ -21,8 +15,8 @@ function play(r: SigRig, symbol = 'AAA/USDT', from = 60, to = PATH.length): void
 }
 
 describe('signals pipeline', () => {
-  it('delivers an ema_cross signal: persisted first, then a desktop notification, a delivery row with latency and signal.created', async () => {
-    const r = await rig();
+  it('delivers an ema_cross signal: persisted first, then a desktop notification, a delivery row with latency and signal.created', async ({ track }) => {
+    const r = await rig(track);
     r.store('AAA/USDT', PATH.slice(0, 60));
     const ch = await r.createChannel({ name: 'Crosses', strategies: [{ id: 'ema_cross', params: {} }] });
     const seenInDb: boolean[] = [];
@@ -59,15 +53,14 @@ describe('signals pipeline', () => {
     expect(d[0]!.deliveredAt).toBeGreaterThanOrEqual(Math.floor(wallBefore));
     expect(d[0]!.deliveredAt).toBeLessThanOrEqual(Math.ceil(wallAfter));
     // signals.list filters
-    const h = r.signals.handlers;
-    expect(await h['signals.list']!({ channel: ch })).toHaveLength(1);
-    expect(await h['signals.list']!({ symbol: 'BBB/USDT' })).toHaveLength(0);
-    expect(await h['signals.list']!({ status: 'rejected' })).toHaveLength(0);
-    expect(await h['signals.list']!({ since: s.createdAt + 1 })).toHaveLength(0);
+    expect(await r.call('signals.list', { channel: ch })).toHaveLength(1);
+    expect(await r.call('signals.list', { symbol: 'BBB/USDT' })).toHaveLength(0);
+    expect(await r.call('signals.list', { status: 'rejected' })).toHaveLength(0);
+    expect(await r.call('signals.list', { since: s.createdAt + 1 })).toHaveLength(0);
   });
 
-  it('evaluates each (symbol, timeframe, strategy+params) once per bar and fans out to every channel', async () => {
-    const r = await rig();
+  it('evaluates each (symbol, timeframe, strategy+params) once per bar and fans out to every channel', async ({ track }) => {
+    const r = await rig(track);
     r.store('AAA/USDT', PATH.slice(0, 60));
     r.store('BBB/USDT', PATH.slice(0, 60));
     const a = await r.createChannel({ name: 'A', strategies: [{ id: 'ema_cross', params: {} }] });
@@ -87,8 +80,8 @@ describe('signals pipeline', () => {
     expect(new Set(s.map((x) => x.entry)).size).toBe(1);
   });
 
-  it('deduplicates by (channel, symbol, timeframe, bar time, side): a repeated bar and a restart deliver nothing twice', async () => {
-    const r = await rig();
+  it('deduplicates by (channel, symbol, timeframe, bar time, side): a repeated bar and a restart deliver nothing twice', async ({ track }) => {
+    const r = await rig(track);
     r.store('AAA/USDT', PATH.slice(0, 60));
     await r.createChannel({ strategies: [{ id: 'ema_cross', params: {} }] });
     play(r, 'AAA/USDT', 60, CROSS + 1);
@@ -109,8 +102,7 @@ describe('signals pipeline', () => {
     ).toThrow(/UNIQUE constraint failed/);
     // restart: a new module re-warms from stored candles up to the bar before, then sees the bar again
     r.store('AAA/USDT', PATH.slice(60, CROSS), 60);
-    const r2 = await r.restart();
-    rigs = [r2];
+    const r2 = track(await r.restart());
     r2.close('AAA/USDT', CROSS, PATH[CROSS]!);
     expect(r2.signals.stats.decisions).toBe(1);
     expect(r2.signals.stats.duplicates).toBe(1);
@@ -118,8 +110,8 @@ describe('signals pipeline', () => {
     expect(r2.created()).toHaveLength(0);
   });
 
-  it('publishes nothing and stores nothing when no strategy fires', async () => {
-    const r = await rig();
+  it('publishes nothing and stores nothing when no strategy fires', async ({ track }) => {
+    const r = await rig(track);
     r.store('AAA/USDT', PATH.slice(0, 60));
     await r.createChannel({ strategies: [{ id: 'ema_cross', params: {} }] });
     for (let i = 60; i < 80; i++) r.close('AAA/USDT', i, PATH[59]! - (i - 59) * 0.5); // still falling: no cross
@@ -128,8 +120,8 @@ describe('signals pipeline', () => {
     expect(r.signals.stats.evaluations).toBe(20);
   });
 
-  it('warms up from stored candles: a channel created after history exists evaluates on the first live bar', async () => {
-    const r = await rig();
+  it('warms up from stored candles: a channel created after history exists evaluates on the first live bar', async ({ track }) => {
+    const r = await rig(track);
     r.store('AAA/USDT', PATH.slice(0, CROSS));
     await r.createChannel({ strategies: [{ id: 'ema_cross', params: {} }] });
     r.close('AAA/USDT', CROSS, PATH[CROSS]!);
@@ -138,10 +130,10 @@ describe('signals pipeline', () => {
 });
 
 describe('warm-up in the indicator worker pool', () => {
-  it('warms long histories in the pool and continues live from its state, the same as in process', async () => {
+  it('warms long histories in the pool and continues live from its state, the same as in process', async ({ track }) => {
     const { closePool } = await import('../../engine/indicators');
     const { SignalsModule } = await import('../../engine/signals/module');
-    const r = await sigRig();
+    const r = track(await sigRig());
     try {
       const long = vPath(400, 60, 300, 0.5);
       r.store('AAA/USDT', long.slice(0, 400));

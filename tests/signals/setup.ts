@@ -11,9 +11,14 @@ import { NotifyModule } from '../../engine/notify/module';
 import { DeliveryModule, type DeliveryOptions } from '../../engine/delivery/module';
 import { SignalsModule, type MarketReader, type SignalsOptions } from '../../engine/signals/module';
 import type { ChannelInput, Events, EventTopic, Ohlcv, Signal } from '../../engine/api';
-import { ChannelInputSchema } from '../../engine/api';
 import { ApiError } from '../../engine/api/errors';
 import { tempDir } from '../helpers/serve';
+import { contractCall, rigTest, type RigCall, type Track } from '../helpers/rig';
+
+export type { Track };
+
+/** `it` with the `track` fixture: rigs passed through track() are stopped after the test. */
+export const it = rigTest;
 
 export const SYMBOLS = ['AAA/USDT', 'BBB/USDT', 'CCC/USDT'];
 export const T0 = Date.UTC(2025, 5, 15, 0, 0, 0);
@@ -35,7 +40,10 @@ export interface SigRig {
   store(symbol: string, closes: number[], from?: number): void;
   list(): Signal[];
   created(): Signal[];
+  /** A contract command through its schema, answered by the signals or delivery module. */
+  call: RigCall;
   restart(): Promise<SigRig>;
+  /** Stops the modules and closes the database (a second call does nothing). */
   stop(): void;
 }
 
@@ -74,7 +82,9 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
   delivery.start();
   signals.start();
   await signals.ready();
+  let stopped = false;
   const r: SigRig = {
+    call: contractCall('signals', signals.handlers, delivery.handlers),
     db,
     bus,
     notify,
@@ -85,8 +95,7 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
     events,
     clock,
     async createChannel(input) {
-      const parsed = ChannelInputSchema.parse({ name: 'Test', symbols: { source: 'sim', symbols: ['AAA/USDT'] }, timeframe: '1m', ...input });
-      const c = await signals.handlers['signals.channels.create']!(parsed);
+      const c = await r.call('signals.channels.create', { name: 'Test', symbols: { source: 'sim', symbols: ['AAA/USDT'] }, timeframe: '1m', ...input });
       await signals.ready();
       return c.id;
     },
@@ -106,6 +115,8 @@ export async function sigRig(dataDir = tempDir('sd-signals-'), clock = { now: T0
       return sigRig(dataDir, clock, setup);
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       signals.stop();
       delivery.stop();
       notify.stop();

@@ -4,10 +4,9 @@
  */
 import { z } from 'zod';
 import { command, Empty, SourceId } from './define';
-import { ChannelGatesSchema, DeliveryTargetSchema, type DeliveryTarget } from './signals';
+import { AI_REVIEW_MODES, ChannelGatesSchema, DeliveryTargetSchema, type AiReviewMode, type DeliveryTarget } from './signals';
 
-export const AI_REVIEW_MODES = ['off', 'advise', 'gate'] as const;
-export type AiReviewMode = (typeof AI_REVIEW_MODES)[number];
+export { AI_REVIEW_MODES, type AiReviewMode };
 
 export const INTAKE_STATUSES = ['received', 'validated', 'enriched', 'evaluated', 'published', 'rejected', 'failed', 'dlq'] as const;
 export type IntakeStatus = (typeof INTAKE_STATUSES)[number];

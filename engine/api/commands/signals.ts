@@ -6,6 +6,17 @@
 import { z } from 'zod';
 import { command, Empty, SourceId, SymbolSchema, TimeframeSchema } from './define';
 import type { Timeframe } from '../timeframes';
+import type { AiOpinion } from './intake';
+
+/** The AI second opinion per channel: off, advise (shown only) or gate (a valid `skip` rejects with AI_SKIP). */
+export const AI_REVIEW_MODES = ['off', 'advise', 'gate'] as const;
+export type AiReviewMode = (typeof AI_REVIEW_MODES)[number];
+
+/** The AI review recorded with a signal: the channel's mode and every provider's opinion. */
+export interface SignalAiReview {
+  mode: Exclude<AiReviewMode, 'off'>;
+  opinions: AiOpinion[];
+}
 
 export type SignalSide = 'buy' | 'sell';
 export type SignalStatus = 'delivered' | 'rejected' | 'acknowledged' | 'snoozed' | 'executed' | 'expired';
@@ -54,6 +65,8 @@ export interface Signal {
   rejectDetail?: string | null;
   snoozedUntil?: number | null;
   outcome?: SignalOutcome | null;
+  /** The AI second opinion given before delivery (null when the channel does not ask for one). */
+  aiReview?: SignalAiReview | null;
 }
 
 /** Where a channel's signals go: the desktop popup, the Telegram relay, and webhooks named `webhook:<id>`. */
@@ -106,6 +119,8 @@ const channelFields = {
   /** Outcome tracking gives up after this many bars: `expired`. */
   expiryBars: z.number().int().min(1).max(10_000).default(50),
   gates: ChannelGatesSchema.default({ staleBars: 3, maxAgeSeconds: 120, maxDriftPct: 1 }),
+  /** The AI second opinion before delivery (the providers of ai.providers.*): off, advise or gate. */
+  aiReview: z.enum(AI_REVIEW_MODES).default('off'),
 };
 /** The typed override of the live-autopilot promotion rule (AUTOPILOT_PROMOTION_CONFIRMATION, engine/api/commands/strategies.ts); never stored. */
 const confirmField = { confirm: z.string().max(128).optional() };
@@ -130,6 +145,7 @@ export const ChannelUpdateSchema = z
     expiryBars: z.number().int().min(1).max(10_000).optional(),
     gates: ChannelGatesSchema.partial().optional(),
     ...confirmField,
+    aiReview: z.enum(AI_REVIEW_MODES).optional(),
   })
   .strict();
 
@@ -151,6 +167,8 @@ export interface Channel {
   delivery: DeliveryTarget[];
   expiryBars: number;
   gates: ChannelGates;
+  /** Absent on channels stored before the setting existed: off. */
+  aiReview?: AiReviewMode;
   createdAt: number;
   updatedAt: number;
   /** Runtime: symbols resolved now (explicit list, or the source's list). */

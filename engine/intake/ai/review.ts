@@ -70,6 +70,12 @@ export async function review(
 /** gate mode: skip only when some provider gave a VALID skip. */
 export const gateSkips = (ops: AiOpinion[]): AiOpinion | undefined => ops.find((o) => o.status === 'ok' && o.verdict === 'skip');
 
+/** What the review decides for a channel in `mode`: AI_SKIP on a valid skip in gate mode, else nothing (advise only shows). */
+export function aiGate(mode: 'off' | 'advise' | 'gate', ops: AiOpinion[]): { reason: 'AI_SKIP'; detail: string } | null {
+  const skip = mode === 'gate' ? gateSkips(ops) : undefined;
+  return skip ? { reason: 'AI_SKIP', detail: `${skip.provider} advised to skip: ${skip.reasons.join('; ') || 'no reason given'}` } : null;
+}
+
 export function percentile(values: number[], p: number): number | null {
   if (!values.length) return null;
   const s = [...values].sort((a, b) => a - b);

@@ -5,7 +5,7 @@
  * inside the dialog), Ctrl+Enter saves, Esc closes.
  */
 import { useEffect, useRef, useState } from 'react';
-import { TIMEFRAMES, type Channel, type ChannelInput, type DeliveryTarget, type StrategyInfo, type Timeframe } from '../../../engine/api';
+import { TIMEFRAMES, type AiReviewMode, type Channel, type ChannelInput, type DeliveryTarget, type StrategyInfo, type Timeframe } from '../../../engine/api';
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
@@ -43,6 +43,7 @@ export function ChannelEditor() {
   const [maxAge, setMaxAge] = useState(String(ch?.gates.maxAgeSeconds ?? 120));
   const [maxDrift, setMaxDrift] = useState(String(ch?.gates.maxDriftPct ?? 1));
   const [autopilot, setAutopilot] = useState(ch?.autopilot ?? false);
+  const [aiReview, setAiReview] = useState<AiReviewMode>(ch?.aiReview ?? 'off');
   const [delivery, setDelivery] = useState<DeliveryTarget[]>(ch?.delivery ?? ['desktop']);
   const [error, setError] = useState<string | null>(null);
   // Strategies paused in this channel (strategies.pause): kept, no signals until resumed.
@@ -88,6 +89,7 @@ export function ChannelEditor() {
       cooldownMinutes: num('Cooldown', cooldown),
       expiryBars: num('Expiry bars', expiryBars),
       autopilot,
+      aiReview,
       delivery,
       gates: { staleBars: num('Stale after bars', staleBars), maxAgeSeconds: num('Max signal age', maxAge), maxDriftPct: num('Max price drift', maxDrift) },
     };
@@ -238,6 +240,14 @@ export function ChannelEditor() {
           </label>
           <label className="inline">
             <input type="checkbox" checked={autopilot} onChange={(e) => setAutopilot(e.target.checked)} data-testid="ch-autopilot" /> Autopilot (trade every signal)
+          </label>
+          <label>
+            AI review (providers in Inbound)
+            <select value={aiReview} onChange={(e) => setAiReview(e.target.value as AiReviewMode)} data-testid="ch-ai-review">
+              <option value="off">off</option>
+              <option value="advise">advise: show the opinions</option>
+              <option value="gate">gate: a valid skip rejects (AI_SKIP)</option>
+            </select>
           </label>
           <DeliveryTargetsField value={delivery} onChange={setDelivery} />
         </div>

@@ -1,5 +1,5 @@
 /**
- * Inbound signals (issue 16): sources with their webhook URL and a copyable TradingView alert
+ * Inbound signals: sources with their webhook URL and a copyable TradingView alert
  * template, recent events with status and timeline (and the AI opinions beside the signal), the
  * dead-letter queue with retry / discard, and the AI providers with their metrics.
  * Keyboard: N focuses the new-source name · ↑/↓ in the events table select · R refresh.
@@ -11,6 +11,7 @@ import { useKeyActions } from '../keyboard/registry';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { tradingViewTemplate } from './inbound-template';
 import { AiProvidersPanel } from '../components/ai-providers-panel';
+import { AiOpinions } from '../components/ai-opinions';
 import './InboundView.css';
 
 const time = (t: number): string => new Date(t).toISOString().slice(11, 23);
@@ -235,17 +236,7 @@ export function InboundView() {
                   {Array.isArray(sel.enrichment.flags) && sel.enrichment.flags.length > 0 && <> · flags {(sel.enrichment.flags as string[]).join(', ')}</>}
                 </p>
               )}
-              {sel.opinions.length > 0 && (
-                <div className="inbound-opinions" data-testid="event-opinions">
-                  {sel.opinions.map((o) => (
-                    <div key={o.providerId} className="inbound-opinion">
-                      <strong>{o.provider}</strong>: {o.verdict} ({Math.round(o.confidence * 100)} %) <span className="muted">[{o.status}, {Math.round(o.latencyMs)} ms, prompt {o.promptVersion}]</span>
-                      {o.reasons.length > 0 && <div>Reasons: {o.reasons.join('; ')}</div>}
-                      {o.risks.length > 0 && <div>Risks: {o.risks.join('; ')}</div>}
-                    </div>
-                  ))}
-                </div>
-              )}
+              {sel.opinions.length > 0 && <AiOpinions opinions={sel.opinions} testId="event-opinions" />}
             </div>
           )}
         </section>

@@ -14,6 +14,7 @@ import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
 import { useBacktest } from '../stores/backtest';
 import { ChannelEditor } from '../components/ChannelEditor';
+import { AiOpinions } from '../components/ai-opinions';
 import { useKeyActions } from '../keyboard/registry';
 import { useListSelection } from '../keyboard/use-list-selection';
 import '../components/ChannelEditor.css';
@@ -232,6 +233,14 @@ function Detail({ s, onChart, report }: { s: Signal | undefined; onChart: (s: Si
           </>
         )}
       </dl>
+      {s.aiReview && (
+        <section className="signal-ai" data-testid="signal-ai-review">
+          <h4>
+            AI review ({s.aiReview.mode === 'gate' ? 'gate: a valid skip rejects' : 'advise: shown only'})
+          </h4>
+          {s.aiReview.opinions.length === 0 ? <p className="muted">No provider was enabled: no opinion.</p> : <AiOpinions opinions={s.aiReview.opinions} testId="signal-opinions" />}
+        </section>
+      )}
       <SizePreview preview={preview} error={error} />
       <ul className="signal-reasons" data-testid="signal-reasons">
         {s.reasons.map((r, i) => (

@@ -15,25 +15,15 @@ import { HealthView } from './HealthView';
 
 const VIEW_COMPONENTS: Partial<Record<ViewId, () => React.JSX.Element>> = {
   chart: ChartView,
-  // [view: data]
   data: DataSourcesView,
-  // [view: signals]
   signals: SignalsView,
-  // [view: strategies]
   strategies: StrategiesView,
-  // [view: orders]
   orders: OrdersView,
-  // [view: goals]
   goals: GoalsView,
-  // [view: settings]
   settings: SettingsView,
-  // [view: backtest]
   backtest: BacktestView,
-  // [view: inbound]
   inbound: InboundView,
-  // [view: alerts]
   alerts: AlertsView,
-  // [view: health]
   health: HealthView,
 };
 

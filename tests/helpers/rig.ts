@@ -1,0 +1,45 @@
+/**
+ * The one engine-module test rig's shared parts:
+ * - `contractCall(area, ...handlers)`: calls a contract command the way a transport does: the raw
+ *   input is parsed through the command's zod schema (bad input rejects with BAD_INPUT naming the
+ *   field), then the module's handler answers; a command the module does not answer is
+ *   UNKNOWN_COMMAND.
+ * - `rigTest`: vitest's `test` with a `track` fixture: every rig a test starts is passed through
+ *   `track(rig)` and stopped after the test, newest first (no copied `let rigs` / afterEach).
+ * The per-area rigs (tests/orders/setup.ts, tests/signals/setup.ts, tests/market/rig.ts) build
+ * their module on a real SQLite file and a real Bus and expose `call` and `stop` from here.
+ */
+import { test } from 'vitest';
+import { ApiError, parseInput, type CommandName, type CommandResult } from '../../engine/api';
+import type { Handlers } from '../../engine/core/context';
+
+export type RigCall = <N extends CommandName>(name: N, input?: unknown) => Promise<CommandResult<N>>;
+
+export function contractCall(area: string, ...modules: Array<Partial<Handlers>>): RigCall {
+  return <N extends CommandName>(name: N, input?: unknown) =>
+    Promise.resolve().then(() => {
+      const m = modules.find((h) => h[name]);
+      const handler = m?.[name] as ((i: unknown) => unknown) | undefined;
+      if (!handler) throw new ApiError('UNKNOWN_COMMAND', `The ${area} engine does not answer ${name}`);
+      return handler(parseInput(name, input)) as CommandResult<N>;
+    });
+}
+
+/** Something a test starts and must stop: a rig (stop() is safe to call twice). */
+export interface Stoppable {
+  stop(): void;
+}
+
+/** Registers a rig to stop after the test; returns it. */
+export type Track = <R extends Stoppable>(rig: R) => R;
+
+export const rigTest = test.extend<{ track: Track }>({
+  track: async ({}, use) => {
+    const started: Stoppable[] = [];
+    await use((rig) => {
+      started.push(rig);
+      return rig;
+    });
+    for (const r of started.reverse()) r.stop();
+  },
+});
