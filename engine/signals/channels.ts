@@ -3,8 +3,9 @@
  * the market before it is stored, the default gates, and the channel a fresh install starts with.
  */
 import { ApiError } from '../api/errors';
-import type { ChannelGates } from '../api/commands/signals';
-import type { ChannelData } from '../../db/repos/signals';
+import { ChannelInputSchema, type ChannelGates } from '../api/commands/signals';
+import type { ChannelData, ChannelsRepo } from '../../db/repos/signals';
+import type { SettingsRepo } from '../../db/repos/settings';
 import { getProfile, PROFILE_NAMES } from '../indicators';
 import { parseParams } from '../strategies/registry';
 import type { MarketReader } from './planner';
@@ -48,4 +49,17 @@ export async function validateChannel(market: Pick<MarketReader, 'symbols'>, d: 
     d = { ...d, symbols: { source: d.symbols.source, symbols: [...new Set(d.symbols.symbols)] } };
   }
   return { ...d, strategies };
+}
+
+/** Creates the starter channel once, on a fresh database: with the starter's symbols the sim offers (a sim started with --sim-symbols N may lack some), else its first three. */
+export async function ensureStarterChannel(channels: ChannelsRepo, settings: SettingsRepo, market: MarketReader, now: () => number): Promise<void> {
+  if (settings.get<boolean>(STARTER_KEY) !== undefined) return;
+  settings.set(STARTER_KEY, true);
+  if (channels.list().length > 0) return;
+  const offered = await market.symbols(STARTER_CHANNEL.symbols.source);
+  const wanted: string[] = STARTER_CHANNEL.symbols.symbols.filter((x) => offered.includes(x));
+  const symbols = wanted.length ? wanted : offered.slice(0, 3);
+  if (!symbols.length) return;
+  const d = await validateChannel(market, ChannelInputSchema.parse({ ...STARTER_CHANNEL, symbols: { source: STARTER_CHANNEL.symbols.source, symbols } }));
+  channels.insert(d, now());
 }

@@ -83,3 +83,28 @@ function fmtAge(ms: number): string {
   if (s < 7200) return `${(s / 60).toFixed(0)} min`;
   return `${(s / 3600).toFixed(1)} h`;
 }
+
+/** Non-rejected signals of a channel on a bar's UTC day (the daily cap): counted once from the DB, then kept. */
+export class DeliveredToday {
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly signals: { deliveredSince(channelId: number, from: number, to: number): number }) {}
+
+  get(channelId: number, barTime: number): number {
+    const day = utcDayStart(barTime);
+    const k = `${channelId}|${day}`;
+    let n = this.counts.get(k);
+    if (n === undefined) {
+      if (this.counts.size > 10_000) this.counts.clear();
+      n = this.signals.deliveredSince(channelId, day, day + DAY);
+      this.counts.set(k, n);
+    }
+    return n;
+  }
+
+  /** One more delivered (only where the day was already counted; else the next read counts it). */
+  bump(channelId: number, barTime: number): void {
+    const k = `${channelId}|${utcDayStart(barTime)}`;
+    const n = this.counts.get(k);
+    if (n !== undefined) this.counts.set(k, n + 1);
+  }
+}

@@ -12,7 +12,7 @@
  * with their reason and published as `signal.updated`.
  */
 import { performance } from 'node:perf_hooks';
-import { ChannelInputSchema, type Channel, type PerformanceResult, type Signal, type SignalAiReview, type SignalsStatus } from '../api/commands/signals';
+import { type Channel, type PerformanceResult, type Signal, type SignalAiReview, type SignalsStatus } from '../api/commands/signals';
 import type { ParsedInput } from '../api/contract';
 import type { CandleEvent } from '../api/commands/market';
 import { TIMEFRAME_MS, type Ohlcv, type Timeframe } from '../api/timeframes';
@@ -21,7 +21,7 @@ import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { SignalDelivery } from '../delivery/module';
 import type { StrategyDecision } from '../strategies/types';
-import { checkGates, utcDayStart } from './gates';
+import { checkGates, DeliveredToday } from './gates';
 import { ExtFeatures } from './ext-features';
 import { performanceOf, SignalStatuses } from './signal-status';
 import { signalsHandlers } from './handlers';
@@ -29,7 +29,7 @@ import { reviewSignal, type Reviewer } from './ai-review';
 import type { Features } from '../indicators/types';
 import { OutcomeTracker, seriesKey } from './tracker';
 import { Planner, type Evaluator, type FeatureDemand, type FeaturesEvent, type MarketReader, type Series } from './planner';
-import { STARTER_CHANNEL, STARTER_KEY, validateChannel } from './channels';
+import { ensureStarterChannel, validateChannel } from './channels';
 
 export { WARMUP_FACTOR, type MarketReader, type FeatureDemand, type FeaturesEvent } from './planner';
 export { STARTER_CHANNEL } from './channels';
@@ -37,7 +37,6 @@ export { STARTER_CHANNEL } from './channels';
 const PAUSE_KEY = 'signals.paused';
 /** The simulated market's source id (SIM_SOURCE_ID in engine/market/module.ts, not imported: that pulls in ccxt). */
 const SIM_SOURCE_ID = 'sim';
-
 
 /** Throws to refuse storing a channel (`before` null: a new one); `confirm` is the user's typed override. */
 export type ChannelGuard = (before: Channel | null, after: ChannelData, confirm: string | undefined) => void;
@@ -68,7 +67,7 @@ export class SignalsModule implements EngineModule {
   private readonly statuses: SignalStatuses;
   readonly handlers: Partial<Handlers>;
   private lastPrice = new Map<string, { price: number; ts: number }>();
-  private dayCounts = new Map<string, number>();
+  private readonly dayCounts: DeliveredToday;
   private unsubs: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
   private timerTicks = 0;
@@ -98,6 +97,7 @@ export class SignalsModule implements EngineModule {
     this.outcomes = new OutcomesRepo(ctx.db);
     this.settings = new SettingsRepo(ctx.db);
     this.tracker = new OutcomeTracker(this, ctx.bus);
+    this.dayCounts = new DeliveredToday(this.signals);
     this.statuses = new SignalStatuses(ctx, this.signals, this.channels, () => this.opts.wallNow());
     this.opts = { timerMs: 1000, wallNow: Date.now, usePool: false, poolMinBars: 500, starter: false, ...opts };
     this.planner = new Planner(ctx, market, this.opts, this.stats, (s, c, received) => this.onBar(s, c, received));
@@ -118,23 +118,10 @@ export class SignalsModule implements EngineModule {
 
   // ───────────────────────────── lifecycle ─────────────────────────────
 
-  private async ensureStarterChannel(): Promise<void> {
-    if (!this.opts.starter || this.settings.get<boolean>(STARTER_KEY) !== undefined) return;
-    this.settings.set(STARTER_KEY, true);
-    if (this.channels.list().length > 0) return;
-    // The starter's symbols the sim offers (a sim started with --sim-symbols N may lack some); else its first three.
-    const offered = await this.market.symbols(STARTER_CHANNEL.symbols.source);
-    const wanted: string[] = STARTER_CHANNEL.symbols.symbols.filter((x) => offered.includes(x));
-    const symbols = wanted.length ? wanted : offered.slice(0, 3);
-    if (!symbols.length) return;
-    const d = await validateChannel(this.market, ChannelInputSchema.parse({ ...STARTER_CHANNEL, symbols: { source: STARTER_CHANNEL.symbols.source, symbols } }));
-    this.channels.insert(d, this.opts.wallNow());
-  }
-
   start(): void {
     this.started = true;
     this.unsubs.push(this.ctx.bus.subscribe('candle.closed', (e) => this.onClosed(e)));
-    this.unsubs.push(this.ctx.bus.subscribe('candle.updated', (e) => this.onUpdated(e)));
+    this.unsubs.push(this.ctx.bus.subscribe('candle.updated', (e) => this.notePrice(e)));
     this.unsubs.push(
       this.ctx.bus.subscribe('order.intent', (i) => {
         if (i.signalId !== null && i.decision === 'EXECUTED') this.statuses.set(i.signalId, 'executed', ['delivered', 'acknowledged', 'snoozed']);
@@ -142,7 +129,7 @@ export class SignalsModule implements EngineModule {
     );
     this.tracker.load();
     if (this.opts.starter) {
-      void this.ensureStarterChannel()
+      void ensureStarterChannel(this.channels, this.settings, this.market, () => this.opts.wallNow())
         .catch((e: unknown) => console.error('[signals] starter channel:', e))
         .then(() => this.rebuild());
     } else void this.rebuild();
@@ -189,10 +176,6 @@ export class SignalsModule implements EngineModule {
     const k = `${e.source}|${e.symbol}`;
     const cur = this.lastPrice.get(k);
     if (!cur || e.candle[0] >= cur.ts) this.lastPrice.set(k, { price: e.candle[4], ts: e.candle[0] });
-  }
-
-  private onUpdated(e: CandleEvent): void {
-    this.notePrice(e);
   }
 
   /** candle.closed: follow open signals, then evaluate each strategy once and fan out. */
@@ -253,7 +236,7 @@ export class SignalsModule implements EngineModule {
       warmupNeeded: ev.warmup,
       lastPrice: this.lastPrice.get(`${s.source}|${s.symbol}`)?.price,
       lastDeliveredBar: () => this.signals.lastDeliveredBar(ch.id, s.symbol, s.timeframe),
-      deliveredToday: () => this.deliveredToday(ch.id, barTime),
+      deliveredToday: () => this.dayCounts.get(ch.id, barTime),
     });
     const reviewer = this.reviewer;
     if (!gate && reviewer && ch.aiReview && ch.aiReview !== 'off') {
@@ -270,9 +253,7 @@ export class SignalsModule implements EngineModule {
   }
 
   private store(s: Series, ev: Evaluator, ch: Channel, barTime: number, d: StrategyDecision, received: number, gate: { reason: string; detail: string } | null, aiReview: SignalAiReview | null): void {
-    const id = this.signals.insert({
-      channelId: ch.id,
-      autopilot: ch.autopilot,
+    const sig = this.storeExternal(ch, {
       source: s.source,
       symbol: s.symbol,
       timeframe: s.timeframe,
@@ -289,26 +270,17 @@ export class SignalsModule implements EngineModule {
       rejectReason: gate?.reason ?? null,
       rejectDetail: gate?.detail ?? null,
       aiReview,
-      createdAt: this.opts.wallNow(),
     });
-    if (id === null) {
+    if (!sig) {
       this.stats.duplicates++;
       return;
     }
-    const names = new Map([[ch.id, ch.name]]);
-    const sig = this.signals.get(id, names)!;
-    if (gate) {
-      this.stats.rejected++;
-      this.ctx.bus.publish('signal.updated', sig);
-      return;
+    if (gate) this.stats.rejected++;
+    else {
+      this.stats.delivered++;
+      this.dayCounts.bump(ch.id, barTime);
     }
-    this.stats.delivered++;
-    const dk = `${ch.id}|${utcDayStart(barTime)}`;
-    const n = this.dayCounts.get(dk);
-    if (n !== undefined) this.dayCounts.set(dk, n + 1);
-    this.delivery.deliverSignal(sig, ch, received);
-    this.tracker.track(sig, ch.expiryBars);
-    this.ctx.bus.publish('signal.created', sig);
+    this.announceExternal(sig, ch, received);
   }
 
   /**
@@ -359,19 +331,6 @@ export class SignalsModule implements EngineModule {
     const played = symbol !== undefined ? this.lastPrice.get(`${source}|${symbol}`) : undefined;
     if (kind === 'replay' && played && timeframe) return { now: played.ts + TIMEFRAME_MS[timeframe], slackMs: 0 };
     return { now: this.opts.wallNow(), slackMs: 0 };
-  }
-
-  /** Non-rejected signals of a channel on the bar's UTC day: counted once from the DB, then kept. */
-  private deliveredToday(channelId: number, barTime: number): number {
-    const day = utcDayStart(barTime);
-    const k = `${channelId}|${day}`;
-    let n = this.dayCounts.get(k);
-    if (n === undefined) {
-      if (this.dayCounts.size > 10_000) this.dayCounts.clear();
-      n = this.signals.deliveredSince(channelId, day, day + 86_400_000);
-      this.dayCounts.set(k, n);
-    }
-    return n;
   }
 
   // ───────────────────────────── commands ─────────────────────────────
