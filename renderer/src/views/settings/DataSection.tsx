@@ -3,18 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { InfoResult } from '../../../../engine/api';
 import { api } from '../../api/client';
 import { SettingsSection, type Report } from './section';
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
-}
+import { fmtBytes } from '../health/health-format';
 
 export function DataSection({ report }: { report: Report }) {
   const [info, setInfo] = useState<InfoResult | null>(null);
@@ -36,7 +25,7 @@ export function DataSection({ report }: { report: Report }) {
           </dd>
           <dt>Database</dt>
           <dd data-testid="settings-dbsize" data-bytes={info?.dbBytes}>
-            {info ? `${formatBytes(info.dbBytes)} (signaldesk.db with its write-ahead log)` : '…'}
+            {info ? `${fmtBytes(info.dbBytes)} (signaldesk.db with its write-ahead log)` : '…'}
           </dd>
         </dl>
         <div className="settings-actions">
