@@ -61,14 +61,8 @@ export class ExchangeGateway {
     }
     inst.users++;
     const ek = endpointKey(spec.exchange, spec);
-    let ep = this.endpoints.get(ek);
-    if (!ep) {
-      ep = { key: ek, breaker: new CircuitBreaker({ ...(o.breaker ?? DEFAULT_BREAKER) }, this.now), holdUntil: 0, throttles: 0, users: 0 };
-      this.endpoints.set(ek, ep);
-    } else if (o.breaker) ep.breaker.cfg = { ...o.breaker };
-    ep.users++;
+    const endpoint = this.useEndpoint(ek, o.breaker);
     const entry = inst;
-    const endpoint = ep;
     return new ExchangeLink(entry, endpoint, { ...DEFAULT_RETRY, ...o.policy }, o.now ?? this.now, () => this.release(ik, entry, ek, endpoint));
   }
 
@@ -79,19 +73,24 @@ export class ExchangeGateway {
    */
   openEndpoint(key: string, o: { breaker?: BreakerConfig; policy?: Partial<RetryPolicy>; now?: () => number } = {}): EndpointLink {
     const ek = `http@${key}`;
-    let ep = this.endpoints.get(ek);
-    if (!ep) {
-      ep = { key: ek, breaker: new CircuitBreaker({ ...(o.breaker ?? DEFAULT_BREAKER) }, this.now), holdUntil: 0, throttles: 0, users: 0 };
-      this.endpoints.set(ek, ep);
-    } else if (o.breaker) ep.breaker.cfg = { ...o.breaker };
-    ep.users++;
-    const endpoint = ep;
+    const endpoint = this.useEndpoint(ek, o.breaker);
     let closed = false;
     return new EndpointLink(endpoint, { ...DEFAULT_RETRY, ...o.policy }, o.now ?? this.now, () => {
       if (closed) return;
       closed = true;
       if (--endpoint.users <= 0 && this.endpoints.get(ek) === endpoint) this.endpoints.delete(ek);
     });
+  }
+
+  /** The endpoint under `ek` (made on first use), one more user on it; `breaker` reconfigures it for everyone. */
+  private useEndpoint(ek: string, breaker: BreakerConfig | undefined): Endpoint {
+    let ep = this.endpoints.get(ek);
+    if (!ep) {
+      ep = { key: ek, breaker: new CircuitBreaker({ ...(breaker ?? DEFAULT_BREAKER) }, this.now), holdUntil: 0, throttles: 0, users: 0 };
+      this.endpoints.set(ek, ep);
+    } else if (breaker) ep.breaker.cfg = { ...breaker };
+    ep.users++;
+    return ep;
   }
 
   private release(ik: string, inst: InstanceEntry, ek: string, ep: Endpoint): void {
