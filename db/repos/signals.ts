@@ -307,7 +307,16 @@ export interface OutcomeFilter {
   since?: number;
 }
 
-interface PerfRow {
+/** The sums over `signal_outcomes o` that outcomePerf turns into a performance row (select columns). */
+export const OUTCOME_SUMS = `COUNT(*) AS count,
+        SUM(o.result = 'win') AS wins, SUM(o.result = 'loss') AS losses, SUM(o.result = 'expired') AS expired,
+        TOTAL(o.profit_pct) AS sum_profit,
+        TOTAL(CASE WHEN o.profit_pct > 0 THEN o.profit_pct END) AS gross_win,
+        TOTAL(CASE WHEN o.profit_pct < 0 THEN -o.profit_pct END) AS gross_loss,
+        SUM(o.profit_pct > 0) AS n_pos, SUM(o.profit_pct < 0) AS n_neg,
+        TOTAL(o.time_to_outcome_ms) AS sum_time`;
+
+export interface PerfRow {
   k: string;
   count: number;
   wins: number;
@@ -341,22 +350,17 @@ export class OutcomesRepo {
       ['o.strategy = ?', f.strategy],
       ['s.created_at >= ?', f.since],
     ]);
-    const sql = `SELECT CAST(${group} AS TEXT) AS k, COUNT(*) AS count,
-        SUM(o.result = 'win') AS wins, SUM(o.result = 'loss') AS losses, SUM(o.result = 'expired') AS expired,
-        TOTAL(o.profit_pct) AS sum_profit,
-        TOTAL(CASE WHEN o.profit_pct > 0 THEN o.profit_pct END) AS gross_win,
-        TOTAL(CASE WHEN o.profit_pct < 0 THEN -o.profit_pct END) AS gross_loss,
-        SUM(o.profit_pct > 0) AS n_pos, SUM(o.profit_pct < 0) AS n_neg,
-        TOTAL(o.time_to_outcome_ms) AS sum_time
+    const sql = `SELECT CAST(${group} AS TEXT) AS k, ${OUTCOME_SUMS}
       FROM signal_outcomes o JOIN signals s ON s.id = o.signal_id${w.sql} GROUP BY ${group} ORDER BY k`;
     return this.queries
       .get<PerfRow>(sql)
       .all(...w.args)
-      .map((r) => perf(r));
+      .map((r) => outcomePerf(r));
   }
 }
 
-function perf(r: PerfRow): Omit<PerformanceRow, 'label'> {
+/** Win rate, profit factor, expectancy and averages from the OUTCOME_SUMS of a group. */
+export function outcomePerf(r: PerfRow): Omit<PerformanceRow, 'label'> {
   const n = r.count;
   const winRate = n ? r.wins / n : 0;
   const avgWin = r.n_pos ? r.gross_win / r.n_pos : 0;

@@ -5,20 +5,14 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { BacktestMetricsView, BacktestRunInput } from '../../engine/api/commands/backtest';
+import type { PerformanceRow } from '../../engine/api/commands/signals';
+import { OUTCOME_SUMS, outcomePerf, type PerfRow } from './signals';
 
-/** Sums of one (channel, strategy key)'s finished outcomes. */
+/** The outcome figures of one (channel, strategy key): the signals performance row's. */
 export interface OutcomeSums {
   channelId: number;
   strategyKey: string;
-  count: number;
-  wins: number;
-  losses: number;
-  expired: number;
-  sumProfit: number;
-  grossWin: number;
-  grossLoss: number;
-  nPos: number;
-  nNeg: number;
+  perf: Omit<PerformanceRow, 'label'>;
 }
 
 export interface SignalCounts {
@@ -35,18 +29,8 @@ export interface FinishedBacktest {
   finishedAt: number | null;
 }
 
-interface OutcomeRow {
+interface OutcomeRow extends PerfRow {
   channel_id: number;
-  k: string;
-  count: number;
-  wins: number;
-  losses: number;
-  expired: number;
-  sum_profit: number;
-  gross_win: number;
-  gross_loss: number;
-  n_pos: number;
-  n_neg: number;
 }
 
 export class StrategyResultsRepo {
@@ -55,12 +39,7 @@ export class StrategyResultsRepo {
   private readonly backtestsStmt: Statement<[string, number], { id: number; input: string; metrics: string; finished_at: number | null }>;
 
   constructor(db: Database) {
-    this.outcomesStmt = db.prepare(`SELECT s.channel_id AS channel_id, s.strategy_key AS k, COUNT(*) AS count,
-        SUM(o.result = 'win') AS wins, SUM(o.result = 'loss') AS losses, SUM(o.result = 'expired') AS expired,
-        TOTAL(o.profit_pct) AS sum_profit,
-        TOTAL(CASE WHEN o.profit_pct > 0 THEN o.profit_pct END) AS gross_win,
-        TOTAL(CASE WHEN o.profit_pct < 0 THEN -o.profit_pct END) AS gross_loss,
-        SUM(o.profit_pct > 0) AS n_pos, SUM(o.profit_pct < 0) AS n_neg
+    this.outcomesStmt = db.prepare(`SELECT s.channel_id AS channel_id, s.strategy_key AS k, ${OUTCOME_SUMS}
       FROM signal_outcomes o JOIN signals s ON s.id = o.signal_id
       GROUP BY s.channel_id, s.strategy_key`);
     this.signalsStmt = db.prepare(`SELECT channel_id, strategy_key AS k, COUNT(*) AS n, MIN(bar_time) AS first_bar
@@ -71,19 +50,7 @@ export class StrategyResultsRepo {
   }
 
   outcomeSums(): OutcomeSums[] {
-    return this.outcomesStmt.all().map((r) => ({
-      channelId: r.channel_id,
-      strategyKey: r.k,
-      count: r.count,
-      wins: r.wins,
-      losses: r.losses,
-      expired: r.expired,
-      sumProfit: r.sum_profit,
-      grossWin: r.gross_win,
-      grossLoss: r.gross_loss,
-      nPos: r.n_pos,
-      nNeg: r.n_neg,
-    }));
+    return this.outcomesStmt.all().map((r) => ({ channelId: r.channel_id, strategyKey: r.k, perf: outcomePerf(r) }));
   }
 
   signalCounts(): SignalCounts[] {

@@ -11,22 +11,21 @@ const DAY = 86_400_000;
 
 /** Live results from the outcome sums and signal counts of one (channel, strategy key); `now` is market time. */
 export function liveResults(o: OutcomeSums | undefined, c: SignalCounts | undefined, now: number): LiveResults {
-  const n = o?.count ?? 0;
+  const p = o?.perf;
+  const n = p?.count ?? 0;
   const signals = c?.signals ?? 0;
   const days = c ? Math.max(1, (now - c.firstBar) / DAY) : 1;
-  const avgWin = o && o.nPos ? o.grossWin / o.nPos : 0;
-  const avgLoss = o && o.nNeg ? o.grossLoss / o.nNeg : 0;
   return {
     signals,
     signalsPerDay: signals / days,
     outcomes: n,
-    wins: o?.wins ?? 0,
-    losses: o?.losses ?? 0,
-    expired: o?.expired ?? 0,
-    winRate: o && n ? o.wins / n : null,
-    profitFactor: o && o.grossLoss > 0 ? o.grossWin / o.grossLoss : null,
-    expectancyPct: o && n ? (o.nPos / n) * avgWin - (o.nNeg / n) * avgLoss : null,
-    avgOutcomePct: o && n ? o.sumProfit / n : null,
+    wins: p?.wins ?? 0,
+    losses: p?.losses ?? 0,
+    expired: p?.expired ?? 0,
+    winRate: p && n ? p.winRate : null,
+    profitFactor: p ? p.profitFactor : null,
+    expectancyPct: p && n ? p.expectancyPct : null,
+    avgOutcomePct: p && n ? p.avgProfitPct : null,
     firstSignalAt: c?.firstBar ?? null,
   };
 }
