@@ -130,3 +130,73 @@ export function decide(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions
   }
   return out;
 }
+
+/**
+ * Decisions as columns, one slot per bar: `side` 1 buy, −1 sell, 0 none; `stop` / `target` the
+ * decision's absolute levels, `confidence` its confidence (NaN where there is none). What the
+ * one-symbol fill loop (fills-columns.ts) reads.
+ */
+export interface DecisionColumns {
+  readonly length: number;
+  readonly side: Int8Array;
+  readonly stop: Float64Array;
+  readonly target: Float64Array;
+  readonly confidence: Float64Array;
+  /** Bars with a decision, ascending. */
+  readonly at: number[];
+}
+
+function emptyDecisions(n: number): DecisionColumns {
+  return { length: n, side: new Int8Array(n), stop: new Float64Array(n), target: new Float64Array(n), confidence: new Float64Array(n).fill(NaN), at: [] };
+}
+
+/**
+ * The decisions of `decide`, as columns. Through the strategy's `decideColumns` when it has one
+ * (pre-resolved feature columns, no name lookups or objects per bar; the same rule as
+ * `evaluate`, tests/backtest/decide-columns.test.ts), else through `decide` bar by bar. The
+ * same filter either way: a usable decision (the live pipeline's test) at or above minConfidence.
+ */
+export function decideColumns(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions & { perBar?: boolean }): DecisionColumns {
+  const n = bars.length;
+  const out = emptyDecisions(n);
+  if (n === 0) return out;
+  const minConf = o.minConfidence ?? 0;
+  const put = (i: number, side: 'buy' | 'sell', stop: number, target: number, conf: number): void => {
+    out.side[i] = side === 'buy' ? 1 : -1;
+    out.stop[i] = stop;
+    out.target[i] = target;
+    out.confidence[i] = conf;
+    out.at.push(i);
+  };
+  if (!s.def.decideColumns || o.perBar) {
+    decide(s, bars, o).forEach((d, i) => {
+      if (d) put(i, d.side, d.stopLoss, d.takeProfit, d.confidence);
+    });
+    return out;
+  }
+  const c = o.columns ?? barColumns(bars);
+  const fc = featureColumns(s.def.indicators(s.params), c, o.cache);
+  const byName = new Map(fc.names.map((name, j) => [name, fc.columns[j]!]));
+  const input = {
+    length: n,
+    open: c.open,
+    high: c.high,
+    low: c.low,
+    close: c.close,
+    volume: c.volume,
+    column(name: string): Float64Array {
+      const col = byName.get(name);
+      if (!col) throw new Error(`${s.id}: no indicator column '${name}' (not among its indicators)`);
+      return col;
+    },
+  };
+  const close = c.close;
+  s.def.decideColumns(input, s.params, (i, side, stop, target, conf) => {
+    // usableDecision with entry = close[i]
+    const entry = close[i]!;
+    if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && Number.isFinite(target) && Number.isFinite(conf))) return;
+    if (conf >= minConf) put(i, side, stop, target, conf);
+  });
+  o.onProgress?.(n);
+  return out;
+}
