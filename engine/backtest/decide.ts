@@ -132,22 +132,23 @@ export function decide(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions
 }
 
 /**
- * Decisions as columns, one slot per bar: `side` 1 buy, −1 sell, 0 none; `stop` / `target` the
- * decision's absolute levels, `confidence` its confidence (NaN where there is none). What the
- * one-symbol fill loop (fills-columns.ts) reads.
+ * Decisions as columns, only where there is one (a few per thousand bars): the k-th decision
+ * was taken at bar `at[k]`'s close (ascending), `side[k]` 1 buy / −1 sell, `stop[k]` /
+ * `target[k]` its absolute levels, `confidence[k]`. What the one-symbol fill loop
+ * (fills-columns.ts) reads; nothing of the size of the history is allocated for them.
  */
 export interface DecisionColumns {
+  /** Bars the decisions are over. */
   readonly length: number;
-  readonly side: Int8Array;
-  readonly stop: Float64Array;
-  readonly target: Float64Array;
-  readonly confidence: Float64Array;
-  /** Bars with a decision, ascending. */
   readonly at: number[];
+  readonly side: number[];
+  readonly stop: number[];
+  readonly target: number[];
+  readonly confidence: number[];
 }
 
 function emptyDecisions(n: number): DecisionColumns {
-  return { length: n, side: new Int8Array(n), stop: new Float64Array(n), target: new Float64Array(n), confidence: new Float64Array(n).fill(NaN), at: [] };
+  return { length: n, at: [], side: [], stop: [], target: [], confidence: [] };
 }
 
 /**
@@ -156,25 +157,27 @@ function emptyDecisions(n: number): DecisionColumns {
  * `evaluate`, tests/backtest/decide-columns.test.ts), else through `decide` bar by bar. The
  * same filter either way: a usable decision (the live pipeline's test) at or above minConfidence.
  */
-export function decideColumns(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions & { perBar?: boolean }): DecisionColumns {
-  const n = bars.length;
+export function decideColumns(s: LoadedStrategy, barsOf: readonly Bar[] | (() => readonly Bar[]), o: DecideOptions & { perBar?: boolean }): DecisionColumns {
+  // Bars as objects only for the per-bar path (a pool worker keeps only columns until then).
+  const bars = (): readonly Bar[] => (typeof barsOf === 'function' ? barsOf() : barsOf);
+  const n = o.columns ? o.columns.length : bars().length;
   const out = emptyDecisions(n);
   if (n === 0) return out;
   const minConf = o.minConfidence ?? 0;
   const put = (i: number, side: 'buy' | 'sell', stop: number, target: number, conf: number): void => {
-    out.side[i] = side === 'buy' ? 1 : -1;
-    out.stop[i] = stop;
-    out.target[i] = target;
-    out.confidence[i] = conf;
     out.at.push(i);
+    out.side.push(side === 'buy' ? 1 : -1);
+    out.stop.push(stop);
+    out.target.push(target);
+    out.confidence.push(conf);
   };
   if (!s.def.decideColumns || o.perBar) {
-    decide(s, bars, o).forEach((d, i) => {
+    decide(s, bars(), o).forEach((d, i) => {
       if (d) put(i, d.side, d.stopLoss, d.takeProfit, d.confidence);
     });
     return out;
   }
-  const c = o.columns ?? barColumns(bars);
+  const c = o.columns ?? barColumns(bars());
   const fc = featureColumns(s.def.indicators(s.params), c, o.cache);
   const byName = new Map(fc.names.map((name, j) => [name, fc.columns[j]!]));
   const input = {

@@ -9,7 +9,16 @@ import type { BarColumns } from '../indicators/batch';
 import type { DecisionColumns } from './decide';
 import type { EquityColumns, EquityPoint, ExitReason, FillConfig, FillResult, Trade } from './types';
 
-export function simulateColumns(symbol: string, c: BarColumns, d: DecisionColumns, cfg: FillConfig): FillResult {
+/** The equity buffers of `reuse` runs (grown as needed, never shrunk). */
+let scratch: { ts: Float64Array; equity: Float64Array } | null = null;
+
+/**
+ * `reuse`: write the equity series into buffers kept between calls instead of fresh ones (a
+ * sweep's combinations read only the metrics): the result's equity is then valid only until the
+ * next `reuse` call. Two 8 MB arrays per combination over a year of 1m bars are what makes the
+ * garbage collector run, not the arithmetic.
+ */
+export function simulateColumns(symbol: string, c: BarColumns, d: DecisionColumns, cfg: FillConfig, reuse = false): FillResult {
   const slip = cfg.slippageBps / 10_000;
   const taker = cfg.takerBps / 10_000;
   const maker = cfg.makerBps / 10_000;
@@ -20,10 +29,15 @@ export function simulateColumns(symbol: string, c: BarColumns, d: DecisionColumn
   const stakeValue = cfg.stake.value;
   const n = c.length;
   const { ts, open, high, low, close } = c;
+  const dAt = d.at;
   const dSide = d.side;
+  // The next decision not yet acted on (decisions are sparse; most bars have none).
+  let k = 0;
+  let nextAt = dAt.length ? dAt[0]! : Infinity;
   const trades: Trade[] = [];
-  const eqTs = new Float64Array(n + 1);
-  const eqV = new Float64Array(n + 1);
+  if (reuse && (!scratch || scratch.ts.length < n + 1)) scratch = { ts: new Float64Array(n + 1), equity: new Float64Array(n + 1) };
+  const eqTs = reuse ? scratch!.ts : new Float64Array(n + 1);
+  const eqV = reuse ? scratch!.equity : new Float64Array(n + 1);
   let points = 0;
   let cash = cfg.initialBalance;
   let exposedBars = 0;
@@ -36,7 +50,8 @@ export function simulateColumns(symbol: string, c: BarColumns, d: DecisionColumn
   let pStop = 0;
   let pTarget = 0;
 
-  const openPos = (side: 1 | -1, i: number, k: number): void => {
+  /** Opens at bar i's open with the levels of decision `dk`. */
+  const openPos = (side: 1 | -1, i: number, dk: number): void => {
     const o = open[i]!;
     const price = side === 1 ? o * (1 + slip) : o * (1 - slip);
     // flat here: the equity at the fill is the cash
@@ -51,8 +66,8 @@ export function simulateColumns(symbol: string, c: BarColumns, d: DecisionColumn
     pEntry = price;
     pEntryTs = ts[i]!;
     pEntryFee = fee;
-    pStop = d.stop[k]!;
-    pTarget = d.target[k]!;
+    pStop = d.stop[dk]!;
+    pTarget = d.target[dk]!;
   };
 
   const closePos = (price: number, feeRate: number, at: number, reason: ExitReason): void => {
@@ -83,17 +98,19 @@ export function simulateColumns(symbol: string, c: BarColumns, d: DecisionColumn
   for (let i = 0; i < n; i++) {
     const t = ts[i]!;
     // 1. the decision at the previous close, at this open
-    const s = i > 0 ? dSide[i - 1]! : 0;
-    if (s === 1) {
-      if (pSide === -1) {
-        closePos(open[i]! * (1 + slip), taker, t, 'signal');
-        if (both) openPos(1, i, i - 1);
-      } else if (pSide === 0 && allowLong) openPos(1, i, i - 1);
-    } else if (s === -1) {
-      if (pSide === 1) {
+    if (nextAt === i - 1) {
+      const s = dSide[k]!;
+      if (s === 1) {
+        if (pSide === -1) {
+          closePos(open[i]! * (1 + slip), taker, t, 'signal');
+          if (both) openPos(1, i, k);
+        } else if (pSide === 0 && allowLong) openPos(1, i, k);
+      } else if (pSide === 1) {
         closePos(open[i]! * (1 - slip), taker, t, 'signal');
-        if (both) openPos(-1, i, i - 1);
-      } else if (pSide === 0 && allowShort) openPos(-1, i, i - 1);
+        if (both) openPos(-1, i, k);
+      } else if (pSide === 0 && allowShort) openPos(-1, i, k);
+      k++;
+      nextAt = k < dAt.length ? dAt[k]! : Infinity;
     }
     // 2. stop first, then target, against this bar's range
     if (pSide !== 0) {

@@ -49,6 +49,8 @@ export interface RunHooks {
   /** Bars evaluated so far (across symbols); may throw to cancel. */
   onProgress?: (done: number) => void;
   every?: number;
+  /** Only the metrics are read (a sweep's combination): the equity series may live in reused buffers. */
+  metricsOnly?: boolean;
   /** Evaluate bar by bar even when the strategy has `decideColumns` (the reference path; tests, bench). */
   perBar?: boolean;
 }
@@ -56,7 +58,9 @@ export interface RunHooks {
 /** Decision columns as the general fill loop's per-bar objects. */
 function decisionObjects(d: DecisionColumns): Array<BarDecision | null> {
   const out = new Array<BarDecision | null>(d.length).fill(null);
-  for (const i of d.at) out[i] = { side: d.side[i] === 1 ? 'buy' : 'sell', stopLoss: d.stop[i]!, takeProfit: d.target[i]! };
+  d.at.forEach((i, k) => {
+    out[i] = { side: d.side[k] === 1 ? 'buy' : 'sell', stopLoss: d.stop[k]!, takeProfit: d.target[k]! };
+  });
   return out;
 }
 
@@ -66,7 +70,7 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
   const columns = series.map((x) => x.columns ?? barColumns(x.bars));
   const decided = series.map((x, k) => {
     const base = done;
-    const d = decideColumns(strategy, x.bars, {
+    const d = decideColumns(strategy, () => x.bars, {
       symbol: x.symbol,
       timeframe: s.timeframe,
       minConfidence: s.minConfidence ?? 0,
@@ -76,7 +80,7 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
       perBar: hooks.perBar,
       onProgress: hooks.onProgress ? (n) => hooks.onProgress!(base + n) : undefined,
     });
-    done += x.bars.length;
+    done += columns[k]!.length;
     return d;
   });
   const initialBalance = s.initialBalance ?? FILL_DEFAULTS.initialBalance;
@@ -93,7 +97,7 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
   // the general loop that interleaves symbols by open time. The same rules (fills-columns.ts).
   const fill =
     series.length === 1
-      ? simulateColumns(series[0]!.symbol, columns[0]!, decided[0]!, cfg)
+      ? simulateColumns(series[0]!.symbol, columns[0]!, decided[0]!, cfg, hooks.metricsOnly === true)
       : simulate(
           series.map((x, k) => ({ symbol: x.symbol, bars: x.bars, decisions: decisionObjects(decided[k]!) })),
           cfg,
@@ -104,13 +108,13 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
     trades: fill.trades,
     exposedBars: fill.exposedBars,
     totalBars: fill.totalBars,
-    buyHold: series.filter((x) => x.bars.length).map((x) => ({ firstOpen: x.bars[0]!.open, lastClose: x.bars[x.bars.length - 1]!.close })),
+    buyHold: columns.filter((c) => c.length).map((c) => ({ firstOpen: c.open[0]!, lastClose: c.close[c.length - 1]! })),
     goals: s.goals ?? null,
   });
   const decisions: RunResult['decisions'] = [];
   series.forEach((x, k) => {
     const d = decided[k]!;
-    for (const i of d.at) decisions.push({ symbol: x.symbol, ts: x.bars[i]!.ts, side: d.side[i] === 1 ? 'buy' : 'sell', confidence: d.confidence[i]! });
+    d.at.forEach((i, j) => decisions.push({ symbol: x.symbol, ts: columns[k]!.ts[i]!, side: d.side[j] === 1 ? 'buy' : 'sell', confidence: d.confidence[j]! }));
   });
   hooks.onProgress?.(done);
   // The equity points are built only when read (a sweep's combinations never read them).

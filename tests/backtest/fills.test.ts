@@ -31,14 +31,14 @@ function run(bars: Bar[], decisions: Array<BarDecision | null>, cfg: Partial<Fil
 
 function decisionColumns(ds: Array<BarDecision | null>): DecisionColumns {
   const n = ds.length;
-  const d = { length: n, side: new Int8Array(n), stop: new Float64Array(n), target: new Float64Array(n), confidence: new Float64Array(n).fill(NaN), at: [] as number[] };
+  const d: DecisionColumns = { length: n, at: [], side: [], stop: [], target: [], confidence: [] };
   ds.forEach((x, i) => {
     if (!x) return;
-    d.side[i] = x.side === 'buy' ? 1 : -1;
-    d.stop[i] = x.stopLoss;
-    d.target[i] = x.takeProfit;
-    d.confidence[i] = 1;
     d.at.push(i);
+    d.side.push(x.side === 'buy' ? 1 : -1);
+    d.stop.push(x.stopLoss);
+    d.target.push(x.takeProfit);
+    d.confidence.push(1);
   });
   return d;
 }
