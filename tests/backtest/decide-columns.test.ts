@@ -17,8 +17,9 @@ const PARAMS: Array<Record<string, unknown>> = [{}, { fast: 3, slow: 8 }, { fast
 const load = (file: string): Bar[] => readOhlcv(file).map(([ts, open, high, low, close, volume]) => ({ ts, open, high, low, close, volume }));
 
 describe('columnar decisions (decideColumns)', () => {
-  it('ema_cross has a columnar path', () => {
+  it('ema_cross and momentum have a columnar path', () => {
     expect(typeof getStrategy('ema_cross').decideColumns).toBe('function');
+    expect(typeof getStrategy('momentum').decideColumns).toBe('function');
   });
 
   describe.each(FILES)('on %s', (file) => {
@@ -33,6 +34,20 @@ describe('columnar decisions (decideColumns)', () => {
       expect(want.some((d) => d.side === 'buy') && want.some((d) => d.side === 'sell')).toBe(true);
       expect(got).toEqual(want);
     });
+
+    it.each([{}, { rsiFloor: 40, rsiCeiling: 90, trend: 20, macdFast: 5, macdSlow: 13, macdSignal: 4 }].map((p) => [JSON.stringify(p), p] as const))(
+      'momentum %s: the same decisions as evaluate bar by bar',
+      (_, params) => {
+        const s = loadStrategy({ id: 'momentum', params });
+        const want = decide(s, bars, { symbol: 'X/USDT', timeframe: '5m' }).flatMap((d, i) =>
+          d ? [{ bar: i, side: d.side, stop: d.stopLoss, target: d.takeProfit, confidence: d.confidence }] : [],
+        );
+        const cols = decideColumns(s, bars, { symbol: 'X/USDT', timeframe: '5m' });
+        const got = cols.at.map((i, k) => ({ bar: i, side: cols.side[k] === 1 ? 'buy' : 'sell', stop: cols.stop[k], target: cols.target[k], confidence: cols.confidence[k] }));
+        expect(want.length).toBeGreaterThan(0);
+        expect(got).toEqual(want);
+      },
+    );
 
     it('minConfidence filters both paths alike', () => {
       const s = loadStrategy({ id: 'ema_cross' });
