@@ -9,21 +9,44 @@
 export function priceTick(price: number): number {
   const p = Math.abs(price);
   const mag = Math.floor(Math.log10(p > 0 && Number.isFinite(p) ? p : 1));
-  return Number(`1e${mag - 5}`);
+  let t = TICKS.get(mag);
+  if (t === undefined) {
+    t = Number(`1e${mag - 5}`);
+    TICKS.set(mag, t);
+  }
+  return t;
 }
+
+// Memos (a backtest rounds the levels of every decision): the same values, computed once each.
+const TICKS = new Map<number, number>();
+const DECIMALS = new Map<number, number>();
 
 /** Decimal places of a tick given as a number or decimal string (0.001 → 3, 1 → 0, 5e-7 → 7). */
 export function tickDecimals(tick: number | string): number {
   const t = Number(tick);
   if (!(t > 0) || !Number.isFinite(t)) return 8;
-  for (let d = 0; d <= 12; d++) if (Math.abs(Math.round(t * 10 ** d) - t * 10 ** d) < 1e-9) return d;
-  return 12;
+  const had = DECIMALS.get(t);
+  if (had !== undefined) return had;
+  let out = 12;
+  for (let d = 0; d <= 12; d++)
+    if (Math.abs(Math.round(t * 10 ** d) - t * 10 ** d) < 1e-9) {
+      out = d;
+      break;
+    }
+  if (DECIMALS.size < 1024) DECIMALS.set(t, out);
+  return out;
 }
 
 /** `value` rounded to the nearest multiple of `tick`, without float tails (102.18989… → 102.19 at 0.001). */
 export function roundToTick(value: number, tick: number | string): number {
-  const t = Number(tick);
+  const t = typeof tick === 'number' ? tick : Number(tick);
   if (!Number.isFinite(value) || !(t > 0)) return value;
   const d = tickDecimals(t);
-  return Number((Math.round(value / t) * t).toFixed(d));
+  const m = Math.round(value / t);
+  // A power-of-ten tick: m / 10^d is the double nearest the decimal, which is what formatting
+  // with toFixed(d) and parsing gives, without the string (+ 0: never −0, as the string path).
+  if (d === 0 && Number.isInteger(t)) return m * t + 0;
+  const p = 10 ** d;
+  if (1 / p === t) return m / p + 0;
+  return Number((m * t).toFixed(d));
 }

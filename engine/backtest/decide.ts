@@ -58,15 +58,15 @@ export interface DecideOptions {
  * bar's close (engine/market/series/point-in-time.ts), never a later one; NaN (undefined to the
  * strategy) before the first point.
  */
-function extColumns(bars: readonly Bar[], specs: readonly ExtSpec[], points: DecideOptions['ext'], barMs: number): FeatureColumns {
+function extColumns(ts: ArrayLike<number>, specs: readonly ExtSpec[], points: DecideOptions['ext'], barMs: number): FeatureColumns {
   const names: string[] = [];
   const columns: Float64Array[] = [];
   for (const spec of specs) {
     const pts = points?.[formatExtSpec(spec)] ?? [];
-    const col = new Float64Array(bars.length).fill(NaN);
+    const col = new Float64Array(ts.length).fill(NaN);
     let j = -1;
-    for (let i = 0; i < bars.length; i++) {
-      const close = barClose(bars[i]!.ts, barMs);
+    for (let i = 0; i < ts.length; i++) {
+      const close = barClose(ts[i]!, barMs);
       while (j + 1 < pts.length && pts[j + 1]![0] <= close) j++;
       if (j >= 0) col[i] = pts[j]![1];
     }
@@ -74,6 +74,13 @@ function extColumns(bars: readonly Bar[], specs: readonly ExtSpec[], points: Dec
     columns.push(col);
   }
   return { names, columns };
+}
+
+/** The strategy's indicator columns, with its point-in-time series columns after them. */
+function withExt(s: LoadedStrategy, ind: FeatureColumns, ts: ArrayLike<number>, o: DecideOptions): FeatureColumns {
+  // Point-in-time series: each bar sees the newest point at or before its close, never later.
+  const ext = extColumns(ts, extSpecsOf(s.def.ext?.(s.params) ?? []), o.ext, o.barMs ?? TIMEFRAME_MS[o.timeframe]);
+  return ext.names.length ? { names: [...ind.names, ...ext.names], columns: [...ind.columns, ...ext.columns] } : ind;
 }
 
 /**
@@ -139,10 +146,8 @@ export function decide(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions
   const n = bars.length;
   const out: Array<StrategyDecision | null> = new Array<StrategyDecision | null>(n).fill(null);
   if (n === 0) return out;
-  const ind = featureColumns(s.def.indicators(s.params), o.columns ?? barColumns(bars), o.cache);
-  // Point-in-time series: each bar sees the newest point at or before its close, never later.
-  const ext = extColumns(bars, extSpecsOf(s.def.ext?.(s.params) ?? []), o.ext, o.barMs ?? TIMEFRAME_MS[o.timeframe]);
-  const cols: FeatureColumns = ext.names.length ? { names: [...ind.names, ...ext.names], columns: [...ind.columns, ...ext.columns] } : ind;
+  const c = o.columns ?? barColumns(bars);
+  const cols = withExt(s, featureColumns(s.def.indicators(s.params), c, o.cache), c.ts, o);
   const lookback = Math.max(1, s.def.lookback(s.params));
   const minConf = o.minConfidence ?? 0;
   const every = o.every ?? 10_000;
@@ -159,5 +164,78 @@ export function decide(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions
       o.onProgress!(i + 1);
     }
   }
+  return out;
+}
+
+/**
+ * Decisions as columns, only where there is one (a few per thousand bars): the k-th decision
+ * was taken at bar `at[k]`'s close (ascending), `side[k]` 1 buy / −1 sell, `stop[k]` /
+ * `target[k]` its absolute levels, `confidence[k]`. What the one-symbol fill loop
+ * (fills-columns.ts) reads; nothing of the size of the history is allocated for them.
+ */
+export interface DecisionColumns {
+  /** Bars the decisions are over. */
+  readonly length: number;
+  readonly at: number[];
+  readonly side: number[];
+  readonly stop: number[];
+  readonly target: number[];
+  readonly confidence: number[];
+}
+
+function emptyDecisions(n: number): DecisionColumns {
+  return { length: n, at: [], side: [], stop: [], target: [], confidence: [] };
+}
+
+/**
+ * The decisions of `decide`, as columns. Through the strategy's `decideColumns` when it has one
+ * (pre-resolved feature columns, no name lookups or objects per bar; the same rule as
+ * `evaluate`, tests/backtest/decide-columns.test.ts), else through `decide` bar by bar. The
+ * same filter either way: a usable decision (the live pipeline's test) at or above minConfidence.
+ */
+export function decideColumns(s: LoadedStrategy, barsOf: readonly Bar[] | (() => readonly Bar[]), o: DecideOptions & { perBar?: boolean }): DecisionColumns {
+  // Bars as objects only for the per-bar path (a pool worker keeps only columns until then).
+  const bars = (): readonly Bar[] => (typeof barsOf === 'function' ? barsOf() : barsOf);
+  const n = o.columns ? o.columns.length : bars().length;
+  const out = emptyDecisions(n);
+  if (n === 0) return out;
+  const minConf = o.minConfidence ?? 0;
+  const put = (i: number, side: 'buy' | 'sell', stop: number, target: number, conf: number): void => {
+    out.at.push(i);
+    out.side.push(side === 'buy' ? 1 : -1);
+    out.stop.push(stop);
+    out.target.push(target);
+    out.confidence.push(conf);
+  };
+  if (!s.def.decideColumns || o.perBar) {
+    decide(s, bars(), o).forEach((d, i) => {
+      if (d) put(i, d.side, d.stopLoss, d.takeProfit, d.confidence);
+    });
+    return out;
+  }
+  const c = o.columns ?? barColumns(bars());
+  const fc = withExt(s, featureColumns(s.def.indicators(s.params), c, o.cache), c.ts, o);
+  const byName = new Map(fc.names.map((name, j) => [name, fc.columns[j]!]));
+  const input = {
+    length: n,
+    open: c.open,
+    high: c.high,
+    low: c.low,
+    close: c.close,
+    volume: c.volume,
+    column(name: string): Float64Array {
+      const col = byName.get(name);
+      if (!col) throw new Error(`${s.id}: no indicator column '${name}' (not among its indicators or series)`);
+      return col;
+    },
+  };
+  const close = c.close;
+  s.def.decideColumns(input, s.params, (i, side, stop, target, conf) => {
+    // usableDecision with entry = close[i]
+    const entry = close[i]!;
+    if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && Number.isFinite(target) && Number.isFinite(conf))) return;
+    if (conf >= minConf) put(i, side, stop, target, conf);
+  });
+  o.onProgress?.(n);
   return out;
 }

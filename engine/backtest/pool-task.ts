@@ -42,9 +42,22 @@ export function unpackBars(a: Float64Array): Bar[] {
 const CACHE_BYTES = 256 * 1024 * 1024;
 
 interface Prepared {
-  bars: Bar[];
+  /** The bars as objects, unpacked on first read (only the per-bar decision path and several-symbol runs read them). */
+  readonly bars: Bar[];
   columns: BarColumns;
   cache: ColumnCache;
+}
+
+function prepared1(a: Float64Array, per: number): Prepared {
+  let bars: Bar[] | null = null;
+  return {
+    get bars(): Bar[] {
+      bars ??= unpackBars(a);
+      return bars;
+    },
+    columns: packedColumns(a),
+    cache: new ColumnCache(per),
+  };
 }
 
 /** The last data set this worker saw: its bars unpacked once, its indicator columns computed once. */
@@ -54,7 +67,7 @@ function prepare(t: BacktestTask): Prepared[] {
   if (t.dataKey !== undefined && prepared?.key === t.dataKey && prepared.series.length === t.bars.length) return prepared.series;
   prepared = null; // let the previous data set go before building the next
   const per = CACHE_BYTES / Math.max(1, t.bars.length);
-  const series = t.bars.map((a) => ({ bars: unpackBars(a), columns: packedColumns(a), cache: new ColumnCache(per) }));
+  const series = t.bars.map((a) => prepared1(a, per));
   if (t.dataKey !== undefined) prepared = { key: t.dataKey, series };
   return series;
 }
@@ -62,8 +75,22 @@ function prepare(t: BacktestTask): Prepared[] {
 export function runBacktestTask(t: BacktestTask): BacktestTaskResult {
   try {
     const data = prepare(t);
-    const series = t.symbols.map((symbol, k) => ({ symbol, ...data[k]! }));
-    const r = runBacktest(t.settings, series, { every: t.every, onProgress: t.port ? (done) => t.port!.postMessage({ done }) : undefined });
+    const series = t.symbols.map((symbol, k) => {
+      const p = data[k]!;
+      return {
+        symbol,
+        get bars(): Bar[] {
+          return p.bars;
+        },
+        columns: p.columns,
+        cache: p.cache,
+      };
+    });
+    const r = runBacktest(t.settings, series, {
+      every: t.every,
+      metricsOnly: t.metricsOnly,
+      onProgress: t.port ? (done) => t.port!.postMessage({ done }) : undefined,
+    });
     return t.metricsOnly ? { metrics: r.metrics } : { metrics: r.metrics, trades: r.trades, equity: r.equity };
   } finally {
     t.port?.close();

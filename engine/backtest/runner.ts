@@ -4,12 +4,13 @@
  * metrics (metrics.ts). Pure over its inputs: bars come from the caller (the store, a CSV).
  */
 import { TIMEFRAME_MS, type Timeframe } from '../api/timeframes';
-import type { BarColumns, ColumnCache } from '../indicators/batch';
+import { barColumns, type BarColumns, type ColumnCache } from '../indicators/batch';
 import type { Bar } from '../indicators/types';
-import { decide, loadStrategy, type StrategyRef } from './decide';
+import { decideColumns, loadStrategy, type DecisionColumns, type StrategyRef } from './decide';
 import { simulate } from './fills';
+import { simulateColumns } from './fills-columns';
 import { computeMetrics, type BacktestGoals, type BacktestMetrics } from './metrics';
-import { FILL_DEFAULTS, type BarDecision, type Direction, type EquityPoint, type Stake, type Trade } from './types';
+import { FILL_DEFAULTS, type BarDecision, type Direction, type FillConfig, type EquityPoint, type Stake, type Trade } from './types';
 
 export interface RunSettings {
   strategy: StrategyRef;
@@ -50,54 +51,74 @@ export interface RunHooks {
   /** Bars evaluated so far (across symbols); may throw to cancel. */
   onProgress?: (done: number) => void;
   every?: number;
+  /** Only the metrics are read (a sweep's combination): the equity series may live in reused buffers. */
+  metricsOnly?: boolean;
+  /** Evaluate bar by bar even when the strategy has `decideColumns` (the reference path; tests, bench). */
+  perBar?: boolean;
+}
+
+/** Decision columns as the general fill loop's per-bar objects. */
+function decisionObjects(d: DecisionColumns): Array<BarDecision | null> {
+  const out = new Array<BarDecision | null>(d.length).fill(null);
+  d.at.forEach((i, k) => {
+    out[i] = { side: d.side[k] === 1 ? 'buy' : 'sell', stopLoss: d.stop[k]!, takeProfit: d.target[k]! };
+  });
+  return out;
 }
 
 export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hooks: RunHooks = {}): RunResult {
   const strategy = loadStrategy(s.strategy);
   let done = 0;
-  const decided = series.map((x) => {
+  const columns = series.map((x) => x.columns ?? barColumns(x.bars));
+  const decided = series.map((x, k) => {
     const base = done;
-    const d = decide(strategy, x.bars, {
+    const d = decideColumns(strategy, () => x.bars, {
       symbol: x.symbol,
       timeframe: s.timeframe,
       barMs: s.barMs,
       ext: s.ext?.[x.symbol],
       minConfidence: s.minConfidence ?? 0,
       every: hooks.every,
-      columns: x.columns,
+      columns: columns[k],
       cache: x.cache,
+      perBar: hooks.perBar,
       onProgress: hooks.onProgress ? (n) => hooks.onProgress!(base + n) : undefined,
     });
-    done += x.bars.length;
+    done += columns[k]!.length;
     return d;
   });
   const initialBalance = s.initialBalance ?? FILL_DEFAULTS.initialBalance;
-  const fill = simulate(
-    series.map((x, k) => ({ symbol: x.symbol, bars: x.bars, decisions: decided[k] as ReadonlyArray<BarDecision | null> })),
-    {
-      initialBalance,
-      stake: s.stake ?? FILL_DEFAULTS.stake,
-      takerBps: s.takerBps ?? FILL_DEFAULTS.takerBps,
-      makerBps: s.makerBps ?? FILL_DEFAULTS.makerBps,
-      slippageBps: s.slippageBps ?? FILL_DEFAULTS.slippageBps,
-      direction: s.direction ?? FILL_DEFAULTS.direction,
-      barMs: s.barMs ?? TIMEFRAME_MS[s.timeframe],
-    },
-  );
+  const cfg: FillConfig = {
+    initialBalance,
+    stake: s.stake ?? FILL_DEFAULTS.stake,
+    takerBps: s.takerBps ?? FILL_DEFAULTS.takerBps,
+    makerBps: s.makerBps ?? FILL_DEFAULTS.makerBps,
+    slippageBps: s.slippageBps ?? FILL_DEFAULTS.slippageBps,
+    direction: s.direction ?? FILL_DEFAULTS.direction,
+    barMs: s.barMs ?? TIMEFRAME_MS[s.timeframe],
+  };
+  // One symbol (every CLI run and sweep combination): the fill loop over typed arrays; several:
+  // the general loop that interleaves symbols by open time. The same rules (fills-columns.ts).
+  const fill =
+    series.length === 1
+      ? simulateColumns(series[0]!.symbol, columns[0]!, decided[0]!, cfg, hooks.metricsOnly === true)
+      : simulate(
+          series.map((x, k) => ({ symbol: x.symbol, bars: x.bars, decisions: decisionObjects(decided[k]!) })),
+          cfg,
+        );
   const metrics = computeMetrics({
     initialBalance,
     equity: fill.equityColumns,
     trades: fill.trades,
     exposedBars: fill.exposedBars,
     totalBars: fill.totalBars,
-    buyHold: series.filter((x) => x.bars.length).map((x) => ({ firstOpen: x.bars[0]!.open, lastClose: x.bars[x.bars.length - 1]!.close })),
+    buyHold: columns.filter((c) => c.length).map((c) => ({ firstOpen: c.open[0]!, lastClose: c.close[c.length - 1]! })),
     goals: s.goals ?? null,
   });
   const decisions: RunResult['decisions'] = [];
   series.forEach((x, k) => {
-    decided[k]!.forEach((d, i) => {
-      if (d) decisions.push({ symbol: x.symbol, ts: x.bars[i]!.ts, side: d.side, confidence: d.confidence });
-    });
+    const d = decided[k]!;
+    d.at.forEach((i, j) => decisions.push({ symbol: x.symbol, ts: columns[k]!.ts[i]!, side: d.side[j] === 1 ? 'buy' : 'sell', confidence: d.confidence[j]! }));
   });
   hooks.onProgress?.(done);
   // The equity points are built only when read (a sweep's combinations never read them).

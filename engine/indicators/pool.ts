@@ -45,10 +45,28 @@ function workerFile(): string {
   throw new Error(`indicator pool worker not found near ${__dirname}`);
 }
 
+let threadsWanted: number | 'all' | null = null;
+
+/**
+ * Threads of the shared pool, set before its first use. Default (the live app): every core
+ * but one, at most 4, so the engine thread and the UI keep a core. A process that is nothing
+ * but the computation (the CLI, the benchmark) passes 'all': one thread per core.
+ */
+export function setPoolThreads(n: number | 'all'): void {
+  threadsWanted = n;
+}
+
+export function poolThreads(): number {
+  const cores = os.availableParallelism();
+  if (threadsWanted === 'all') return Math.max(1, cores);
+  if (typeof threadsWanted === 'number' && threadsWanted >= 1) return Math.floor(threadsWanted);
+  return Math.max(1, Math.min(4, cores - 1));
+}
+
 /** The shared pool (created on first use). */
 export function getPool(): Piscina {
   if (!pool) {
-    const threads = Math.max(1, Math.min(4, os.availableParallelism() - 1));
+    const threads = poolThreads();
     pool = new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 30_000 });
   }
   return pool;

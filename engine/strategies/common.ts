@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Bar, Features, IndicatorSpec } from '../indicators/types';
-import type { StrategyDecision } from './types';
+import type { DecisionSink, StrategyDecision } from './types';
 import { priceTick, roundToTick } from '../api/ticks';
 
 /** Feature name of an indicator output, e.g. f('ema', 21) → 'ema_21', f('bb_upper', 20, 2) → 'bb_upper_20_2'. */
@@ -79,6 +79,30 @@ export function levels(side: 'buy' | 'sell', entry: number, atr: number, stopAtr
   return { stopLoss: roundToTick(raw.stopLoss, tick), takeProfit: roundToTick(raw.takeProfit, tick) };
 }
 
+/** A decision's confidence as published: clamped to 0..1, three decimals. */
+export const roundConfidence = (c: number): number => Math.round(clamp01(c) * 1000) / 1000;
+
+/** A finite number (not NaN, not ±Infinity): what `num()` accepts from a features object. */
+export const finite = (v: number): boolean => v - v === 0;
+
+/**
+ * `decision()` for the columnar path (StrategyDef.decideColumns): the same guard, the same
+ * levels and the same confidence rounding, handed to `emit` instead of built into an object.
+ */
+export function emitDecision(
+  emit: DecisionSink,
+  i: number,
+  side: 'buy' | 'sell',
+  close: number,
+  atr: number,
+  p: { stopAtr: number; rewardRisk: number },
+  confidence: number,
+): void {
+  if (!(atr > 0) || !Number.isFinite(close)) return;
+  const { stopLoss, takeProfit } = levels(side, close, atr, p.stopAtr, p.rewardRisk);
+  emit(i, side, stopLoss, takeProfit, roundConfidence(confidence));
+}
+
 /**
  * A decision with levels from `levels()`. Reasons given as a function are written when first
  * read (then kept):
@@ -102,7 +126,7 @@ export function decision(
     entry: bar.close,
     stopLoss,
     takeProfit,
-    confidence: Math.round(clamp01(confidence) * 1000) / 1000,
+    confidence: roundConfidence(confidence),
     get reasons(): string[] {
       if (!text) {
         text = typeof reasons === 'function' ? reasons() : reasons;

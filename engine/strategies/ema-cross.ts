@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { STRATEGY_INTERFACE_VERSION, type StrategyDecision, type StrategyDef } from './types';
 import type { Bar } from '../indicators/types';
-import { decision, f, n2, namesFor, num, px, riskParams, sat, spec } from './common';
+import { decision, emitDecision, f, finite, n2, namesFor, num, px, riskParams, sat, spec } from './common';
 
 export const emaCrossSchema = z
   .object({
@@ -38,13 +38,48 @@ export const emaCross: StrategyDef<EmaCrossParams> = {
     const ps = num(prev, k.slow);
     const atr = num(features, k.atr);
     if (fast === undefined || slow === undefined || pf === undefined || ps === undefined || atr === undefined) return null;
-    let side: 'buy' | 'sell';
-    if (pf <= ps && fast > slow) side = 'buy';
-    else if (pf >= ps && fast < slow) side = 'sell';
-    else return null;
+    const side = crossSide(fast, slow, pf, ps);
+    if (side === null) return null;
     return crossDecision(side, bar, p, fast, slow, pf, ps, atr);
   },
+  /** `evaluate` over columns: the same cross test, confidence and levels, at the crosses only. */
+  decideColumns(c, p, emit) {
+    const k = names(p);
+    const fastC = c.column(k.fast);
+    const slowC = c.column(k.slow);
+    const atrC = c.column(k.atr);
+    const close = c.close;
+    const n = c.length;
+    let pf = fastC[0]!;
+    let ps = slowC[0]!;
+    for (let i = 1; i < n; i++) {
+      const fast = fastC[i]!;
+      const slow = slowC[i]!;
+      const a = pf;
+      const b = ps;
+      pf = fast;
+      ps = slow;
+      // Most bars: no cross (NaN while warming compares false), nothing else to read.
+      if (!((a <= b && fast > slow) || (a >= b && fast < slow))) continue;
+      const atr = atrC[i]!;
+      if (!(finite(fast) && finite(slow) && finite(a) && finite(b) && finite(atr))) continue;
+      const side = crossSide(fast, slow, a, b)!;
+      emitDecision(emit, i, side, close[i]!, atr, p, crossConfidence(close[i]!, fast, slow, atr));
+    }
+  },
 };
+
+/** The cross rule: up (buy) when fast closes above slow after being at or below it; down (sell) the mirror. */
+function crossSide(fast: number, slow: number, pf: number, ps: number): 'buy' | 'sell' | null {
+  if (pf <= ps && fast > slow) return 'buy';
+  if (pf >= ps && fast < slow) return 'sell';
+  return null;
+}
+
+/** The documented confidence formula. */
+function crossConfidence(close: number, fast: number, slow: number, atr: number): number {
+  return 0.4 + 0.3 * sat(Math.abs(fast - slow) / (0.1 * atr)) + 0.3 * sat(Math.abs(close - slow) / atr);
+}
 
 /**
  * The decision on a cross, out of `evaluate` so the closure that writes the reasons is only
@@ -52,7 +87,7 @@ export const emaCross: StrategyDef<EmaCrossParams> = {
  */
 function crossDecision(side: 'buy' | 'sell', bar: Bar, p: EmaCrossParams, fast: number, slow: number, pf: number, ps: number, atr: number): StrategyDecision | null {
   const gap = Math.abs(fast - slow);
-  const conf = 0.4 + 0.3 * sat(gap / (0.1 * atr)) + 0.3 * sat(Math.abs(bar.close - slow) / atr);
+  const conf = crossConfidence(bar.close, fast, slow, atr);
   const reasons = (): string[] => [
     side === 'buy'
       ? `EMA(${p.fast}) ${px(fast)} crossed above EMA(${p.slow}) ${px(slow)} (was ${px(pf)} ≤ ${px(ps)})`

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { STRATEGY_INTERFACE_VERSION, type StrategyDef } from './types';
-import { decision, f, n1, namesFor, num, px, riskParams, sat, spec } from './common';
+import { decision, emitDecision, f, finite, n1, namesFor, num, px, riskParams, sat, spec } from './common';
 
 export const momentumSchema = z
   .object({
@@ -46,11 +46,9 @@ export const momentum: StrategyDef<MomentumParams> = {
     const trend = num(features, k.trend);
     const atr = num(features, k.atr);
     if (hist === undefined || prevHist === undefined || rsi === undefined || trend === undefined || atr === undefined) return null;
-    let side: 'buy' | 'sell';
-    if (prevHist <= 0 && hist > 0 && rsi >= p.rsiFloor && rsi <= p.rsiCeiling && bar.close > trend) side = 'buy';
-    else if (prevHist >= 0 && hist < 0 && rsi <= 100 - p.rsiFloor && rsi >= 100 - p.rsiCeiling && bar.close < trend) side = 'sell';
-    else return null;
-    const conf = 0.3 + 0.35 * sat(Math.abs(rsi - 50) / 20) + 0.35 * sat(Math.abs(hist) / (0.1 * atr));
+    const side = momentumSide(hist, prevHist, rsi, bar.close, trend, p);
+    if (side === null) return null;
+    const conf = momentumConfidence(hist, rsi, atr);
     const reasons = (): string[] => [
       `MACD histogram turned ${side === 'buy' ? 'positive' : 'negative'} (${px(prevHist)} → ${px(hist)})`,
       `RSI(${p.rsi}) ${n1(rsi)} confirms ${side === 'buy' ? 'upward' : 'downward'} momentum`,
@@ -58,4 +56,37 @@ export const momentum: StrategyDef<MomentumParams> = {
     ];
     return decision(side, bar, atr, p, conf, reasons);
   },
+  /** `evaluate` over columns: the same turn test, confidence and levels, only where the histogram turns. */
+  decideColumns(c, p, emit) {
+    const k = names(p);
+    const histC = c.column(k.hist);
+    const rsiC = c.column(k.rsi);
+    const trendC = c.column(k.trend);
+    const atrC = c.column(k.atr);
+    const close = c.close;
+    for (let i = 1; i < c.length; i++) {
+      const hist = histC[i]!;
+      const prevHist = histC[i - 1]!;
+      // Most bars: the histogram keeps its sign (NaN while warming compares false).
+      if (!((prevHist <= 0 && hist > 0) || (prevHist >= 0 && hist < 0))) continue;
+      const rsi = rsiC[i]!;
+      const trend = trendC[i]!;
+      const atr = atrC[i]!;
+      if (!(finite(hist) && finite(prevHist) && finite(rsi) && finite(trend) && finite(atr))) continue;
+      const side = momentumSide(hist, prevHist, rsi, close[i]!, trend, p);
+      if (side !== null) emitDecision(emit, i, side, close[i]!, atr, p, momentumConfidence(hist, rsi, atr));
+    }
+  },
 };
+
+/** The turn: histogram crossing zero, RSI inside the confirming band, close on the trend side. */
+function momentumSide(hist: number, prevHist: number, rsi: number, close: number, trend: number, p: MomentumParams): 'buy' | 'sell' | null {
+  if (prevHist <= 0 && hist > 0 && rsi >= p.rsiFloor && rsi <= p.rsiCeiling && close > trend) return 'buy';
+  if (prevHist >= 0 && hist < 0 && rsi <= 100 - p.rsiFloor && rsi >= 100 - p.rsiCeiling && close < trend) return 'sell';
+  return null;
+}
+
+/** The documented confidence formula. */
+function momentumConfidence(hist: number, rsi: number, atr: number): number {
+  return 0.3 + 0.35 * sat(Math.abs(rsi - 50) / 20) + 0.35 * sat(Math.abs(hist) / (0.1 * atr));
+}

@@ -49,4 +49,30 @@ export interface StrategyDef<P extends object = Record<string, unknown>> {
   lookback(p: P): number;
   /** A decision on a closed bar, or null. Pure: same input, same answer. */
   evaluate(input: StrategyInput, p: P): StrategyDecision | null;
+  /**
+   * Optional columnar form of `evaluate` for backtests: the same rule over a whole history of
+   * pre-resolved columns, calling `emit` only at the bars where `evaluate` would return a
+   * decision, with that decision's side, levels and confidence (reasons are not written). It
+   * must share its rule with `evaluate` (same helpers), and equal it decision for decision
+   * (tests/backtest/decide-columns.test.ts). The backtest runner uses it when present.
+   */
+  decideColumns?(cols: DecisionColumnsInput, p: P, emit: DecisionSink): void;
 }
+
+/** What `decideColumns` reads: the bars and the strategy's feature columns, as typed arrays. */
+export interface DecisionColumnsInput {
+  readonly length: number;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  /**
+   * The column of a feature name the strategy's `indicators()` produce: the live engine's value
+   * after each bar, NaN while it warms up. Resolve names once, before the loop.
+   */
+  column(name: string): Float64Array;
+}
+
+/** A decision at bar `i`'s close (entry = that bar's close). */
+export type DecisionSink = (i: number, side: 'buy' | 'sell', stopLoss: number, takeProfit: number, confidence: number) => void;

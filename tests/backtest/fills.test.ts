@@ -3,8 +3,11 @@
  * which bar it entered and left on, at what price, with which fees and why.
  */
 import { describe, expect, it } from 'vitest';
+import type { DecisionColumns } from '../../engine/backtest/decide';
 import { simulate } from '../../engine/backtest/fills';
-import type { BarDecision, FillConfig, Trade } from '../../engine/backtest/types';
+import { simulateColumns } from '../../engine/backtest/fills-columns';
+import type { BarDecision, FillConfig, FillResult, Trade } from '../../engine/backtest/types';
+import { barColumns } from '../../engine/indicators/batch';
 import type { Bar } from '../../engine/indicators/types';
 
 const M = 60_000;
@@ -13,8 +16,32 @@ const buy = (stopLoss: number, takeProfit: number): BarDecision => ({ side: 'buy
 const sell = (stopLoss: number, takeProfit: number): BarDecision => ({ side: 'sell', stopLoss, takeProfit });
 /** No costs: prices and pnl are plain arithmetic. */
 const FREE: FillConfig = { initialBalance: 10_000, stake: { mode: 'quoteAmount', value: 1_000 }, takerBps: 0, makerBps: 0, slippageBps: 0, direction: 'long', barMs: M };
-const run = (bars: Bar[], decisions: Array<BarDecision | null>, cfg: Partial<FillConfig> = {}) =>
-  simulate([{ symbol: 'AAA/USDT', bars, decisions }], { ...FREE, ...cfg });
+/**
+ * Every one-symbol case runs through both fill loops: the general one (fills.ts) and the one
+ * specialised for one symbol over typed arrays (fills-columns.ts), which must agree exactly.
+ */
+function run(bars: Bar[], decisions: Array<BarDecision | null>, cfg: Partial<FillConfig> = {}): FillResult {
+  const general = simulate([{ symbol: 'AAA/USDT', bars, decisions }], { ...FREE, ...cfg });
+  const columns = simulateColumns('AAA/USDT', barColumns(bars), decisionColumns(decisions), { ...FREE, ...cfg });
+  expect(columns.trades).toEqual(general.trades);
+  expect(columns.equity).toEqual(general.equity);
+  expect([columns.exposedBars, columns.totalBars]).toEqual([general.exposedBars, general.totalBars]);
+  return general;
+}
+
+function decisionColumns(ds: Array<BarDecision | null>): DecisionColumns {
+  const n = ds.length;
+  const d: DecisionColumns = { length: n, at: [], side: [], stop: [], target: [], confidence: [] };
+  ds.forEach((x, i) => {
+    if (!x) return;
+    d.at.push(i);
+    d.side.push(x.side === 'buy' ? 1 : -1);
+    d.stop.push(x.stopLoss);
+    d.target.push(x.takeProfit);
+    d.confidence.push(1);
+  });
+  return d;
+}
 
 /** Toleranced comparison of a trade list (floats), exact on the non-numeric fields. */
 function expectTrades(actual: Trade[], expected: Trade[]): void {
