@@ -59,7 +59,7 @@ export class Engine {
         'system.health': () => ({
           status: 'ok',
           uptimeMs: Math.round(process.uptime() * 1000),
-          engine: { alive: true, lastHeartbeatAgoMs: 0 },
+          engine: { alive: true, lastHeartbeatAgoMs: 0, restarts: 0 },
           clock: this.market.clock(),
         }),
         'system.info': () => ({

@@ -53,7 +53,7 @@ export function withHostFigures(m: SystemMetrics, health: HealthResult, loop: Ho
     ...m,
     status: health.status === 'ok' && problems.length === 0 ? 'ok' : 'degraded',
     uptimeMs: health.uptimeMs,
-    engine: { ...m.engine, alive: health.engine.alive, lastHeartbeatAgoMs: health.engine.lastHeartbeatAgoMs },
+    engine: { ...m.engine, alive: health.engine.alive, lastHeartbeatAgoMs: health.engine.lastHeartbeatAgoMs, restarts: health.engine.restarts },
     host: { eventLoop: loop.delay(), memory: hostMemory() },
     problems,
   };
@@ -67,7 +67,7 @@ export function hostOnlyMetrics(health: HealthResult, loop: HostLoop, why: strin
     at: now,
     status: 'degraded',
     uptimeMs: health.uptimeMs,
-    engine: { alive: false, lastHeartbeatAgoMs: health.engine.lastHeartbeatAgoMs, uptimeMs: 0, eventLoop: none, heapUsedBytes: 0, heapTotalBytes: 0 },
+    engine: { alive: false, lastHeartbeatAgoMs: health.engine.lastHeartbeatAgoMs, restarts: health.engine.restarts, uptimeMs: 0, eventLoop: none, heapUsedBytes: 0, heapTotalBytes: 0 },
     host: { eventLoop: loop.delay(), memory: hostMemory() },
     threads: { engine: 0, pool: 0, poolQueued: 0 },
     db: { path: '', sizeBytes: 0, walBytes: 0, schemaVersion: 0, tables: {} },

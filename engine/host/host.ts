@@ -24,6 +24,7 @@ import {
 import { assertCommand, parseInput } from '../api/validate';
 import type { EngineOptions } from '../core/context';
 import type { FromWorker, ToWorker } from './protocol';
+import { RestartPolicy, type RestartPolicyOptions } from './supervise';
 import { acquireDataDirLock, type DataDirLock } from './lock';
 import { DEFAULT_DEADLINE_MS, deadlineFor } from './deadlines';
 import { dropStaging, swapInRestored, type Swap } from './restart';
@@ -38,6 +39,8 @@ export interface HostOptions extends Partial<Omit<EngineOptions, 'dataDir'>> {
   callTimeoutMs?: number;
   /** Per-command deadlines over engine/host/deadlines.ts. */
   deadlines?: Partial<Record<CommandName, number>>;
+  /** How the engine worker is started again after it dies (engine/host/supervise.ts). */
+  restartPolicy?: RestartPolicyOptions;
 }
 
 export const DEFAULTS = {
@@ -86,6 +89,13 @@ export class Host {
   /** A restore or an import is between its check and its restart: a second one waits its turn (BUSY). */
   private swapping = false;
   private readonly loop = new HostLoop();
+  /** Workers the host itself stopped: their exit is not a death. */
+  private readonly expectedExit = new WeakSet<Worker>();
+  private readonly restartPolicy: RestartPolicy;
+  private reviveTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  /** Times the engine worker was started again after it died on its own. */
+  private revived = 0;
 
   constructor(opts: HostOptions) {
     this.options = {
@@ -103,6 +113,7 @@ export class Host {
     this.deadlines = opts.deadlines ?? {};
     this.slowCallMs = opts.slowCallMs ?? 250;
     this.log = opts.log ?? ((l) => console.log(l));
+    this.restartPolicy = new RestartPolicy(opts.restartPolicy);
     this.events.setMaxListeners(0);
   }
 
@@ -127,16 +138,20 @@ export class Host {
   private async terminateWorker(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    if (w) await w.terminate().catch(() => undefined);
+    if (!w) return;
+    this.expectedExit.add(w);
+    await w.terminate().catch(() => undefined);
   }
 
   private async startWorker(options: EngineOptions): Promise<void> {
     const worker = spawnEngineWorker();
     this.worker = worker;
+    let ready = false;
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (m: FromWorker) => {
         switch (m.type) {
           case 'ready':
+            ready = true;
             this.lastHeartbeat = Date.now();
             this.startup = { backfilled: m.backfilled, startupMs: m.startupMs };
             resolve();
@@ -173,12 +188,42 @@ export class Host {
         this.failPending(new ApiError('UNAVAILABLE', `Engine worker failed: ${err.message}`));
       });
       worker.on('exit', (code) => {
+        const died = ready && this.worker === worker && !this.expectedExit.has(worker);
         if (this.worker === worker) this.worker = null;
         this.failPending(new ApiError('UNAVAILABLE', `Engine worker exited (${code})`));
         reject(new Error(`Engine worker exited during start-up (${code})`));
+        if (died) this.onWorkerDied(`exit code ${code}`);
       });
       this.post({ type: 'init', options });
     });
+  }
+
+  /** The engine worker died on its own: start it again after the policy's wait, or give up saying why. */
+  private onWorkerDied(why: string): void {
+    if (this.stopping) return;
+    const wait = this.restartPolicy.next(Date.now());
+    if (wait === null) {
+      this.restarting = null;
+      this.log(`[host] the engine worker died ${this.restartPolicy.recent} times in 5 minutes (last: ${why}); not starting it again — quit and start Signaldesk, and see the log above for the cause`);
+      return;
+    }
+    this.restarting = 'it stopped unexpectedly';
+    this.log(`[host] the engine worker died (${why}); starting it again in ${wait} ms`);
+    this.reviveTimer = setTimeout(() => void this.revive(), wait);
+  }
+
+  private async revive(): Promise<void> {
+    this.reviveTimer = null;
+    if (this.stopping) return;
+    try {
+      await this.startWorker({ ...this.options, dbCheck: 'quick', fresh: false });
+      this.revived++;
+      this.restarting = null;
+      this.log('[host] engine worker started again after it died');
+    } catch (err) {
+      await this.terminateWorker();
+      this.onWorkerDied(`it did not start again: ${(err as Error).message}`);
+    }
   }
 
   private failPending(err: ApiError): void {
@@ -229,11 +274,11 @@ export class Host {
   /** Answered on the host thread, so it reflects a stuck engine instead of hanging with it. */
   health(): HealthResult {
     const ago = Date.now() - this.lastHeartbeat;
-    const alive = this.worker !== null && ago < 5000;
+    const alive = this.worker !== null && this.restarting === null && ago < 5000;
     return {
       status: alive ? 'ok' : 'degraded',
       uptimeMs: Date.now() - this.startedAt,
-      engine: { alive, lastHeartbeatAgoMs: ago },
+      engine: { alive, lastHeartbeatAgoMs: ago, restarts: this.revived },
       clock: this.lastClock,
     };
   }
@@ -314,6 +359,9 @@ export class Host {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.reviveTimer) clearTimeout(this.reviveTimer);
+    this.reviveTimer = null;
     this.loop.stop();
     await this.stopWorker();
     this.releaseLock();
@@ -323,6 +371,7 @@ export class Host {
   private async stopWorker(): Promise<void> {
     const w = this.worker;
     if (!w) return;
+    this.expectedExit.add(w);
     await new Promise<void>((resolve) => {
       const timeout = setTimeout(() => void w.terminate().then(() => resolve()), 5000);
       w.once('exit', () => {

@@ -32,6 +32,7 @@ export function createMetricsExporter(): MetricsExporter {
   gauge('signaldesk_uptime_seconds', 'Seconds since the host started.', [], (g, m) => g.set(m.uptimeMs / 1000));
   gauge('signaldesk_engine_uptime_seconds', 'Seconds since the engine thread last started.', [], (g, m) => g.set(m.engine.uptimeMs / 1000));
   gauge('signaldesk_engine_alive', '1 while the engine thread sends heartbeats.', [], (g, m) => g.set(m.engine.alive ? 1 : 0));
+  gauge('signaldesk_engine_restarts', 'Times the host started the engine thread again after it died on its own.', [], (g, m) => g.set(m.engine.restarts));
   gauge('signaldesk_engine_heartbeat_age_seconds', 'Seconds since the last engine heartbeat.', [], (g, m) => g.set(m.engine.lastHeartbeatAgoMs / 1000));
   gauge('signaldesk_event_loop_delay_seconds', 'Event-loop delay over the last window, per thread and statistic (p50, p99, max).', ['thread', 'stat'], (g, m) => {
     for (const [thread, d] of [['engine', m.engine.eventLoop], ['host', m.host.eventLoop]] as const) {

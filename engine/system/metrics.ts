@@ -165,7 +165,7 @@ export class EngineMetrics {
       at: this.ports.wallNow(),
       status: 'ok',
       uptimeMs,
-      engine: { alive: true, lastHeartbeatAgoMs: 0, uptimeMs, eventLoop: this.eventLoop(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal },
+      engine: { alive: true, lastHeartbeatAgoMs: 0, restarts: 0, uptimeMs, eventLoop: this.eventLoop(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal },
       host: { eventLoop: { p50Ms: 0, p99Ms: 0, maxMs: 0 }, memory: { rssBytes: mem.rss, heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: mem.external } },
       threads: { engine: 1, pool: pool.threads, poolQueued: pool.queued },
       db: { path: this.ports.dbFile, ...this.dbSizes(), schemaVersion: this.ports.schemaVersion(), tables: counts ? this.tables() : (this.rows?.tables ?? {}) },

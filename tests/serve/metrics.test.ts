@@ -64,7 +64,7 @@ describe('GET /metrics', () => {
     const one = (name: string, labels: Record<string, string> = {}): number | undefined =>
       samples.find((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v))?.value;
     for (const c of ['signaldesk_candles_stored_total', 'signaldesk_signals_total', 'signaldesk_intents_total', 'signaldesk_deliveries_total', 'signaldesk_alerts_fired_total']) expect(types[c], c).toBe('counter');
-    for (const g of ['signaldesk_up', 'signaldesk_uptime_seconds', 'signaldesk_engine_heartbeat_age_seconds', 'signaldesk_event_loop_delay_seconds', 'signaldesk_threads', 'signaldesk_memory_bytes', 'signaldesk_db_size_bytes', 'signaldesk_db_wal_size_bytes', 'signaldesk_db_table_rows', 'signaldesk_events_per_second', 'signaldesk_sources', 'signaldesk_source_up']) expect(types[g], g).toBe('gauge');
+    for (const g of ['signaldesk_up', 'signaldesk_uptime_seconds', 'signaldesk_engine_heartbeat_age_seconds', 'signaldesk_engine_restarts', 'signaldesk_event_loop_delay_seconds', 'signaldesk_threads', 'signaldesk_memory_bytes', 'signaldesk_db_size_bytes', 'signaldesk_db_wal_size_bytes', 'signaldesk_db_table_rows', 'signaldesk_events_per_second', 'signaldesk_sources', 'signaldesk_source_up']) expect(types[g], g).toBe('gauge');
     expect(one('signaldesk_candles_stored_total')).toBeGreaterThan(0);
     expect(one('signaldesk_db_size_bytes')).toBeGreaterThan(0);
     expect(one('signaldesk_db_table_rows', { table: 'candles' })).toBe(one('signaldesk_candles_stored_total'));

@@ -10,7 +10,7 @@ function healthy(): Omit<SystemMetrics, 'problems'> {
     at: 0,
     status: 'ok',
     uptimeMs: 1000,
-    engine: { alive: true, lastHeartbeatAgoMs: 0, uptimeMs: 1000, eventLoop: loop, heapUsedBytes: 1, heapTotalBytes: 2 },
+    engine: { alive: true, lastHeartbeatAgoMs: 0, restarts: 0, uptimeMs: 1000, eventLoop: loop, heapUsedBytes: 1, heapTotalBytes: 2 },
     host: { eventLoop: loop, memory: { rssBytes: 1, heapUsedBytes: 1, heapTotalBytes: 1, externalBytes: 1 } },
     threads: { engine: 1, pool: 0, poolQueued: 0 },
     db: { path: '/x', sizeBytes: 1000, walBytes: 1000, schemaVersion: 16, tables: {} },

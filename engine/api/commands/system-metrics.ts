@@ -48,6 +48,8 @@ export interface SystemMetrics {
   engine: {
     alive: boolean;
     lastHeartbeatAgoMs: number;
+    /** Times the host started the engine worker again after it died on its own. */
+    restarts: number;
     /** The engine thread's own uptime (it restarts on a restore or a settings import). */
     uptimeMs: number;
     eventLoop: LoopDelay;

@@ -4,7 +4,8 @@ import type { Timeframe } from '../timeframes';
 export interface HealthResult {
   status: 'ok' | 'degraded';
   uptimeMs: number;
-  engine: { alive: boolean; lastHeartbeatAgoMs: number };
+  /** `restarts`: times the host started the engine worker again after it died on its own. */
+  engine: { alive: boolean; lastHeartbeatAgoMs: number; restarts: number };
   clock: number;
 }
 

@@ -32,6 +32,7 @@ export function EngineCard({ m }: { m: SystemMetrics }) {
         <Row k="Last heartbeat" v={`${fmtMs(m.engine.lastHeartbeatAgoMs)} ago`} tone={m.engine.lastHeartbeatAgoMs > th.heartbeatStaleMs ? 'bad' : 'ok'} id="health-heartbeat" />
         <Row k="Uptime" v={fmtDuration(m.uptimeMs)} id="health-uptime" />
         <Row k="Engine running for" v={fmtDuration(m.engine.uptimeMs)} />
+        <Row k="Started again after a crash" v={m.engine.restarts === 0 ? 'never' : `${m.engine.restarts} ×`} tone={m.engine.restarts === 0 ? 'ok' : 'warn'} id="health-engine-restarts" />
         <Row k="Engine loop delay p50 / p99 / max" v={`${fmtMs(m.engine.eventLoop.p50Ms)} / ${fmtMs(m.engine.eventLoop.p99Ms)} / ${fmtMs(m.engine.eventLoop.maxMs)}`} tone={loopTone(m.engine.eventLoop.p99Ms)} id="health-engine-loop" />
         <Row k="UI thread loop delay p50 / p99 / max" v={`${fmtMs(m.host.eventLoop.p50Ms)} / ${fmtMs(m.host.eventLoop.p99Ms)} / ${fmtMs(m.host.eventLoop.maxMs)}`} tone={loopTone(m.host.eventLoop.p99Ms)} />
         <Row k="Events" v={`${fmtRate(m.events.perSecond)} (${fmtCount(m.events.total)} since start)`} id="health-events" />
