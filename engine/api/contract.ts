@@ -20,7 +20,7 @@ import { backtestCommands, BACKTEST_TOPICS, type BacktestEvents } from './comman
 import { intakeCommands, INTAKE_TOPICS, type IntakeEvents } from './commands/intake';
 import { seriesCommands } from './commands/series';
 import { alertsCommands, ALERTS_TOPICS, type AlertsEvents } from './commands/alerts';
-import { watchlistsCommands } from './commands/watchlists';
+import { watchlistsCommands, WATCHLISTS_TOPICS, type WatchlistsEvents } from './commands/watchlists';
 import { strategiesCommands } from './commands/strategies';
 import { settingsCommands, SETTINGS_TOPICS, type SettingsEvents } from './commands/settings';
 import { systemMetricsCommands } from './commands/system-metrics';
@@ -79,7 +79,8 @@ export interface Events
     BacktestEvents,
     IntakeEvents,
     AlertsEvents,
-    SettingsEvents {}
+    SettingsEvents,
+    WatchlistsEvents {}
 // Each area appends its topics on its own line.
 export const EVENT_TOPICS: readonly EventTopic[] = [
   ...SYSTEM_TOPICS,
@@ -93,6 +94,7 @@ export const EVENT_TOPICS: readonly EventTopic[] = [
   ...INTAKE_TOPICS,
   ...ALERTS_TOPICS,
   ...SETTINGS_TOPICS,
+  ...WATCHLISTS_TOPICS,
 ];
 
 export type Commands = typeof commands;

@@ -95,22 +95,30 @@ export class WatchlistsModule implements EngineModule {
     return (this.alerts = counts);
   }
 
+  /** Tells every window a list changed; returns it. */
+  private changed(w: Watchlist): Watchlist {
+    this.ctx.bus.publish('watchlists.changed', { ids: [w.id] });
+    return w;
+  }
+
   readonly handlers: Partial<Handlers> = {
     'watchlists.list': () => this.repo.list(),
     'watchlists.create': ({ name, symbols }) => {
       this.checkName(name);
       this.checkSymbols(symbols);
-      return this.repo.create(name, symbols, Date.now());
+      return this.changed(this.repo.create(name, symbols, Date.now()));
     },
     'watchlists.update': ({ id, name, symbols }) => {
       this.require(id);
       if (name !== undefined) this.checkName(name, id);
       if (symbols) this.checkSymbols(symbols);
-      return this.repo.update(id, { name, symbols }, Date.now())!;
+      return this.changed(this.repo.update(id, { name, symbols }, Date.now())!);
     },
     'watchlists.delete': ({ id }) => {
       this.require(id);
-      return { deleted: this.repo.delete(id) };
+      const deleted = this.repo.delete(id);
+      this.ctx.bus.publish('watchlists.changed', { ids: [id] });
+      return { deleted };
     },
     'watchlists.quotes': async ({ source, symbols }): Promise<WatchQuotesResult> => {
       let items: WatchSymbol[];

@@ -192,4 +192,15 @@ describe('watchlist panel', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'watchlist-1440x900.png') });
     expect(consoleErrors).toEqual([]);
   });
+
+  it('shows a list created, renamed or deleted elsewhere (another window, the API) without a reload', async () => {
+    const options = () => page.locator('[data-testid="watch-picker"] option').allTextContents();
+    const w = (await api('watchlists.create', { name: 'From the API', symbols: [{ source: 'sim', symbol: 'ETH/USDT' }] })) as { id: number };
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="watch-picker"] option')).some((o) => o.textContent === 'From the API (1)'), null, { timeout: 10_000 });
+    await api('watchlists.update', { id: w.id, name: 'Renamed elsewhere' });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="watch-picker"] option')).some((o) => o.textContent === 'Renamed elsewhere (1)'), null, { timeout: 10_000 });
+    expect(await options()).not.toContain('From the API (1)');
+    await api('watchlists.delete', { id: w.id });
+    await page.waitForFunction(() => !Array.from(document.querySelectorAll('[data-testid="watch-picker"] option')).some((o) => o.textContent?.startsWith('Renamed elsewhere')), null, { timeout: 10_000 });
+  });
 });

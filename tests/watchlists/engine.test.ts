@@ -68,6 +68,22 @@ describe('watchlists in the real engine', () => {
     expect((await call(e, 'watchlists.list', {})).map((w) => w.name)).toEqual(['Core']);
   });
 
+  it('tells every window when a list is created, changed or deleted (watchlists.changed), and says nothing on a refusal', async () => {
+    const told: Array<{ ids: number[] }> = [];
+    engine?.stop();
+    engine = new Engine(opts(tempDir('sd-watchlists-events-'), 0), (topic, payload) => {
+      if (topic === 'watchlists.changed') told.push(payload as { ids: number[] });
+    });
+    engine.start();
+    const e = engine;
+    const a = await call(e, 'watchlists.create', { name: 'A' });
+    await call(e, 'watchlists.update', { id: a.id, symbols: [{ source: 'sim', symbol: 'BTC/USDT' }] });
+    await refusal(() => call(e, 'watchlists.create', { name: 'a' }));
+    await refusal(() => call(e, 'watchlists.update', { id: 999, name: 'Y' }));
+    await call(e, 'watchlists.delete', { id: a.id });
+    expect(told).toEqual([{ ids: [a.id] }, { ids: [a.id] }, { ids: [a.id] }]);
+  });
+
   it('refuses bad input naming the field, and changes nothing', async () => {
     const e = start(opts(tempDir('sd-watchlists-bad-')));
     const first = await call(e, 'watchlists.create', { name: 'Majors', symbols: [{ source: 'sim', symbol: 'BTC/USDT' }] });

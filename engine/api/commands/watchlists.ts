@@ -98,3 +98,9 @@ export const watchlistsCommands = {
     WatchQuotesInput,
   ),
 } as const;
+
+export interface WatchlistsEvents {
+  /** Lists were created, renamed, re-ordered or deleted (every window reloads its lists). */
+  'watchlists.changed': { ids: number[] };
+}
+export const WATCHLISTS_TOPICS = ['watchlists.changed'] as const satisfies readonly (keyof WatchlistsEvents)[];

@@ -179,3 +179,8 @@ export function pollQuotes(items: { source: string } | { symbols: WatchSymbol[] 
     cancelAnimationFrame(frame);
   };
 }
+
+// A list created, renamed or deleted in another window (or through the API) shows here too.
+api.subscribe('watchlists.changed', () => {
+  void useWatchlist.getState().loadLists().catch(() => undefined);
+});
