@@ -32,12 +32,18 @@ const CCXT_UNITS: Record<string, string> = {
   book_imbalance_1pct: 'ratio',
 };
 
-/** Freshness of a series' newest point against how often the source asks. */
-export function seriesFreshness(lastTs: number | null, intervalMs: number, now: number): SeriesFreshness {
-  if (lastTs === null) return 'none';
-  const age = now - lastTs;
-  if (age <= 2 * intervalMs) return 'fresh';
-  if (age <= 5 * intervalMs) return 'aging';
+/**
+ * Freshness of a series' newest point against what can be expected of it: a point every poll
+ * (`intervalMs`), or — for a series whose points come less often than the source asks (hourly
+ * figures polled every minute, funding every 8 h) — every average gap between its stored points.
+ */
+export function seriesFreshness(s: { last: number | null; first: number | null; points: number }, intervalMs: number, now: number): SeriesFreshness {
+  if (s.last === null) return 'none';
+  const gap = s.points > 1 && s.first !== null ? (s.last - s.first) / (s.points - 1) : 0;
+  const expected = Math.max(intervalMs, gap);
+  const age = now - s.last;
+  if (age <= 2 * expected) return 'fresh';
+  if (age <= 5 * expected) return 'aging';
   return 'stale';
 }
 
@@ -171,7 +177,7 @@ export class SeriesCollector {
           firstTs: s.first,
           lastTs: s.last,
           lastValue: s.lastValue,
-          freshness: seriesFreshness(s.last, m.intervalMs, now),
+          freshness: seriesFreshness(s, m.intervalMs, now),
           lastError: rt?.errors.get(s.symbol, s.series.startsWith('book_') ? 'book' : s.series) ?? null,
         });
       }
