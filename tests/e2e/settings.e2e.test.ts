@@ -109,7 +109,7 @@ describe('settings view', () => {
     expect(await page.locator('[data-testid="settings-density"] input[value="compact"]').isChecked()).toBe(true);
   }, 60_000);
 
-  it('lists the shortcuts of the registry: every key of the chart help, and the keys that work everywhere', async () => {
+  it('lists the shortcuts of the registry: every key of the chart help, the keys that work everywhere, and the keys of views not opened yet', async () => {
     // The page was reloaded: the chart is opened again so that its keys are declared in this window.
     await page.keyboard.press('Alt+1');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-bars')) > 50, null, { timeout: 60_000 });
@@ -126,6 +126,12 @@ describe('settings view', () => {
     for (const h of here) expect(listed).toContain(h);
     expect(listed).toContain('Alt+3 Orders & Positions');
     expect(listed).toContain('Ctrl+K Command palette');
+    // Views not opened since the reload: their keys are listed all the same, with their view.
+    for (const k of ['N New alert rule', 'Shift+X Flatten all — close every open trade at market', 'N New inbound source (focus its name)', 'Shift+S Add a series source (funding, open interest, book, HTTP JSON)']) expect(listed).toContain(k);
+    const scopes = await list.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    expect(scopes).toContain('N New alert rule · in Alerts');
+    // Each key once per view: the declared chart keys are not listed again from the catalogue.
+    expect(listed.filter((l) => l === 'W Watchlist panel (show / hide)')).toHaveLength(1);
   }, 60_000);
 
   it('notification settings round-trip through the engine and survive a reload', async () => {

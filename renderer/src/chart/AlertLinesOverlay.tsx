@@ -9,6 +9,7 @@ import { fmtPrice, type AlertRule, type PriceConditionT } from '../../../engine/
 import { api } from '../api/client';
 import { useAlerts } from '../stores/alerts';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import type { OverlayProps } from '../views/ChartView';
 import '../alerts/alerts.css';
 
@@ -72,7 +73,7 @@ export function AlertLinesOverlay({ host, chartKey, candles }: OverlayProps) {
   };
   useKeyActions(
     'chart-alert-lines',
-    [{ id: 'chart.priceAlert', group: 'Chart', label: 'Price alert at the cursor (or the last price)', keys: 'Alt+A', scope: 'chart', inFields: true, run: alertAtCursor }],
+    [keyAction('chart.priceAlert', alertAtCursor)],
     [chartKey.source, chartKey.symbol, refresh],
   );
 

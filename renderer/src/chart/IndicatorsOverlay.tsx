@@ -21,6 +21,7 @@ import type { IndicatorSeries } from '../../../engine/api';
 import { api } from '../api/client';
 import { FULL_PROFILE, LIGHT_PROFILE, NO_PROFILE, useIndicators } from '../stores/indicators';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import type { OverlayProps } from '../views/ChartView';
 import { columnPoints, resetsBetween } from './line-points';
 import { nameLine } from './line-names';
@@ -277,19 +278,12 @@ export function IndicatorsOverlay({ host, chartKey, candles }: OverlayProps) {
   useKeyActions(
     'chart-indicators',
     [
-      { id: 'chart.profileNext', group: 'Chart', label: 'Next indicator profile', keys: 'I', scope: 'chart', run: () => stepProfile(1) },
-      { id: 'chart.profilePrev', group: 'Chart', label: 'Previous indicator profile', keys: 'Shift+I', scope: 'chart', run: () => stepProfile(-1) },
-      {
-        id: 'chart.profileLightFull',
-        group: 'Chart',
-        label: 'Indicators: light ↔ full profile',
-        keys: 'F',
-        scope: 'chart',
-        run: () => {
-          const st = useIndicators.getState();
-          st.setProfile(st.profile === FULL_PROFILE ? LIGHT_PROFILE : FULL_PROFILE);
-        },
-      },
+      keyAction('chart.profileNext', () => stepProfile(1)),
+      keyAction('chart.profilePrev', () => stepProfile(-1)),
+      keyAction('chart.profileLightFull', () => {
+        const st = useIndicators.getState();
+        st.setProfile(st.profile === FULL_PROFILE ? LIGHT_PROFILE : FULL_PROFILE);
+      }),
     ],
     [],
   );

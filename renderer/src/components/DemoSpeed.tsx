@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 
 export const DEMO_SPEED = 60;
 const SEEN_KEY = 'signaldesk.firstRun.hintDismissed';
@@ -34,7 +35,7 @@ export function DemoSpeedToggle() {
   const d = useDemoSpeed();
   useKeyActions(
     'demo-speed',
-    d.available ? [{ id: 'sim.demoSpeed', group: 'Market', label: d.on ? 'Demo speed off (simulated market back to real time)' : `Demo speed on (simulated market ${DEMO_SPEED}× faster)`, run: () => void d.toggle() }] : [],
+    d.available ? [keyAction('sim.demoSpeed', () => void d.toggle(), d.on ? 'Demo speed off (simulated market back to real time)' : `Demo speed on (simulated market ${DEMO_SPEED}× faster)`)] : [],
     [d.available, d.on],
   );
   if (!d.available) return null;

@@ -18,6 +18,7 @@ import { FlattenDialog, KillSwitchDialog } from './order-killswitch';
 import { OutcomeText } from './order-outcome';
 import { ExecuteConfirm } from './signal-preview';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { Modal } from './Modal';
 import './order-ticket.css';
 
@@ -50,11 +51,11 @@ export function OrderTicket() {
   useKeyActions(
     'orders',
     [
-      { id: 'orders.ticket', group: 'Orders', label: 'Open order ticket', keys: 'T', run: () => openTicket('buy') },
-      { id: 'orders.buy', group: 'Orders', label: `Buy ${symbol}`, keys: 'B', run: () => openTicket('buy') },
-      { id: 'orders.sell', group: 'Orders', label: `Sell ${symbol}`, keys: 'S', run: () => openTicket('sell') },
-      { id: 'orders.kill', group: 'Orders', label: 'Kill switch (stop all new entries)', keys: 'K', run: () => setKillConfirm(true) },
-      { id: 'orders.flatten', group: 'Risk', label: 'Flatten all — close every open trade at market', keys: 'Shift+X', scope: 'orders', run: () => setFlattenConfirm(true) },
+      keyAction('orders.ticket', () => openTicket('buy')),
+      keyAction('orders.buy', () => openTicket('buy'), `Buy ${symbol}`),
+      keyAction('orders.sell', () => openTicket('sell'), `Sell ${symbol}`),
+      keyAction('orders.kill', () => setKillConfirm(true)),
+      keyAction('orders.flatten', () => setFlattenConfirm(true)),
     ],
     [openTicket, setKillConfirm, setFlattenConfirm, symbol],
   );

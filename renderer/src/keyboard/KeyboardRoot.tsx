@@ -7,6 +7,7 @@ import { useEffect, useMemo } from 'react';
 import { useApp } from '../stores/app';
 import { isTyping } from './keys';
 import { actionFor, actionsIn, allActions, useKeyActions, useKeyboard } from './registry';
+import { keyAction } from './catalogue';
 import { ShortcutGroups, shortcutGroups } from './shortcut-list';
 
 export function KeyboardRoot() {
@@ -16,8 +17,8 @@ export function KeyboardRoot() {
   useKeyActions(
     'keyboard',
     [
-      { id: 'keyboard.palette', group: 'Help', label: 'Command palette', keys: 'Ctrl+K', inFields: true, run: () => setPaletteOpen(!useKeyboard.getState().paletteOpen) },
-      { id: 'keyboard.help', group: 'Help', label: 'Keyboard shortcuts', keys: '?', run: () => setHelpOpen(!useKeyboard.getState().helpOpen) },
+      keyAction('keyboard.palette', () => setPaletteOpen(!useKeyboard.getState().paletteOpen)),
+      keyAction('keyboard.help', () => setHelpOpen(!useKeyboard.getState().helpOpen)),
     ],
     [setPaletteOpen, setHelpOpen],
   );

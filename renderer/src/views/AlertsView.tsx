@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ALERT_KINDS, ALERT_PRIORITIES, ALERT_STATUSES, type Alert, type AlertRule, type AlertRuleInput } from '../../../engine/api';
 import { api } from '../api/client';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { useApp } from '../stores/app';
 import { shown, useAlerts } from '../stores/alerts';
@@ -69,18 +70,17 @@ export function AlertsView() {
   const editRule = onSel(editRuleOf);
 
   // N and L work anywhere in the view; the others are the alert list's own keys (listed here, handled by the list).
-  const inList = { group: 'Alerts', scope: 'alerts', bound: false } as const;
   useKeyActions(
     'alerts',
     [
-      { id: 'alerts.newRule', group: 'Alerts', label: 'New alert rule', keys: 'N', scope: 'alerts', run: () => openDialog(null) },
-      { id: 'alerts.focusList', group: 'Alerts', label: 'Focus the alert list', keys: 'L', scope: 'alerts', run: () => list.current?.focus() },
-      { ...inList, id: 'alerts.ack', label: 'Acknowledge the selected alert', keys: 'A', run: ack },
-      { ...inList, id: 'alerts.ackAll', label: 'Acknowledge every alert shown', keys: 'Shift+A', run: ackAll },
-      { ...inList, id: 'alerts.resolve', label: 'Resolve the selected alert', keys: 'R', run: resolve },
-      { ...inList, id: 'alerts.snooze', label: 'Snooze the selected alert 15 min', keys: 'Z', run: snooze },
-      { ...inList, id: 'alerts.delete', label: 'Delete the selected alert', keys: 'Delete', run: remove },
-      { ...inList, id: 'alerts.editRule', label: 'Edit the rule of the selected alert', keys: 'E', run: editRule },
+      keyAction('alerts.newRule', () => openDialog(null)),
+      keyAction('alerts.focusList', () => list.current?.focus()),
+      keyAction('alerts.ack', ack),
+      keyAction('alerts.ackAll', ackAll),
+      keyAction('alerts.resolve', resolve),
+      keyAction('alerts.snooze', snooze),
+      keyAction('alerts.delete', remove),
+      keyAction('alerts.editRule', editRule),
     ],
     [sel?.id, rows, rules, openDialog],
   );

@@ -18,6 +18,7 @@ import { SignalsOverlay } from '../chart/SignalsOverlay';
 import { ChartReadout } from '../chart/ChartReadout';
 import { useScrollBack } from '../chart/scroll-back';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { ScaleProbe } from '../chart/ScaleProbe';
 import { FirstRunHint } from '../components/DemoSpeed';
 import { AlertLinesOverlay } from '../chart/AlertLinesOverlay';
@@ -132,13 +133,7 @@ export function ChartView() {
   useKeyActions(
     'chart-scroll',
     [
-      {
-        id: 'chart.oldest',
-        group: 'Chart',
-        label: 'Load every stored bar and show the oldest',
-        keys: 'Home',
-        scope: 'chart',
-        run: () => {
+      keyAction('chart.oldest', () => {
           const c = chart.current;
           if (!c) return;
           void (async () => {
@@ -153,9 +148,8 @@ export function ChartView() {
             const width = range ? range.to - range.from : 200;
             c.timeScale().setVisibleLogicalRange({ from: 0, to: width });
           })();
-        },
-      },
-      { id: 'chart.newest', group: 'Chart', label: 'Back to the newest bar', keys: 'End', scope: 'chart', run: () => chart.current?.timeScale().scrollToRealTime() },
+      }),
+      keyAction('chart.newest', () => chart.current?.timeScale().scrollToRealTime()),
     ],
     [],
   );

@@ -10,6 +10,7 @@ import { api } from '../api/client';
 import { runAction } from '../api/act';
 import { ago, duration, useSources } from '../stores/sources';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { useApp } from '../stores/app';
 import { FreshBadge, freshSummary, freshText, KIND_LABEL, ProgressBar, StatusBadge, whyText } from './data-sources-format';
@@ -45,13 +46,11 @@ export function DataSourcesView() {
   useKeyActions(
     'data',
     [
-      { id: 'data.add', group: 'Data sources', label: 'Add a data source', keys: 'N', scope: 'data', run: () => setDialog({ kind: 'add' }) },
-      { id: 'data.csv', group: 'Data sources', label: 'Import / export CSV candles', keys: 'I', scope: 'data', run: () => setDialog({ kind: 'csv' }) },
-      ...(sel && sel.kind !== 'sim' ? [{ id: 'data.edit', group: 'Data sources', label: `Edit ${sel.id}`, keys: 'E', scope: 'data', run: () => setDialog({ kind: 'edit', id: sel.id }) }] : []),
-      ...(sel?.kind === 'ccxt' ? [{ id: 'data.backfill', group: 'Data sources', label: `Back-fill ${sel.id}`, keys: 'F', scope: 'data', run: () => setDialog({ kind: 'backfill', id: sel.id }) }] : []),
-      ...(sel && sel.kind !== 'sim'
-        ? [{ id: 'data.toggle', group: 'Data sources', label: `${sel.enabled ? 'Disable' : 'Enable'} ${sel.id}`, keys: 'Space', scope: 'data', bound: false, run: () => toggle(sel) }]
-        : []),
+      keyAction('data.add', () => setDialog({ kind: 'add' })),
+      keyAction('data.csv', () => setDialog({ kind: 'csv' })),
+      ...(sel && sel.kind !== 'sim' ? [keyAction('data.edit', () => setDialog({ kind: 'edit', id: sel.id }), `Edit ${sel.id}`)] : []),
+      ...(sel?.kind === 'ccxt' ? [keyAction('data.backfill', () => setDialog({ kind: 'backfill', id: sel.id }), `Back-fill ${sel.id}`)] : []),
+      ...(sel && sel.kind !== 'sim' ? [keyAction('data.toggle', () => toggle(sel), `${sel.enabled ? 'Disable' : 'Enable'} ${sel.id}`)] : []),
     ],
     [sel?.id, sel?.kind, sel?.enabled],
   );

@@ -9,6 +9,7 @@ import { api } from '../api/client';
 import { currentAccount, useOrders } from '../stores/orders';
 import { useGoals } from '../stores/goals';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { nextIndex } from '../keyboard/use-list-selection';
 import { GoalCard } from './goal-card';
 import { GoalChart } from './goal-chart';
@@ -45,7 +46,7 @@ export function GoalsView() {
     return () => clearInterval(t);
   }, [refresh, accountId]);
 
-  useKeyActions('goals', [{ id: 'goals.new', group: 'Goals', label: 'New goal', keys: 'N', scope: 'goals', run: () => setDialog({ kind: 'create' }) }], []);
+  useKeyActions('goals', [keyAction('goals.new', () => setDialog({ kind: 'create' }))], []);
 
   const focusCard = (i: number) => document.querySelectorAll<HTMLElement>('[data-testid="goal-card"]')[i]?.focus();
   const onCardKey = (i: number, g: Goal) => (e: React.KeyboardEvent) => {

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IntakeEvent, IntakeListenerSettings, IntakeSource } from '../../../engine/api';
 import { api } from '../api/client';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { tradingViewTemplate } from './inbound-template';
 import { AiProvidersPanel } from '../components/ai-providers-panel';
@@ -55,8 +56,8 @@ export function InboundView() {
   useKeyActions(
     'inbound',
     [
-      { id: 'inbound.newSource', group: 'Inbound', label: 'New inbound source (focus its name)', keys: 'N', scope: 'inbound', run: () => nameRef.current?.focus() },
-      { id: 'inbound.refresh', group: 'Inbound', label: 'Refresh inbound events', keys: 'R', scope: 'inbound', run: () => void refresh() },
+      keyAction('inbound.newSource', () => nameRef.current?.focus()),
+      keyAction('inbound.refresh', () => void refresh()),
     ],
     [refresh],
   );

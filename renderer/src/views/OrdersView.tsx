@@ -10,6 +10,7 @@ import { api } from '../api/client';
 import { runAction } from '../api/act';
 import { useOrders } from '../stores/orders';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { OutcomeText } from '../components/order-outcome';
 import { TradesTable } from '../components/trades-table';
 import { useListSelection } from '../keyboard/use-list-selection';
@@ -27,8 +28,8 @@ export function OrdersView() {
   useKeyActions(
     'orders-view',
     [
-      { id: 'orders.focusPositions', group: 'Orders', label: 'Focus the positions table', keys: 'P', scope: 'orders', run: () => focus('positions-table') },
-      { id: 'orders.focusOrders', group: 'Orders', label: 'Focus the open orders table', keys: 'O', scope: 'orders', run: () => focus('orders-table') },
+      keyAction('orders.focusPositions', () => focus('positions-table')),
+      keyAction('orders.focusOrders', () => focus('orders-table')),
     ],
     [],
   );

@@ -16,6 +16,7 @@ import { useBacktest } from '../stores/backtest';
 import { ChannelEditor } from '../components/ChannelEditor';
 import { AiOpinions } from '../components/ai-opinions';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import '../components/ChannelEditor.css';
 
@@ -50,9 +51,9 @@ export function SignalsView() {
   useKeyActions(
     'signals-view',
     [
-      { id: 'signals.newChannel', group: 'Signals', label: 'New signal channel', keys: 'N', scope: 'signals', run: () => openEditor(null) },
-      { id: 'signals.pause', group: 'Signals', label: status?.paused ? 'Resume signals' : 'Pause signals', keys: 'P', scope: 'signals', run: togglePause },
-      { id: 'signals.focusFeed', group: 'Signals', label: 'Focus the signal feed', keys: 'F', scope: 'signals', run: () => feed.current?.focus() },
+      keyAction('signals.newChannel', () => openEditor(null)),
+      keyAction('signals.pause', togglePause, status?.paused ? 'Resume signals' : 'Pause signals'),
+      keyAction('signals.focusFeed', () => feed.current?.focus()),
     ],
     [status?.paused, openEditor],
   );

@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from 'react';
 import { STRATEGY_RANK_METRICS, type StrategyChannelRow, type StrategyRankMetric } from '../../../engine/api';
 import { api } from '../api/client';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { rowKey, useStrategies } from '../stores/strategies';
 import { useSignals } from '../stores/signals';
@@ -69,14 +70,13 @@ export function StrategiesView() {
   };
   const pauseSel = onSel((r) => void togglePause(r));
   const editSel = onSel((r) => setEditing(r));
-  const inList = { group: 'Strategies', scope: 'strategies', bound: false } as const;
   useKeyActions(
     'strategies',
     [
-      { id: 'strategies.rankBy', group: 'Strategies', label: 'Choose the ranking metric', keys: 'R', scope: 'strategies', run: () => rankSelect.current?.focus() },
-      { id: 'strategies.focusList', group: 'Strategies', label: 'Focus the strategy results', keys: 'L', scope: 'strategies', run: () => list.current?.focus() },
-      { ...inList, id: 'strategies.pause', label: 'Pause / resume the selected strategy in its channel', keys: 'P', run: pauseSel },
-      { ...inList, id: 'strategies.edit', label: 'Edit the selected strategy\u2019s params', keys: 'E', run: editSel },
+      keyAction('strategies.rankBy', () => rankSelect.current?.focus()),
+      keyAction('strategies.focusList', () => list.current?.focus()),
+      keyAction('strategies.pause', pauseSel),
+      keyAction('strategies.edit', editSel),
     ],
     [sel ? rowKey(sel) : null, sel?.paused],
   );

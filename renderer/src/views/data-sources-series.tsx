@@ -10,6 +10,7 @@ import { useSeries, valueWithUnit } from '../stores/series';
 import { useApp } from '../stores/app';
 import { ago } from '../stores/sources';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { StatusBadge } from './data-sources-format';
 import { SeriesSourceDialog } from './data-sources-series-dialog';
 
@@ -24,7 +25,7 @@ export function SeriesSection({ health, onMessage, refreshSources }: { health: R
     const t = setInterval(() => void refresh(), 3000);
     return () => clearInterval(t);
   }, [refresh]);
-  useKeyActions('data-series', [{ id: 'data.series.add', group: 'Data sources', label: 'Add a series source (funding, open interest, book, HTTP JSON)', keys: 'Shift+S', scope: 'data', run: () => setAdding(true) }], []);
+  useKeyActions('data-series', [keyAction('data.series.add', () => setAdding(true))], []);
 
   const chart = (spec: string) => {
     setChartSpec(spec);

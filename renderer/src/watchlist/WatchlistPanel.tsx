@@ -10,6 +10,7 @@ import { useApp } from '../stores/app';
 import { useSourceLabel } from '../stores/sources';
 import { pollQuotes, useWatchlist } from '../stores/watchlist';
 import { useKeyActions } from '../keyboard/registry';
+import { keyAction } from '../keyboard/catalogue';
 import { nextIndex } from '../keyboard/use-list-selection';
 import { ListBar } from './ListBar';
 import { AddSymbol } from './AddSymbol';
@@ -41,8 +42,8 @@ export function WatchlistPanel() {
   useKeyActions(
     'watchlist',
     [
-      { id: 'watchlist.toggle', group: 'Chart', label: 'Watchlist panel (show / hide)', keys: 'W', scope: 'chart', run: toggle },
-      ...(open ? [{ id: 'watchlist.add', group: 'Chart', label: 'Add a symbol to the watchlist', keys: '+', scope: 'chart', run: startAdd }] : []),
+      keyAction('watchlist.toggle', toggle),
+      ...(open ? [keyAction('watchlist.add', startAdd)] : []),
     ],
     [open, toggle, startAdd],
   );
