@@ -6,7 +6,7 @@
  * a row is read (source-config.ts).
  */
 import { ApiError } from '../api/errors';
-import { TIMEFRAME_MS, bucketStart, type Ohlcv, type Timeframe } from '../api/timeframes';
+import type { Ohlcv } from '../api/timeframes';
 import type { BackfillJob, DiscoveryResult, Events, FeedStatus, GapsResult, ParsedInput, SourceHealth, SourceView } from '../api/contract';
 import type { Database } from '../../db/database';
 import type { CandlesRepo } from '../../db/repos/candles';
@@ -16,14 +16,15 @@ import { GapsRepo } from '../../db/repos/gaps';
 import { CollectorRequestsRepo } from '../../db/repos/collector-requests';
 import { ccxtExchangeIds } from '../exchange';
 import { SecretBox } from '../secrets/secret-box';
-import { BackfillRunner, toJob, type OhlcvFetcher } from './backfill';
+import { BackfillRunner } from './backfill';
+import { BackfillDesk } from './backfill-desk';
 import { CcxtRuntime } from './ccxt-runtime';
 import { checkReplayFile, exportCsv, exportTarget, importCsv } from './collector-files';
 import { FilePolicy } from '../files/policy';
 import { createRuntime, type Runtime } from './source-runtime';
 import { SourceHealthState } from './health';
 import { COLLECTOR_DEFAULTS, type CollectorOptions } from './collector-options';
-import { CCXT_KEYS, checkExchange, checkSeriesMethods, HTTP_JSON_KEYS, KEY_FIELDS, needsSymbols, parseSource, pick, REPLAY_KEYS, SourceConfigError, sourceView, StoredKeys, type Source, type SourceKeys } from './source-config';
+import { CCXT_KEYS, checkExchange, checkSeriesMethods, HTTP_JSON_KEYS, KEY_FIELDS, needsSymbols, parseSource, pick, REPLAY_KEYS, rowView, SourceConfigError, StoredKeys, type Source, type SourceKeys } from './source-config';
 import { ExtSeriesRepo } from '../../db/repos/ext-series';
 import { checkHttpPaths, SeriesCollector } from './series/series-collector';
 
@@ -40,6 +41,7 @@ export class Collector {
   readonly gaps: GapsRepo;
   readonly requests: CollectorRequestsRepo;
   readonly backfills: BackfillRunner;
+  private readonly desk: BackfillDesk;
   /** Funding, open interest, book figures and HTTP JSON series (engine/market/series). */
   readonly series: SeriesCollector;
   private readonly runtimes = new Map<string, Runtime>();
@@ -75,6 +77,15 @@ export class Collector {
         if (rt instanceof CcxtRuntime) rt.noteStored(symbol, tf, newest);
       },
     });
+    this.desk = new BackfillDesk({
+      jobs: this.jobs,
+      gaps: this.gaps,
+      runner: this.backfills,
+      now: this.opts.now,
+      realNow: this.opts.realNow,
+      runtime: (id) => this.runtimes.get(id),
+      publish: (j) => this.publish('market.backfill.progress', j),
+    });
   }
 
   private policy: FilePolicy | null = null;
@@ -89,7 +100,7 @@ export class Collector {
 
   start(): void {
     for (const row of this.sources.list()) this.launch(row);
-    for (const j of this.jobs.unfinished()) void this.backfills.run(j.id, () => this.fetcher(j.source));
+    this.desk.resumeUnfinished();
     this.evalTimer = setInterval(() => {
       try {
         this.evaluate();
@@ -148,11 +159,6 @@ export class Collector {
     return this.sources.get(id) !== undefined;
   }
 
-  private fetcher(id: string): OhlcvFetcher | null {
-    const rt = this.runtimes.get(id);
-    return rt instanceof CcxtRuntime ? rt : null;
-  }
-
   private launch(row: SourceRow): void {
     this.runtimes.get(row.id)?.stop();
     this.runtimes.delete(row.id);
@@ -202,23 +208,12 @@ export class Collector {
       opts: this.opts,
       publish: this.publish,
       discovered: (r) => this.discovered(row.id, r),
-      requestBackfill: (symbol, tf, since, until) => {
-        if (!this.jobs.findActive(row.id, symbol, tf)) this.startJob(row.id, symbol, tf, since, until);
-      },
+      requestBackfill: (symbol, tf, since, until) => this.desk.requestFor(row.id, symbol, tf, since, until),
       readReplay: (p) => this.files().readTextSync(p).text,
     });
     this.runtimes.set(row.id, rt);
     if (rt instanceof CcxtRuntime) void rt.ready.then(() => this.evaluate()).catch((e: unknown) => console.error(`[collector] ${row.id} failed to start:`, e));
     this.evaluate();
-  }
-
-  /** Creates a back-fill job, announces it and runs it: the one way a job is made. */
-  private startJob(source: string, symbol: string, tf: Timeframe, since: number, until: number): BackfillJob {
-    const job = this.jobs.create({ source, symbol, timeframe: tf, since, until, expected: Math.round((until - since) / TIMEFRAME_MS[tf]) }, this.opts.realNow());
-    const out = toJob(job, null);
-    this.publish('market.backfill.progress', out);
-    void this.backfills.run(job.id, () => this.fetcher(source));
-    return out;
   }
 
   private openKeys(sealed: string): SourceKeys {
@@ -237,15 +232,7 @@ export class Collector {
     const rt = this.runtimes.get(row.id);
     const running = rt?.symbols.length ? [...rt.symbols] : null;
     const defaults = { timeoutMs: this.opts.timeoutMs, pollMs: this.opts.pollMs, breaker: this.opts.breaker };
-    let src: Source;
-    try {
-      src = parseSource(row);
-    } catch {
-      // Damaged settings: the source is still listed (its health says why it does not run).
-      src = { row, config: { kind: 'replay', replay: { path: '', symbol: '', timeframe: '1m', label: `${row.id} (invalid settings)` } }, discovered: null };
-      return { ...sourceView(src, running, defaults), kind: row.kind, symbols: running ?? [], timeframes: [], replay: null };
-    }
-    return sourceView(src, running, defaults);
+    return rowView(row, running, defaults);
   }
 
   list(): SourceView[] {
@@ -375,45 +362,19 @@ export class Collector {
   backfill(i: ParsedInput<'market.backfill'>): BackfillJob {
     const row = this.require(i.source);
     if (row.kind !== 'ccxt') throw new ApiError('UNPROCESSABLE', `Back-fill needs a ccxt source; ${i.source} is a ${row.kind} source`, { source: i.source });
-    const step = TIMEFRAME_MS[i.timeframe];
-    const lastClosedEnd = bucketStart(this.opts.now(), i.timeframe);
-    const since = Math.ceil(i.since / step) * step;
-    const until = Math.min(i.until === undefined ? lastClosedEnd : Math.ceil(i.until / step) * step, lastClosedEnd);
-    if (since >= until) throw new ApiError('UNPROCESSABLE', 'Nothing to back-fill: `since` must be before `until` and before the newest closed bar', { since, until });
-    const rt = this.runtimes.get(i.source);
-    if (rt instanceof CcxtRuntime && rt.marketSymbols && !rt.marketSymbols.has(i.symbol)) {
-      throw new ApiError('NOT_FOUND', `${rt.cfg.exchange} has no market ${i.symbol}`, { source: i.source, symbol: i.symbol });
-    }
-    const active = this.jobs.findActive(i.source, i.symbol, i.timeframe);
-    if (active && active.since === since && active.until === until) {
-      void this.backfills.run(active.id, () => this.fetcher(i.source));
-      return toJob(active, this.backfills.rate(active.id));
-    }
-    return this.startJob(i.source, i.symbol, i.timeframe, since, until);
+    return this.desk.backfill(i);
   }
 
   listJobs(source?: string, limit?: number): BackfillJob[] {
-    return this.jobs.list(source, limit).map((j) => toJob(j, this.backfills.rate(j.id)));
+    return this.desk.list(source, limit);
   }
 
   cancelJob(id: number): BackfillJob {
-    const j = this.jobs.get(id);
-    if (!j) throw new ApiError('NOT_FOUND', `Unknown back-fill job ${id}`, { id });
-    if (j.status === 'done' || j.status === 'failed' || j.status === 'canceled') return toJob(j, null);
-    this.backfills.cancel(id);
-    if (!this.backfills.isRunning(id)) this.jobs.update(id, { status: 'canceled', finishedAt: this.opts.realNow() }, this.opts.realNow());
-    else this.jobs.update(id, { status: 'canceled', finishedAt: this.opts.realNow() }, this.opts.realNow());
-    const out = toJob(this.jobs.get(id)!, null);
-    this.publish('market.backfill.progress', out);
-    return out;
+    return this.desk.cancel(id);
   }
 
   gapsOf(i: ParsedInput<'market.gaps'>): GapsResult {
-    const key = { source: i.source, symbol: i.symbol, timeframe: i.timeframe };
-    const b = this.gaps.bounds(key);
-    const from = i.since ?? b.first ?? 0;
-    const to = i.until ?? (b.last === null ? 0 : b.last + TIMEFRAME_MS[i.timeframe]);
-    return { ...key, first: b.first, last: b.last, stored: b.stored, missing: to > from ? this.gaps.missing(key, from, to) : [], known: this.gaps.known(key) };
+    return this.desk.gapsOf(i);
   }
 
   importCsv(i: ParsedInput<'market.import'>): Promise<{ imported: number; first: number | null; last: number | null }> {

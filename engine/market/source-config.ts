@@ -231,3 +231,15 @@ export async function checkSeriesMethods(exchange: string, series: readonly stri
 }
 
 export const needsSymbols = (): ApiError => new ApiError('UNPROCESSABLE', 'A ccxt source needs symbols or discovery', { fields: ['symbols', 'discovery'] });
+
+/** A stored row as listed: damaged settings still list the source (its health says why it does not run). */
+export function rowView(row: SourceRow, running: string[] | null, d: ViewDefaults): SourceView {
+  let src: Source;
+  try {
+    src = parseSource(row);
+  } catch {
+    src = { row, config: { kind: 'replay', replay: { path: '', symbol: '', timeframe: '1m', label: `${row.id} (invalid settings)` } }, discovered: null };
+    return { ...sourceView(src, running, d), kind: row.kind, symbols: running ?? [], timeframes: [], replay: null };
+  }
+  return sourceView(src, running, d);
+}
