@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * Data beyond candles (issue 18): funding, open interest, order-book figures and HTTP JSON series.
+ * Data beyond candles: funding, open interest, order-book figures and HTTP JSON series.
  *
  * - `series_values`: one row per series and timestamp (ms UTC), keyed by the `series` table of
  *   migration 009. An external series is a `series` row whose `timeframe` column holds the series

@@ -1,5 +1,5 @@
 /**
- * The fill rules of issue 15 (item 2) on hand-made bars. Every expected trade is written out:
+ * The backtest fill rules on hand-made bars. Every expected trade is written out:
  * which bar it entered and left on, at what price, with which fees and why.
  */
 import { describe, expect, it } from 'vitest';

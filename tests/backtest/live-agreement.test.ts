@@ -1,5 +1,5 @@
 /**
- * Live and backtest agree (issue 15, item 8): the signals a channel produced on a stretch of the
+ * Live and backtest agree: the signals a channel produced on a stretch of the
  * simulated market — through the real signals pipeline on a real SQLite file — are exactly the
  * backtest's decisions on the same stored bars (same bar, side, levels and confidence).
  */

@@ -1,4 +1,4 @@
-/** Metrics (issue 15, item 3) on a known equity series and known trades; every expected number written out. */
+/** Metrics on a known equity series and known trades; every expected number written out. */
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, dailyReturns, drawdownSeries, evaluateGoals, maxDrawdown, monthlyReturns, profitFactor, sharpe, sortino } from '../../engine/backtest/metrics';
 import type { EquityPoint, Trade } from '../../engine/backtest/types';

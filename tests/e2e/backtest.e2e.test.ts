@@ -1,5 +1,5 @@
 /**
- * End-to-end backtest (issue 15): in Chromium over the real serve host, "Backtest this channel"
+ * End-to-end backtest: in Chromium over the real serve host, "Backtest this channel"
  * in the Signals view fills the Backtest form from the starter channel; a backtest run from the
  * keyboard shows progress, metrics, the equity curve and its trades; a second run is compared
  * side by side; a small sweep shows its ranked table, heatmap and out-of-sample results.

@@ -1,5 +1,5 @@
 /**
- * A chart a trader can read (issue 10, item 5), in Chromium over serve mode: the light profile
+ * A chart a trader can read, in Chromium over serve mode: the light profile
  * on a fresh install and the full one a keystroke away, volume in the bottom fifth, candles that
  * lines far away cannot squash, VWAP broken at session resets, a crosshair readout, older history
  * loaded by scrolling back, and the ticket's tick steps and amount unit.

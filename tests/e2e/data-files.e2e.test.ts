@@ -1,5 +1,5 @@
 /**
- * CSV import / export in the Data sources view (issue 9, item 2), in Chromium against the real
+ * CSV import / export in the Data sources view, in Chromium against the real
  * serve host: names relative to imports/ and exports/, clear refusals (outside the folders, a
  * file that exists, a bad line named without its content), and allowing a folder.
  */

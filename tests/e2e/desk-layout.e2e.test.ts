@@ -1,5 +1,5 @@
 /**
- * The desk at common sizes and on first start (issue 10, items 6–8), in Chromium over serve
+ * The desk at common sizes and on first start, in Chromium over serve
  * mode: no view's table or panel overflows sideways at 1280×800 or 1440×900; the first start
  * says how to see signals sooner and one click turns on demo speed; a new data source says
  * `connecting` until the exchange answers; the add dialog's required fields start empty and say

@@ -1,5 +1,5 @@
 /**
- * Item 7 of issue 9, in real Chromium: the real UI origin works, while a foreign page (a second
+ * In real Chromium: the real UI origin works, while a foreign page (a second
  * loopback HTTP server, another origin) and a DNS-rebound name can neither crash the host nor
  * talk to the engine: its WebSockets are refused before they open, its requests change nothing,
  * and it cannot read the answers.

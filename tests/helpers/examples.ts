@@ -26,7 +26,7 @@ export const EXAMPLES: Record<CommandName, unknown> = {
   // Relative paths: market.import reads from <data dir>/imports, market.export writes to <data dir>/exports.
   'market.import': { source: 'sim', symbol: 'IMPORT/TEST', timeframe: '1h', path: 'signaldesk-example.csv' },
   'market.export': { source: 'sim', symbol: 'BTC/USDT', timeframe: '1h', path: 'signaldesk-example.csv', overwrite: true },
-  // [examples: series] (issue 18)
+  // [examples: series]
   'market.series': { source: 'sim', series: 'value', limit: 10 },
   'market.series.list': {},
   'market.series.costs': {},

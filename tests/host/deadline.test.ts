@@ -1,5 +1,5 @@
 /**
- * Item 4 of issue 9: one slow call cannot hold a client forever. The engine's live broker waits on
+ * One slow call cannot hold a client forever. The engine's live broker waits on
  * a fake exchange that never answers; the host answers TIMEOUT at the command's deadline and keeps
  * answering everything else.
  */

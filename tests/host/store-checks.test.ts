@@ -1,5 +1,5 @@
 /**
- * Item 5 of issue 9: a damaged, empty or shared database is caught at start, by the real serve
+ * A damaged, empty or shared database is caught at start, by the real serve
  * process and by the host the desktop uses, with one line saying what to do.
  */
 import { afterAll, describe, expect, it } from 'vitest';

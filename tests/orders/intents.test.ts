@@ -6,7 +6,7 @@ let r: Rig;
 afterEach(() => r?.close());
 const place = (rr: Rig, input: Record<string, unknown>) => rr.call('orders.place', input) as Promise<any>;
 
-/** The signals table as issue 4 agreed it (created here when that migration is not in the tree yet). */
+/** The signals table as its migration defines it (created here when that migration is not in the tree yet). */
 function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: number; stop?: number; target?: number; status?: string; bar?: number; createdAt?: number }) {
   const row = { channel_id: 1, autopilot: s.autopilot ? 1 : 0, source: 'sim', symbol: 'BTC/USDT', timeframe: '15m', strategy: 'breakout', bar_time: s.bar ?? 0, side: s.side ?? 'buy', entry: s.entry ?? 60000, stop_loss: s.stop ?? 59000, take_profit: s.target ?? 62000, confidence: 0.78, reasons: '["broke the 20-bar high"]', status: s.status ?? 'delivered', reject_reason: null, created_at: s.createdAt ?? Date.now() };
   const id = Number(rr.db.prepare(`INSERT INTO signals (${Object.keys(row).join(',')}) VALUES (${Object.keys(row).map(() => '?').join(',')})`).run(...Object.values(row)).lastInsertRowid);

@@ -1,5 +1,5 @@
 /**
- * The serve transport's doors (issue 9, items 1 and 6): no frame, message or request from an
+ * The serve transport's doors: no frame, message or request from an
  * unauthenticated client or a foreign page can crash the host; foreign Origin / Host are refused.
  * Every case ends by checking that the same process still answers.
  */

@@ -1,5 +1,5 @@
 /**
- * Item 2 of issue 9: paths given to market.export / market.import / replay sources stay inside
+ * Paths given to market.export / market.import / replay sources stay inside
  * the data directory's exports/ and imports/ folders or folders the user allowed; export never
  * replaces the database, the token or an existing file (unless overwrite); import never blocks on
  * a FIFO, never reads past its cap, and never echoes a cell. Through the real serve process.

@@ -1,5 +1,5 @@
 /**
- * Item 3 of issue 9: memory stays bounded and the host stays responsive under clients that flood
+ * Memory stays bounded and the host stays responsive under clients that flood
  * calls and never read. Five WebSocket clients stop reading and keep sending market.candles calls
  * with limit 5000; the host must close each over its budget, cap their calls in flight, keep its
  * memory bounded, and answer /api/health within a second throughout (a correctness bound on

@@ -1,5 +1,5 @@
 /**
- * Item 7 of issue 9: every command's schema, fuzzed through the real serve transport. For each
+ * Every command's schema, fuzzed through the real serve transport. For each
  * command, fast-check generates inputs the command's own zod schema rejects (arbitrary JSON, and
  * its example with one field replaced, removed or added) plus malformed bodies; every answer must
  * be a structured 4xx error, never a 5xx, and the host must stay alive. A new command is fuzzed

@@ -1,5 +1,5 @@
 /**
- * Item 3 of issue 17 over real HTTP: GET /metrics on the built serve mode answers Prometheus' text
+ * Over real HTTP: GET /metrics on the built serve mode answers Prometheus' text
  * exposition format with the named figures and counters, and only with the token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Item 4 of issue 17: a backup taken while the sim writes at 600× passes integrity_check and
+ * A backup taken while the sim writes at 600× passes integrity_check and
  * restores to an equal database; a corrupt or newer-version file is refused with a clear message
  * and changes nothing. Real hosts (engine worker threads) on real SQLite files.
  */

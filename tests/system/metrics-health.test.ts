@@ -1,5 +1,5 @@
 /**
- * Item 3 of issue 17 on the real engine (real SQLite file): system.metrics figures change when
+ * On the real engine (real SQLite file): system.metrics figures change when
  * data is written, and a health problem raises an alert of kind `health` through the alerts
  * capability (persisted, published as alert.fired), once, resolving itself when it clears.
  * Also the daily backups keeping the last N (item 4) and the settings round-trip.

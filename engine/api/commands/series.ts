@@ -1,5 +1,5 @@
 /**
- * Data beyond candles (issue 18): HTTP JSON sources, the series a ccxt source collects
+ * Data beyond candles: HTTP JSON sources, the series a ccxt source collects
  * (funding, open interest, order-book figures), and reading stored series (`market.series`).
  * Series are point-in-time features: spec `ext:<source>:<series>`, feature `ext_<source>_<series>`.
  */

@@ -1,5 +1,5 @@
 /**
- * The Backtest view (issue 15): the form, the progress of the running backtest or sweep, the
+ * The Backtest view: the form, the progress of the running backtest or sweep, the
  * shown run's metrics, equity and drawdown curves and trades, a sweep's table and heatmap, and
  * past runs compared side by side. "Backtest this channel" in the Signals view fills the form.
  */
