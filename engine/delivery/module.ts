@@ -166,10 +166,12 @@ export class DeliveryModule implements EngineModule, SignalDelivery {
    * An alert (or an alerts burst summary) to the targets its rule names beyond the desktop
    * (`telegram`, `webhook:<id>`); the alerts module throttles and summarises before this.
    * During quiet hours Telegram holds alerts below critical until they end (the job waits,
-   * persisted); an alert marked critical is never held.
+   * persisted); an alert marked critical is never held. A webhook that takes `alert.fired` (or
+   * every event) already gets each alert as that event, so the rule's copy is not sent to it again.
    */
   deliverAlert(targets: readonly string[], m: { title: string; body: string; priority: string; alerts: ReadonlyArray<{ id: number }> }): void {
-    const out = targets.filter((t) => t !== 'desktop');
+    const asEvent = new Set(this.hooksFor('alert.fired'));
+    const out = targets.filter((t) => t !== 'desktop' && !asEvent.has(t));
     if (!out.length) return;
     const ref = `alert:${m.alerts.map((a) => a.id).join(',') || '-'}`;
     const now = this.opts.now();

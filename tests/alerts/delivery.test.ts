@@ -133,3 +133,27 @@ describe('alerts through the delivery layer', () => {
     expect(phone).toContain('3 more alerts within a minute');
   }, 90_000);
 });
+
+describe('an alert and a webhook subscribed to every event', () => {
+  it('a webhook that takes every event and is named in the rule gets each alert once, as the alert.fired event', async () => {
+    const s = await setup(23);
+    await call(s.e, 'delivery.webhooks.update', { id: s.hookId, events: ['*'] });
+    const level = Math.round(s.last * 1.5);
+    const rule = await call(s.e, 'alerts.rules.create', { name: 'BTC breakout', kind: 'price', condition: { source: 'sim', symbol: 'BTC/USDT', op: 'crosses_above', value: level }, priority: 'high', delivery: ['telegram', `webhook:${s.hookId}`] });
+    s.jump(s.last * 2);
+    const mine = s.fired.find((a) => a.ruleId === rule.id)!;
+    expect(mine).toBeDefined();
+    const target = `webhook:${s.hookId}`;
+    // Every job for the hook has its final answer (the jobs are made when the alert fires).
+    await waitFor('telegram delivered', () => settled(s.attempts('telegram'), 1));
+    await waitFor('the hook settled', () => s.e.delivery.jobs.pending().filter((j) => j.target === target).length === 0 && s.attempts(target).every((a) => a.status === 'delivered' || a.status === 'failed'));
+    const about = s.hook.received.filter((h) => {
+      const d = h.body.data as { id?: number; alerts?: Array<{ id: number }> };
+      return (h.body.type === 'alert.fired' && d.id === mine.id) || (h.body.type === 'alert' && (d.alerts ?? []).some((a) => a.id === mine.id));
+    });
+    expect(about.map((h) => h.body.type)).toEqual(['alert.fired']);
+    expect(about[0]!.body.data).toMatchObject({ id: mine.id, ruleId: rule.id, message: mine.message });
+    // Telegram still gets the rule's alert.
+    expect(s.attempts('telegram').map((a) => [a.eventType, a.ref])).toEqual([['alert', `alert:${mine.id}`]]);
+  }, 90_000);
+});
