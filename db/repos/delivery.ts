@@ -4,7 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { DeliveryAttempt, DeliveryStatus } from '../../engine/api/commands/delivery';
-import { where } from './query-filter';
+import { StatementCache, where } from './filter';
 
 export type JobState = 'pending' | 'delivered' | 'failed' | 'dropped';
 
@@ -148,7 +148,9 @@ export class DeliveryAttemptsRepo {
   private readonly getStmt: Statement<[number], AttemptRow>;
   private readonly countsStmt: Statement<[number], TargetCounts>;
   private readonly latenciesStmt: Statement<[string, number], { latency_ms: number }>;
-  constructor(private readonly db: Database) {
+  private readonly lists: StatementCache;
+  constructor(db: Database) {
+    this.lists = new StatementCache(db);
     this.insertStmt = db.prepare(`INSERT INTO delivery_attempts (delivery_id, target, event_type, ref, attempt, status, http_status, error, latency_ms, event_ts, ts, next_attempt_at)
       VALUES (@deliveryId, @target, @eventType, @ref, @attempt, @status, @httpStatus, @error, @latencyMs, @eventTs, @ts, @nextAttemptAt)`);
     this.getStmt = db.prepare('SELECT * FROM delivery_attempts WHERE id = ?');
@@ -163,15 +165,15 @@ export class DeliveryAttemptsRepo {
     const r = this.getStmt.get(id);
     return r ? rowToAttempt(r) : undefined;
   }
-  /** The filtered list differs per call (its WHERE), so it is the one statement prepared here. */
+  /** The filtered list: one statement per WHERE shape, prepared once. */
   list(q: AttemptQuery): DeliveryAttempt[] {
     const f = where([
       ['target = ?', q.target],
       ['status = ?', q.status],
       ['ts >= ?', q.since],
     ]);
-    return this.db
-      .prepare<Array<string | number>, AttemptRow>(`SELECT * FROM delivery_attempts${f.sql} ORDER BY id DESC LIMIT ?`)
+    return this.lists
+      .get<AttemptRow>(`SELECT * FROM delivery_attempts${f.sql} ORDER BY id DESC LIMIT ?`)
       .all(...f.args, q.limit ?? 200)
       .map(rowToAttempt);
   }

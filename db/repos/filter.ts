@@ -1,33 +1,42 @@
 /**
  * The one small filter builder of list queries: optional conditions become a WHERE clause and its
- * arguments (a condition whose value is undefined, null or '' is left out), and each distinct
- * query shape is prepared once per repository.
+ * arguments — a condition whose value is undefined, null, false or '' is left out; `true` adds its
+ * clause with no argument (`['s.read_at IS NULL', unreadOnly]`) — and each distinct query shape is
+ * prepared once per repository.
  */
 import type { Database, Statement } from 'better-sqlite3';
 
-export type Condition = readonly [sql: string, value: unknown];
+export type SqlArg = string | number;
+
+export type Condition = readonly [sql: string, value: SqlArg | boolean | undefined | null];
 
 export interface Where {
-  /** "WHERE a = ? AND b >= ?" or "" */
+  /** " WHERE a = ? AND b >= ?" (with its leading space) or "" */
   sql: string;
-  args: unknown[];
+  args: SqlArg[];
 }
 
 export function where(conditions: ReadonlyArray<Condition>): Where {
-  const used = conditions.filter(([, v]) => v !== undefined && v !== null && v !== '');
-  return { sql: used.length ? `WHERE ${used.map(([s]) => s).join(' AND ')}` : '', args: used.map(([, v]) => v) };
+  const parts: string[] = [];
+  const args: SqlArg[] = [];
+  for (const [sql, v] of conditions) {
+    if (v === undefined || v === null || v === false || v === '') continue;
+    parts.push(sql);
+    if (v !== true) args.push(v);
+  }
+  return { sql: parts.length ? ` WHERE ${parts.join(' AND ')}` : '', args };
 }
 
 /** Statements prepared once per distinct SQL text (list queries vary only by which filters are given). */
 export class StatementCache {
   private readonly cache = new Map<string, Statement>();
   constructor(private readonly db: Database) {}
-  get<Row>(sql: string): Statement<unknown[], Row> {
+  get<Row>(sql: string): Statement<SqlArg[], Row> {
     let s = this.cache.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
       this.cache.set(sql, s);
     }
-    return s as Statement<unknown[], Row>;
+    return s as Statement<SqlArg[], Row>;
   }
 }

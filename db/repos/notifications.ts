@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Notification, NotificationAction, NotificationKind, Severity } from '../../engine/api/commands/notify';
-import { StatementCache, where } from './query-filter';
+import { StatementCache, where } from './filter';
 
 interface Row {
   id: number;

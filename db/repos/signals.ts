@@ -14,7 +14,7 @@ import type {
   SignalStatus,
 } from '../../engine/api/commands/signals';
 import type { Timeframe } from '../../engine/api/timeframes';
-import { StatementCache, where } from './query-filter';
+import { StatementCache, where } from './filter';
 
 // ─────────────────────────────── channels ───────────────────────────────
 
