@@ -1,6 +1,7 @@
 /** Trading accounts: one row ↔ object mapping, statements prepared once. Decimal values are TEXT. */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Account } from '../../engine/api/commands/orders';
+import { preparedOnce, type Prepare } from './filter';
 
 interface AccountRow {
   id: number;
@@ -85,7 +86,9 @@ export class AccountsRepo {
   private readonly cashStmt: Statement;
   private readonly updateStmts = new Map<string, Statement>();
 
+  private readonly prepare: Prepare;
   constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
     this.insertStmt = db.prepare(
       `INSERT INTO accounts (name, kind, exchange, source, quote_currency, maker_fee_bps, taker_fee_bps, slippage_bps, starting_balance, cash, is_default, keys_enc, urls, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -128,7 +131,7 @@ export class AccountsRepo {
     if (cols.length === 0) return;
     const sql = `UPDATE accounts SET ${cols.map(([c]) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`;
     let s = this.updateStmts.get(sql);
-    if (!s) this.updateStmts.set(sql, (s = this.db.prepare(sql)));
+    if (!s) this.updateStmts.set(sql, (s = this.prepare(sql)));
     s.run(...cols.map(([, v]) => v), now, id);
   }
   setDefault(id: number, now: number): void {

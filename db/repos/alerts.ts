@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Alert, AlertCondition, AlertKind, AlertPriority, AlertRule, AlertStats, AlertStatus } from '../../engine/api/commands/alerts';
 import { ALERT_KINDS, ALERT_PRIORITIES } from '../../engine/api/commands/alerts';
+import { preparedOnce, type Prepare } from './filter';
 
 interface RuleRow {
   id: number;
@@ -121,50 +122,56 @@ function where(f: AlertFilter): { sql: string; args: Array<string | number> } {
 }
 
 export class AlertRulesRepo {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: Prepare;
+  constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
+  }
 
   list(kind?: AlertKind): AlertRule[] {
     const rows = kind
-      ? (this.db.prepare('SELECT * FROM alert_rules WHERE kind = ? ORDER BY id DESC').all(kind) as RuleRow[])
-      : (this.db.prepare('SELECT * FROM alert_rules ORDER BY id DESC').all() as RuleRow[]);
+      ? (this.prepare('SELECT * FROM alert_rules WHERE kind = ? ORDER BY id DESC').all(kind) as RuleRow[])
+      : (this.prepare('SELECT * FROM alert_rules ORDER BY id DESC').all() as RuleRow[]);
     return rows.map(toRule);
   }
 
   get(id: number): AlertRule | undefined {
-    const r = this.db.prepare('SELECT * FROM alert_rules WHERE id = ?').get(id) as RuleRow | undefined;
+    const r = this.prepare('SELECT * FROM alert_rules WHERE id = ?').get(id) as RuleRow | undefined;
     return r && toRule(r);
   }
 
   insert(d: RuleData, now: number): AlertRule {
     const id = Number(
-      this.db
-        .prepare('INSERT INTO alert_rules (name, kind, condition, priority, delivery, throttle_minutes, once, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      this.prepare
+        ('INSERT INTO alert_rules (name, kind, condition, priority, delivery, throttle_minutes, once, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(d.name, d.kind, JSON.stringify(d.condition), d.priority, JSON.stringify(d.delivery), d.throttleMinutes, d.once ? 1 : 0, d.enabled ? 1 : 0, now, now).lastInsertRowid,
     );
     return this.get(id)!;
   }
 
   update(id: number, d: RuleData, now: number): AlertRule {
-    this.db
-      .prepare('UPDATE alert_rules SET name = ?, kind = ?, condition = ?, priority = ?, delivery = ?, throttle_minutes = ?, once = ?, enabled = ?, updated_at = ? WHERE id = ?')
+    this.prepare
+      ('UPDATE alert_rules SET name = ?, kind = ?, condition = ?, priority = ?, delivery = ?, throttle_minutes = ?, once = ?, enabled = ?, updated_at = ? WHERE id = ?')
       .run(d.name, d.kind, JSON.stringify(d.condition), d.priority, JSON.stringify(d.delivery), d.throttleMinutes, d.once ? 1 : 0, d.enabled ? 1 : 0, now, id);
     return this.get(id)!;
   }
 
   fired(id: number, at: number, disable: boolean, now: number): void {
-    this.db.prepare(`UPDATE alert_rules SET last_fired_at = ?, updated_at = ?${disable ? ', enabled = 0' : ''} WHERE id = ?`).run(at, now, id);
+    this.prepare(`UPDATE alert_rules SET last_fired_at = ?, updated_at = ?${disable ? ', enabled = 0' : ''} WHERE id = ?`).run(at, now, id);
   }
 
   delete(id: number): number {
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM alert_rule_state WHERE rule_id = ?').run(id);
-      return this.db.prepare('DELETE FROM alert_rules WHERE id = ?').run(id).changes;
+      this.prepare('DELETE FROM alert_rule_state WHERE rule_id = ?').run(id);
+      return this.prepare('DELETE FROM alert_rules WHERE id = ?').run(id).changes;
     })();
   }
 }
 
 export class AlertsRepo {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: Prepare;
+  constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -172,8 +179,8 @@ export class AlertsRepo {
 
   /** Inserts an alert; null when the rule already fired for this dedup key (same bar, crossing or episode). */
   insert(a: NewAlert, now: number): Alert | null {
-    const r = this.db
-      .prepare(
+    const r = this.prepare
+      (
         'INSERT OR IGNORE INTO alerts (rule_id, rule_name, kind, priority, status, message, "values", fired_at, source, symbol, dedup_key, updated_at) VALUES (?, ?, ?, ?, \'active\', ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(a.ruleId, a.ruleName, a.kind, a.priority, a.message, JSON.stringify(a.values), a.firedAt, a.source, a.symbol, a.dedupKey, now);
@@ -181,24 +188,24 @@ export class AlertsRepo {
   }
 
   get(id: number): Alert | undefined {
-    const r = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
+    const r = this.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
     return r && toAlert(r);
   }
 
   list(f: AlertFilter): Alert[] {
     const w = where(f);
-    const rows = this.db.prepare(`SELECT * FROM alerts ${w.sql} ORDER BY fired_at DESC, id DESC LIMIT ?`).all(...w.args, f.limit ?? 500) as AlertRow[];
+    const rows = this.prepare(`SELECT * FROM alerts ${w.sql} ORDER BY fired_at DESC, id DESC LIMIT ?`).all(...w.args, f.limit ?? 500) as AlertRow[];
     return rows.map(toAlert);
   }
 
   /** Unresolved alerts of a rule (active, acknowledged or snoozed). */
   openOf(ruleId: number): Alert[] {
-    return (this.db.prepare("SELECT * FROM alerts WHERE rule_id = ? AND status != 'resolved' ORDER BY id").all(ruleId) as AlertRow[]).map(toAlert);
+    return (this.prepare("SELECT * FROM alerts WHERE rule_id = ? AND status != 'resolved' ORDER BY id").all(ruleId) as AlertRow[]).map(toAlert);
   }
 
   setStatus(id: number, status: AlertStatus, now: number, extra: { snoozedUntil?: number | null; resolution?: string | null } = {}): void {
-    this.db
-      .prepare(
+    this.prepare
+      (
         `UPDATE alerts SET status = ?, updated_at = ?, snoozed_until = ?,
            acknowledged_at = CASE WHEN ? = 'acknowledged' THEN ? ELSE acknowledged_at END,
            resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE resolved_at END,
@@ -209,16 +216,16 @@ export class AlertsRepo {
   }
 
   dueSnoozed(now: number): number[] {
-    return (this.db.prepare("SELECT id FROM alerts WHERE status = 'snoozed' AND snoozed_until <= ?").all(now) as Array<{ id: number }>).map((r) => r.id);
+    return (this.prepare("SELECT id FROM alerts WHERE status = 'snoozed' AND snoozed_until <= ?").all(now) as Array<{ id: number }>).map((r) => r.id);
   }
 
   delete(ids: number[]): number {
-    const st = this.db.prepare('DELETE FROM alerts WHERE id = ?');
+    const st = this.prepare('DELETE FROM alerts WHERE id = ?');
     return this.db.transaction(() => ids.reduce((n, id) => n + st.run(id).changes, 0))();
   }
 
   stats(): AlertStats {
-    const rows = this.db.prepare('SELECT status, priority, kind, COUNT(*) AS n FROM alerts GROUP BY status, priority, kind').all() as Array<{ status: string; priority: string; kind: string; n: number }>;
+    const rows = this.prepare('SELECT status, priority, kind, COUNT(*) AS n FROM alerts GROUP BY status, priority, kind').all() as Array<{ status: string; priority: string; kind: string; n: number }>;
     const s: AlertStats = {
       total: 0,
       active: 0,
@@ -241,7 +248,7 @@ export class AlertsRepo {
   lastOutcomes(by: { channel?: number; strategy?: string }, n: number): Array<{ signalId: number; result: string; profitPct: number }> {
     const col = by.channel !== undefined ? 'channel_id' : 'strategy';
     const v = by.channel ?? by.strategy ?? '';
-    return (this.db.prepare(`SELECT signal_id AS signalId, result, profit_pct AS profitPct FROM signal_outcomes WHERE ${col} = ? ORDER BY closed_at DESC, signal_id DESC LIMIT ?`).all(v, n) as Array<{
+    return (this.prepare(`SELECT signal_id AS signalId, result, profit_pct AS profitPct FROM signal_outcomes WHERE ${col} = ? ORDER BY closed_at DESC, signal_id DESC LIMIT ?`).all(v, n) as Array<{
       signalId: number;
       result: string;
       profitPct: number;
@@ -251,12 +258,15 @@ export class AlertsRepo {
 
 /** Per-rule evaluation state, one JSON object per rule. */
 export class AlertStateRepo {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: Prepare;
+  constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
+  }
   all(): Map<number, Record<string, unknown>> {
-    const rows = this.db.prepare('SELECT rule_id, state FROM alert_rule_state').all() as Array<{ rule_id: number; state: string }>;
+    const rows = this.prepare('SELECT rule_id, state FROM alert_rule_state').all() as Array<{ rule_id: number; state: string }>;
     return new Map(rows.map((r) => [r.rule_id, JSON.parse(r.state) as Record<string, unknown>]));
   }
   set(ruleId: number, state: Record<string, unknown>, now: number): void {
-    this.db.prepare('INSERT INTO alert_rule_state (rule_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(rule_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at').run(ruleId, JSON.stringify(state), now);
+    this.prepare('INSERT INTO alert_rule_state (rule_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(rule_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at').run(ruleId, JSON.stringify(state), now);
   }
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { BackfillJob, BackfillStatus } from '../../engine/api/commands/market';
 import type { Timeframe } from '../../engine/api/timeframes';
+import { preparedOnce, type Prepare } from './filter';
 
 /** A stored job: the contract's BackfillJob without the figures derived at read time. */
 export type BackfillJobRow = Omit<BackfillJob, 'progress' | 'etaMs' | 'candlesPerSec'>;
@@ -30,11 +31,14 @@ const fromRaw = (r: Raw): BackfillJobRow => ({
 
 /** Back-fill jobs: the cursor is saved with every page, so a restart resumes where it stopped. */
 export class BackfillJobsRepo {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: Prepare;
+  constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
+  }
 
   create(j: Pick<BackfillJobRow, 'source' | 'symbol' | 'timeframe' | 'since' | 'until' | 'expected'>, at: number): BackfillJobRow {
-    const r = this.db
-      .prepare(
+    const r = this.prepare
+      (
         `INSERT INTO backfill_jobs (source, symbol, timeframe, since, until, cursor, status, expected, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       )
@@ -43,26 +47,26 @@ export class BackfillJobsRepo {
   }
 
   get(id: number): BackfillJobRow | undefined {
-    const r = this.db.prepare('SELECT * FROM backfill_jobs WHERE id = ?').get(id) as Raw | undefined;
+    const r = this.prepare('SELECT * FROM backfill_jobs WHERE id = ?').get(id) as Raw | undefined;
     return r ? fromRaw(r) : undefined;
   }
 
   /** The unfinished job for the same key and range, if any (a repeated request resumes it). */
   findActive(source: string, symbol: string, timeframe: string): BackfillJobRow | undefined {
-    const r = this.db
-      .prepare("SELECT * FROM backfill_jobs WHERE source = ? AND symbol = ? AND timeframe = ? AND status IN ('queued', 'running', 'repairing') ORDER BY id LIMIT 1")
+    const r = this.prepare
+      ("SELECT * FROM backfill_jobs WHERE source = ? AND symbol = ? AND timeframe = ? AND status IN ('queued', 'running', 'repairing') ORDER BY id LIMIT 1")
       .get(source, symbol, timeframe) as Raw | undefined;
     return r ? fromRaw(r) : undefined;
   }
 
   unfinished(): BackfillJobRow[] {
-    return (this.db.prepare("SELECT * FROM backfill_jobs WHERE status IN ('queued', 'running', 'repairing') ORDER BY id").all() as Raw[]).map(fromRaw);
+    return (this.prepare("SELECT * FROM backfill_jobs WHERE status IN ('queued', 'running', 'repairing') ORDER BY id").all() as Raw[]).map(fromRaw);
   }
 
   list(source?: string, limit = 100): BackfillJobRow[] {
     const rows = source
-      ? this.db.prepare('SELECT * FROM backfill_jobs WHERE source = ? ORDER BY id DESC LIMIT ?').all(source, limit)
-      : this.db.prepare('SELECT * FROM backfill_jobs ORDER BY id DESC LIMIT ?').all(limit);
+      ? this.prepare('SELECT * FROM backfill_jobs WHERE source = ? ORDER BY id DESC LIMIT ?').all(source, limit)
+      : this.prepare('SELECT * FROM backfill_jobs ORDER BY id DESC LIMIT ?').all(limit);
     return (rows as Raw[]).map(fromRaw);
   }
 
@@ -84,6 +88,6 @@ export class BackfillJobsRepo {
       sets.push(`${cols[k]} = @${k}`);
       params[k] = v;
     }
-    this.db.prepare(`UPDATE backfill_jobs SET ${sets.join(', ')} WHERE id = @id`).run(params);
+    this.prepare(`UPDATE backfill_jobs SET ${sets.join(', ')} WHERE id = @id`).run(params);
   }
 }

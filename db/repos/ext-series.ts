@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { preparedOnce, type Prepare } from './filter';
 
 /** One stored point: [ts ms UTC, value]. */
 export type SeriesPoint = [number, number];
@@ -34,7 +35,9 @@ export class ExtSeriesRepo {
   private readonly listStmt;
   private readonly upsertBatch;
 
+  private readonly prepare: Prepare;
   constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
     this.findStmt = db.prepare<[string, string, string], { id: number }>('SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?');
     this.addStmt = db.prepare<[string, string, string]>('INSERT INTO series (source, symbol, timeframe) VALUES (?, ?, ?) ON CONFLICT (source, symbol, timeframe) DO NOTHING');
     this.upsertStmt = db.prepare<[number, number, number]>(
@@ -89,8 +92,8 @@ export class ExtSeriesRepo {
   tail(k: SeriesKey, limit: number, until = Number.MAX_SAFE_INTEGER): SeriesPoint[] {
     const sid = this.idOf(k, false);
     if (sid === null) return [];
-    const rows = this.db
-      .prepare<[number, number, number], { ts: number; value: number }>('SELECT ts, value FROM series_values WHERE series_id = ? AND ts < ? ORDER BY ts DESC LIMIT ?')
+    const rows = this.prepare
+      <[number, number, number], { ts: number; value: number }>('SELECT ts, value FROM series_values WHERE series_id = ? AND ts < ? ORDER BY ts DESC LIMIT ?')
       .all(sid, until, limit);
     return rows.reverse().map((r) => [r.ts, r.value]);
   }
@@ -112,8 +115,8 @@ export class ExtSeriesRepo {
 
   /** The symbols a source's series is stored under ('' for an http_json source). */
   symbols(source: string, series: string): string[] {
-    return this.db
-      .prepare<[string, string], { symbol: string }>('SELECT symbol FROM series WHERE source = ? AND timeframe = ? ORDER BY id')
+    return this.prepare
+      <[string, string], { symbol: string }>('SELECT symbol FROM series WHERE source = ? AND timeframe = ? ORDER BY id')
       .all(source, series)
       .map((r) => r.symbol);
   }

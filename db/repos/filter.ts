@@ -40,3 +40,22 @@ export class StatementCache {
     return s as Statement<SqlArg[], Row>;
   }
 }
+
+/**
+ * `db.prepare` that prepares each SQL text once and hands the same statement back after: for a
+ * repository whose methods write their SQL inline. (Statements here are never put in pluck, raw
+ * or expand mode, nor iterated, so sharing one per text is safe.)
+ */
+export type Prepare = <P extends unknown[] | object = unknown[], R = unknown>(sql: string) => Statement<P, R>;
+
+export function preparedOnce(db: Database): Prepare {
+  const cache = new Map<string, Statement>();
+  return (<P extends unknown[] | object, R>(sql: string): Statement<P, R> => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s as unknown as Statement<P, R>;
+  }) as Prepare;
+}

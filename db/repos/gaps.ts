@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { GapRange, KnownGap } from '../../engine/api/commands/market';
 import { TIMEFRAME_MS, type Timeframe } from '../../engine/api/timeframes';
+import { preparedOnce, type Prepare } from './filter';
 
 export interface GapKey {
   source: string;
@@ -10,7 +11,10 @@ export interface GapKey {
 
 /** Gap detection over stored candles, and the known gaps (bars an exchange does not have). */
 export class GapsRepo {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: Prepare;
+  constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
+  }
 
   /**
    * Missing bar ranges inside [from, to) given the bars stored there: holes between stored bars,
@@ -22,16 +26,16 @@ export class GapsRepo {
     const push = (start: number, end: number): void => {
       if (end > start) out.push({ start, end, bars: Math.round((end - start) / step) });
     };
-    const bounds = this.db
-      .prepare('SELECT MIN(ts) AS first, MAX(ts) AS last FROM candles WHERE series_id = (SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?) AND ts >= ? AND ts < ?')
+    const bounds = this.prepare
+      ('SELECT MIN(ts) AS first, MAX(ts) AS last FROM candles WHERE series_id = (SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?) AND ts >= ? AND ts < ?')
       .get(k.source, k.symbol, k.timeframe, from, to) as { first: number | null; last: number | null };
     if (bounds.first === null || bounds.last === null) {
       push(from, to);
       return this.minusKnown(k, out);
     }
     push(from, bounds.first);
-    const holes = this.db
-      .prepare(
+    const holes = this.prepare
+      (
         `SELECT prev, ts FROM (
            SELECT ts, LAG(ts) OVER (ORDER BY ts) AS prev FROM candles
            WHERE series_id = (SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?) AND ts >= ? AND ts < ?
@@ -67,15 +71,15 @@ export class GapsRepo {
 
   known(k: GapKey): KnownGap[] {
     return (
-      this.db
-        .prepare('SELECT start_ts AS start, end_ts AS "end", reason, recorded_at AS recordedAt FROM known_gaps WHERE source = ? AND symbol = ? AND timeframe = ? ORDER BY start_ts')
+      this.prepare
+        ('SELECT start_ts AS start, end_ts AS "end", reason, recorded_at AS recordedAt FROM known_gaps WHERE source = ? AND symbol = ? AND timeframe = ? ORDER BY start_ts')
         .all(k.source, k.symbol, k.timeframe) as Array<Omit<KnownGap, 'bars'>>
     ).map((g) => ({ ...g, bars: Math.round((g.end - g.start) / TIMEFRAME_MS[k.timeframe]) }));
   }
 
   recordKnown(k: GapKey, start: number, end: number, reason: string, at: number): void {
-    this.db
-      .prepare(
+    this.prepare
+      (
         `INSERT INTO known_gaps (source, symbol, timeframe, start_ts, end_ts, reason, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(source, symbol, timeframe, start_ts) DO UPDATE SET end_ts = MAX(end_ts, excluded.end_ts), reason = excluded.reason, recorded_at = excluded.recorded_at`,
       )
@@ -83,8 +87,8 @@ export class GapsRepo {
   }
 
   bounds(k: GapKey): { first: number | null; last: number | null; stored: number } {
-    return this.db
-      .prepare('SELECT MIN(ts) AS first, MAX(ts) AS last, COUNT(*) AS stored FROM candles WHERE series_id = (SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?)')
+    return this.prepare
+      ('SELECT MIN(ts) AS first, MAX(ts) AS last, COUNT(*) AS stored FROM candles WHERE series_id = (SELECT id FROM series WHERE source = ? AND symbol = ? AND timeframe = ?)')
       .get(k.source, k.symbol, k.timeframe) as { first: number | null; last: number | null; stored: number };
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { Goal, GoalAdjustment, GoalSnapshot, GoalStance, GoalStatusWord, GoalType } from '../../engine/api/commands/goals';
+import { preparedOnce, type Prepare } from './filter';
 
 interface GoalRow {
   id: number;
@@ -92,7 +93,9 @@ export interface AccountGoalState {
 export class GoalsRepo {
   private readonly getStmt;
   private readonly insertDailyStmt;
+  private readonly prepare: Prepare;
   constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
     this.getStmt = db.prepare<[number], GoalRow>('SELECT * FROM goals WHERE id = ?');
     this.insertDailyStmt = db.prepare(
       `INSERT INTO goal_snapshots (goal_id, day, kind, ts, current, expected, target, progress_pct, pace, status, period_start)
@@ -102,8 +105,8 @@ export class GoalsRepo {
 
   // goals
   insert(g: NewGoal, initialStatus: GoalStatusWord | null, period: number | null): Goal {
-    const r = this.db
-      .prepare('INSERT INTO goals (account_id, type, target, label, deadline, start_equity, last_status, last_period, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    const r = this.prepare
+      ('INSERT INTO goals (account_id, type, target, label, deadline, start_equity, last_status, last_period, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(g.accountId, g.type, g.target, g.label, g.deadline, g.startEquity, initialStatus, period, g.createdAt, g.createdAt);
     return this.get(Number(r.lastInsertRowid))!;
   }
@@ -114,19 +117,19 @@ export class GoalsRepo {
   list(accountId?: number): Goal[] {
     const rows =
       accountId === undefined
-        ? this.db.prepare<[], GoalRow>('SELECT * FROM goals ORDER BY account_id, id').all()
-        : this.db.prepare<[number], GoalRow>('SELECT * FROM goals WHERE account_id = ? ORDER BY id').all(accountId);
+        ? this.prepare<[], GoalRow>('SELECT * FROM goals ORDER BY account_id, id').all()
+        : this.prepare<[number], GoalRow>('SELECT * FROM goals WHERE account_id = ? ORDER BY id').all(accountId);
     return rows.map(toGoal);
   }
   update(id: number, p: { target?: number; label?: string; deadline?: number }, now: number): void {
     const cur = this.getStmt.get(id);
     if (!cur) return;
-    this.db
-      .prepare('UPDATE goals SET target = ?, label = ?, deadline = ?, updated_at = ? WHERE id = ?')
+    this.prepare
+      ('UPDATE goals SET target = ?, label = ?, deadline = ?, updated_at = ? WHERE id = ?')
       .run(p.target ?? cur.target, p.label ?? cur.label, p.deadline ?? cur.deadline, now, id);
   }
   delete(id: number): number {
-    return this.db.prepare('DELETE FROM goals WHERE id = ?').run(id).changes;
+    return this.prepare('DELETE FROM goals WHERE id = ?').run(id).changes;
   }
   lastStatus(id: number): { status: GoalStatusWord | null; period: number | null } {
     const r = this.getStmt.get(id);
@@ -134,7 +137,7 @@ export class GoalsRepo {
   }
   /** Records a status change once: false when another writer already recorded this status. */
   setLastStatus(id: number, from: GoalStatusWord | null, to: GoalStatusWord, period: number): boolean {
-    return this.db.prepare('UPDATE goals SET last_status = ?, last_period = ? WHERE id = ? AND last_status IS ?').run(to, period, id, from).changes === 1;
+    return this.prepare('UPDATE goals SET last_status = ?, last_period = ? WHERE id = ? AND last_status IS ?').run(to, period, id, from).changes === 1;
   }
 
   // snapshots
@@ -143,17 +146,17 @@ export class GoalsRepo {
     return this.insertDailyStmt.run(s.goalId, s.day, s.kind, s.ts, s.current, s.expected, s.target, s.progressPct, s.pace, s.status, s.periodStart).changes === 1;
   }
   history(goalId: number, since = 0): GoalSnapshot[] {
-    return this.db.prepare<[number, number], SnapshotRow>('SELECT * FROM goal_snapshots WHERE goal_id = ? AND ts >= ? ORDER BY ts, id').all(goalId, since).map(toSnapshot);
+    return this.prepare<[number, number], SnapshotRow>('SELECT * FROM goal_snapshots WHERE goal_id = ? AND ts >= ? ORDER BY ts, id').all(goalId, since).map(toSnapshot);
   }
   latestSnapshot(goalId: number, kind: 'daily' | 'manual'): GoalSnapshot | undefined {
-    const r = this.db.prepare<[number, string], SnapshotRow>('SELECT * FROM goal_snapshots WHERE goal_id = ? AND kind = ? ORDER BY ts DESC, id DESC LIMIT 1').get(goalId, kind);
+    const r = this.prepare<[number, string], SnapshotRow>('SELECT * FROM goal_snapshots WHERE goal_id = ? AND kind = ? ORDER BY ts DESC, id DESC LIMIT 1').get(goalId, kind);
     return r ? toSnapshot(r) : undefined;
   }
 
   // adjustments and per-account state
   insertAdjustment(a: Omit<GoalAdjustment, 'id'>): GoalAdjustment {
-    const r = this.db
-      .prepare('INSERT INTO goal_adjustments (account_id, ts, kind, factor, rule, stance, sentence) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const r = this.prepare
+      ('INSERT INTO goal_adjustments (account_id, ts, kind, factor, rule, stance, sentence) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(a.accountId, a.ts, a.kind, a.factor, a.rule, a.stance, a.sentence);
     return { ...a, id: Number(r.lastInsertRowid) };
   }
@@ -164,18 +167,18 @@ export class GoalsRepo {
       where.push('account_id = ?');
       args.push(q.account);
     }
-    return this.db
-      .prepare<unknown[], AdjustmentRow>(`SELECT * FROM goal_adjustments WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ?`)
+    return this.prepare
+      <unknown[], AdjustmentRow>(`SELECT * FROM goal_adjustments WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ?`)
       .all(...args, q.limit ?? 200)
       .map(toAdjustment);
   }
   state(accountId: number): AccountGoalState | undefined {
-    const r = this.db.prepare<[number], { factor: number; rule: number; stance: string }>('SELECT factor, rule, stance FROM goal_account_state WHERE account_id = ?').get(accountId);
+    const r = this.prepare<[number], { factor: number; rule: number; stance: string }>('SELECT factor, rule, stance FROM goal_account_state WHERE account_id = ?').get(accountId);
     return r ? { factor: r.factor, rule: r.rule, stance: r.stance as GoalStance } : undefined;
   }
   setState(accountId: number, s: AccountGoalState, now: number): void {
-    this.db
-      .prepare(
+    this.prepare
+      (
         'INSERT INTO goal_account_state (account_id, factor, rule, stance, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET factor = excluded.factor, rule = excluded.rule, stance = excluded.stance, updated_at = excluded.updated_at',
       )
       .run(accountId, s.factor, s.rule, s.stance, now);
@@ -184,18 +187,18 @@ export class GoalsRepo {
   // reads from the order book
   /** The last recorded equity at or before `ts`. */
   equityAt(accountId: number, ts: number): string | undefined {
-    return this.db.prepare<[number, number], { equity: string }>('SELECT equity FROM equity_snapshots WHERE account_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1').get(accountId, ts)?.equity;
+    return this.prepare<[number, number], { equity: string }>('SELECT equity FROM equity_snapshots WHERE account_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1').get(accountId, ts)?.equity;
   }
   /** The first recorded equity in [from, until]. */
   firstEquityBetween(accountId: number, from: number, until: number): string | undefined {
-    return this.db
-      .prepare<[number, number, number], { equity: string }>('SELECT equity FROM equity_snapshots WHERE account_id = ? AND ts >= ? AND ts <= ? ORDER BY ts ASC LIMIT 1')
+    return this.prepare
+      <[number, number, number], { equity: string }>('SELECT equity FROM equity_snapshots WHERE account_id = ? AND ts >= ? AND ts <= ? ORDER BY ts ASC LIMIT 1')
       .get(accountId, from, until)?.equity;
   }
   /** Realized P&L and fee of every fill in [from, until] (exact decimal strings). */
   fillsBetween(accountId: number, from: number, until: number): Array<{ realizedPnl: string; fee: string }> {
-    return this.db
-      .prepare<[number, number, number], { realized_pnl: string; fee: string }>('SELECT realized_pnl, fee FROM fills WHERE account_id = ? AND ts >= ? AND ts <= ? ORDER BY id')
+    return this.prepare
+      <[number, number, number], { realized_pnl: string; fee: string }>('SELECT realized_pnl, fee FROM fills WHERE account_id = ? AND ts >= ? AND ts <= ? ORDER BY id')
       .all(accountId, from, until)
       .map((r) => ({ realizedPnl: r.realized_pnl, fee: r.fee }));
   }

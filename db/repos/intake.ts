@@ -5,6 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { AiOpinion, IntakeEvent, IntakeStatus, TimelineStep } from '../../engine/api/commands/intake';
 import type { DeliveryTarget } from '../../engine/api/commands/signals';
+import { preparedOnce, type Prepare } from './filter';
 
 // ─────────────────────────────── sources ───────────────────────────────
 
@@ -55,11 +56,13 @@ const toSource = (r: SourceRow): SourceRecord => ({
 
 export class IntakeSourcesRepo {
   private readonly getStmt: Statement<[number], SourceRow>;
+  private readonly prepare: Prepare;
   constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
     this.getStmt = db.prepare('SELECT * FROM intake_sources WHERE id = ? AND deleted_at IS NULL');
   }
   list(): SourceRecord[] {
-    return this.db.prepare<[], SourceRow>('SELECT * FROM intake_sources WHERE deleted_at IS NULL ORDER BY id').all().map(toSource);
+    return this.prepare<[], SourceRow>('SELECT * FROM intake_sources WHERE deleted_at IS NULL ORDER BY id').all().map(toSource);
   }
   get(id: number): SourceRecord | undefined {
     const r = this.getStmt.get(id);
@@ -67,20 +70,20 @@ export class IntakeSourcesRepo {
   }
   insert(d: Omit<SourceRecord, 'id' | 'createdAt' | 'updatedAt'>, now: number): SourceRecord {
     const id = Number(
-      this.db
-        .prepare('INSERT INTO intake_sources (name, enabled, market, channel_id, config, secret_sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      this.prepare
+        ('INSERT INTO intake_sources (name, enabled, market, channel_id, config, secret_sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(d.name, d.enabled ? 1 : 0, d.market, d.channelId, JSON.stringify(d.config), d.secretSealed, now, now).lastInsertRowid,
     );
     return this.get(id)!;
   }
   update(id: number, d: Omit<SourceRecord, 'id' | 'createdAt' | 'updatedAt' | 'channelId'>, now: number): SourceRecord {
-    this.db
-      .prepare('UPDATE intake_sources SET name = ?, enabled = ?, market = ?, config = ?, secret_sealed = ?, updated_at = ? WHERE id = ?')
+    this.prepare
+      ('UPDATE intake_sources SET name = ?, enabled = ?, market = ?, config = ?, secret_sealed = ?, updated_at = ? WHERE id = ?')
       .run(d.name, d.enabled ? 1 : 0, d.market, JSON.stringify(d.config), d.secretSealed, now, id);
     return this.get(id)!;
   }
   delete(id: number, now: number): boolean {
-    return this.db.prepare('UPDATE intake_sources SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes > 0;
+    return this.prepare('UPDATE intake_sources SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes > 0;
   }
 }
 
@@ -143,7 +146,9 @@ export class IntakeEventsRepo {
   /** UPDATE statements by the set of columns a step writes (prepared once each). */
   private readonly updates = new Map<string, Statement>();
 
+  private readonly prepare: Prepare;
   constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
     this.stmt = {
       byKey: db.prepare('SELECT id FROM intake_events WHERE source_id = ? AND idempotency_key = ?'),
       insert: db.prepare(
@@ -211,7 +216,7 @@ export class IntakeEventsRepo {
     if (p.attempts !== undefined) cols.push(['attempts', next.attempts]);
     const key = cols.map(([c]) => c).join(',');
     let st = this.updates.get(key);
-    if (!st) this.updates.set(key, (st = this.db.prepare(`UPDATE intake_events SET ${cols.map(([c]) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)));
+    if (!st) this.updates.set(key, (st = this.prepare(`UPDATE intake_events SET ${cols.map(([c]) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)));
     st.run(...cols.map(([, v]) => v), now, id);
     return next;
   }
@@ -228,13 +233,13 @@ export class IntakeEventsRepo {
     add('status = ?', q.status);
     add('created_at >= ?', q.since);
     const sql = `SELECT * FROM intake_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return this.db.prepare<Array<string | number>, EventRow>(sql).all(...args, q.limit ?? 100).map(toEvent);
+    return this.prepare<Array<string | number>, EventRow>(sql).all(...args, q.limit ?? 100).map(toEvent);
   }
 
   /** Events left mid-pipeline by a stop (received … evaluated), oldest first. */
   unfinished(): IntakeEvent[] {
-    return this.db
-      .prepare<[], EventRow>("SELECT * FROM intake_events WHERE status IN ('received', 'validated', 'enriched', 'evaluated') ORDER BY id")
+    return this.prepare
+      <[], EventRow>("SELECT * FROM intake_events WHERE status IN ('received', 'validated', 'enriched', 'evaluated') ORDER BY id")
       .all()
       .map(toEvent);
   }
@@ -290,46 +295,49 @@ export interface DecisionRow {
 }
 
 export class AiProvidersRepo {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: Prepare;
+  constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
+  }
   list(): ProviderRecord[] {
-    return this.db.prepare<[], ProviderRow>('SELECT * FROM ai_providers WHERE deleted_at IS NULL ORDER BY id').all().map(toProvider);
+    return this.prepare<[], ProviderRow>('SELECT * FROM ai_providers WHERE deleted_at IS NULL ORDER BY id').all().map(toProvider);
   }
   get(id: number): ProviderRecord | undefined {
-    const r = this.db.prepare<[number], ProviderRow>('SELECT * FROM ai_providers WHERE id = ? AND deleted_at IS NULL').get(id);
+    const r = this.prepare<[number], ProviderRow>('SELECT * FROM ai_providers WHERE id = ? AND deleted_at IS NULL').get(id);
     return r ? toProvider(r) : undefined;
   }
   insert(d: Omit<ProviderRecord, 'id' | 'createdAt' | 'updatedAt'>, now: number): ProviderRecord {
     const id = Number(
-      this.db
-        .prepare('INSERT INTO ai_providers (name, base_url, model, api_key_sealed, timeout_ms, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      this.prepare
+        ('INSERT INTO ai_providers (name, base_url, model, api_key_sealed, timeout_ms, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(d.name, d.baseUrl, d.model, d.apiKeySealed, d.timeoutMs, d.enabled ? 1 : 0, now, now).lastInsertRowid,
     );
     return this.get(id)!;
   }
   update(id: number, d: Omit<ProviderRecord, 'id' | 'createdAt' | 'updatedAt'>, now: number): ProviderRecord {
-    this.db
-      .prepare('UPDATE ai_providers SET name = ?, base_url = ?, model = ?, api_key_sealed = ?, timeout_ms = ?, enabled = ?, updated_at = ? WHERE id = ?')
+    this.prepare
+      ('UPDATE ai_providers SET name = ?, base_url = ?, model = ?, api_key_sealed = ?, timeout_ms = ?, enabled = ?, updated_at = ? WHERE id = ?')
       .run(d.name, d.baseUrl, d.model, d.apiKeySealed, d.timeoutMs, d.enabled ? 1 : 0, now, id);
     return this.get(id)!;
   }
   delete(id: number, now: number): boolean {
-    return this.db.prepare('UPDATE ai_providers SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes > 0;
+    return this.prepare('UPDATE ai_providers SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes > 0;
   }
   recordDecision(d: DecisionRow, now: number): void {
-    this.db
-      .prepare('INSERT INTO ai_decisions (provider_id, event_id, status, verdict, confidence, prompt_version, prompt_hash, latency_ms, tokens, raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.prepare
+      ('INSERT INTO ai_decisions (provider_id, event_id, status, verdict, confidence, prompt_version, prompt_hash, latency_ms, tokens, raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(d.providerId, d.eventId, d.status, d.verdict, d.confidence, d.promptVersion, d.promptHash, d.latencyMs, d.tokens, d.raw, now);
   }
   /** Metrics from the stored decisions (latencies of the last 1,000 calls). */
   metrics(providerId: number): { calls: number; tokens: number; errors: number; invalidOutputs: number; latencies: number[] } {
-    const agg = this.db
-      .prepare<[number], { calls: number; tokens: number | null; errors: number | null; invalid: number | null }>(
+    const agg = this.prepare
+      <[number], { calls: number; tokens: number | null; errors: number | null; invalid: number | null }>(
         `SELECT COUNT(*) AS calls, SUM(tokens) AS tokens, SUM(status IN ('error', 'timeout')) AS errors, SUM(status = 'invalid_output') AS invalid
          FROM ai_decisions WHERE provider_id = ?`,
       )
       .get(providerId)!;
-    const latencies = this.db
-      .prepare<[number], { l: number }>('SELECT latency_ms AS l FROM ai_decisions WHERE provider_id = ? ORDER BY id DESC LIMIT 1000')
+    const latencies = this.prepare
+      <[number], { l: number }>('SELECT latency_ms AS l FROM ai_decisions WHERE provider_id = ? ORDER BY id DESC LIMIT 1000')
       .all(providerId)
       .map((r) => r.l);
     return { calls: agg.calls, tokens: agg.tokens ?? 0, errors: agg.errors ?? 0, invalidOutputs: agg.invalid ?? 0, latencies };

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { preparedOnce, type Prepare } from './filter';
 
 /** A stored market source. `config` is the JSON of the public settings; keys are sealed apart. */
 export interface SourceRow {
@@ -25,20 +26,23 @@ const fromRaw = (r: Raw): SourceRow => ({
 });
 
 export class MarketSourcesRepo {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: Prepare;
+  constructor(private readonly db: Database) {
+    this.prepare = preparedOnce(db);
+  }
 
   list(): SourceRow[] {
-    return (this.db.prepare('SELECT * FROM market_sources ORDER BY created_at, id').all() as Raw[]).map(fromRaw);
+    return (this.prepare('SELECT * FROM market_sources ORDER BY created_at, id').all() as Raw[]).map(fromRaw);
   }
 
   get(id: string): SourceRow | undefined {
-    const r = this.db.prepare('SELECT * FROM market_sources WHERE id = ?').get(id) as Raw | undefined;
+    const r = this.prepare('SELECT * FROM market_sources WHERE id = ?').get(id) as Raw | undefined;
     return r ? fromRaw(r) : undefined;
   }
 
   insert(row: Omit<SourceRow, 'discovered'>): void {
-    this.db
-      .prepare('INSERT INTO market_sources (id, kind, enabled, config, keys_enc, discovered, created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)')
+    this.prepare
+      ('INSERT INTO market_sources (id, kind, enabled, config, keys_enc, discovered, created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)')
       .run(row.id, row.kind, row.enabled ? 1 : 0, JSON.stringify(row.config), row.keysEnc, row.createdAt, row.updatedAt);
   }
 
@@ -61,10 +65,10 @@ export class MarketSourcesRepo {
       sets.push('discovered = @discovered');
       p['discovered'] = patch.discovered === null ? null : JSON.stringify(patch.discovered);
     }
-    this.db.prepare(`UPDATE market_sources SET ${sets.join(', ')} WHERE id = @id`).run(p);
+    this.prepare(`UPDATE market_sources SET ${sets.join(', ')} WHERE id = @id`).run(p);
   }
 
   remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM market_sources WHERE id = ?').run(id).changes > 0;
+    return this.prepare('DELETE FROM market_sources WHERE id = ?').run(id).changes > 0;
   }
 }

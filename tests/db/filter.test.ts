@@ -1,7 +1,7 @@
 /** The one filter builder of list queries: which conditions make the WHERE, and one statement per shape. */
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { StatementCache, where } from '../../db/repos/filter';
+import { preparedOnce, StatementCache, where } from '../../db/repos/filter';
 
 describe('where', () => {
   it('leaves out undefined, null, false and empty values; true adds its clause without an argument', () => {
@@ -27,6 +27,21 @@ describe('where', () => {
     expect(list('a', true)).toEqual([1]);
     expect(list(undefined, true)).toEqual([1, 3]);
     expect(cache.get('SELECT id FROM t WHERE k = ? ORDER BY id')).toBe(cache.get('SELECT id FROM t WHERE k = ? ORDER BY id'));
+    db.close();
+  });
+});
+
+describe('preparedOnce', () => {
+  it('prepares each SQL text once and answers with it', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const prepare = preparedOnce(db);
+    const ins = prepare<[number]>('INSERT INTO t (v) VALUES (?)');
+    expect(prepare('INSERT INTO t (v) VALUES (?)')).toBe(ins);
+    expect(prepare('SELECT v FROM t')).not.toBe(ins);
+    ins.run(4);
+    prepare<[number]>('INSERT INTO t (v) VALUES (?)').run(7);
+    expect(prepare<[], { v: number }>('SELECT v FROM t ORDER BY v').all().map((r) => r.v)).toEqual([4, 7]);
     db.close();
   });
 });
