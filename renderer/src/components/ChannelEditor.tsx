@@ -10,9 +10,9 @@ import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { useSignals } from '../stores/signals';
 import { Modal } from './Modal';
-import { formFor, paramsOf, StrategyParams, type ParamsForm } from './strategy-params';
+import { formFor, paramsOf, StrategyParams, type ParamsForm } from './StrategyParams';
 import { DeliveryTargetsField } from './DeliveryTargetsField';
-import { ConfirmOverride, promotionRefusal } from '../views/strategies/confirm-override';
+import { ConfirmOverride, promotionRefusal } from '../views/strategies/ConfirmOverride';
 
 function initialStrategies(list: StrategyInfo[], ch: Channel | null): Record<string, ParamsForm> {
   const out: Record<string, ParamsForm> = {};

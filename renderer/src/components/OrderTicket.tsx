@@ -14,9 +14,9 @@ import type { MarketRules, OrderIntent, OrderSide, OrderType } from '../../../en
 import { api } from '../api/client';
 import { useApp } from '../stores/app';
 import { currentAccount, useOrders } from '../stores/orders';
-import { FlattenDialog, KillSwitchDialog } from './order-killswitch';
-import { OutcomeText } from './order-outcome';
-import { ExecuteConfirm } from './signal-preview';
+import { FlattenDialog, KillSwitchDialog } from './KillSwitchDialog';
+import { OutcomeText } from './OutcomeText';
+import { ExecuteConfirm } from './SizePreview';
 import { useKeyActions } from '../keyboard/registry';
 import { keyAction } from '../keyboard/catalogue';
 import { Modal } from './Modal';

@@ -1,6 +1,6 @@
 import { useApp } from '../stores/app';
-import { OrderStatus } from './order-status';
-import { GoalStatus } from './goal-status';
+import { OrderStatus } from './OrderStatus';
+import { GoalStatus } from './GoalStatus';
 import { useSourceLabel } from '../stores/sources';
 import { DemoSpeedToggle } from './DemoSpeed';
 

@@ -1,5 +1,5 @@
 import { useNotifications } from '../stores/notifications';
-import { SizePreview, useSignalPreview } from './signal-preview';
+import { SizePreview, useSignalPreview } from './SizePreview';
 
 /** The size Execute would place, on a signal popup that offers Execute. */
 function ToastPreview({ id }: { id: number }) {

@@ -8,7 +8,7 @@ import { useApp } from '../stores/app';
 import { isTyping } from './keys';
 import { actionFor, actionsIn, allActions, useKeyActions, useKeyboard } from './registry';
 import { keyAction } from './catalogue';
-import { ShortcutGroups, shortcutGroups } from './shortcut-list';
+import { ShortcutGroups, shortcutGroups } from './ShortcutGroups';
 
 export function KeyboardRoot() {
   const setPaletteOpen = useKeyboard((s) => s.setPaletteOpen);

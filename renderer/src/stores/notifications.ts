@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import { isCommandName, type NotificationAction, type PopupEvent } from '../../../engine/api';
 import { api } from '../api/client';
 import { outcomeOf, type ActionReport } from '../api/act';
-import { executeSignal } from '../components/signal-preview';
+import { executeSignal } from '../components/SizePreview';
 
 export interface Toast extends PopupEvent {
   key: number;

@@ -13,7 +13,7 @@ import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { useApp } from '../stores/app';
 import { shown, useAlerts } from '../stores/alerts';
-import { RuleDialog } from '../alerts/rule-dialog';
+import { RuleDialog } from '../alerts/RuleDialog';
 import '../alerts/alerts.css';
 
 const time = (t: number): string => new Date(t).toISOString().slice(5, 19).replace('T', ' ');

@@ -13,11 +13,11 @@ import { useKeyActions } from '../keyboard/registry';
 import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { useApp } from '../stores/app';
-import { FreshBadge, freshSummary, freshText, KIND_LABEL, ProgressBar, StatusBadge, whyText } from './data-sources-format';
-import { SourceDialog } from './data-sources-source-dialog';
-import { BackfillDialog } from './data-sources-backfill-dialog';
-import { CsvFilesDialog } from './CsvFilesDialog';
-import { SeriesSection } from './data-sources-series';
+import { FreshBadge, freshSummary, freshText, KIND_LABEL, ProgressBar, StatusBadge, whyText } from './data-sources/format';
+import { SourceDialog } from './data-sources/SourceDialog';
+import { BackfillDialog } from './data-sources/BackfillDialog';
+import { CsvFilesDialog } from './data-sources/CsvFilesDialog';
+import { SeriesSection } from './data-sources/SeriesSection';
 import './data-sources.css';
 
 export function DataSourcesView() {

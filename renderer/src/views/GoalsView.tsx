@@ -11,11 +11,11 @@ import { useGoals } from '../stores/goals';
 import { useKeyActions } from '../keyboard/registry';
 import { keyAction } from '../keyboard/catalogue';
 import { nextIndex } from '../keyboard/use-list-selection';
-import { GoalCard } from './goal-card';
-import { GoalChart } from './goal-chart';
-import { DeleteGoalDialog, GoalDialog, type GoalDraft } from './goal-dialog';
-import { TYPE_LABEL, money } from './goal-format';
-import { GoalSizingPanel } from './goal-sizing';
+import { GoalCard } from './goals/GoalCard';
+import { GoalChart } from './goals/GoalChart';
+import { DeleteGoalDialog, GoalDialog, type GoalDraft } from './goals/GoalDialog';
+import { TYPE_LABEL, money } from './goals/format';
+import { GoalSizingPanel } from './goals/GoalSizingPanel';
 import './goals.css';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; goal: Goal } | { kind: 'delete'; goal: Goal } | null;

@@ -6,8 +6,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SystemMetrics } from '../../../engine/api';
 import { api } from '../api/client';
-import { ConnectionsCard, CountersCard, DatabaseCard, EngineCard, ResourcesCard } from './health/health-cards';
-import { fmtTime } from './health/health-format';
+import { ConnectionsCard, CountersCard, DatabaseCard, EngineCard, ResourcesCard } from './health/HealthCards';
+import { fmtTime } from './health/format';
 import './health.css';
 
 export const HEALTH_REFRESH_MS = 2000;

@@ -11,8 +11,8 @@ import { useKeyActions } from '../keyboard/registry';
 import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { tradingViewTemplate } from './inbound-template';
-import { AiProvidersPanel } from '../components/ai-providers-panel';
-import { AiOpinions } from '../components/ai-opinions';
+import { AiProvidersPanel } from '../components/AiProvidersPanel';
+import { AiOpinions } from '../components/AiOpinions';
 import './InboundView.css';
 
 const time = (t: number): string => new Date(t).toISOString().slice(11, 23);

@@ -11,8 +11,8 @@ import { runAction } from '../api/act';
 import { useOrders } from '../stores/orders';
 import { useKeyActions } from '../keyboard/registry';
 import { keyAction } from '../keyboard/catalogue';
-import { OutcomeText } from '../components/order-outcome';
-import { TradesTable } from '../components/trades-table';
+import { OutcomeText } from '../components/OutcomeText';
+import { TradesTable } from '../components/TradesTable';
 import { useListSelection } from '../keyboard/use-list-selection';
 
 export function OrdersView() {

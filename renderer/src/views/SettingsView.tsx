@@ -10,7 +10,7 @@ import { DataSection } from './settings/DataSection';
 import { DeliverySection } from './settings/DeliverySection';
 import { AiProvidersSection } from './settings/AiProvidersSection';
 import { RiskSection } from './settings/RiskSection';
-import { BackupsSection } from './settings/backups-section';
+import { BackupsSection } from './settings/BackupsSection';
 import './settings.css';
 
 const SECTIONS = [

@@ -14,11 +14,11 @@ import { keyAction } from '../keyboard/catalogue';
 import { useListSelection } from '../keyboard/use-list-selection';
 import { rowKey, useStrategies } from '../stores/strategies';
 import { useSignals } from '../stores/signals';
-import { ConfirmOverride, promotionRefusal } from './strategies/confirm-override';
+import { ConfirmOverride, promotionRefusal } from './strategies/ConfirmOverride';
 import { dash, METRIC_LABELS, num, paramsText, pct, ratio, symbolsText, tone } from './strategies/format';
-import { ParamsDialog } from './strategies/params-dialog';
-import { PromotionPanel } from './strategies/promotion-panel';
-import { RegistryList } from './strategies/registry-list';
+import { ParamsDialog } from './strategies/ParamsDialog';
+import { PromotionPanel } from './strategies/PromotionPanel';
+import { RegistryList } from './strategies/RegistryList';
 import './strategies/strategies.css';
 
 export function StrategiesView() {

@@ -1,6 +1,6 @@
 /** Settings → AI providers: the same panel as the Inbound view's. */
-import { AiProvidersPanel } from '../../components/ai-providers-panel';
-import { SettingsSection, type Report } from './section';
+import { AiProvidersPanel } from '../../components/AiProvidersPanel';
+import { SettingsSection, type Report } from './SettingsSection';
 
 export function AiProvidersSection({ report }: { report: Report }) {
   return (

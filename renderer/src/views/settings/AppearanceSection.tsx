@@ -2,7 +2,7 @@
 import { DENSITIES, THEMES, type AppearanceSettings } from '../../../../engine/api';
 import { useSettings } from '../../stores/settings';
 import { useAppearance } from '../../theme/appearance';
-import { SettingsSection, type Report } from './section';
+import { SettingsSection, type Report } from './SettingsSection';
 
 const THEME_LABEL: Record<AppearanceSettings['theme'], string> = { dark: 'Dark', light: 'Light' };
 const DENSITY_LABEL: Record<AppearanceSettings['density'], string> = { comfortable: 'Comfortable', compact: 'Compact' };

@@ -2,8 +2,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { InfoResult } from '../../../../engine/api';
 import { api } from '../../api/client';
-import { SettingsSection, type Report } from './section';
-import { fmtBytes } from '../health/health-format';
+import { SettingsSection, type Report } from './SettingsSection';
+import { fmtBytes } from '../health/format';
 
 export function DataSection({ report }: { report: Report }) {
   const [info, setInfo] = useState<InfoResult | null>(null);

@@ -3,7 +3,7 @@ import { TelegramPanel } from '../../components/delivery/TelegramPanel';
 import { WebhooksPanel } from '../../components/delivery/WebhooksPanel';
 import { DeliveryLogTable } from '../../components/delivery/DeliveryLogTable';
 import { DeliveryMetricsPanel } from '../../components/delivery/DeliveryMetricsPanel';
-import { SettingsSection, type Report } from './section';
+import { SettingsSection, type Report } from './SettingsSection';
 
 export function DeliverySection({ report }: { report: Report }) {
   return (

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type { CommandInput } from '../../../../engine/api';
 import { useSettings } from '../../stores/settings';
 import { requestBrowserNotifications } from '../../stores/notifications';
-import { SettingsSection, type Report } from './section';
+import { SettingsSection, type Report } from './SettingsSection';
 
 export function NotificationsSection({ report }: { report: Report }) {
   const { settings, update } = useSettings();

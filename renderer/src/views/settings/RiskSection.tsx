@@ -6,8 +6,8 @@ import { useEffect, useState } from 'react';
 import { useOrders } from '../../stores/orders';
 import { useGoals } from '../../stores/goals';
 import { RiskForm } from '../../components/AccountsPanel';
-import { GoalSizingPanel } from '../goal-sizing';
-import { SettingsSection, type Report } from './section';
+import { GoalSizingPanel } from '../goals/GoalSizingPanel';
+import { SettingsSection, type Report } from './SettingsSection';
 import '../goals.css';
 
 export function RiskSection({ report }: { report: Report }) {

@@ -7,8 +7,8 @@ import { useMemo } from 'react';
 import { VIEWS } from '../../stores/app';
 import { allActions, useKeyboard, type KeyAction } from '../../keyboard/registry';
 import { catalogueActions } from '../../keyboard/catalogue';
-import { ShortcutGroups, shortcutGroups } from '../../keyboard/shortcut-list';
-import { SettingsSection } from './section';
+import { ShortcutGroups, shortcutGroups } from '../../keyboard/ShortcutGroups';
+import { SettingsSection } from './SettingsSection';
 
 const viewLabel = (scope: string | undefined): string => (scope === undefined ? 'everywhere' : `in ${VIEWS.find((v) => v.id === scope)?.label ?? scope}`);
 

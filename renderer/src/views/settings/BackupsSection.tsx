@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackupInfo, BackupsConfig } from '../../../../engine/api';
 import { api } from '../../api/client';
-import { fmtBytes, fmtTime } from '../health/health-format';
+import { fmtBytes, fmtTime } from '../health/format';
 import { Modal } from '../../components/Modal';
 
 function download(name: string, text: string): void {

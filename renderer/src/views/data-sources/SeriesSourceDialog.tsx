@@ -3,10 +3,10 @@
  * the funding / open interest / order-book series of an exchange through ccxt.
  */
 import { useState } from 'react';
-import { api } from '../api/client';
-import { Modal } from '../components/Modal';
-import { DialogHead } from './data-sources-source-dialog';
-import { csv } from './data-sources-format';
+import { api } from '../../api/client';
+import { Modal } from '../../components/Modal';
+import { DialogHead } from './SourceDialog';
+import { csv } from './format';
 
 type Kind = 'http_json' | 'ccxt';
 const CCXT_SERIES = ['funding', 'open_interest', 'book'] as const;

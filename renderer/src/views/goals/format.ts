@@ -1,5 +1,5 @@
 /** How goal figures read on screen: "3.1 %", "1,234.56 USDT", "×0.92", "0.31 % a day". */
-import type { GoalStatus, GoalType } from '../../../engine/api';
+import type { GoalStatus, GoalType } from '../../../../engine/api';
 
 export const TYPE_LABEL: Record<GoalType, string> = { monthly_return: 'Monthly return', monthly_income: 'Monthly income', portfolio_value: 'Portfolio value' };
 

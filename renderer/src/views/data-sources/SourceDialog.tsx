@@ -1,10 +1,10 @@
 /** Add or edit a market source (exchange via ccxt, or a CSV replay). Required fields start empty. */
 import { useEffect, useState } from 'react';
-import { TIMEFRAMES, type SourceView, type Timeframe } from '../../../engine/api';
-import { api } from '../api/client';
-import { useSources } from '../stores/sources';
-import { Modal } from '../components/Modal';
-import { csv } from './data-sources-format';
+import { TIMEFRAMES, type SourceView, type Timeframe } from '../../../../engine/api';
+import { api } from '../../api/client';
+import { useSources } from '../../stores/sources';
+import { Modal } from '../../components/Modal';
+import { csv } from './format';
 
 /** The title row of a data-source dialog, with its close button. */
 export function DialogHead({ title, onClose }: { title: string; onClose: () => void }) {

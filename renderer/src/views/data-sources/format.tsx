@@ -1,6 +1,6 @@
 /** Data sources view: status and error words, badges, freshness summaries and back-fill progress. */
-import type { BackfillJob, CollectorError, FeedHealth, FeedStatus, Freshness, SourceHealth } from '../../../engine/api';
-import { duration } from '../stores/sources';
+import type { BackfillJob, CollectorError, FeedHealth, FeedStatus, Freshness, SourceHealth } from '../../../../engine/api';
+import { duration } from '../../stores/sources';
 
 export const STATUS_LABEL: Record<FeedStatus, string> = {
   connecting: 'CONNECTING',

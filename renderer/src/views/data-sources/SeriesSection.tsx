@@ -5,14 +5,14 @@
  * a pane under the chart. Keyboard: Shift+S adds a series source.
  */
 import { useEffect, useState } from 'react';
-import type { SourceHealth } from '../../../engine/api';
-import { useSeries, valueWithUnit } from '../stores/series';
-import { useApp } from '../stores/app';
-import { ago } from '../stores/sources';
-import { useKeyActions } from '../keyboard/registry';
-import { keyAction } from '../keyboard/catalogue';
-import { StatusBadge } from './data-sources-format';
-import { SeriesSourceDialog } from './data-sources-series-dialog';
+import type { SourceHealth } from '../../../../engine/api';
+import { useSeries, valueWithUnit } from '../../stores/series';
+import { useApp } from '../../stores/app';
+import { ago } from '../../stores/sources';
+import { useKeyActions } from '../../keyboard/registry';
+import { keyAction } from '../../keyboard/catalogue';
+import { StatusBadge } from './format';
+import { SeriesSourceDialog } from './SeriesSourceDialog';
 
 const FRESH_CLASS: Record<string, string> = { fresh: 'ok', aging: 'warn', stale: 'error', none: 'muted' };
 const KIND_NAME: Record<string, string> = { http_json: 'HTTP JSON', ccxt: 'Exchange (ccxt)' };

@@ -1,7 +1,7 @@
 /** The sizing factor and drawdown stance of the account, its goal-sizing switch, and the adjustment log. */
 import { useState } from 'react';
-import { GOAL_SIZING_CONFIRMATION, type Account, type GoalAdjustment, type GoalSizing, type OrderIntent } from '../../../engine/api';
-import { api } from '../api/client';
+import { GOAL_SIZING_CONFIRMATION, type Account, type GoalAdjustment, type GoalSizing, type OrderIntent } from '../../../../engine/api';
+import { api } from '../../api/client';
 
 const time = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 

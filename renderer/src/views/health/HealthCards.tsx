@@ -1,6 +1,6 @@
 /** The cards of the System health view: one per area, figures with their units. */
 import type { SystemMetrics } from '../../../../engine/api';
-import { fmtBytes, fmtCount, fmtDuration, fmtMs, fmtRate } from './health-format';
+import { fmtBytes, fmtCount, fmtDuration, fmtMs, fmtRate } from './format';
 
 function Row({ k, v, tone, id }: { k: string; v: string; tone?: 'ok' | 'bad' | 'warn'; id?: string }) {
   return (

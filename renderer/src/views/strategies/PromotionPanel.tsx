@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { PromotionCheck, StrategyChannelRow } from '../../../../engine/api';
 import { api } from '../../api/client';
-import { ConfirmOverride, PromotionNumbers, promotionRefusal } from './confirm-override';
+import { ConfirmOverride, PromotionNumbers, promotionRefusal } from './ConfirmOverride';
 
 export function PromotionPanel({ row, onChanged }: { row: StrategyChannelRow; onChanged: (text: string) => void }) {
   const [check, setCheck] = useState<PromotionCheck | null>(null);

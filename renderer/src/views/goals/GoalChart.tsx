@@ -1,8 +1,8 @@
 /** A goal's daily snapshots as a line against its expected path (lightweight-charts). */
 import { useEffect, useRef } from 'react';
 import { LineSeries, LineStyle, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
-import { expectedAt, type GoalSnapshot, type GoalStatus } from '../../../engine/api';
-import { chartSurface, followTheme } from '../theme/chart-theme';
+import { expectedAt, type GoalSnapshot, type GoalStatus } from '../../../../engine/api';
+import { chartSurface, followTheme } from '../../theme/chart-theme';
 
 const DAY = 86_400_000;
 

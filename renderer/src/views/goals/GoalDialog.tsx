@@ -4,8 +4,8 @@
  * and the dialog stays open.
  */
 import { useEffect, useRef, useState } from 'react';
-import { GOAL_TYPES, type Goal, type GoalType } from '../../../engine/api';
-import { TYPE_LABEL, unitOf } from './goal-format';
+import { GOAL_TYPES, type Goal, type GoalType } from '../../../../engine/api';
+import { TYPE_LABEL, unitOf } from './format';
 
 function trapTab(e: React.KeyboardEvent, root: HTMLElement | null): void {
   if (e.key !== 'Tab' || !root) return;

@@ -1,11 +1,11 @@
 /** Back-fill history from a ccxt source: one symbol or all of them, a timeframe and a date range, with live progress. */
 import { useMemo, useState } from 'react';
-import { TIMEFRAMES, TIMEFRAME_MS, type BackfillJob, type SourceView, type Timeframe } from '../../../engine/api';
-import { api } from '../api/client';
-import { useSources } from '../stores/sources';
-import { Modal } from '../components/Modal';
-import { combineJobs, ProgressBar, toDateInput } from './data-sources-format';
-import { DialogHead } from './data-sources-source-dialog';
+import { TIMEFRAMES, TIMEFRAME_MS, type BackfillJob, type SourceView, type Timeframe } from '../../../../engine/api';
+import { api } from '../../api/client';
+import { useSources } from '../../stores/sources';
+import { Modal } from '../../components/Modal';
+import { combineJobs, ProgressBar, toDateInput } from './format';
+import { DialogHead } from './SourceDialog';
 
 export function BackfillDialog({ source, onClose }: { source: SourceView; onClose: () => void }) {
   const jobs = useSources((s) => s.jobs);

@@ -6,10 +6,10 @@
  * ("imported 48 candles", "refused: …").
  */
 import { useEffect, useState } from 'react';
-import { TIMEFRAMES, type FileEntry, type FolderList, type Timeframe } from '../../../engine/api';
-import { api } from '../api/client';
-import { Modal } from '../components/Modal';
-import { DialogHead } from './data-sources-source-dialog';
+import { TIMEFRAMES, type FileEntry, type FolderList, type Timeframe } from '../../../../engine/api';
+import { api } from '../../api/client';
+import { Modal } from '../../components/Modal';
+import { DialogHead } from './SourceDialog';
 
 type Mode = 'import' | 'export';
 

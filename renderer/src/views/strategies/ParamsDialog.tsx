@@ -9,10 +9,10 @@ import { useEffect, useRef, useState } from 'react';
 import type { BacktestMetricsView, BacktestRun, StrategyChannelRow, StrategyInfo } from '../../../../engine/api';
 import { api } from '../../api/client';
 import { Modal } from '../../components/Modal';
-import { formFor, paramsOf, StrategyParams, type ParamsForm } from '../../components/strategy-params';
+import { formFor, paramsOf, StrategyParams, type ParamsForm } from '../../components/StrategyParams';
 import { useApp } from '../../stores/app';
 import { useBacktest } from '../../stores/backtest';
-import { ConfirmOverride, promotionRefusal } from './confirm-override';
+import { ConfirmOverride, promotionRefusal } from './ConfirmOverride';
 import { num, paramsText, pct } from './format';
 
 type Side = { id: number; run: BacktestRun | null; error?: string };

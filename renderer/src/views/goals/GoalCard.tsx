@@ -1,7 +1,7 @@
 /** One goal: progress bar coloured by status, badge, current vs target, what remains, days left, pace, required daily return. */
-import type { GoalStatus } from '../../../engine/api';
-import { STATUS_LABEL } from '../stores/goals';
-import { TYPE_LABEL, money, pace, remaining, required } from './goal-format';
+import type { GoalStatus } from '../../../../engine/api';
+import { STATUS_LABEL } from '../../stores/goals';
+import { TYPE_LABEL, money, pace, remaining, required } from './format';
 
 export function GoalCard({ s, quote, selected, onSelect, onKey }: { s: GoalStatus; quote: string; selected: boolean; onSelect: () => void; onKey: (e: React.KeyboardEvent) => void }) {
   const width = Math.max(0, Math.min(100, s.progressPct));
