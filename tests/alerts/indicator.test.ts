@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it } from '../helpers/rig';
 import { alertRig, type AlertRig } from './rig';
 import { vPath } from '../signals/setup';
 
-let r: AlertRig | undefined;
-afterEach(() => {
-  r?.stop();
-  r = undefined;
-});
 
 /** Stores `closes` as 1m history, then returns a closer for the next bars. */
 function history(rig: AlertRig, closes: number[]): (close: number) => number {
@@ -19,8 +15,8 @@ function history(rig: AlertRig, closes: number[]): (close: number) => number {
 }
 
 describe('alerts: indicator rules on the signals’ feature engines', () => {
-  it('rsi_14 < 30 fires once when it becomes true on a closed bar, not again while it stays true, nor for a bar seen twice or after a restart', async () => {
-    r = await alertRig();
+  it('rsi_14 < 30 fires once when it becomes true on a closed bar, not again while it stays true, nor for a bar seen twice or after a restart', async ({ track }) => {
+    let r = track(await alertRig());
     const flat = Array.from({ length: 60 }, (_, k) => 100 + (k % 2 ? 0.5 : -0.5));
     const close = history(r, flat);
     const id = await r.create({ kind: 'indicator', condition: { source: 'sim', symbol: 'AAA/USDT', timeframe: '1m', feature: 'rsi_14', op: '<', value: 30 } });
@@ -38,14 +34,14 @@ describe('alerts: indicator rules on the signals’ feature engines', () => {
     // the same bar delivered again: not twice
     r.s.bus.publish('candle.closed', { source: 'sim', symbol: 'AAA/USDT', timeframe: '1m', candle: [bar, p, p, p, p, 1] });
     expect(r.fired()).toHaveLength(1);
-    r = await r.restart();
+    r = track(await r.restart());
     r.s.bus.publish('candle.closed', { source: 'sim', symbol: 'AAA/USDT', timeframe: '1m', candle: [bar, p, p, p, p, 1] });
     expect(r.fired()).toHaveLength(0);
     expect(r.alerts.alerts.list({ status: 'active' })).toHaveLength(1); // not lost
   });
 
-  it('ema_9 crosses_above ema_21 reads the channel’s own feature engine (one per series) and fires once per crossing', async () => {
-    r = await alertRig();
+  it('ema_9 crosses_above ema_21 reads the channel’s own feature engine (one per series) and fires once per crossing', async ({ track }) => {
+    const r = track(await alertRig());
     const v = vPath(60, 40);
     r.s.store('AAA/USDT', v.slice(0, 60));
     await r.s.createChannel({ strategies: [{ id: 'ema_cross', params: {} }] });
@@ -60,8 +56,8 @@ describe('alerts: indicator rules on the signals’ feature engines', () => {
     expect(r.s.created().filter((s) => s.side === 'buy').length).toBeGreaterThanOrEqual(1);
   });
 
-  it('an indicator rule respects its throttle', async () => {
-    r = await alertRig();
+  it('an indicator rule respects its throttle', async ({ track }) => {
+    const r = track(await alertRig());
     const close = history(r, Array.from({ length: 40 }, () => 100));
     await r.create({ kind: 'indicator', condition: { source: 'sim', symbol: 'AAA/USDT', timeframe: '1m', feature: 'sma_2', op: '>', value: 100 }, throttleMinutes: 5 });
     close(101); // sma_2 100.5 > 100: fires

@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it } from '../helpers/rig';
 import type { Signal } from '../../engine/api';
 import { alertRig, T0, type AlertRig } from './rig';
 
-let r: AlertRig | undefined;
-afterEach(() => {
-  r?.stop();
-  r = undefined;
-});
 
 /** Records a signal of the channel and its outcome as the signals module does, then publishes signal.updated. */
 function outcome(rig: AlertRig, channelId: number, k: number, result: 'win' | 'loss', profitPct: number): void {
@@ -17,12 +13,12 @@ function outcome(rig: AlertRig, channelId: number, k: number, result: 'win' | 'l
 }
 
 describe('alerts: performance rules', () => {
-  it('win rate below X % over the last N outcomes fires once when it drops, and again only after it recovered and dropped again', async () => {
-    r = await alertRig();
+  it('win rate below X % over the last N outcomes fires once when it drops, and again only after it recovered and dropped again', async ({ track }) => {
+    const r = track(await alertRig());
     const ch = await r.s.createChannel({ strategies: [{ id: 'ema_cross', params: {} }] });
     await r.create({ kind: 'performance', condition: { channel: ch, metric: 'win_rate', below: 50, lastN: 4 } });
     const seq: Array<'win' | 'loss'> = ['win', 'win', 'loss', 'win', 'loss', 'loss', 'loss', 'win', 'win', 'win', 'loss', 'loss'];
-    seq.forEach((res, k) => outcome(r!, ch, k, res, res === 'win' ? 2 : -1));
+    seq.forEach((res, k) => outcome(r, ch, k, res, res === 'win' ? 2 : -1));
     // windows of 4 (newest last): below 50 % after k=5 (w l l... → 1/4), recovers at k=9 (3/4 ≥ 50), below again at k=11 (2/4 = 50: not below) → one firing only
     const fired = r.fired();
     expect(fired).toHaveLength(1);

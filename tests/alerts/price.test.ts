@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it } from '../helpers/rig';
 import { ApiError } from '../../engine/api/errors';
-import { alertRig, T0, MIN, type AlertRig } from './rig';
+import { alertRig, T0, MIN } from './rig';
 
-let r: AlertRig | undefined;
-afterEach(() => {
-  r?.stop();
-  r = undefined;
-});
 
 describe('alerts: price rules on the live price', () => {
-  it('a crossing on forming-bar updates (between closes) fires once, with a readable message, and desktop gets it', async () => {
-    r = await alertRig();
+  it('a crossing on forming-bar updates (between closes) fires once, with a readable message, and desktop gets it', async ({ track }) => {
+    const r = track(await alertRig());
     const id = await r.create({ kind: 'price', condition: { source: 'sim', symbol: 'AAA/USDT', op: 'crosses_above', value: 70_000 }, priority: 'high' });
     r.price('AAA/USDT', 69_900, T0 + 1000);
     r.price('AAA/USDT', 69_990, T0 + 2000);
@@ -27,8 +23,8 @@ describe('alerts: price rules on the live price', () => {
     expect(r.alerts.router.sent.get('desktop')).toEqual({ messages: 1, summaries: 0 });
   });
 
-  it('crosses_below, and a new crossing after a way back fires again; the throttle holds crossings within its window', async () => {
-    r = await alertRig();
+  it('crosses_below, and a new crossing after a way back fires again; the throttle holds crossings within its window', async ({ track }) => {
+    const r = track(await alertRig());
     await r.create({ kind: 'price', condition: { source: 'sim', symbol: 'AAA/USDT', op: 'crosses_below', value: 100 }, throttleMinutes: 10 });
     r.price('AAA/USDT', 101, T0);
     r.price('AAA/USDT', 99, T0 + MIN); // fires
@@ -41,8 +37,8 @@ describe('alerts: price rules on the live price', () => {
     expect(r.alerts.stats.throttled).toBe(1);
   });
 
-  it('once: the rule disables itself after its first firing', async () => {
-    r = await alertRig();
+  it('once: the rule disables itself after its first firing', async ({ track }) => {
+    const r = track(await alertRig());
     const id = await r.create({ kind: 'price', condition: { source: 'sim', symbol: 'AAA/USDT', op: 'crosses_above', value: 10 }, once: true });
     r.price('AAA/USDT', 9, T0);
     r.price('AAA/USDT', 11, T0 + 1000);
@@ -52,8 +48,8 @@ describe('alerts: price rules on the live price', () => {
     expect(r.alerts.rules.get(id)!.enabled).toBe(false);
   });
 
-  it('moves ±X % within N minutes fires once per move', async () => {
-    r = await alertRig();
+  it('moves ±X % within N minutes fires once per move', async ({ track }) => {
+    const r = track(await alertRig());
     await r.create({ kind: 'price', condition: { source: 'sim', symbol: 'BBB/USDT', op: 'moves_pct', value: 5, windowMinutes: 10 } });
     r.price('BBB/USDT', 100, T0);
     r.price('BBB/USDT', 103, T0 + 2 * MIN);
@@ -67,13 +63,16 @@ describe('alerts: price rules on the live price', () => {
     expect(r.fired()[1]!.values.changePct).toBeLessThan(-5);
   });
 
-  it('unknown sources and symbols are refused with 400 naming the field, and nothing is created', async () => {
-    r = await alertRig();
+  it('unknown sources and symbols are refused with 400 naming the field, and nothing is created', async ({ track }) => {
+    const r = track(await alertRig());
     const bad = async (input: unknown, field: string): Promise<void> => {
       const e = await Promise.resolve()
-        .then(() => r!.create(input as never))
+        .then(() => r.create(input as never))
         .then(() => null, (err: unknown) => err);
       expect(JSON.stringify(e)).toBeDefined();
+      // Through the contract's schema, as a transport calls it: a structured 400.
+      expect(e).toBeInstanceOf(ApiError);
+      expect((e as ApiError).status).toBe(400);
       const msg = e instanceof ApiError ? `${e.message} ${JSON.stringify(e.details)}` : String(e);
       expect(msg).toContain(field);
     };

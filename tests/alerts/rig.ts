@@ -6,8 +6,8 @@
 import { sigRig, type SigRig, T0, MIN } from '../signals/setup';
 import { AlertsModule, type AlertsOptions, type AlertsPorts } from '../../engine/alerts';
 import type { Alert, AlertRuleInput, SourceHealth } from '../../engine/api';
-import { AlertRuleInputSchema } from '../../engine/api';
 import type { EngineContext } from '../../engine/core/context';
+import { contractCall, type RigCall } from '../helpers/rig';
 
 export { T0, MIN };
 
@@ -16,6 +16,8 @@ export interface AlertRig {
   alerts: AlertsModule;
   health: SourceHealth[];
   wall: { now: number };
+  /** A contract command through its schema, answered by the alerts, signals or delivery module. */
+  call: RigCall;
   create(input: AlertRuleInput): Promise<number>;
   /** A live price of the forming 1m bar (candle.updated) at `at` ms of source time. */
   price(symbol: string, price: number, at?: number): void;
@@ -46,13 +48,15 @@ export async function alertRig(prev?: { s: SigRig; wall: { now: number } }, opts
   const alerts = new AlertsModule(ctx, s.notify, ports, { timerMs: 3_600_000, wallNow: () => wall.now, ...opts });
   alerts.start();
   await s.signals.rebuild();
+  let stopped = false;
   const r: AlertRig = {
     s,
     alerts,
     health,
     wall,
+    call: contractCall('alerts', alerts.handlers, s.signals.handlers, s.delivery.handlers),
     async create(input) {
-      const rule = await alerts.handlers['alerts.rules.create']!(AlertRuleInputSchema.parse(input));
+      const rule = await r.call('alerts.rules.create', input);
       await s.signals.ready();
       return rule.id;
     },
@@ -63,10 +67,14 @@ export async function alertRig(prev?: { s: SigRig; wall: { now: number } }, opts
     },
     fired: () => s.events.filter((e) => e.topic === 'alert.fired').map((e) => e.payload as Alert),
     async restart() {
+      stopped = true;
       alerts.stop();
       return alertRig({ s, wall }, opts);
     },
+    /** Stops the alerts and the signals rig (a second call, or one after restart(), does nothing). */
     stop() {
+      if (stopped) return;
+      stopped = true;
       alerts.stop();
       s.stop();
     },

@@ -3,9 +3,9 @@
  * and order modules on one real SQLite file, a `call` that goes through the contract's schemas
  * like a transport does, and a wall clock that tests move forward (`advance`) instead of waiting.
  */
-import { commands, type CommandInput, type CommandName, type CommandResult, type ParsedInput } from '../../engine/api';
-import type { Handlers } from '../../engine/core/context';
+import type { CommandInput, CommandName, CommandResult } from '../../engine/api';
 import { OrdersModule } from '../../engine/orders/module';
+import { contractCall, moduleCall } from '../helpers/rig';
 import { sigRig, vPath, type SigRig } from '../signals/setup';
 
 export const PATH = vPath(60, 30);
@@ -43,18 +43,15 @@ export async function deliveryRig(existing?: { dataDir: string; skew: { ms: numb
   const orders = new OrdersModule({ db: r.db, bus: r.bus, opts: { dataDir: r.dataDir } as never, clock: () => r.clock.now }, r.notify, { pollMs: 60_000, retryBaseMs: 20 });
   orders.start();
   await orders.ready;
-  const handlers = { ...r.notify.handlers, ...r.signals.handlers, ...orders.handlers, ...r.delivery.handlers } as Partial<Handlers>;
-  const invoke = async <N extends CommandName>(name: N, input: ParsedInput<N>): Promise<CommandResult<N>> => {
-    const h = handlers[name] as ((i: ParsedInput<N>) => CommandResult<N> | Promise<CommandResult<N>>) | undefined;
-    if (!h) throw new Error(`no handler for ${name} in the rig`);
-    return h(input);
-  };
-  r.delivery.setCaller(invoke);
+  // Later modules win, as the spread of their handlers did: delivery, orders, signals, notify.
+  const modules = [r.delivery.handlers, orders.handlers, r.signals.handlers, r.notify.handlers];
+  // The delivery module calls other commands with parsed input, as the engine wires it (Engine.handle).
+  r.delivery.setCaller(moduleCall('delivery', ...modules));
   const rig: DeliveryRig = {
     r,
     orders,
     skew,
-    call: (name, input) => invoke(name, commands[name].input.parse(input) as ParsedInput<typeof name>),
+    call: contractCall('delivery', ...modules),
     async advance(ms) {
       skew.ms += ms;
       r.delivery.dispatcher.runDue();

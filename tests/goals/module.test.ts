@@ -1,11 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { GOAL_SIZING_CONFIRMATION, type GoalStatusEvent } from '../../engine/api';
 import { ApiError } from '../../engine/api/errors';
+import { rigTest as it } from '../helpers/rig';
 import { goalsRig, type GoalsRig } from './rig';
 
 const DAY = 86_400_000;
-let r: GoalsRig;
-afterEach(() => r?.close());
 
 async function badInput(p: Promise<unknown>, field: string): Promise<void> {
   const e = await p.then(() => null, (err: unknown) => err);
@@ -22,21 +21,21 @@ function insertSignal(rr: GoalsRig, stop: number) {
 }
 
 describe('goals: CRUD, starters and bad input', () => {
-  it('a fresh install has the three starter goals on the paper account, created once; edits and deletes stick across restarts', async () => {
-    r = await goalsRig();
+  it('a fresh install has the three starter goals on the paper account, created once; edits and deletes stick across restarts', async ({ track }) => {
+    let r = track(await goalsRig());
     const goals = await r.call('goals.list', {});
     expect(goals.map((g) => [g.type, g.target])).toEqual([['monthly_return', 10], ['monthly_income', 500], ['portfolio_value', 20_000]]);
     expect(goals.every((g) => g.accountId === r.orders.account().id)).toBe(true);
     expect(goals[2]!.deadline).toBe(Date.UTC(2031, 0, 1));
     await r.call('goals.update', { id: goals[0]!.id, target: 8, label: 'Eight a month' });
     await r.call('goals.delete', { id: goals[1]!.id });
-    r = await r.restartAll();
+    r = track(await r.restartAll());
     const after = await r.call('goals.list', {});
     expect(after.map((g) => [g.type, g.target, g.label])).toEqual([['monthly_return', 8, 'Eight a month'], ['portfolio_value', 20_000, 'Portfolio value']]);
   });
 
-  it('bad input is a 400 naming the field and changes nothing', async () => {
-    r = await goalsRig();
+  it('bad input is a 400 naming the field and changes nothing', async ({ track }) => {
+    const r = track(await goalsRig());
     const before = await r.call('goals.list', {});
     await badInput(r.call('goals.create', { type: 'weekly_return', target: 5 }), 'type');
     await badInput(r.call('goals.create', { type: 'monthly_return', target: 0 }), 'target');
@@ -51,8 +50,8 @@ describe('goals: CRUD, starters and bad input', () => {
 });
 
 describe('goals: status changes', () => {
-  it('a status change raises one notification and one goal.status event, never repeated by a restart', async () => {
-    r = await goalsRig();
+  it('a status change raises one notification and one goal.status event, never repeated by a restart', async ({ track }) => {
+    let r = track(await goalsRig());
     const income = (await r.call('goals.list', {})).find((g) => g.type === 'monthly_income')!;
     r.clock.now += 10 * DAY; // nothing earned a third of the month in: behind
     r.goals.tick();
@@ -64,7 +63,7 @@ describe('goals: status changes', () => {
     const notes = () => r.notify.repo.list({ kind: 'goal', limit: 100 }).filter((n) => n.refId?.startsWith(`${income.id}:`));
     expect(notes()).toHaveLength(1);
     expect(notes()[0]!.title).toBe('Goal behind: Monthly income (was on track)');
-    r = await r.restartAll();
+    r = track(await r.restartAll());
     r.goals.tick();
     expect(events().filter((e) => e.goalId === income.id)).toHaveLength(0);
     expect(notes()).toHaveLength(1);
@@ -72,8 +71,8 @@ describe('goals: status changes', () => {
 });
 
 describe('goal-aware sizing', () => {
-  it('the factor and its reason are recorded on an autopilot intent, and the sized order still passes the risk gate', async () => {
-    r = await goalsRig();
+  it('the factor and its reason are recorded on an autopilot intent, and the sized order still passes the risk gate', async ({ track }) => {
+    const r = track(await goalsRig());
     for (const g of await r.call('goals.list', {})) await r.call('goals.delete', { id: g.id });
     await r.call('goals.create', { type: 'monthly_income', target: 500, label: 'Income A' });
     await r.call('goals.create', { type: 'monthly_income', target: 300, label: 'Income B' });
@@ -101,8 +100,8 @@ describe('goal-aware sizing', () => {
     expect(manual).toMatchObject({ sizingFactor: null, sizingReason: null });
   });
 
-  it('goal sizing is on by default for paper accounts and off for live ones; turning it on for live asks for confirmation', async () => {
-    r = await goalsRig();
+  it('goal sizing is on by default for paper accounts and off for live ones; turning it on for live asks for confirmation', async ({ track }) => {
+    const r = track(await goalsRig());
     expect((await r.call('goals.sizing', {})).inputs.enabled).toBe(true);
     const live = await r.call('accounts.create', { name: 'Binance', kind: 'live', apiKey: 'k', secret: 's' });
     const off = await r.call('goals.sizing', { account: live.id });
@@ -116,8 +115,8 @@ describe('goal-aware sizing', () => {
 });
 
 describe('protective drawdown stance', () => {
-  it('while a portfolio goal is ≥ 90 % of target the drawdown limit is protectiveDrawdownPct, logged in words; new entries pause at it', async () => {
-    r = await goalsRig();
+  it('while a portfolio goal is ≥ 90 % of target the drawdown limit is protectiveDrawdownPct, logged in words; new entries pause at it', async ({ track }) => {
+    const r = track(await goalsRig());
     for (const g of await r.call('goals.list', {})) await r.call('goals.delete', { id: g.id });
     r.price('BTC/USDT', 100);
     r.orders.snapshot(r.orders.account());

@@ -1,13 +1,11 @@
 /** The order engine rig plus the goals module on the same real SQLite file, bus and clock. */
 import { GoalsModule } from '../../engine/goals/module';
-import { parseInput } from '../../engine/api/validate';
-import type { CommandName, CommandResult } from '../../engine/api';
 import { rig as ordersRig, type Rig } from '../orders/setup';
 import { tempDir } from '../helpers/serve';
+import { contractCall } from '../helpers/rig';
 
 export interface GoalsRig extends Rig {
   goals: GoalsModule;
-  call<N extends CommandName>(name: N, raw: unknown): Promise<CommandResult<N>>;
   restartAll(): Promise<GoalsRig>;
 }
 
@@ -26,12 +24,8 @@ export async function goalsRig(dataDir = tempDir('sd-goals-'), clock = { now: Da
   const close = r.close;
   const g: GoalsRig = Object.assign(r, {
     goals,
-    async call<N extends CommandName>(name: N, raw: unknown): Promise<CommandResult<N>> {
-      const input = parseInput(name, raw);
-      const h = (goals.handlers[name] ?? o.handlers[name]) as ((i: unknown) => CommandResult<N> | Promise<CommandResult<N>>) | undefined;
-      if (!h) throw new Error(`no handler for ${name}`);
-      return h(input);
-    },
+    /** A contract command through its schema, answered by the goals or the order engine. */
+    call: contractCall('goals', goals.handlers, o.handlers),
     close() {
       goals.stop();
       close();

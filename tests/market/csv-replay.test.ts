@@ -1,33 +1,35 @@
 /** CSV import/export and the replay source, through the market module's handlers on a real SQLite file. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../db/database';
+import { describe, expect } from 'vitest';
+import { openDatabase } from '../../db/database';
 import { Bus, type EngineOptions } from '../../engine/core/context';
 import { MarketModule } from '../../engine/market/module';
-import { parseInput, type CommandName, type Events, type EventTopic } from '../../engine/api';
+import { ApiError, type Events, type EventTopic } from '../../engine/api';
 import { tempDir } from '../helpers/serve';
-import { until } from './rig';
+import { contractCall, type Track } from '../helpers/rig';
+import { it, until } from './rig';
 
-let db: Database | null = null;
-let m: MarketModule | null = null;
-afterEach(() => {
-  m?.stop();
-  db?.close();
-  m = null;
-  db = null;
-});
-
-function market(dir = tempDir('sd-csv-')) {
-  db = openDatabase(path.join(dir, 'signaldesk.db'));
+/** The market module on a real SQLite file, its commands through their schemas; stopped (and the database closed) after the test. */
+function market(track: Track, dir = tempDir('sd-csv-')) {
+  const db = openDatabase(path.join(dir, 'signaldesk.db'));
   const events: Array<{ topic: EventTopic; payload: any }> = [];
   const bus = new Bus((topic, payload) => events.push({ topic, payload }));
   const opts = { dataDir: dir, mode: 'embedded', version: 'test', simSeed: 1, simSpeed: 1, simSymbols: 2, simHistoryDays: 1, tickMs: 60_000 } as EngineOptions;
-  m = new MarketModule({ db, bus, opts, clock: () => Date.now() }, { healthEvalMs: 50 });
+  const m = new MarketModule({ db, bus, opts, clock: () => Date.now() }, { healthEvalMs: 50 });
   m.start();
+  let stopped = false;
+  track({
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      m.stop();
+      db.close();
+    },
+  });
   fs.mkdirSync(path.join(dir, 'imports'), { recursive: true });
-  const call = async <N extends CommandName>(name: N, input: unknown): Promise<any> => (m!.handlers[name] as any)(parseInput(name, input));
-  return { dir, events, call, of: <T extends EventTopic>(t: T) => events.filter((e) => e.topic === t).map((e) => e.payload as Events[T]) };
+  const call = contractCall('market', m.handlers);
+  return { dir, db, events, call, of: <T extends EventTopic>(t: T) => events.filter((e) => e.topic === t).map((e) => e.payload as Events[T]) };
 }
 
 const H = 3_600_000;
@@ -36,8 +38,8 @@ const goodCsv = (n: number, start = T0): string =>
   'timestamp,open,high,low,close,volume\n' + Array.from({ length: n }, (_, i) => `${start + i * H},${100 + i},${102 + i},${99 + i},${101 + i},${10 + i}`).join('\n') + '\n';
 
 describe('CSV', () => {
-  it('imports a clean file, rejects a malformed one naming each line and reason, and imports nothing of it', async () => {
-    const { dir, call } = market();
+  it('imports a clean file, rejects a malformed one naming each line and reason, and imports nothing of it', async ({ track }) => {
+    const { dir, db, call } = market(track);
     const good = path.join(dir, 'imports', 'good.csv');
     fs.writeFileSync(good, goodCsv(48));
     expect(await call('market.import', { source: 'sim', symbol: 'TEST/USDT', timeframe: '1h', path: good })).toEqual({ imported: 48, first: T0, last: T0 + 47 * H });
@@ -49,16 +51,17 @@ describe('CSV', () => {
     lines[7] = `${T0 + 106 * H},100,90,95,99,1`;
     lines[9] = `${T0 + 108 * H + 1},1,1,1,1,1`;
     fs.writeFileSync(bad, lines.join('\n'));
-    const err = await call('market.import', { source: 'sim', symbol: 'TEST/USDT', timeframe: '1h', path: bad }).catch((e: unknown) => e);
+    const err = (await call('market.import', { source: 'sim', symbol: 'TEST/USDT', timeframe: '1h', path: bad }).then(() => null, (e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'UNPROCESSABLE' });
     expect(err.message).toMatch(/line 4: open is not a number/);
-    expect(err.details.errors).toEqual([
+    expect((err.details as { errors: unknown }).errors).toEqual([
       { line: 4, reason: 'open is not a number' },
       { line: 6, reason: 'expected 6 fields, found 4' },
       { line: 8, reason: 'high/low do not contain open and close' },
       { line: 10, reason: 'timestamp is not on a 1h boundary' },
     ]);
-    const n = (db!.prepare("SELECT COUNT(*) AS n FROM named_candles WHERE symbol = 'TEST/USDT'").get() as { n: number }).n;
+    const n = (db.prepare("SELECT COUNT(*) AS n FROM named_candles WHERE symbol = 'TEST/USDT'").get() as { n: number }).n;
     expect(n).toBe(48);
     await expect(call('market.import', { source: 'sim', symbol: 'TEST/USDT', timeframe: '1h', path: path.join(dir, 'missing.csv') })).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
     await expect(call('market.import', { source: 'nope', symbol: 'TEST/USDT', timeframe: '1h', path: good })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -77,8 +80,8 @@ describe('CSV', () => {
 });
 
 describe('replay source', () => {
-  it('plays CSV candles at the chosen speed as candle.closed, once each, and stores them', async () => {
-    const { dir, call, of } = market();
+  it('plays CSV candles at the chosen speed as candle.closed, once each, and stores them', async ({ track }) => {
+    const { dir, call, of } = market(track);
     const file = path.join(dir, 'imports', 'replay.csv');
     fs.writeFileSync(file, goodCsv(20));
     const v = await call('market.sources.add', { id: 'rp', kind: 'replay', path: file, symbol: 'REP/USDT', timeframe: '1h', speed: 36_000 }); // 10 bars a second
@@ -101,14 +104,14 @@ describe('replay source', () => {
     expect(health.map((h: any) => [h.source, h.status])).toEqual([['sim', 'healthy'], ['rp', 'healthy']]);
   });
 
-  it('judges a replay freshness by its playback position, not the wall clock (its bars are history)', async () => {
-    const { dir, call, of } = market();
+  it('judges a replay freshness by its playback position, not the wall clock (its bars are history)', async ({ track }) => {
+    const { dir, call, of } = market(track);
     const file = path.join(dir, 'imports', 'slow.csv');
     fs.writeFileSync(file, goodCsv(400));
     // 1h bars at 7,200× real time: a bar every half second, years behind the wall clock.
     await call('market.sources.add', { id: 'slow', kind: 'replay', path: file, symbol: 'REP/USDT', timeframe: '1h', speed: 7200 });
     await until(() => of('candle.closed').filter((e) => e.source === 'slow').length >= 2, 10_000, 'replaying');
-    const feed = async () => (await call('market.health', { source: 'slow' }))[0].feeds[0];
+    const feed = async () => (await call('market.health', { source: 'slow' }))[0]!.feeds[0]!;
     expect((await feed()).newestBarTs).toBeLessThan(Date.now() - 365 * 24 * H);
     expect((await feed()).freshness).toBe('fresh');
     // A finished replay stands at the end of its last bar: still fresh, never "stale".
@@ -117,7 +120,7 @@ describe('replay source', () => {
     await call('market.sources.add', { id: 'short', kind: 'replay', path: short, symbol: 'REP/USDT', timeframe: '1h', speed: 36_000 });
     await until(() => of('candle.closed').filter((e) => e.source === 'short').length >= 3, 10_000, 'played out');
     await new Promise((res) => setTimeout(res, 500));
-    const done = (await call('market.health', { source: 'short' }))[0].feeds[0];
+    const done = (await call('market.health', { source: 'short' }))[0]!.feeds[0]!;
     expect(done).toMatchObject({ freshness: 'fresh', newestBarTs: T0 + 2 * H });
     expect(of('candle.closed').filter((e) => e.source === 'short')).toHaveLength(3);
   });

@@ -1,19 +1,30 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, vi } from 'vitest';
 import path from 'node:path';
 import { openDatabase } from '../../db/database';
 import { Bus } from '../../engine/core/context';
 import { NotifyModule } from '../../engine/notify/module';
 import type { Events, EventTopic } from '../../engine/api';
 import { tempDir } from '../helpers/serve';
+import { contractCall, rigTest as it, type Track } from '../helpers/rig';
 
-function setup(opts = { windowMs: 1000, burstLimit: 3 }) {
+/** The notify module on a real SQLite file and Bus, its commands through their schemas; stopped (and the database closed) after the test. */
+function setup(track: Track, opts = { windowMs: 1000, burstLimit: 3 }) {
   let now = 1_000_000;
   const events: Array<{ topic: EventTopic; payload: unknown }> = [];
   const db = openDatabase(path.join(tempDir(), 'n.db'));
   const bus = new Bus((topic, payload) => events.push({ topic, payload }));
   const ctx = { db, bus, opts: {} as never, clock: () => now };
   const m = new NotifyModule(ctx, { ...opts, now: () => now });
-  return { m, events, db, advance: (ms: number) => (now += ms), popups: () => events.filter((e) => e.topic === 'notification.popup').map((e) => e.payload as Events['notification.popup']) };
+  let stopped = false;
+  track({
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      m.stop();
+      db.close();
+    },
+  });
+  return { m, events, db, call: contractCall('notify', m.handlers), advance: (ms: number) => (now += ms), popups: () => events.filter((e) => e.topic === 'notification.popup').map((e) => e.payload as Events['notification.popup']) };
 }
 
 afterEach(() => {
@@ -21,8 +32,8 @@ afterEach(() => {
 });
 
 describe('notifications', () => {
-  it('persists before publishing, and pops up individually under the burst limit', () => {
-    const { m, events, db } = setup();
+  it('persists before publishing, and pops up individually under the burst limit', ({ track }) => {
+    const { m, events, db } = setup(track);
     let seenInDb = false;
     m['ctx'].bus.subscribe('notification.created', (n) => {
       seenInDb = db.prepare('SELECT 1 FROM notifications WHERE id = ?').get(n.id) !== undefined;
@@ -36,9 +47,9 @@ describe('notifications', () => {
     expect(m.repo.existsFor('signal', '7')).toBe(true);
   });
 
-  it('turns a burst into one summary popup at the end of the window', () => {
+  it('turns a burst into one summary popup at the end of the window', ({ track }) => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { m, popups } = setup({ windowMs: 200, burstLimit: 2 });
+    const { m, popups } = setup(track, { windowMs: 200, burstLimit: 2 });
     for (let i = 0; i < 7; i++) m.notify({ kind: i === 6 ? 'order' : 'signal', severity: i === 6 ? 'error' : 'info', title: `n${i}`, body: '' });
     expect(popups()).toHaveLength(2);
     vi.advanceTimersByTime(199);
@@ -54,19 +65,18 @@ describe('notifications', () => {
     m.stop();
   });
 
-  it('records delivery once, with its latency, and lists newest first', async () => {
-    const { m, advance } = setup();
+  it('records delivery once, with its latency, and lists newest first', async ({ track }) => {
+    const { m, call, advance } = setup(track);
     const a = m.notify({ kind: 'system', severity: 'info', title: 'a', body: '' });
     const b = m.notify({ kind: 'system', severity: 'warning', title: 'b', body: '' });
     advance(42);
-    const h = m.handlers['notifications.markDelivered']!;
-    expect(await h({ ids: [a.id, b.id], channel: 'browser' })).toEqual({ updated: 2 });
+    expect(await call('notifications.markDelivered', { ids: [a.id, b.id], channel: 'browser' })).toEqual({ updated: 2 });
     advance(100);
-    expect(await h({ ids: [a.id], channel: 'desktop' })).toEqual({ updated: 0 });
-    const list = await m.handlers['notifications.list']!({});
+    expect(await call('notifications.markDelivered', { ids: [a.id], channel: 'desktop' })).toEqual({ updated: 0 });
+    const list = await call('notifications.list', {});
     expect(list.map((n) => n.title)).toEqual(['b', 'a']);
     expect(list[1]).toMatchObject({ deliveryChannel: 'browser', deliveryLatencyMs: 42 });
-    expect(await m.handlers['notifications.markRead']!({ ids: [a.id] })).toEqual({ updated: 1 });
-    expect((await m.handlers['notifications.list']!({ unreadOnly: true })).map((n) => n.id)).toEqual([b.id]);
+    expect(await call('notifications.markRead', { ids: [a.id] })).toEqual({ updated: 1 });
+    expect((await call('notifications.list', { unreadOnly: true })).map((n) => n.id)).toEqual([b.id]);
   });
 });

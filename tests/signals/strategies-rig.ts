@@ -8,11 +8,17 @@ import type { EngineContext } from '../../engine/core/context';
 import { StrategiesModule } from '../../engine/signals/strategies-module';
 import type { AutopilotAccount } from '../../engine/signals/promotion';
 import { parseParams, strategyKey } from '../../engine/strategies/registry';
+import { contractCall, type RigCall } from '../helpers/rig';
 import { MIN, T0, sigRig, type SigRig } from './setup';
 
 export interface StratRig extends SigRig {
   strategies: StrategiesModule;
   account: { current: AutopilotAccount | undefined };
+  /**
+   * A contract command through its schema, answered by the strategies, signals or delivery module
+   * (the strategies module the rig has at the time of the call: a test may wire its own).
+   */
+  call: RigCall;
   /** Stores one delivered signal per profit (in %) with its finished outcome; returns the next free bar index. */
   outcomes(channelId: number, strategy: string, params: Record<string, unknown>, profits: number[], from?: number): number;
 }
@@ -22,9 +28,10 @@ export async function stratRig(): Promise<StratRig> {
   const account: StratRig['account'] = { current: { id: 1, name: 'Paper', kind: 'paper' } };
   const ctx = { db: r.db, bus: r.bus, opts: { dataDir: r.dataDir } as never, clock: () => r.clock.now } as EngineContext;
   const strategies = new StrategiesModule(ctx, r.signals, () => account.current);
-  return Object.assign(r, {
+  const rr: StratRig = Object.assign(r, {
     strategies,
     account,
+    call: ((name, input) => contractCall('signals', rr.strategies.handlers, r.signals.handlers, r.delivery.handlers)(name, input)) as RigCall,
     outcomes(channelId: number, strategy: string, params: Record<string, unknown>, profits: number[], from = 0): number {
       const p = parseParams(strategy, params);
       profits.forEach((pct, k) => {
@@ -55,4 +62,5 @@ export async function stratRig(): Promise<StratRig> {
       return from + profits.length;
     },
   });
+  return rr;
 }

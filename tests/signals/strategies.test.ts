@@ -1,22 +1,12 @@
 /** The Strategies view's engine side: results and their ranking, backtest matching, pause / resume (a paused strategy yields no signals). */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ApiError } from '../../engine/api/errors';
-import { ChannelUpdateSchema } from '../../engine/api';
 import { BacktestRepo } from '../../db/repos/backtest';
 import type { BacktestMetricsView } from '../../engine/api';
-import { MIN, T0, vPath, zigzag } from './setup';
+import { it, MIN, T0, vPath, zigzag, type Track } from './setup';
 import { stratRig, type StratRig } from './strategies-rig';
 
-let rigs: StratRig[] = [];
-afterEach(() => {
-  for (const r of rigs) r.stop();
-  rigs = [];
-});
-async function rig(): Promise<StratRig> {
-  const r = await stratRig();
-  rigs.push(r);
-  return r;
-}
+const rig = async (track: Track): Promise<StratRig> => track(await stratRig());
 
 async function rejects(p: () => unknown, code: string, field?: string): Promise<void> {
   try {
@@ -34,8 +24,8 @@ const metrics = (totalReturnPct: number): BacktestMetricsView =>
   ({ initialBalance: 10_000, finalEquity: 10_000 * (1 + totalReturnPct / 100), totalReturnPct, cagrPct: null, maxDrawdownPct: 3, maxDrawdownDurationMs: 0, sharpe: 1.2, sortino: null, calmar: null, profitFactor: 1.5, winRatePct: 55, expectancy: 4, trades: 12, avgTradePct: 0.3, avgTradeDurationMs: 60_000, exposurePct: 20, feesPaid: 3, bestTrade: 40, worstTrade: -20, buyHoldReturnPct: 1, monthly: [], goals: null }) as BacktestMetricsView;
 
 describe('strategies results and ranking', () => {
-  it('gives each channel strategy its live results at its current params and ranks them by the chosen metric', async () => {
-    const r = await rig();
+  it('gives each channel strategy its live results at its current params and ranks them by the chosen metric', async ({ track }) => {
+    const r = await rig(track);
     const a = await r.createChannel({ name: 'Steady', strategies: [{ id: 'ema_cross', params: {} }] });
     const b = await r.createChannel({ name: 'Lumpy', strategies: [{ id: 'breakout', params: {} }] });
     // Steady: 4 wins of +1, 1 loss of −1 → win rate 0.8, PF 4, expectancy +0.6 %.
@@ -60,7 +50,7 @@ describe('strategies results and ranking', () => {
     // Five signals within one (market) day count as five per day.
     expect(steady.live.signalsPerDay).toBeCloseTo(5, 9);
 
-    const byWin = r.strategies.handlers['strategies.results']!({ rankBy: 'winRate' }) as ReturnType<StratRig['strategies']['results']>;
+    const byWin = await r.call('strategies.results', { rankBy: 'winRate' });
     expect(byWin.rows.map((x) => x.channelName)).toEqual(['Steady', 'Lumpy']);
     const byPf = r.strategies.results({ rankBy: 'profitFactor' });
     expect(byPf.rows.map((x) => x.channelName)).toEqual(['Steady', 'Lumpy']);
@@ -74,8 +64,8 @@ describe('strategies results and ranking', () => {
     expect(r.strategies.results({ channel: a }).rows.map((x) => x.strategy)).toEqual(['ema_cross']);
   });
 
-  it('puts rows without a value last, and says "no backtest yet" (null) until a matching run exists', async () => {
-    const r = await rig();
+  it('puts rows without a value last, and says "no backtest yet" (null) until a matching run exists', async ({ track }) => {
+    const r = await rig(track);
     const a = await r.createChannel({ name: 'Tested', strategies: [{ id: 'ema_cross', params: {} }], symbols: { source: 'sim', symbols: ['AAA/USDT', 'BBB/USDT'] } });
     const b = await r.createChannel({ name: 'Fresh', strategies: [{ id: 'ema_cross', params: { fast: 5, slow: 30 } }], symbols: { source: 'sim', symbols: ['AAA/USDT', 'BBB/USDT'] } });
     r.outcomes(a, 'ema_cross', {}, [-1, -1]);
@@ -111,8 +101,8 @@ describe('strategies results and ranking', () => {
     ]);
   });
 
-  it('lists every registry strategy with its params, description and the channels using it', async () => {
-    const r = await rig();
+  it('lists every registry strategy with its params, description and the channels using it', async ({ track }) => {
+    const r = await rig(track);
     const a = await r.createChannel({ name: 'One', strategies: [{ id: 'ema_cross', params: {} }, { id: 'breakout', params: { period: 30 } }] });
     const list = r.strategies.overview();
     expect(list.map((s) => s.id)).toEqual(['ema_cross', 'momentum', 'breakout', 'mean_reversion', 'scalping', 'funding_fade']);
@@ -128,19 +118,19 @@ describe('pause / resume a strategy in a channel', () => {
   const PATH = vPath(60, 30);
   const CROSS = 71;
 
-  it('a paused strategy yields no signals in that channel (others still do), is kept and shown, and resumes', async () => {
-    const r = await rig();
+  it('a paused strategy yields no signals in that channel (others still do), is kept and shown, and resumes', async ({ track }) => {
+    const r = await rig(track);
     r.store('AAA/USDT', PATH.slice(0, 60));
     const paused = await r.createChannel({ name: 'Paused', strategies: [{ id: 'ema_cross', params: {} }, { id: 'breakout', params: {} }] });
     const other = await r.createChannel({ name: 'Other', strategies: [{ id: 'ema_cross', params: {} }] });
-    const ch = await r.strategies.handlers['strategies.pause']!({ channel: paused, strategy: 'ema_cross' });
+    const ch = await r.call('strategies.pause', { channel: paused, strategy: 'ema_cross' });
     await r.signals.ready();
     expect(ch.strategies.map((s) => [s.id, s.paused === true])).toEqual([
       ['ema_cross', true],
       ['breakout', false],
     ]);
     // Shown where channels are listed, and in the results.
-    const listed = (await r.signals.handlers['signals.channels.list']!({})).find((c) => c.id === paused)!;
+    const listed = (await r.call('signals.channels.list', {})).find((c) => c.id === paused)!;
     expect(listed.strategies[0]).toMatchObject({ id: 'ema_cross', paused: true });
     expect(r.strategies.results({ channel: paused }).rows.map((x) => [x.strategy, x.paused])).toEqual([
       ['ema_cross', true],
@@ -153,25 +143,25 @@ describe('pause / resume a strategy in a channel', () => {
     expect(sigs.some((s) => s.channelId === paused && s.strategy === 'ema_cross')).toBe(false);
 
     // An update that lists the strategy without `paused` keeps it paused.
-    const kept = await r.signals.handlers['signals.channels.update']!(ChannelUpdateSchema.parse({ id: paused, strategies: [{ id: 'ema_cross', params: { fast: 9 } }, { id: 'breakout', params: {} }] }));
+    const kept = await r.call('signals.channels.update', { id: paused, strategies: [{ id: 'ema_cross', params: { fast: 9 } }, { id: 'breakout', params: {} }] });
     expect(kept.strategies[0]!.paused).toBe(true);
 
-    const resumed = await r.strategies.handlers['strategies.resume']!({ channel: paused, strategy: 'ema_cross' });
+    const resumed = await r.call('strategies.resume', { channel: paused, strategy: 'ema_cross' });
     await r.signals.ready();
     expect(resumed.strategies[0]).not.toHaveProperty('paused');
     expect(resumed.strategies).toHaveLength(2);
   });
 
-  it('after resume the strategy signals again in that channel', async () => {
-    const r = await rig();
+  it('after resume the strategy signals again in that channel', async ({ track }) => {
+    const r = await rig(track);
     const path = zigzag();
     r.store('AAA/USDT', path.slice(0, 60));
     const c = await r.createChannel({ name: 'Z', strategies: [{ id: 'ema_cross', params: {} }] });
-    await r.strategies.handlers['strategies.pause']!({ channel: c, strategy: 'ema_cross' });
+    await r.call('strategies.pause', { channel: c, strategy: 'ema_cross' });
     await r.signals.ready();
     for (let i = 60; i <= 100; i++) r.close('AAA/USDT', i, path[i]!);
     expect(r.list()).toEqual([]);
-    await r.strategies.handlers['strategies.resume']!({ channel: c, strategy: 'ema_cross' });
+    await r.call('strategies.resume', { channel: c, strategy: 'ema_cross' });
     await r.signals.ready();
     for (let i = 101; i < path.length; i++) r.close('AAA/USDT', i, path[i]!);
     const sigs = r.list();
@@ -181,15 +171,14 @@ describe('pause / resume a strategy in a channel', () => {
     expect(Math.min(...sigs.map((s) => s.barTime))).toBeGreaterThanOrEqual(T0 + 101 * MIN);
   });
 
-  it('refuses unknown channels and strategies with a structured error naming the field, and changes nothing', async () => {
-    const r = await rig();
+  it('refuses unknown channels and strategies with a structured error naming the field, and changes nothing', async ({ track }) => {
+    const r = await rig(track);
     const c = await r.createChannel({ name: 'C', strategies: [{ id: 'ema_cross', params: {} }] });
-    const h = r.strategies.handlers;
-    await rejects(() => h['strategies.pause']!({ channel: 999, strategy: 'ema_cross' }), 'NOT_FOUND', 'channel');
-    await rejects(() => h['strategies.pause']!({ channel: c, strategy: 'breakout' }), 'NOT_FOUND', 'strategy');
-    await rejects(() => h['strategies.setParams']!({ channel: c, strategy: 'ema_cross', params: { fast: 50, slow: 20 } }), 'BAD_INPUT', 'params');
+    await rejects(() => r.call('strategies.pause', { channel: 999, strategy: 'ema_cross' }), 'NOT_FOUND', 'channel');
+    await rejects(() => r.call('strategies.pause', { channel: c, strategy: 'breakout' }), 'NOT_FOUND', 'strategy');
+    await rejects(() => r.call('strategies.setParams', { channel: c, strategy: 'ema_cross', params: { fast: 50, slow: 20 } }), 'BAD_INPUT', 'params');
     expect(r.signals.channels.get(c)!.strategies).toEqual([{ id: 'ema_cross', params: expect.objectContaining({ fast: 9, slow: 21 }) }]);
-    const set = await h['strategies.setParams']!({ channel: c, strategy: 'ema_cross', params: { fast: 5, slow: 30 } });
+    const set = await r.call('strategies.setParams', { channel: c, strategy: 'ema_cross', params: { fast: 5, slow: 30 } });
     expect(set.strategies[0]!.params).toMatchObject({ fast: 5, slow: 30 });
   });
 });
