@@ -29,15 +29,12 @@ export function where(conditions: ReadonlyArray<Condition>): Where {
 
 /** Statements prepared once per distinct SQL text (list queries vary only by which filters are given). */
 export class StatementCache {
-  private readonly cache = new Map<string, Statement>();
-  constructor(private readonly db: Database) {}
+  private readonly prepare: Prepare;
+  constructor(db: Database) {
+    this.prepare = preparedOnce(db);
+  }
   get<Row>(sql: string): Statement<SqlArg[], Row> {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.cache.set(sql, s);
-    }
-    return s as Statement<SqlArg[], Row>;
+    return this.prepare<SqlArg[], Row>(sql);
   }
 }
 
