@@ -40,6 +40,18 @@ export interface Stoppable {
   stop(): void;
 }
 
+/** A Stoppable that runs `stop` the first time only (a test may stop its rig before `track` does). */
+export function stopOnce(stop: () => void): Stoppable {
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      stop();
+    },
+  };
+}
+
 /** Registers a rig to stop after the test; returns it. */
 export type Track = <R extends Stoppable>(rig: R) => R;
 

@@ -7,7 +7,7 @@ import { Bus, type EngineOptions } from '../../engine/core/context';
 import { MarketModule } from '../../engine/market/module';
 import { ApiError, type Events, type EventTopic } from '../../engine/api';
 import { tempDir } from '../helpers/serve';
-import { contractCall, type Track } from '../helpers/rig';
+import { contractCall, type Track, stopOnce } from '../helpers/rig';
 import { it, until } from './rig';
 
 /** The market module on a real SQLite file, its commands through their schemas; stopped (and the database closed) after the test. */
@@ -18,15 +18,12 @@ function market(track: Track, dir = tempDir('sd-csv-')) {
   const opts = { dataDir: dir, mode: 'embedded', version: 'test', simSeed: 1, simSpeed: 1, simSymbols: 2, simHistoryDays: 1, tickMs: 60_000 } as EngineOptions;
   const m = new MarketModule({ db, bus, opts, clock: () => Date.now() }, { healthEvalMs: 50 });
   m.start();
-  let stopped = false;
-  track({
-    stop: () => {
-      if (stopped) return;
-      stopped = true;
+  track(
+    stopOnce(() => {
       m.stop();
       db.close();
-    },
-  });
+    }),
+  );
   fs.mkdirSync(path.join(dir, 'imports'), { recursive: true });
   const call = contractCall('market', m.handlers);
   return { dir, db, events, call, of: <T extends EventTopic>(t: T) => events.filter((e) => e.topic === t).map((e) => e.payload as Events[T]) };

@@ -5,7 +5,7 @@ import { Bus } from '../../engine/core/context';
 import { NotifyModule } from '../../engine/notify/module';
 import type { Events, EventTopic } from '../../engine/api';
 import { tempDir } from '../helpers/serve';
-import { contractCall, rigTest as it, type Track } from '../helpers/rig';
+import { contractCall, rigTest as it, type Track, stopOnce } from '../helpers/rig';
 
 /** The notify module on a real SQLite file and Bus, its commands through their schemas; stopped (and the database closed) after the test. */
 function setup(track: Track, opts = { windowMs: 1000, burstLimit: 3 }) {
@@ -15,15 +15,12 @@ function setup(track: Track, opts = { windowMs: 1000, burstLimit: 3 }) {
   const bus = new Bus((topic, payload) => events.push({ topic, payload }));
   const ctx = { db, bus, opts: {} as never, clock: () => now };
   const m = new NotifyModule(ctx, { ...opts, now: () => now });
-  let stopped = false;
-  track({
-    stop: () => {
-      if (stopped) return;
-      stopped = true;
+  track(
+    stopOnce(() => {
       m.stop();
       db.close();
-    },
-  });
+    }),
+  );
   return { m, events, db, call: contractCall('notify', m.handlers), advance: (ms: number) => (now += ms), popups: () => events.filter((e) => e.topic === 'notification.popup').map((e) => e.payload as Events['notification.popup']) };
 }
 
