@@ -1,23 +1,29 @@
 /** EMA, SMA and volume ratio (volume / its SMA). */
 import { SEEDED_SIZE, SMA_SIZE, seededInit, seededPush, smaInit, smaPush, type Kernel } from './kernel';
-import type { Bar, IndicatorSpec } from './types';
+import type { Bar, BarColumns, IndicatorSpec } from './types';
 
 /** EMA of the close, seeded with the SMA of the first `period` closes (technicalindicators' convention). */
 export class EmaKernel implements Kernel {
   readonly names: string[];
   readonly stateSize = SEEDED_SIZE;
-  private readonly period: number;
+  readonly period: number;
   private readonly alpha: number;
   constructor(readonly spec: IndicatorSpec) {
     this.period = spec.params[0]!;
     this.alpha = 2 / (this.period + 1);
     this.names = [`ema_${this.period}`];
   }
-  init(s: Float64Array): void {
-    seededInit(s, 0);
+  init(s: Float64Array, b: number): void {
+    seededInit(s, b);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
-    out[o] = seededPush(s, 0, this.period, this.alpha, bar.close);
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    out[o] = seededPush(s, b, this.period, this.alpha, bar.close);
+  }
+  batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
+    const { period, alpha } = this;
+    const close = c.close;
+    const col = cols[0]!;
+    for (let i = 0; i < c.length; i++) col[i] = seededPush(s, 0, period, alpha, close[i]!);
   }
 }
 
@@ -30,12 +36,23 @@ export class SmaKernel implements Kernel {
     this.names = [`sma_${this.period}`];
     this.stateSize = SMA_SIZE(this.period);
   }
-  init(s: Float64Array): void {
-    smaInit(s, 0, this.period);
+  init(s: Float64Array, b: number): void {
+    smaInit(s, b, this.period);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
-    out[o] = smaPush(s, 0, this.period, bar.close);
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    out[o] = smaPush(s, b, this.period, bar.close);
   }
+  batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
+    const period = this.period;
+    const close = c.close;
+    const col = cols[0]!;
+    for (let i = 0; i < c.length; i++) col[i] = smaPush(s, 0, period, close[i]!);
+  }
+}
+
+/** Volume over its average: 0 when the average is 0, NaN while the average warms up. */
+function volumeRatio(volume: number, avg: number): number {
+  return Number.isNaN(avg) ? NaN : avg > 0 ? volume / avg : 0;
 }
 
 /** Volume / SMA(volume, period), the current bar included in the average; 0 when the average is 0. */
@@ -48,11 +65,19 @@ export class VolumeRatioKernel implements Kernel {
     this.names = [`volume_ratio_${this.period}`];
     this.stateSize = SMA_SIZE(this.period);
   }
-  init(s: Float64Array): void {
-    smaInit(s, 0, this.period);
+  init(s: Float64Array, b: number): void {
+    smaInit(s, b, this.period);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
-    const avg = smaPush(s, 0, this.period, bar.volume);
-    out[o] = Number.isNaN(avg) ? NaN : avg > 0 ? bar.volume / avg : 0;
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    out[o] = volumeRatio(bar.volume, smaPush(s, b, this.period, bar.volume));
+  }
+  batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
+    const period = this.period;
+    const volume = c.volume;
+    const col = cols[0]!;
+    for (let i = 0; i < c.length; i++) {
+      const v = volume[i]!;
+      col[i] = volumeRatio(v, smaPush(s, 0, period, v));
+    }
   }
 }

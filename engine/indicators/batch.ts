@@ -1,30 +1,23 @@
 /**
  * The batch path: indicators over a whole history held in typed arrays (one Float64Array per
- * bar field, one per output). It is the live engine's own kernels run in a tight loop — the
- * same `stepKernel` dispatch (dispatch.ts), the same state layout, the same arithmetic — so a
- * batch column equals, bit for bit, what the incremental engine produces bar by bar
+ * bar field, one per output). Each kernel's `batch` runs its own per-bar function — the one its
+ * live `step` calls (`seededPush`, `atrPush`, `rsiPush`, `bbPush`, …) — down the columns, with
+ * the same state layout; kernels without one are fed through `stepKernel` one bar at a time. So
+ * a batch column equals, bit for bit, what the incremental engine produces bar by bar
  * (tests/indicators/batch.test.ts). There is no second implementation of any indicator.
  *
  * Why a separate entry point at all: the live engine returns a fresh `Features` object per bar,
- * which is what a strategy reads, but allocates; over a year of 1m bars that allocation, not the
- * arithmetic, is the cost. Here nothing is allocated per bar: one reused cursor bar, one reused
- * output vector, values written straight into columns. Backtests and sweeps compute each
- * indicator once per parameter set and share the columns between combinations (ColumnCache).
+ * which is what a strategy reads, and reads a Bar object per bar; over a year of 1m bars that,
+ * not the arithmetic, is the cost. Here nothing is allocated per bar and each kernel's loop is
+ * its own (monomorphic, no dispatch per bar): values go from input columns straight into output
+ * columns. Backtests and sweeps compute each indicator once per parameter set and share the
+ * columns between combinations (ColumnCache).
  */
 import { KERNELS, kindCode, stepKernel } from './dispatch';
 import { featureNames, formatSpec, uniqueSpecs } from './spec';
-import type { Bar, IndicatorSpec } from './types';
+import type { Bar, BarColumns, IndicatorSpec } from './types';
 
-/** Bars as columns: one Float64Array per field, all of `length`. */
-export interface BarColumns {
-  readonly length: number;
-  readonly ts: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
+export type { BarColumns };
 
 function emptyColumns(n: number): BarColumns {
   return {
@@ -69,18 +62,23 @@ export function packedColumns(packed: Float64Array): BarColumns {
 
 /**
  * One indicator over all bars: one column per output name (NaN while warming up), computed by
- * the kernel's own step, exactly as the live engine applies it. The spec must be normalized.
+ * the kernel's own per-bar function, exactly as the live engine applies it. The spec must be
+ * normalized. The output columns share one buffer (one allocation per indicator).
  */
 export function specColumns(spec: IndicatorSpec, c: BarColumns): Float64Array[] {
   const k = new KERNELS[spec.kind](spec);
-  const code = kindCode(spec.kind);
   const st = new Float64Array(k.stateSize);
-  k.init(st);
+  k.init(st, 0);
   const w = k.names.length;
-  const out = new Float64Array(w);
   const n = c.length;
-  const cols = k.names.map(() => new Float64Array(n));
-  const col0 = cols[0]!;
+  const buf = new ArrayBuffer(n * w * 8);
+  const cols = k.names.map((_, j) => new Float64Array(buf, j * n * 8, n));
+  if (k.batch) {
+    k.batch(st, c, cols);
+    return cols;
+  }
+  const code = kindCode(spec.kind);
+  const out = new Float64Array(w);
   const { ts, open, high, low, close, volume } = c;
   const bar: Bar = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   for (let i = 0; i < n; i++) {
@@ -90,9 +88,8 @@ export function specColumns(spec: IndicatorSpec, c: BarColumns): Float64Array[] 
     bar.low = low[i]!;
     bar.close = close[i]!;
     bar.volume = volume[i]!;
-    stepKernel(code, k, st, bar, out, 0);
-    col0[i] = out[0]!;
-    for (let j = 1; j < w; j++) cols[j]![i] = out[j]!;
+    stepKernel(code, k, st, 0, bar, out, 0);
+    for (let j = 0; j < w; j++) cols[j]![i] = out[j]!;
   }
   return cols;
 }

@@ -1,7 +1,7 @@
 /**
  * The one place a kernel's step is called from: the live engine (engine.ts, one bar at a time)
- * and the batch path (batch.ts, a tight loop over typed arrays) both go through `stepKernel`,
- * so a bar through either path runs the same kernel code with the same state — one
+ * goes through `stepKernel`; the batch path (batch.ts) calls a kernel's `batch`, which runs the
+ * same per-bar function down columns, or `stepKernel` for kernels without one — one
  * implementation of every indicator.
  */
 import { EmaKernel, SmaKernel, VolumeRatioKernel } from './averages';
@@ -39,42 +39,42 @@ export function kindCode(kind: IndicatorKind): number {
  * (inlined), where a single `k.step(...)` site would see a dozen classes and stay a slow
  * megamorphic call. (The casts only steer the call site: each call runs the kernel's own step.)
  */
-export function stepKernel(code: number, k: Kernel, st: Float64Array, bar: Bar, out: Float64Array, o: number): void {
+export function stepKernel(code: number, k: Kernel, st: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
   switch (code) {
     case 0:
-      (k as EmaKernel).step(st, bar, out, o);
+      (k as EmaKernel).step(st, b, bar, out, o);
       break;
     case 1:
-      (k as SmaKernel).step(st, bar, out, o);
+      (k as SmaKernel).step(st, b, bar, out, o);
       break;
     case 2:
-      (k as RsiKernel).step(st, bar, out, o);
+      (k as RsiKernel).step(st, b, bar, out, o);
       break;
     case 3:
-      (k as MacdKernel).step(st, bar, out, o);
+      (k as MacdKernel).step(st, b, bar, out, o);
       break;
     case 4:
-      (k as AtrKernel).step(st, bar, out, o);
+      (k as AtrKernel).step(st, b, bar, out, o);
       break;
     case 5:
-      (k as BbKernel).step(st, bar, out, o);
+      (k as BbKernel).step(st, b, bar, out, o);
       break;
     case 6:
-      (k as ObvKernel).step(st, bar, out, o);
+      (k as ObvKernel).step(st, b, bar, out, o);
       break;
     case 7:
-      (k as VwapKernel).step(st, bar, out, o);
+      (k as VwapKernel).step(st, b, bar, out, o);
       break;
     case 8:
-      (k as StochKernel).step(st, bar, out, o);
+      (k as StochKernel).step(st, b, bar, out, o);
       break;
     case 9:
-      (k as AdxKernel).step(st, bar, out, o);
+      (k as AdxKernel).step(st, b, bar, out, o);
       break;
     case 10:
-      (k as VolumeRatioKernel).step(st, bar, out, o);
+      (k as VolumeRatioKernel).step(st, b, bar, out, o);
       break;
     default:
-      (k as SrKernel).step(st, bar, out, o);
+      (k as SrKernel).step(st, b, bar, out, o);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The feature engine: one (source, symbol, timeframe) and a set of indicators. All state lives in
- * fixed-size Float64Arrays (one per kernel), the outputs in another; a bar costs O(1) per
- * indicator and nothing grows. `snapshot()` / `restore()` copy that state, which is how a
+ * one fixed-size Float64Array (each kernel at its offset), the outputs in another; a bar costs
+ * O(1) per indicator and nothing grows. `snapshot()` / `restore()` copy that state, which is how a
  * warm-up computed in the worker pool continues live in the engine.
  */
 import { EmaKernel } from './averages';
@@ -42,64 +42,108 @@ export function specsKey(specs: readonly IndicatorSpec[]): string {
 
 /** Builds an engine; duplicate specs are computed once. Throws SpecError on a bad spec. */
 export function createFeatureEngine(input: readonly IndicatorSpec[]): FeatureEngineImpl {
-  return new Engine(uniqueSpecs(input));
+  return new Engine(planFor(uniqueSpecs(input)));
+}
+
+/**
+ * What every engine over the same indicator set shares: the kernels (they hold only their
+ * parameters and, for a MACD, which shared EMA outputs it reads), their run order, dispatch
+ * codes and offsets. An engine is then a plan plus two arrays of its own — its state and its
+ * outputs — so stepping a thousand symbols touches a thousand small arrays and one plan, not a
+ * thousand copies of the kernels.
+ */
+interface Plan {
+  readonly specs: IndicatorSpec[];
+  readonly key: string;
+  readonly names: string[];
+  readonly kernels: Kernel[];
+  /** Index of each kernel's kind in INDICATOR_KINDS, for the dispatch in step(). */
+  readonly codes: Uint8Array;
+  /** Where each kernel's outputs and state start (run order). */
+  readonly outOffsets: Int32Array;
+  readonly stateOffsets: Int32Array;
+  readonly stateSize: number;
+  readonly warmup: number;
+}
+
+/** Plans by specs key; a handful in practice (profiles, strategies' sets), bounded all the same. */
+const plans = new Map<string, Plan>();
+const MAX_PLANS = 256;
+
+function planFor(specs: IndicatorSpec[]): Plan {
+  const key = specsKey(specs);
+  const had = plans.get(key);
+  if (had) return had;
+  const plan = buildPlan(specs, key);
+  if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value!);
+  plans.set(key, plan);
+  return plan;
+}
+
+function buildPlan(specs: IndicatorSpec[], key: string): Plan {
+  const kernels = specs.map((s) => new KERNELS[s.kind](s));
+  // Outputs (names) in spec order; state in the same order.
+  const names: string[] = [];
+  const outAt: number[] = [];
+  const stateAt: number[] = [];
+  let size = 0;
+  for (const k of kernels) {
+    outAt.push(names.length);
+    names.push(...k.names);
+    stateAt.push(size);
+    size += k.stateSize;
+  }
+  // Shared sub-indicators: a MACD reads the EMAs the set already computes.
+  const emaSlot = new Map<number, number>();
+  kernels.forEach((k, i) => {
+    if (k instanceof EmaKernel) emaSlot.set(k.period, outAt[i]!);
+  });
+  for (const k of kernels) {
+    if (k instanceof MacdKernel) {
+      k.fastSlot = emaSlot.get(k.fast) ?? -1;
+      k.slowSlot = emaSlot.get(k.slow) ?? -1;
+    }
+  }
+  // Execution order: EMAs first (others may read them), then the rest in spec order.
+  const order = kernels.map((_, i) => i).sort((a, b) => Number(!(kernels[a] instanceof EmaKernel)) - Number(!(kernels[b] instanceof EmaKernel)) || a - b);
+  const run = order.map((i) => kernels[i]!);
+  return {
+    specs,
+    key,
+    names,
+    kernels: run,
+    codes: Uint8Array.from(run.map((k) => kindCode(k.spec.kind))),
+    outOffsets: Int32Array.from(order.map((i) => outAt[i]!)),
+    stateOffsets: Int32Array.from(order.map((i) => stateAt[i]!)),
+    stateSize: size,
+    warmup: specs.reduce((m, s) => Math.max(m, warmupBars(s)), 0),
+  };
 }
 
 class Engine implements FeatureEngineImpl {
-  readonly names: string[] = [];
   readonly values: Float64Array;
-  readonly warmup: number;
-  private readonly kernels: Kernel[];
-  /** Index of each kernel's kind in INDICATOR_KINDS, for the dispatch in step(). */
-  private readonly codes: Uint8Array;
-  private readonly states: Float64Array[];
-  private readonly outOffsets: number[] = [];
-  private readonly stateOffsets: number[] = [];
-  private readonly stateSize: number;
-  private readonly key: string;
+  /** Every kernel's state, each at its plan offset. */
+  private readonly state: Float64Array;
   private count = 0;
   private last = NaN;
   private features: Features = {};
   private featuresValid = true;
 
-  constructor(readonly specs: IndicatorSpec[]) {
-    const kernels = specs.map((s) => new KERNELS[s.kind](s));
-    // Outputs (names) in spec order; state in the same order.
-    const outAt: number[] = [];
-    const stateAt: number[] = [];
-    let size = 0;
-    for (const k of kernels) {
-      outAt.push(this.names.length);
-      this.names.push(...k.names);
-      stateAt.push(size);
-      size += k.stateSize;
-    }
-    this.stateSize = size;
-    // Shared sub-indicators: a MACD reads the EMAs the set already computes.
-    const emaSlot = new Map<number, number>();
-    kernels.forEach((k, i) => {
-      if (k instanceof EmaKernel) emaSlot.set(k.spec.params[0]!, outAt[i]!);
-    });
-    for (const k of kernels) {
-      if (k instanceof MacdKernel) {
-        k.fastSlot = emaSlot.get(k.fast) ?? -1;
-        k.slowSlot = emaSlot.get(k.slow) ?? -1;
-      }
-    }
-    // Execution order: EMAs first (others may read them), then the rest in spec order.
-    const order = kernels.map((_, i) => i).sort((a, b) => Number(!(kernels[a] instanceof EmaKernel)) - Number(!(kernels[b] instanceof EmaKernel)) || a - b);
-    this.kernels = order.map((i) => kernels[i]!);
-    this.outOffsets.push(...order.map((i) => outAt[i]!));
-    this.stateOffsets.push(...order.map((i) => stateAt[i]!));
-    this.codes = Uint8Array.from(this.kernels.map((k) => kindCode(k.spec.kind)));
-    // One array per kernel (standalone arrays index faster than views into one buffer).
-    this.states = this.kernels.map((k) => new Float64Array(k.stateSize));
-    this.values = new Float64Array(this.names.length);
-    this.warmup = specs.reduce((m, s) => Math.max(m, warmupBars(s)), 0);
-    this.key = specsKey(specs);
+  constructor(private readonly plan: Plan) {
+    this.state = new Float64Array(plan.stateSize);
+    this.values = new Float64Array(plan.names.length);
     this.reset();
   }
 
+  get specs(): IndicatorSpec[] {
+    return this.plan.specs;
+  }
+  get names(): string[] {
+    return this.plan.names;
+  }
+  get warmup(): number {
+    return this.plan.warmup;
+  }
   get bars(): number {
     return this.count;
   }
@@ -108,7 +152,8 @@ class Engine implements FeatureEngineImpl {
   }
 
   reset(): void {
-    this.kernels.forEach((k, i) => k.init(this.states[i]!));
+    const { kernels, stateOffsets } = this.plan;
+    kernels.forEach((k, i) => k.init(this.state, stateOffsets[i]!));
     this.values.fill(NaN);
     this.count = 0;
     this.last = NaN;
@@ -117,12 +162,10 @@ class Engine implements FeatureEngineImpl {
   }
 
   step(bar: Bar): Float64Array {
-    const kernels = this.kernels;
-    const states = this.states;
-    const offs = this.outOffsets;
+    const { kernels, codes, stateOffsets, outOffsets } = this.plan;
+    const st = this.state;
     const out = this.values;
-    const codes = this.codes;
-    for (let i = 0; i < kernels.length; i++) stepKernel(codes[i]!, kernels[i]!, states[i]!, bar, out, offs[i]!);
+    for (let i = 0; i < kernels.length; i++) stepKernel(codes[i]!, kernels[i]!, st, stateOffsets[i]!, bar, out, outOffsets[i]!);
     this.count++;
     this.last = bar.ts;
     this.featuresValid = false;
@@ -138,9 +181,10 @@ class Engine implements FeatureEngineImpl {
     if (!this.featuresValid) {
       const f: Record<string, number> = {};
       const out = this.values;
+      const names = this.plan.names;
       for (let i = 0; i < out.length; i++) {
         const v = out[i]!;
-        if (!Number.isNaN(v)) f[this.names[i]!] = v;
+        if (!Number.isNaN(v)) f[names[i]!] = v;
       }
       this.features = f;
       this.featuresValid = true;
@@ -149,20 +193,18 @@ class Engine implements FeatureEngineImpl {
   }
 
   ready(): boolean {
-    return this.count >= this.warmup;
+    return this.count >= this.plan.warmup;
   }
 
   snapshot(): EngineSnapshot {
-    const state = new Float64Array(this.stateSize);
-    this.states.forEach((v, i) => state.set(v, this.stateOffsets[i]!));
-    return { key: this.key, bars: this.count, lastTs: this.last, state, out: this.values.slice() };
+    return { key: this.plan.key, bars: this.count, lastTs: this.last, state: this.state.slice(), out: this.values.slice() };
   }
 
   restore(snap: EngineSnapshot): void {
-    if (snap.key !== this.key || snap.state.length !== this.stateSize || snap.out.length !== this.values.length) {
-      throw new Error(`snapshot is for indicators "${snap.key}", not "${this.key}"`);
+    if (snap.key !== this.plan.key || snap.state.length !== this.state.length || snap.out.length !== this.values.length) {
+      throw new Error(`snapshot is for indicators "${snap.key}", not "${this.plan.key}"`);
     }
-    this.states.forEach((v, i) => v.set(snap.state.subarray(this.stateOffsets[i]!, this.stateOffsets[i]! + v.length)));
+    this.state.set(snap.state);
     this.values.set(snap.out);
     this.count = snap.bars;
     this.last = snap.lastTs;

@@ -1,12 +1,17 @@
 /**
  * An indicator kernel: a pure step function over a slice of one Float64Array that holds all of
- * its state (counters, running sums, ring buffers). Nothing grows: the state has a fixed size
- * chosen from the parameters, so one closed bar costs O(1) and the whole engine's state can be
- * copied, sent to another thread and restored (the pool's warm-up relies on that).
+ * its state (counters, running sums, ring buffers), from offset `b`. Nothing grows: the state
+ * has a fixed size chosen from the parameters, so one closed bar costs O(1) and the whole
+ * engine's state — every kernel's slice of one array — can be copied, sent to another thread
+ * and restored (the pool's warm-up relies on that).
  *
  * Outputs are written into `out` at offset `o`; NaN means "no value yet" (warming up).
+ *
+ * The per-bar arithmetic of each kernel is one function over numbers (`seededPush`, `atrPush`,
+ * `rsiPush`, …). `step` applies it to one bar (live); `batch`, where a kernel has it, applies the
+ * same function down whole columns (backtests, sweeps) — one implementation, two loops.
  */
-import type { Bar, IndicatorSpec } from './types';
+import type { Bar, BarColumns, IndicatorSpec } from './types';
 
 export interface Kernel {
   readonly spec: IndicatorSpec;
@@ -14,10 +19,16 @@ export interface Kernel {
   readonly names: readonly string[];
   /** Float64 slots of state. */
   readonly stateSize: number;
-  /** Puts the state into its "no bars yet" form. */
-  init(s: Float64Array): void;
-  /** Applies one closed bar. */
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void;
+  /** Puts the state at `b` into its "no bars yet" form. */
+  init(s: Float64Array, b: number): void;
+  /** Applies one closed bar to the state at `b`. */
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void;
+  /**
+   * Applies every bar of `c`, in order, to an initialised state at 0, writing output j of bar i
+   * to `cols[j][i]` — the same per-bar function as `step`, in a loop over typed arrays.
+   * Optional: without it the batch path feeds `step` one bar at a time.
+   */
+  batch?(s: Float64Array, c: BarColumns, cols: Float64Array[]): void;
 }
 
 /**

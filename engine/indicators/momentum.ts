@@ -1,13 +1,43 @@
 /** RSI (Wilder), MACD (line, signal, histogram) and Stochastic (%K, %D). */
 import { DEQUE_SIZE, SEEDED_SIZE, SMA_SIZE, dequeInit, dequePush, seededInit, seededPush, smaInit, smaPush, type Kernel } from './kernel';
-import type { Bar, IndicatorSpec } from './types';
+import type { Bar, BarColumns, IndicatorSpec } from './types';
 
 /**
  * RSI with Wilder's smoothing: the first average gain/loss is the simple average of the first
  * `period` changes, then avg = (avg × (period − 1) + x) / period. 100 when the average loss is 0,
  * 0 when the average gain is 0. Not rounded (technicalindicators rounds to 2 decimals).
- * Layout: [count, prevClose, gainSum, lossSum, avgGain, avgLoss].
+ * Layout: [count, prevClose, gainSum, lossSum, avgGain, avgLoss]. `rsiPush` applies one close to
+ * the state at `b` and returns the RSI after it (NaN while warming).
  */
+export function rsiPush(s: Float64Array, b: number, period: number, close: number): number {
+  const n = s[b]!;
+  s[b] = n + 1;
+  if (n === 0) {
+    s[b + 1] = close;
+    return NaN;
+  }
+  const change = close - s[b + 1]!;
+  s[b + 1] = close;
+  const gain = change > 0 ? change : 0;
+  const loss = change < 0 ? -change : 0;
+  let avgGain: number;
+  let avgLoss: number;
+  if (n < period) {
+    s[b + 2] = s[b + 2]! + gain;
+    s[b + 3] = s[b + 3]! + loss;
+    return NaN;
+  } else if (n === period) {
+    avgGain = (s[b + 2]! + gain) / period;
+    avgLoss = (s[b + 3]! + loss) / period;
+  } else {
+    avgGain = (s[b + 4]! * (period - 1) + gain) / period;
+    avgLoss = (s[b + 5]! * (period - 1) + loss) / period;
+  }
+  s[b + 4] = avgGain;
+  s[b + 5] = avgLoss;
+  return avgLoss === 0 ? 100 : avgGain === 0 ? 0 : 100 - 100 / (1 + avgGain / avgLoss);
+}
+
 export class RsiKernel implements Kernel {
   readonly names: string[];
   readonly stateSize = 6;
@@ -16,42 +46,19 @@ export class RsiKernel implements Kernel {
     this.period = spec.params[0]!;
     this.names = [`rsi_${this.period}`];
   }
-  init(s: Float64Array): void {
-    s.fill(0);
-    s[4] = NaN;
-    s[5] = NaN;
+  init(s: Float64Array, b: number): void {
+    s.fill(0, b, b + 4);
+    s[b + 4] = NaN;
+    s[b + 5] = NaN;
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    out[o] = rsiPush(s, b, this.period, bar.close);
+  }
+  batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
     const period = this.period;
-    const n = s[0]!;
-    const close = bar.close;
-    s[0] = n + 1;
-    if (n === 0) {
-      s[1] = close;
-      out[o] = NaN;
-      return;
-    }
-    const change = close - s[1]!;
-    s[1] = close;
-    const gain = change > 0 ? change : 0;
-    const loss = change < 0 ? -change : 0;
-    let avgGain: number;
-    let avgLoss: number;
-    if (n < period) {
-      s[2] = s[2]! + gain;
-      s[3] = s[3]! + loss;
-      out[o] = NaN;
-      return;
-    } else if (n === period) {
-      avgGain = (s[2]! + gain) / period;
-      avgLoss = (s[3]! + loss) / period;
-    } else {
-      avgGain = (s[4]! * (period - 1) + gain) / period;
-      avgLoss = (s[5]! * (period - 1) + loss) / period;
-    }
-    s[4] = avgGain;
-    s[5] = avgLoss;
-    out[o] = avgLoss === 0 ? 100 : avgGain === 0 ? 0 : 100 - 100 / (1 + avgGain / avgLoss);
+    const close = c.close;
+    const col = cols[0]!;
+    for (let i = 0; i < c.length; i++) col[i] = rsiPush(s, 0, period, close[i]!);
   }
 }
 
@@ -64,6 +71,23 @@ export class RsiKernel implements Kernel {
  */
 const MACD_S = SEEDED_SIZE;
 const MACD_G = 2 * SEEDED_SIZE;
+
+/**
+ * One close into the MACD state at `b`, given the fast and slow EMAs after it (`f`, `sl`: from
+ * the state's own EMAs or shared ones); writes line, signal and histogram at `out[o..o+2]`.
+ */
+function macdOut(s: Float64Array, b: number, signal: number, f: number, sl: number, out: Float64Array, o: number): void {
+  if (Number.isNaN(sl)) {
+    out[o] = out[o + 1] = out[o + 2] = NaN;
+    return;
+  }
+  const macd = f - sl;
+  const sig = seededPush(s, b + MACD_G, signal, 2 / (signal + 1), macd);
+  out[o] = macd;
+  out[o + 1] = sig;
+  out[o + 2] = macd - sig;
+}
+
 export class MacdKernel implements Kernel {
   readonly names: string[];
   readonly stateSize = 3 * SEEDED_SIZE;
@@ -78,24 +102,34 @@ export class MacdKernel implements Kernel {
     const sfx = `${this.fast}_${this.slow}_${this.signal}`;
     this.names = [`macd_${sfx}`, `macd_signal_${sfx}`, `macd_hist_${sfx}`];
   }
-  init(s: Float64Array): void {
-    seededInit(s, 0);
-    seededInit(s, MACD_S);
-    seededInit(s, MACD_G);
+  init(s: Float64Array, b: number): void {
+    seededInit(s, b);
+    seededInit(s, b + MACD_S);
+    seededInit(s, b + MACD_G);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    const { fast, slow } = this;
+    const f = this.fastSlot >= 0 ? out[this.fastSlot]! : seededPush(s, b, fast, 2 / (fast + 1), bar.close);
+    const sl = this.slowSlot >= 0 ? out[this.slowSlot]! : seededPush(s, b + MACD_S, slow, 2 / (slow + 1), bar.close);
+    macdOut(s, b, this.signal, f, sl, out, o);
+  }
+  /** Batch: its own EMAs (the same arithmetic as shared ones, so the same values). */
+  batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
     const { fast, slow, signal } = this;
-    const f = this.fastSlot >= 0 ? out[this.fastSlot]! : seededPush(s, 0, fast, 2 / (fast + 1), bar.close);
-    const sl = this.slowSlot >= 0 ? out[this.slowSlot]! : seededPush(s, MACD_S, slow, 2 / (slow + 1), bar.close);
-    if (Number.isNaN(sl)) {
-      out[o] = out[o + 1] = out[o + 2] = NaN;
-      return;
+    const af = 2 / (fast + 1);
+    const as = 2 / (slow + 1);
+    const close = c.close;
+    const [line, sig, hist] = cols as [Float64Array, Float64Array, Float64Array];
+    const out = new Float64Array(3);
+    for (let i = 0; i < c.length; i++) {
+      const x = close[i]!;
+      const f = seededPush(s, 0, fast, af, x);
+      const sl = seededPush(s, MACD_S, slow, as, x);
+      macdOut(s, 0, signal, f, sl, out, 0);
+      line[i] = out[0]!;
+      sig[i] = out[1]!;
+      hist[i] = out[2]!;
     }
-    const macd = f - sl;
-    const sig = seededPush(s, MACD_G, signal, 2 / (signal + 1), macd);
-    out[o] = macd;
-    out[o + 1] = sig;
-    out[o + 2] = macd - sig;
   }
 }
 
@@ -119,17 +153,19 @@ export class StochKernel implements Kernel {
     this.names = [`stoch_k_${this.period}_${this.signal}`, `stoch_d_${this.period}_${this.signal}`];
     this.stateSize = this.D + SMA_SIZE(this.signal);
   }
-  init(s: Float64Array): void {
-    s[0] = 0;
-    dequeInit(s, STOCH_HI, this.period);
-    dequeInit(s, this.LO, this.period);
-    smaInit(s, this.D, this.signal);
+  init(s: Float64Array, b: number): void {
+    s[b] = 0;
+    dequeInit(s, b + STOCH_HI, this.period);
+    dequeInit(s, b + this.LO, this.period);
+    smaInit(s, b + this.D, this.signal);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
-    const { period, signal, LO, D } = this;
-    const HI = STOCH_HI;
-    const i = s[0]!;
-    s[0] = i + 1;
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    const { period, signal } = this;
+    const HI = b + STOCH_HI;
+    const LO = b + this.LO;
+    const D = b + this.D;
+    const i = s[b]!;
+    s[b] = i + 1;
     const hh = dequePush(s, HI, period, 1, i, bar.high);
     const ll = dequePush(s, LO, period, -1, i, bar.low);
     if (i < period - 1) {

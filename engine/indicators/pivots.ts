@@ -32,17 +32,19 @@ export class SrKernel implements Kernel {
     this.names = [`sr_support_${this.strength}`, `sr_resistance_${this.strength}`];
     this.stateSize = this.LV + SR_LEVELS;
   }
-  init(s: Float64Array): void {
-    s.fill(0);
+  init(s: Float64Array, b: number): void {
+    s.fill(0, b, b + this.stateSize);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
-    const { strength, w, L, LV } = this;
-    const H = SR_H;
-    const n = s[0]!;
-    s[0] = n + 1;
-    // s[SR_POS] is where the newest bar goes; bar n − d sits d slots before it (wrapping).
-    const p = s[SR_POS]!;
-    s[SR_POS] = p + 1 === w ? 0 : p + 1;
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    const { strength, w } = this;
+    const H = b + SR_H;
+    const L = b + this.L;
+    const LV = b + this.LV;
+    const n = s[b]!;
+    s[b] = n + 1;
+    // s[b + SR_POS] is where the newest bar goes; bar n − d sits d slots before it (wrapping).
+    const p = s[b + SR_POS]!;
+    s[b + SR_POS] = p + 1 === w ? 0 : p + 1;
     s[H + p] = bar.high;
     s[L + p] = bar.low;
     if (n >= w - 1) {
@@ -62,10 +64,10 @@ export class SrKernel implements Kernel {
         if (!(ch > bh && ch >= ah)) isHigh = false;
         if (!(cl < bl && cl <= al)) isLow = false;
       }
-      if (isHigh) addLevel(s, LV, ch);
-      if (isLow) addLevel(s, LV, cl);
+      if (isHigh) addLevel(s, b, LV, ch);
+      if (isLow) addLevel(s, b, LV, cl);
     }
-    const count = s[1]!;
+    const count = s[b + 1]!;
     let support = NaN;
     let resistance = NaN;
     const close = bar.close;
@@ -82,12 +84,12 @@ export class SrKernel implements Kernel {
   }
 }
 
-function addLevel(s: Float64Array, LV: number, level: number): void {
-  const count = s[1]!;
-  const head = s[2]!;
+function addLevel(s: Float64Array, b: number, LV: number, level: number): void {
+  const count = s[b + 1]!;
+  const head = s[b + 2]!;
   s[LV + head] = level;
-  s[2] = (head + 1) % SR_LEVELS;
-  if (count < SR_LEVELS) s[1] = count + 1;
+  s[b + 2] = (head + 1) % SR_LEVELS;
+  if (count < SR_LEVELS) s[b + 1] = count + 1;
 }
 
 /** Ring index of the bar `d` bars before the newest (at `p`), for d < w. */

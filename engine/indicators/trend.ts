@@ -21,25 +21,25 @@ export class AdxKernel implements Kernel {
     this.period = spec.params[0]!;
     this.names = [`adx_${this.period}`, `pdi_${this.period}`, `mdi_${this.period}`];
   }
-  init(s: Float64Array): void {
-    s.fill(0);
-    seededInit(s, ADX_X);
+  init(s: Float64Array, b: number): void {
+    s.fill(0, b, b + ADX_X);
+    seededInit(s, b + ADX_X);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
     const period = this.period;
-    const n = s[0]!;
-    s[0] = n + 1;
-    const ph = s[1]!;
-    const pl = s[2]!;
-    const pc = s[3]!;
-    s[1] = bar.high;
-    s[2] = bar.low;
-    s[3] = bar.close;
+    const n = s[b]!;
+    s[b] = n + 1;
+    const ph = s[b + 1]!;
+    const pl = s[b + 2]!;
+    const pc = s[b + 3]!;
+    s[b + 1] = bar.high;
+    s[b + 2] = bar.low;
+    s[b + 3] = bar.close;
     if (n === 0) {
       out[o] = out[o + 1] = out[o + 2] = NaN;
       return;
     }
-    const tr = trueRange(bar, pc);
+    const tr = trueRange(bar.high, bar.low, pc);
     const up = bar.high - ph;
     const down = pl - bar.low;
     const pdm = up > down && up > 0 ? up : 0;
@@ -48,17 +48,17 @@ export class AdxKernel implements Kernel {
     let sP: number;
     let sM: number;
     if (n <= period) {
-      sTR = s[4]! + tr;
-      sP = s[5]! + pdm;
-      sM = s[6]! + mdm;
+      sTR = s[b + 4]! + tr;
+      sP = s[b + 5]! + pdm;
+      sM = s[b + 6]! + mdm;
     } else {
-      sTR = s[4]! - s[4]! / period + tr;
-      sP = s[5]! - s[5]! / period + pdm;
-      sM = s[6]! - s[6]! / period + mdm;
+      sTR = s[b + 4]! - s[b + 4]! / period + tr;
+      sP = s[b + 5]! - s[b + 5]! / period + pdm;
+      sM = s[b + 6]! - s[b + 6]! / period + mdm;
     }
-    s[4] = sTR;
-    s[5] = sP;
-    s[6] = sM;
+    s[b + 4] = sTR;
+    s[b + 5] = sP;
+    s[b + 6] = sM;
     if (n < period) {
       out[o] = out[o + 1] = out[o + 2] = NaN;
       return;
@@ -67,7 +67,7 @@ export class AdxKernel implements Kernel {
     const mdi = (sM * 100) / sTR;
     const sum = pdi + mdi;
     const dx = sum > 0 ? (Math.abs(pdi - mdi) / sum) * 100 : 0;
-    out[o] = seededPush(s, ADX_X, period, 1 / period, dx);
+    out[o] = seededPush(s, b + ADX_X, period, 1 / period, dx);
     out[o + 1] = pdi;
     out[o + 2] = mdi;
   }

@@ -17,6 +17,17 @@ export interface Bar {
   volume: number;
 }
 
+/** Bars as columns: one Float64Array per field, all of `length` (the batch path's input). */
+export interface BarColumns {
+  readonly length: number;
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
 export const INDICATOR_KINDS = ['ema', 'sma', 'rsi', 'macd', 'atr', 'bb', 'obv', 'vwap', 'stoch', 'adx', 'volume_ratio', 'sr'] as const;
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 

@@ -1,16 +1,25 @@
 /** ATR (Wilder) and Bollinger Bands (population standard deviation). */
 import { SEEDED_SIZE, SMA_SIZE, seededInit, seededPush, smaAt, smaInit, smaPush, type Kernel } from './kernel';
-import type { Bar, IndicatorSpec } from './types';
+import type { Bar, BarColumns, IndicatorSpec } from './types';
 
 /** True range from the second bar: max(high − low, |high − prev close|, |low − prev close|). */
-export function trueRange(bar: Bar, prevClose: number): number {
-  return Math.max(bar.high - bar.low, Math.abs(bar.high - prevClose), Math.abs(bar.low - prevClose));
+export function trueRange(high: number, low: number, prevClose: number): number {
+  return Math.max(high - low, Math.abs(high - prevClose), Math.abs(low - prevClose));
 }
 
 /**
  * ATR: Wilder's smoothing of the true range, seeded with the simple average of the first
  * `period` true ranges (the first bar has no true range). Layout: [count, prevClose, seeded].
+ * `atrPush` applies one bar to the state at `b` and returns the ATR after it.
  */
+export function atrPush(s: Float64Array, b: number, period: number, high: number, low: number, close: number): number {
+  const n = s[b]!;
+  s[b] = n + 1;
+  const prevClose = s[b + 1]!;
+  s[b + 1] = close;
+  return n === 0 ? NaN : seededPush(s, b + 2, period, 1 / period, trueRange(high, low, prevClose));
+}
+
 export class AtrKernel implements Kernel {
   readonly names: string[];
   readonly stateSize = 2 + SEEDED_SIZE;
@@ -19,17 +28,19 @@ export class AtrKernel implements Kernel {
     this.period = spec.params[0]!;
     this.names = [`atr_${this.period}`];
   }
-  init(s: Float64Array): void {
-    s[0] = 0;
-    s[1] = NaN;
-    seededInit(s, 2);
+  init(s: Float64Array, b: number): void {
+    s[b] = 0;
+    s[b + 1] = NaN;
+    seededInit(s, b + 2);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
-    const n = s[0]!;
-    s[0] = n + 1;
-    const prevClose = s[1]!;
-    s[1] = bar.close;
-    out[o] = n === 0 ? NaN : seededPush(s, 2, this.period, 1 / this.period, trueRange(bar, prevClose));
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    out[o] = atrPush(s, b, this.period, bar.high, bar.low, bar.close);
+  }
+  batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
+    const period = this.period;
+    const { high, low, close } = c;
+    const col = cols[0]!;
+    for (let i = 0; i < c.length; i++) col[i] = atrPush(s, 0, period, high[i]!, low[i]!, close[i]!);
   }
 }
 
@@ -38,17 +49,51 @@ export class AtrKernel implements Kernel {
  * The sum of squared deviations (M2) slides in O(1) (Welford's update for a removed and an
  * added value) and is recomputed exactly from the ring every `period` bars so it cannot drift,
  * and whenever the window is nearly flat (where the square root would magnify rounding).
- * Layout: [M2, slides since exact, SMA].
+ * Layout: [M2, slides since exact, SMA]. `bbPush` applies one close to the state at `b` and
+ * writes upper, middle and lower at `out[o..o+2]`.
  */
 const BB_A = 2;
-function exactM2(s: Float64Array, period: number, mean: number): number {
+function exactM2(s: Float64Array, a: number, period: number, mean: number): number {
   let m2 = 0;
   for (let j = 0; j < period; j++) {
-    const d = smaAt(s, BB_A, period, j) - mean;
+    const d = smaAt(s, a, period, j) - mean;
     m2 += d * d;
   }
   return m2;
 }
+
+export function bbPush(s: Float64Array, b: number, period: number, k: number, close: number, out: Float64Array, o: number): void {
+  const A = b + BB_A;
+  const n = s[A]!;
+  const prevMean = n >= period ? s[A + 1]! / period : NaN;
+  // The value that leaves the window is in the slot the SMA is about to overwrite.
+  const leaving = n >= period ? smaAt(s, A, period, period - 1) : NaN;
+  const mean = smaPush(s, A, period, close);
+  if (Number.isNaN(mean)) {
+    out[o] = out[o + 1] = out[o + 2] = NaN;
+    return;
+  }
+  let m2: number;
+  const slides = s[b + 1]! + 1;
+  if (n < period || slides >= period) {
+    m2 = exactM2(s, A, period, mean);
+    s[b + 1] = 0;
+  } else {
+    m2 = s[b]! + (close - leaving) * (close - mean + leaving - prevMean);
+    s[b + 1] = slides;
+    // Near-zero variance (a flat window): the square root would magnify rounding left in M2.
+    if (m2 <= mean * mean * period * 1e-8) {
+      m2 = exactM2(s, A, period, mean);
+      s[b + 1] = 0;
+    }
+  }
+  s[b] = m2;
+  const sd = Math.sqrt(m2 / period);
+  out[o] = mean + sd * k;
+  out[o + 1] = mean;
+  out[o + 2] = mean - sd * k;
+}
+
 export class BbKernel implements Kernel {
   readonly names: string[];
   readonly stateSize: number;
@@ -60,41 +105,24 @@ export class BbKernel implements Kernel {
     this.names = [`bb_upper_${sfx}`, `bb_middle_${sfx}`, `bb_lower_${sfx}`];
     this.stateSize = BB_A + SMA_SIZE(this.period);
   }
-  init(s: Float64Array): void {
-    s[0] = 0;
-    s[1] = 0;
-    smaInit(s, BB_A, this.period);
+  init(s: Float64Array, b: number): void {
+    s[b] = 0;
+    s[b + 1] = 0;
+    smaInit(s, b + BB_A, this.period);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    bbPush(s, b, this.period, this.k, bar.close, out, o);
+  }
+  batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
     const { period, k } = this;
-    const A = BB_A;
-    const n = s[A]!;
-    const prevMean = n >= period ? s[A + 1]! / period : NaN;
-    // The value that leaves the window is in the slot the SMA is about to overwrite.
-    const leaving = n >= period ? smaAt(s, A, period, period - 1) : NaN;
-    const mean = smaPush(s, A, period, bar.close);
-    if (Number.isNaN(mean)) {
-      out[o] = out[o + 1] = out[o + 2] = NaN;
-      return;
+    const close = c.close;
+    const [upper, middle, lower] = cols as [Float64Array, Float64Array, Float64Array];
+    const out = new Float64Array(3);
+    for (let i = 0; i < c.length; i++) {
+      bbPush(s, 0, period, k, close[i]!, out, 0);
+      upper[i] = out[0]!;
+      middle[i] = out[1]!;
+      lower[i] = out[2]!;
     }
-    let m2: number;
-    const slides = s[1]! + 1;
-    if (n < period || slides >= period) {
-      m2 = exactM2(s, period, mean);
-      s[1] = 0;
-    } else {
-      m2 = s[0]! + (bar.close - leaving) * (bar.close - mean + leaving - prevMean);
-      s[1] = slides;
-      // Near-zero variance (a flat window): the square root would magnify rounding left in M2.
-      if (m2 <= mean * mean * period * 1e-8) {
-        m2 = exactM2(s, period, mean);
-        s[1] = 0;
-      }
-    }
-    s[0] = m2;
-    const sd = Math.sqrt(m2 / period);
-    out[o] = mean + sd * k;
-    out[o + 1] = mean;
-    out[o + 2] = mean - sd * k;
   }
 }

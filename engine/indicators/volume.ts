@@ -13,22 +13,22 @@ export class ObvKernel implements Kernel {
   readonly names = ['obv'];
   readonly stateSize = 3;
   constructor(readonly spec: IndicatorSpec) {}
-  init(s: Float64Array): void {
-    s.fill(0);
+  init(s: Float64Array, b: number): void {
+    s.fill(0, b, b + 3);
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
-    const n = s[0]!;
-    s[0] = n + 1;
-    const prev = s[1]!;
-    s[1] = bar.close;
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
+    const n = s[b]!;
+    s[b] = n + 1;
+    const prev = s[b + 1]!;
+    s[b + 1] = bar.close;
     if (n === 0) {
       out[o] = NaN;
       return;
     }
-    let v = s[2]!;
+    let v = s[b + 2]!;
     if (bar.close > prev) v += bar.volume;
     else if (bar.close < prev) v -= bar.volume;
-    s[2] = v;
+    s[b + 2] = v;
     out[o] = v;
   }
 }
@@ -44,23 +44,23 @@ export class VwapKernel implements Kernel {
   readonly names = ['vwap'];
   readonly stateSize = 3;
   constructor(readonly spec: IndicatorSpec) {}
-  init(s: Float64Array): void {
-    s[0] = NaN;
-    s[1] = 0;
-    s[2] = 0;
+  init(s: Float64Array, b: number): void {
+    s[b] = NaN;
+    s[b + 1] = 0;
+    s[b + 2] = 0;
   }
-  step(s: Float64Array, bar: Bar, out: Float64Array, o: number): void {
+  step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
     const day = Math.floor(bar.ts / DAY_MS);
-    if (day !== s[0]) {
-      s[0] = day;
-      s[1] = 0;
-      s[2] = 0;
+    if (day !== s[b]) {
+      s[b] = day;
+      s[b + 1] = 0;
+      s[b + 2] = 0;
     }
     const tp = (bar.high + bar.low + bar.close) / 3;
-    const pv = s[1]! + bar.volume * tp;
-    const v = s[2]! + bar.volume;
-    s[1] = pv;
-    s[2] = v;
+    const pv = s[b + 1]! + bar.volume * tp;
+    const v = s[b + 2]! + bar.volume;
+    s[b + 1] = pv;
+    s[b + 2] = v;
     out[o] = v > 0 ? pv / v : tp;
   }
 }
