@@ -170,21 +170,71 @@ export function decide(s: LoadedStrategy, bars: readonly Bar[], o: DecideOptions
 /**
  * Decisions as columns, only where there is one (a few per thousand bars): the k-th decision
  * was taken at bar `at[k]`'s close (ascending), `side[k]` 1 buy / −1 sell, `stop[k]` /
- * `target[k]` its absolute levels, `confidence[k]`. What the one-symbol fill loop
- * (fills-columns.ts) reads; nothing of the size of the history is allocated for them.
+ * `target[k]` its absolute levels, `confidence[k]`; every column has `count` entries. What the
+ * one-symbol fill loop (fills-columns.ts) reads; nothing of the size of the history is
+ * allocated for them.
  */
 export interface DecisionColumns {
   /** Bars the decisions are over. */
   readonly length: number;
-  readonly at: number[];
-  readonly side: number[];
-  readonly stop: number[];
-  readonly target: number[];
-  readonly confidence: number[];
+  /** Decisions. */
+  readonly count: number;
+  readonly at: Int32Array;
+  readonly side: Int8Array;
+  readonly stop: Float64Array;
+  readonly target: Float64Array;
+  readonly confidence: Float64Array;
 }
 
-function emptyDecisions(n: number): DecisionColumns {
-  return { length: n, at: [], side: [], stop: [], target: [], confidence: [] };
+/**
+ * Collects decisions in typed columns that double when full (no boxed numbers, no per-decision
+ * objects); `columns()` hands them out trimmed to the count.
+ */
+export class DecisionWriter {
+  private n = 0;
+  private at = new Int32Array(64);
+  private side = new Int8Array(64);
+  private stop = new Float64Array(64);
+  private target = new Float64Array(64);
+  private confidence = new Float64Array(64);
+  constructor(private readonly bars: number) {}
+
+  push(i: number, side: 1 | -1, stop: number, target: number, confidence: number): void {
+    if (this.n === this.at.length) this.grow();
+    const k = this.n++;
+    this.at[k] = i;
+    this.side[k] = side;
+    this.stop[k] = stop;
+    this.target[k] = target;
+    this.confidence[k] = confidence;
+  }
+
+  private grow(): void {
+    const cap = this.at.length * 2;
+    const more = <T extends Int32Array | Int8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a as never);
+      return b;
+    };
+    this.at = more(this.at, (n) => new Int32Array(n));
+    this.side = more(this.side, (n) => new Int8Array(n));
+    this.stop = more(this.stop, (n) => new Float64Array(n));
+    this.target = more(this.target, (n) => new Float64Array(n));
+    this.confidence = more(this.confidence, (n) => new Float64Array(n));
+  }
+
+  columns(): DecisionColumns {
+    const n = this.n;
+    return {
+      length: this.bars,
+      count: n,
+      at: this.at.subarray(0, n),
+      side: this.side.subarray(0, n),
+      stop: this.stop.subarray(0, n),
+      target: this.target.subarray(0, n),
+      confidence: this.confidence.subarray(0, n),
+    };
+  }
 }
 
 /**
@@ -197,21 +247,14 @@ export function decideColumns(s: LoadedStrategy, barsOf: readonly Bar[] | (() =>
   // Bars as objects only for the per-bar path (a pool worker keeps only columns until then).
   const bars = (): readonly Bar[] => (typeof barsOf === 'function' ? barsOf() : barsOf);
   const n = o.columns ? o.columns.length : bars().length;
-  const out = emptyDecisions(n);
-  if (n === 0) return out;
+  const out = new DecisionWriter(n);
+  if (n === 0) return out.columns();
   const minConf = o.minConfidence ?? 0;
-  const put = (i: number, side: 'buy' | 'sell', stop: number, target: number, conf: number): void => {
-    out.at.push(i);
-    out.side.push(side === 'buy' ? 1 : -1);
-    out.stop.push(stop);
-    out.target.push(target);
-    out.confidence.push(conf);
-  };
   if (!s.def.decideColumns || o.perBar) {
     decide(s, bars(), o).forEach((d, i) => {
-      if (d) put(i, d.side, d.stopLoss, d.takeProfit, d.confidence);
+      if (d) out.push(i, d.side === 'buy' ? 1 : -1, d.stopLoss, d.takeProfit, d.confidence);
     });
-    return out;
+    return out.columns();
   }
   const c = o.columns ?? barColumns(bars());
   const fc = withExt(s, featureColumns(s.def.indicators(s.params), c, o.cache), c.ts, o);
@@ -234,8 +277,8 @@ export function decideColumns(s: LoadedStrategy, barsOf: readonly Bar[] | (() =>
     // usableDecision with entry = close[i]
     const entry = close[i]!;
     if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && Number.isFinite(target) && Number.isFinite(conf))) return;
-    if (conf >= minConf) put(i, side, stop, target, conf);
+    if (conf >= minConf) out.push(i, side === 'buy' ? 1 : -1, stop, target, conf);
   });
   o.onProgress?.(n);
-  return out;
+  return out.columns();
 }

@@ -60,9 +60,7 @@ export interface RunHooks {
 /** Decision columns as the general fill loop's per-bar objects. */
 function decisionObjects(d: DecisionColumns): Array<BarDecision | null> {
   const out = new Array<BarDecision | null>(d.length).fill(null);
-  d.at.forEach((i, k) => {
-    out[i] = { side: d.side[k] === 1 ? 'buy' : 'sell', stopLoss: d.stop[k]!, takeProfit: d.target[k]! };
-  });
+  for (let k = 0; k < d.count; k++) out[d.at[k]!] = { side: d.side[k] === 1 ? 'buy' : 'sell', stopLoss: d.stop[k]!, takeProfit: d.target[k]! };
   return out;
 }
 
@@ -118,7 +116,7 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
   const decisions: RunResult['decisions'] = [];
   series.forEach((x, k) => {
     const d = decided[k]!;
-    d.at.forEach((i, j) => decisions.push({ symbol: x.symbol, ts: columns[k]!.ts[i]!, side: d.side[j] === 1 ? 'buy' : 'sell', confidence: d.confidence[j]! }));
+    for (let j = 0; j < d.count; j++) decisions.push({ symbol: x.symbol, ts: columns[k]!.ts[d.at[j]!]!, side: d.side[j] === 1 ? 'buy' : 'sell', confidence: d.confidence[j]! });
   });
   hooks.onProgress?.(done);
   // The equity points are built only when read (a sweep's combinations never read them).

@@ -75,8 +75,10 @@ export const riskParams = {
 export function levels(side: 'buy' | 'sell', entry: number, atr: number, stopAtr: number, rewardRisk: number): { stopLoss: number; takeProfit: number } {
   const risk = atr * stopAtr;
   const tick = priceTick(entry);
-  const raw = side === 'buy' ? { stopLoss: entry - risk, takeProfit: entry + risk * rewardRisk } : { stopLoss: entry + risk, takeProfit: entry - risk * rewardRisk };
-  return { stopLoss: roundToTick(raw.stopLoss, tick), takeProfit: roundToTick(raw.takeProfit, tick) };
+  const buy = side === 'buy';
+  const stopLoss = buy ? entry - risk : entry + risk;
+  const takeProfit = buy ? entry + risk * rewardRisk : entry - risk * rewardRisk;
+  return { stopLoss: roundToTick(stopLoss, tick), takeProfit: roundToTick(takeProfit, tick) };
 }
 
 /** A decision's confidence as published: clamped to 0..1, three decimals. */

@@ -29,7 +29,7 @@ describe('columnar decisions (decideColumns)', () => {
       const perBar = decide(s, bars, { symbol: 'X/USDT', timeframe: '5m' });
       const want = perBar.flatMap((d, i) => (d ? [{ bar: i, side: d.side, stop: d.stopLoss, target: d.takeProfit, confidence: d.confidence }] : []));
       const cols = decideColumns(s, bars, { symbol: 'X/USDT', timeframe: '5m' });
-      const got = cols.at.map((i, k) => ({ bar: i, side: cols.side[k] === 1 ? 'buy' : 'sell', stop: cols.stop[k], target: cols.target[k], confidence: cols.confidence[k] }));
+      const got = Array.from(cols.at, (i, k) => ({ bar: i, side: cols.side[k] === 1 ? 'buy' : 'sell', stop: cols.stop[k], target: cols.target[k], confidence: cols.confidence[k] }));
       expect(want.length).toBeGreaterThan(3);
       expect(want.some((d) => d.side === 'buy') && want.some((d) => d.side === 'sell')).toBe(true);
       expect(got).toEqual(want);
@@ -43,7 +43,7 @@ describe('columnar decisions (decideColumns)', () => {
           d ? [{ bar: i, side: d.side, stop: d.stopLoss, target: d.takeProfit, confidence: d.confidence }] : [],
         );
         const cols = decideColumns(s, bars, { symbol: 'X/USDT', timeframe: '5m' });
-        const got = cols.at.map((i, k) => ({ bar: i, side: cols.side[k] === 1 ? 'buy' : 'sell', stop: cols.stop[k], target: cols.target[k], confidence: cols.confidence[k] }));
+        const got = Array.from(cols.at, (i, k) => ({ bar: i, side: cols.side[k] === 1 ? 'buy' : 'sell', stop: cols.stop[k], target: cols.target[k], confidence: cols.confidence[k] }));
         expect(want.length).toBeGreaterThan(0);
         expect(got).toEqual(want);
       },

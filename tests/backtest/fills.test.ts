@@ -3,7 +3,7 @@
  * which bar it entered and left on, at what price, with which fees and why.
  */
 import { describe, expect, it } from 'vitest';
-import type { DecisionColumns } from '../../engine/backtest/decide';
+import { DecisionWriter, type DecisionColumns } from '../../engine/backtest/decide';
 import { simulate } from '../../engine/backtest/fills';
 import { simulateColumns } from '../../engine/backtest/fills-columns';
 import type { BarDecision, FillConfig, FillResult, Trade } from '../../engine/backtest/types';
@@ -30,17 +30,11 @@ function run(bars: Bar[], decisions: Array<BarDecision | null>, cfg: Partial<Fil
 }
 
 function decisionColumns(ds: Array<BarDecision | null>): DecisionColumns {
-  const n = ds.length;
-  const d: DecisionColumns = { length: n, at: [], side: [], stop: [], target: [], confidence: [] };
+  const d = new DecisionWriter(ds.length);
   ds.forEach((x, i) => {
-    if (!x) return;
-    d.at.push(i);
-    d.side.push(x.side === 'buy' ? 1 : -1);
-    d.stop.push(x.stopLoss);
-    d.target.push(x.takeProfit);
-    d.confidence.push(1);
+    if (x) d.push(i, x.side === 'buy' ? 1 : -1, x.stopLoss, x.takeProfit, 1);
   });
-  return d;
+  return d.columns();
 }
 
 /** Toleranced comparison of a trade list (floats), exact on the non-numeric fields. */
