@@ -22,6 +22,20 @@ describe('metrics', () => {
     expect(drawdownSeries(EQUITY).map((p) => p.equity)).toEqual([0, 0, -10, -1, 0]);
   });
 
+  it('drawdown duration: from the last point at the peak before the fall to the first point back at it after the trough', () => {
+    // Flat at the peak (no position: equity = cash) for three points, then a fall and a recovery.
+    // The duration runs from the last flat point (t = 3) to the recovery (t = 7): 4, not the
+    // 1 from the first flat point to the second one.
+    const flat = [100, 100, 100, 100, 90, 95, 99, 100, 101].map((equity, ts) => ({ ts, equity }));
+    expect(maxDrawdown(flat)).toEqual({ pct: 10, durationMs: 4 });
+    // A second, shallower drawdown later does not move the deepest one's duration.
+    const two = [100, 80, 100, 100, 95, 96].map((equity, ts) => ({ ts, equity }));
+    expect(maxDrawdown(two)).toEqual({ pct: 20, durationMs: 2 });
+    // Never back at the peak: to the last point.
+    const under = [50, 100, 100, 70, 80].map((equity, ts) => ({ ts, equity }));
+    expect(maxDrawdown(under)).toEqual({ pct: 30, durationMs: 2 });
+  });
+
   it('daily returns from each UTC day’s last equity; Sharpe and Sortino annualised with 365 days', () => {
     const d = dailyReturns(EQUITY);
     expect(d).toHaveLength(4);
