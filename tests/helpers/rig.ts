@@ -38,7 +38,11 @@ export function contractCall(area: string, ...modules: Array<Partial<Handlers>>)
   return <N extends CommandName>(name: N, input?: unknown) => Promise.resolve().then(() => answer(name, parseInput(name, input)));
 }
 
-/** Something a test starts and must stop: a rig, a fake server, an engine (stop() may return a Promise). */
+/**
+ * Something a test starts and must stop: a rig, a fake server, an engine (stop() may return a
+ * Promise). `track` stops it after the test even when the test stopped it already (a restart), so
+ * stop() must be safe to call twice; wrap one that is not in `stopOnce`.
+ */
 export interface Stoppable {
   stop(): unknown;
 }
