@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, onTestFinished } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { IntakeEvent } from '../../engine/api';
 import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
@@ -18,6 +18,7 @@ describe('intake burst', () => {
     const notStoredWhenHeard: Array<{ id: number; step: number }> = [];
     const dir = tempDir('sd-intake-burst-');
     let reader: Database.Database | null = null;
+    track.defer(() => reader?.close()); // tracked first: closed after the engine has stopped
     const engine = track(
       new Engine(engineOpts(dir), (topic, payload) => {
         if (topic !== 'intake.event') return;
@@ -32,7 +33,6 @@ describe('intake burst', () => {
     );
     engine.start();
     const { call } = caller(() => engine);
-    onTestFinished(() => void reader?.close());
     const src = await call('intake.sources.create', { name: 'Burst', maxPerDay: 1000, cooldownMinutes: 0, delivery: ['desktop'] });
     const base = Date.now();
     const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
