@@ -3,7 +3,8 @@
  * Bot API and a signature-verifying webhook receiver on loopback. A rule reaches exactly the
  * targets it names, once; a burst reaches each target with its extra alerts as one summary.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it, type Track } from '../helpers/rig';
 import { Engine } from '../../engine/core/engine';
 import type { EngineOptions } from '../../engine/core/context';
 import { parseInput } from '../../engine/api/validate';
@@ -14,12 +15,6 @@ import { WebhookReceiver } from '../fakes/webhook-receiver';
 import { TOKEN, waitFor } from '../delivery/rig';
 
 const SECRET = 'whsec-alerts-0123456789';
-let cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
-
 const call = <N extends CommandName>(e: Engine, name: N, input: CommandInput<N>): Promise<CommandResult<N>> => e.handle(name, parseInput(name, input));
 
 interface Setup {
@@ -34,7 +29,7 @@ interface Setup {
   jump(to: number): void;
 }
 
-async function setup(seed: number): Promise<Setup> {
+async function setup(track: Track, seed: number): Promise<Setup> {
   const opts: EngineOptions = { dataDir: tempDir('sd-alerts-delivery-'), mode: 'serve', version: 'test', simSeed: seed, simSpeed: 1, simSymbols: 2, simHistoryDays: 1, tickMs: 50 };
   const fired: Alert[] = [];
   const e = new Engine(opts, (topic, payload) => {
@@ -45,7 +40,9 @@ async function setup(seed: number): Promise<Setup> {
   await tg.start();
   const hook = new WebhookReceiver(SECRET);
   await hook.start();
-  cleanup.push(() => e.stop(), () => tg.stop(), () => hook.stop());
+  track(e);
+  track(tg);
+  track(hook);
   await call(e, 'delivery.telegram.set', { botToken: TOKEN, chatIds: ['1001'], enabled: true, apiRoot: tg.url });
   await waitFor('the relay to connect', async () => (await call(e, 'delivery.telegram.get', {})).status.state === 'connected', 20_000);
   const w = await call(e, 'delivery.webhooks.create', { url: hook.url, secret: SECRET, events: ['order.intent'] });
@@ -69,8 +66,8 @@ async function setup(seed: number): Promise<Setup> {
 const settled = (xs: DeliveryAttempt[], n: number): boolean => xs.length >= n && xs.every((x) => x.status === 'delivered' || x.status === 'failed');
 
 describe('alerts through the delivery layer', () => {
-  it('a rule naming desktop, telegram and a webhook reaches each once; a desktop-only rule reaches neither', async () => {
-    const s = await setup(21);
+  it('a rule naming desktop, telegram and a webhook reaches each once; a desktop-only rule reaches neither', async ({ track }) => {
+    const s = await setup(track, 21);
     const level = Math.round(s.last * 1.5);
     const all = await call(s.e, 'alerts.rules.create', { name: 'BTC breakout', kind: 'price', condition: { source: 'sim', symbol: 'BTC/USDT', op: 'crosses_above', value: level }, priority: 'high', delivery: ['desktop', 'telegram', `webhook:${s.hookId}`] });
     const desk = await call(s.e, 'alerts.rules.create', { name: 'BTC desk only', kind: 'price', condition: { source: 'sim', symbol: 'BTC/USDT', op: 'crosses_above', value: level + 1 }, priority: 'high', delivery: ['desktop'] });
@@ -98,8 +95,8 @@ describe('alerts through the delivery layer', () => {
     expect(popups.map((n) => n.title).sort()).toEqual(['BTC breakout', 'BTC desk only']);
   }, 90_000);
 
-  it('a burst of 8 alerts within a minute: 5 reach each target one by one, the other 3 as one summary', async () => {
-    const s = await setup(22);
+  it('a burst of 8 alerts within a minute: 5 reach each target one by one, the other 3 as one summary', async ({ track }) => {
+    const s = await setup(track, 22);
     const base = Math.round(s.last * 1.5);
     const rules: number[] = [];
     for (let i = 0; i < 8; i++) {
@@ -135,8 +132,8 @@ describe('alerts through the delivery layer', () => {
 });
 
 describe('an alert and a webhook subscribed to every event', () => {
-  it('a webhook that takes every event and is named in the rule gets each alert once, as the alert.fired event', async () => {
-    const s = await setup(23);
+  it('a webhook that takes every event and is named in the rule gets each alert once, as the alert.fired event', async ({ track }) => {
+    const s = await setup(track, 23);
     await call(s.e, 'delivery.webhooks.update', { id: s.hookId, events: ['*'] });
     const level = Math.round(s.last * 1.5);
     const rule = await call(s.e, 'alerts.rules.create', { name: 'BTC breakout', kind: 'price', condition: { source: 'sim', symbol: 'BTC/USDT', op: 'crosses_above', value: level }, priority: 'high', delivery: ['telegram', `webhook:${s.hookId}`] });

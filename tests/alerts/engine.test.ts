@@ -2,18 +2,13 @@
  * The real engine on a real data directory (sim market, paper account): price, risk and goal
  * alerts end to end, a restart in the middle, and risk alerts resolving themselves.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Engine } from '../../engine/core/engine';
 import type { EngineOptions } from '../../engine/core/context';
 import { parseInput } from '../../engine/api/validate';
 import type { Alert, CommandInput, CommandName, CommandResult, EventTopic, GoalStatusEvent } from '../../engine/api';
+import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
-
-let engine: Engine | null = null;
-afterEach(() => {
-  engine?.stop();
-  engine = null;
-});
 
 type Ev = Array<{ topic: EventTopic; payload: unknown }>;
 function startEngine(opts: EngineOptions, events: Ev): Engine {
@@ -35,12 +30,11 @@ async function waitFor<T>(what: string, f: () => T | undefined | Promise<T | und
 }
 
 describe('alerts in the real engine', () => {
-  it('price crossing on the live price, exposure alert resolving itself, and a restart that neither loses nor repeats', async () => {
+  it('price crossing on the live price, exposure alert resolving itself, and a restart that neither loses nor repeats', async ({ track }) => {
     const dataDir = tempDir('sd-alerts-engine-');
     const opts: EngineOptions = { dataDir, mode: 'serve', version: 'test', simSeed: 7, simSpeed: 1, simSymbols: 3, simHistoryDays: 1, tickMs: 50 };
     const events: Ev = [];
-    engine = startEngine(opts, events);
-    const e = engine;
+    const e = track(startEngine(opts, events));
     const last = await waitFor('a live BTC price', () => e.alerts.lastPrice('sim', 'BTC/USDT'));
     const price = await call(e, 'alerts.rules.create', { kind: 'price', condition: { source: 'sim', symbol: 'BTC/USDT', op: 'crosses_above', value: Math.round(last * 1.5) }, priority: 'high' });
     const risk = await call(e, 'alerts.rules.create', { kind: 'risk', condition: { event: 'exposure', thresholdPct: 5 }, priority: 'critical' });
@@ -71,8 +65,7 @@ describe('alerts in the real engine', () => {
 
     // Restart: both alerts are still active, nothing fires again.
     e.stop();
-    engine = startEngine(opts, events);
-    const e2 = engine;
+    const e2 = track(startEngine(opts, events));
     const before = fired(events).length;
     await e2.alerts.tick();
     await e2.alerts.tick();
@@ -94,12 +87,11 @@ describe('alerts in the real engine', () => {
     await expect(call(e2, 'alerts.rules.create', { kind: 'health', condition: { source: 'kraken', status: 'stale', forMinutes: 5 } })).rejects.toMatchObject({ code: 'BAD_INPUT', details: { field: 'condition.source' } });
   }, 90_000);
 
-  it('a goal alert fires once when the goal turns behind, and not again after a restart', async () => {
+  it('a goal alert fires once when the goal turns behind, and not again after a restart', async ({ track }) => {
     const dataDir = tempDir('sd-alerts-goal-');
     const opts: EngineOptions = { dataDir, mode: 'serve', version: 'test', simSeed: 11, simSpeed: 20_000, simSymbols: 1, simHistoryDays: 1, tickMs: 40 };
     const events: Ev = [];
-    engine = startEngine(opts, events);
-    const e = engine;
+    const e = track(startEngine(opts, events));
     const income = (await call(e, 'goals.list', {})).find((g) => g.type === 'monthly_income')!;
     const rule = await call(e, 'alerts.rules.create', { kind: 'goal', condition: { goal: income.id, becomes: ['behind'] } });
     const a = await waitFor('the goal alert', () => {
@@ -108,13 +100,13 @@ describe('alerts in the real engine', () => {
     });
     expect(a.message).toMatch(/^Goal ".+" is now behind/);
     e.stop();
-    engine = startEngine(opts, events);
-    engine.goals.tick();
-    await engine.alerts.tick();
+    const e2 = track(startEngine(opts, events));
+    e2.goals.tick();
+    await e2.alerts.tick();
     // Exactly one alert per time the goal became behind (the sim runs fast: it may recover and fall back).
     const became = events.filter((x) => x.topic === 'goal.status').map((x) => x.payload as GoalStatusEvent).filter((g) => g.goalId === income.id && g.status === 'behind' && g.from !== 'behind');
     expect(became.length).toBeGreaterThanOrEqual(1);
     expect(fired(events).filter((x) => x.ruleId === rule.id).map((x) => x.firedAt)).toEqual(became.map((g) => g.asOf));
-    await expect(call(engine, 'alerts.rules.create', { kind: 'goal', condition: { goal: 999, becomes: ['achieved'] } })).rejects.toMatchObject({ details: { field: 'condition.goal' } });
+    await expect(call(e2, 'alerts.rules.create', { kind: 'goal', condition: { goal: 999, becomes: ['achieved'] } })).rejects.toMatchObject({ details: { field: 'condition.goal' } });
   }, 90_000);
 });

@@ -3,7 +3,8 @@
  * pointed (baseUrl) at a fake exchange on loopback that starts answering 500; the health rule
  * fires once from the collector's own health, and resolves itself when the exchange recovers.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it } from '../helpers/rig';
 import { Engine } from '../../engine/core/engine';
 import type { EngineOptions } from '../../engine/core/context';
 import { parseInput } from '../../engine/api/validate';
@@ -12,16 +13,10 @@ import { tempDir } from '../helpers/serve';
 import { FakeMarketExchange } from '../fakes/fake-exchange-market';
 import { waitFor } from '../delivery/rig';
 
-let cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
-
 const call = <N extends CommandName>(e: Engine, name: N, input: CommandInput<N>): Promise<CommandResult<N>> => e.handle(name, parseInput(name, input));
 
 describe('health alerts from a real source', () => {
-  it('a ccxt source whose exchange answers 500 fires a failed alert once, which resolves itself on recovery', async () => {
+  it('a ccxt source whose exchange answers 500 fires a failed alert once, which resolves itself on recovery', async ({ track }) => {
     const fx = new FakeMarketExchange();
     await fx.start();
     const opts: EngineOptions = { dataDir: tempDir('sd-alerts-health-'), mode: 'serve', version: 'test', simSeed: 3, simSpeed: 1, simSymbols: 1, simHistoryDays: 1, tickMs: 50 };
@@ -30,7 +25,8 @@ describe('health alerts from a real source', () => {
       if (topic === 'alert.fired') fired.push(payload as Alert);
     });
     e.start();
-    cleanup.push(() => fx.stop(), () => e.stop());
+    track(fx);
+    track(e);
     await call(e, 'market.sources.add', { id: 'fx', kind: 'ccxt', exchange: 'binance', baseUrl: fx.url, symbols: ['BTC/USDT'], timeframes: ['1m'], rateLimitMs: 0 });
     const rule = await call(e, 'alerts.rules.create', { kind: 'health', condition: { source: 'fx', status: 'failed', forMinutes: 0 }, priority: 'high' });
     fx.inject('internal', { times: 100_000 });

@@ -3,29 +3,26 @@
  * drawdown stage change each fire once on a crash of the live price, and resolve themselves,
  * saying so, when the price comes back.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Engine } from '../../engine/core/engine';
 import type { EngineOptions } from '../../engine/core/context';
 import { parseInput } from '../../engine/api/validate';
 import type { Alert, CommandInput, CommandName, CommandResult } from '../../engine/api';
+import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
 import { waitFor } from '../delivery/rig';
-
-let engine: Engine | null = null;
-afterEach(() => {
-  engine?.stop();
-  engine = null;
-});
 
 const call = <N extends CommandName>(e: Engine, name: N, input: CommandInput<N>): Promise<CommandResult<N>> => e.handle(name, parseInput(name, input));
 
 describe('risk alerts end to end', () => {
-  it('daily_loss and drawdown_stage fire once on a crash and resolve themselves when it clears', async () => {
+  it('daily_loss and drawdown_stage fire once on a crash and resolve themselves when it clears', async ({ track }) => {
     const opts: EngineOptions = { dataDir: tempDir('sd-alerts-risk-'), mode: 'serve', version: 'test', simSeed: 5, simSpeed: 1, simSymbols: 2, simHistoryDays: 1, tickMs: 50 };
     const fired: Alert[] = [];
-    const e = (engine = new Engine(opts, (topic, payload) => {
-      if (topic === 'alert.fired') fired.push(payload as Alert);
-    }));
+    const e = track(
+      new Engine(opts, (topic, payload) => {
+        if (topic === 'alert.fired') fired.push(payload as Alert);
+      }),
+    );
     e.start();
     const last = await waitFor('a live BTC price', () => e.alerts.lastPrice('sim', 'BTC/USDT'), 30_000);
     await call(e, 'risk.update', { limits: { maxDrawdownPct: 3 } });

@@ -3,24 +3,18 @@
  * simulated market — through the real signals pipeline on a real SQLite file — are exactly the
  * backtest's decisions on the same stored bars (same bar, side, levels and confidence).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { decide, loadStrategy } from '../../engine/backtest/decide';
 import { runBacktest } from '../../engine/backtest/runner';
 import { DEFAULT_SIM_SYMBOLS, SimSeries } from '../../engine/market/sim';
 import type { Ohlcv } from '../../engine/api/timeframes';
 import type { Bar } from '../../engine/indicators/types';
-import { sigRig, type SigRig } from '../signals/setup';
+import { it, sigRig } from '../signals/setup';
 
 const MIN = 60_000;
 const START = Date.UTC(2025, 5, 15);
 const WARM = 300;
 const TOTAL = 900;
-
-let rig: SigRig | null = null;
-afterEach(() => {
-  rig?.stop();
-  rig = null;
-});
 
 function simBars(n: number, specIndex: number): Ohlcv[] {
   const spec = DEFAULT_SIM_SYMBOLS[specIndex]!;
@@ -36,8 +30,8 @@ describe('live vs backtest', () => {
     ['ema_cross', 2],
     ['breakout', 4],
   ] as const) {
-    it(`${strategy}: the channel's signals on a sim stretch equal the backtest's decisions on the stored bars`, async () => {
-      const r = (rig = await sigRig(undefined, { now: START }));
+    it(`${strategy}: the channel's signals on a sim stretch equal the backtest's decisions on the stored bars`, async ({ track }) => {
+      const r = track(await sigRig(undefined, { now: START }));
       const key = { source: 'sim', symbol: 'AAA/USDT', timeframe: '1m' as const };
       const bars = simBars(TOTAL, specIndex);
       expect(bars).toHaveLength(TOTAL);

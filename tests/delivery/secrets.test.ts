@@ -1,27 +1,25 @@
 /** The bot token and webhook secrets are sealed at rest and never appear in a result, an event or the log. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it } from '../helpers/rig';
 import { FakeTelegram } from '../fakes/fake-telegram';
 import { WebhookReceiver } from '../fakes/webhook-receiver';
 import { channel, deliveryRig, TOKEN, waitFor } from './rig';
 
 const SECRET = 'whsec-never-shown-7f3a9c';
 const SECRET2 = 'whsec-rotated-also-hidden-1b2c';
-let cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
 
 describe('delivery secrets', () => {
-  it('never appear in any result or event, nor in clear in the database', async () => {
+  it('never appear in any result or event, nor in clear in the database', async ({ track }) => {
     const rig = await deliveryRig();
     const tg = new FakeTelegram(TOKEN);
     await tg.start();
     const hook = new WebhookReceiver(SECRET);
     await hook.start();
-    cleanup.push(() => rig.stop(), () => tg.stop(), () => hook.stop());
+    track(rig);
+    track(tg);
+    track(hook);
     const results: unknown[] = [];
     const keep = async <T>(p: Promise<T>): Promise<T> => {
       const v = await p;

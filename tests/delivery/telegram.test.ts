@@ -1,20 +1,16 @@
 /** The Telegram relay against a fake Bot API on loopback: buttons, commands, allow-list, limits. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it, type Track } from '../helpers/rig';
 import type { RelayStatus } from '../../engine/api';
 import { FakeTelegram } from '../fakes/fake-telegram';
 import { channel, deliveryRig, TOKEN, waitFor, type DeliveryRig } from './rig';
 
-let cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
-
-async function setup(chatIds = ['1001']): Promise<{ rig: DeliveryRig; tg: FakeTelegram }> {
+async function setup(track: Track, chatIds = ['1001']): Promise<{ rig: DeliveryRig; tg: FakeTelegram }> {
   const rig = await deliveryRig();
   const tg = new FakeTelegram(TOKEN);
   await tg.start();
-  cleanup.push(() => rig.stop(), () => tg.stop());
+  track(rig);
+  track(tg);
   await rig.call('delivery.telegram.set', { botToken: TOKEN, chatIds, enabled: true, apiRoot: tg.url });
   await waitFor('the relay to connect', async () => (await rig.call('delivery.telegram.get', {})).status.state === 'connected');
   return { rig, tg };
@@ -23,8 +19,8 @@ async function setup(chatIds = ['1001']): Promise<{ rig: DeliveryRig; tg: FakeTe
 const status = async (rig: DeliveryRig): Promise<RelayStatus> => (await rig.call('delivery.telegram.get', {})).status;
 
 describe('Telegram relay', () => {
-  it('delivers a signal with Acknowledge / Execute / Snooze 15 min buttons, logged with its latency', async () => {
-    const { rig, tg } = await setup();
+  it('delivers a signal with Acknowledge / Execute / Snooze 15 min buttons, logged with its latency', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     const ch = await channel(rig, ['desktop', 'telegram']);
     const sid = await rig.signal(ch);
     const m = await waitFor('the signal message', () => tg.sent[0]);
@@ -46,8 +42,8 @@ describe('Telegram relay', () => {
     expect(metrics.targets[1]!.p50LatencyMs).not.toBeNull();
   });
 
-  it('Execute from Telegram plus Execute from the popup make exactly one order; the message shows the outcome', async () => {
-    const { rig, tg } = await setup();
+  it('Execute from Telegram plus Execute from the popup make exactly one order; the message shows the outcome', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     const ch = await channel(rig, ['desktop', 'telegram']);
     const sid = await rig.signal(ch);
     const m = await waitFor('the signal message', () => tg.sent[0]);
@@ -68,8 +64,8 @@ describe('Telegram relay', () => {
     expect(metrics.channels).toEqual([expect.objectContaining({ channelId: ch, delivered: 1, executed: 1, executionConversion: 1, acknowledgedRate: 0, snoozeRate: 0 })]);
   });
 
-  it('Acknowledge and Snooze from Telegram run the same actions as the popup', async () => {
-    const { rig, tg } = await setup();
+  it('Acknowledge and Snooze from Telegram run the same actions as the popup', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     const ch = await channel(rig, ['telegram']);
     const sid = await rig.signal(ch);
     const m = await waitFor('the signal message', () => tg.sent[0]);
@@ -85,8 +81,8 @@ describe('Telegram relay', () => {
     expect(metrics.channels[0]).toMatchObject({ delivered: 1, acknowledged: 1, snoozed: 1, acknowledgedRate: 1, snoozeRate: 1, executionConversion: 0 });
   });
 
-  it('an action taken on the desktop shows on the phone: the message is edited and loses its buttons', async () => {
-    const { rig, tg } = await setup();
+  it('an action taken on the desktop shows on the phone: the message is edited and loses its buttons', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     const ch = await channel(rig, ['desktop', 'telegram']);
     const sid = await rig.signal(ch);
     const m = await waitFor('the signal message', () => tg.sent[0]);
@@ -95,8 +91,8 @@ describe('Telegram relay', () => {
     expect(edit).toEqual({ chatId: '1001', messageId: m.messageId, text: `${m.text}\n\nAcknowledged on the desktop` });
   });
 
-  it('a chat not on the allow-list cannot act, gets no answer, and is counted', async () => {
-    const { rig, tg } = await setup();
+  it('a chat not on the allow-list cannot act, gets no answer, and is counted', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     const ch = await channel(rig, ['telegram']);
     const sid = await rig.signal(ch);
     const m = await waitFor('the signal message', () => tg.sent[0]);
@@ -110,13 +106,12 @@ describe('Telegram relay', () => {
     expect(tg.answers).toEqual([]);
     expect(tg.edits).toEqual([]);
     // the count is kept across a restart
-    const rig2 = await rig.restart();
-    cleanup.push(() => rig2.stop());
+    const rig2 = track(await rig.restart());
     expect((await rig2.call('delivery.telegram.get', {})).status.ignoredChats).toBe(3);
   });
 
-  it('/stop engages the kill switch only after the confirm button; /start releases it the same way', async () => {
-    const { rig, tg } = await setup();
+  it('/stop engages the kill switch only after the confirm button; /start releases it the same way', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     tg.pushCommand('1001', '/stop');
     const ask = await waitFor('the confirm question', () => tg.sent.find((x) => x.buttons.some((b) => b.data === 'ks:on')));
     expect(ask.text).toMatch(/^Engage the kill switch\?/);
@@ -139,8 +134,8 @@ describe('Telegram relay', () => {
     await waitFor('both changes logged', () => rig.r.delivery.attempts.list({ target: 'telegram' }).filter((a) => a.eventType === 'killswitch.changed' && a.status === 'delivered').length === 2);
   });
 
-  it('a FAILED order decision always reaches Telegram, with its reason', async () => {
-    const { rig, tg } = await setup();
+  it('a FAILED order decision always reaches Telegram, with its reason', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     rig.r.bus.publish('candle.updated', { source: 'sim', symbol: 'BTC/USDT', timeframe: '1m', candle: [0, 60000, 60000, 60000, 60000, 1] });
     await rig.call('risk.update', { limits: { maxPositionNotional: '1000000', maxSymbolExposurePct: 1000 } });
     const i = await rig.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '1' });
@@ -150,8 +145,8 @@ describe('Telegram relay', () => {
     await waitFor('logged', () => rig.r.delivery.attempts.list({ target: 'telegram' }).find((a) => a.eventType === 'order.failed' && a.ref === `intent:${i.id}` && a.status === 'delivered'));
   });
 
-  it('answers /status /positions /orders /signals n /performance /pause /resume /help', async () => {
-    const { rig, tg } = await setup();
+  it('answers /status /positions /orders /signals n /performance /pause /resume /help', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     const ch = await channel(rig, ['desktop']);
     await rig.signal(ch);
     const ask = async (cmd: string): Promise<string> => {
@@ -171,13 +166,12 @@ describe('Telegram relay', () => {
     expect(await ask('/help')).toMatch(/\/stop — engage the kill switch/);
   });
 
-  it('a dead Telegram does not delay desktop popups, and the relay shows it is retrying', async () => {
-    const rig = await deliveryRig();
-    cleanup.push(() => rig.stop());
+  it('a dead Telegram does not delay desktop popups, and the relay shows it is retrying', async ({ track }) => {
+    const rig = track(await deliveryRig());
     const tg = new FakeTelegram(TOKEN);
     await tg.start();
     tg.hang();
-    cleanup.push(() => tg.stop());
+    track(tg);
     await rig.call('delivery.telegram.set', { botToken: TOKEN, chatIds: ['1001'], enabled: true, apiRoot: tg.url });
     const ch = await channel(rig, ['telegram', 'desktop']);
     const before = rig.r.events.length;
@@ -197,8 +191,8 @@ describe('Telegram relay', () => {
     expect(st.nextRetryAt).toBeGreaterThan(Date.now() - 1000);
   });
 
-  it('honours retry_after on 429 and summarises a burst into one message', async () => {
-    const { rig, tg } = await setup();
+  it('honours retry_after on 429 and summarises a burst into one message', async ({ track }) => {
+    const { rig, tg } = await setup(track);
     tg.rateLimit(1, 1);
     const ids = rig.r.delivery.dispatcher.dispatch({ type: 'notification', ref: 'n:1', eventTs: Date.now(), data: { title: 'first', body: '' } }, ['telegram']);
     await waitFor('delivered after the 429', () => rig.r.delivery.attempts.list({ target: 'telegram' })[0]);
@@ -212,11 +206,12 @@ describe('Telegram relay', () => {
     expect(summary?.text).toMatch(/^\d+ messages in a burst\n• burst/);
   });
 
-  it('delivery.telegram.test says plainly what failed: a bad token, an unknown chat, no network', async () => {
+  it('delivery.telegram.test says plainly what failed: a bad token, an unknown chat, no network', async ({ track }) => {
     const rig = await deliveryRig();
     const tg = new FakeTelegram(TOKEN, ['1001']);
     await tg.start();
-    cleanup.push(() => rig.stop(), () => tg.stop());
+    track(rig);
+    track(tg);
     expect(await rig.call('delivery.telegram.test', {})).toMatchObject({ ok: false, reason: 'NOT_CONFIGURED' });
     await rig.call('delivery.telegram.set', { botToken: '123456:WRONG-token-abcdefghijklmnopqrstuvw', chatIds: ['1001'], enabled: true, apiRoot: tg.url });
     expect(await rig.call('delivery.telegram.test', {})).toMatchObject({ ok: false, reason: 'BAD_TOKEN', httpStatus: 401, message: expect.stringMatching(/bad token/) });

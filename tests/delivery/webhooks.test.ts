@@ -1,23 +1,19 @@
 /** Signed webhooks against a real receiver on loopback that verifies every signature. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it, type Track } from '../helpers/rig';
 import type { DeliveryAttempt } from '../../engine/api';
 import { ApiError } from '../../engine/api/errors';
 import { WebhookReceiver } from '../fakes/webhook-receiver';
 import { channel, deliveryRig, waitFor, type DeliveryRig } from './rig';
 
 const SECRET = 'whsec-test-0123456789';
-let cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
-
-async function setup(): Promise<{ rig: DeliveryRig; hook: WebhookReceiver; id: number }> {
+async function setup(track: Track): Promise<{ rig: DeliveryRig; hook: WebhookReceiver; id: number }> {
   const rig = await deliveryRig();
   // The receiver reads the same (movable) clock as the sender, so stale-timestamp checks hold.
   const hook = new WebhookReceiver(SECRET, 5 * 60_000, () => Date.now() + rig.skew.ms);
   await hook.start();
-  cleanup.push(() => rig.stop(), () => hook.stop());
+  track(rig);
+  track(hook);
   const w = await rig.call('delivery.webhooks.create', { url: hook.url, secret: SECRET, events: ['order.intent'] });
   return { rig, hook, id: w.id };
 }
@@ -25,8 +21,8 @@ async function setup(): Promise<{ rig: DeliveryRig; hook: WebhookReceiver; id: n
 const attemptsOf = (rig: DeliveryRig, target: string): DeliveryAttempt[] => rig.r.delivery.attempts.list({ target, limit: 100 }).reverse();
 
 describe('webhooks', () => {
-  it("delivers a channel's signal as a signed POST {id, type, ts, data} the receiver verifies", async () => {
-    const { rig, hook, id } = await setup();
+  it("delivers a channel's signal as a signed POST {id, type, ts, data} the receiver verifies", async ({ track }) => {
+    const { rig, hook, id } = await setup(track);
     const ch = await channel(rig, ['desktop', `webhook:${id}`]);
     const sid = await rig.signal(ch);
     const got = await waitFor('the webhook', () => hook.received[0]);
@@ -42,8 +38,8 @@ describe('webhooks', () => {
     expect(verify(SECRET, got.timestamp, got.raw, got.signature, 60_000, Number(got.timestamp) + 61_000)).toBe(false);
   });
 
-  it('retries 5xx and 429 (honouring Retry-After) and then succeeds, with the same delivery id on every attempt', async () => {
-    const { rig, hook, id } = await setup();
+  it('retries 5xx and 429 (honouring Retry-After) and then succeeds, with the same delivery id on every attempt', async ({ track }) => {
+    const { rig, hook, id } = await setup(track);
     hook.failNext({ status: 503 }, { status: 429, retryAfter: '300' });
     const ch = await channel(rig, [`webhook:${id}`]);
     await rig.signal(ch);
@@ -68,8 +64,8 @@ describe('webhooks', () => {
     expect(new Set(hook.received.map((x) => x.timestamp)).size).toBe(3);
   });
 
-  it('gives up after at least 5 attempts spread over at least 10 minutes; another 4xx is final at once', async () => {
-    const { rig, hook, id } = await setup();
+  it('gives up after at least 5 attempts spread over at least 10 minutes; another 4xx is final at once', async ({ track }) => {
+    const { rig, hook, id } = await setup(track);
     hook.failNext(...Array.from({ length: 20 }, () => ({ status: 500 })));
     const ch = await channel(rig, [`webhook:${id}`]);
     await rig.signal(ch);
@@ -93,14 +89,13 @@ describe('webhooks', () => {
     expect(hook.received.length).toBe(before + 1);
   });
 
-  it('resumes a pending delivery after a restart', async () => {
-    const { rig, hook, id } = await setup();
+  it('resumes a pending delivery after a restart', async ({ track }) => {
+    const { rig, hook, id } = await setup(track);
     hook.failNext({ status: 502 });
     const ch = await channel(rig, [`webhook:${id}`]);
     await rig.signal(ch);
     await waitFor('attempt 1', () => attemptsOf(rig, `webhook:${id}`).length === 1);
-    const rig2 = await rig.restart();
-    cleanup.push(() => rig2.stop());
+    const rig2 = track(await rig.restart());
     await rig2.advance(31_000);
     const a2 = await waitFor('attempt 2 after the restart', () => attemptsOf(rig2, `webhook:${id}`)[1]);
     expect(a2).toMatchObject({ status: 'delivered', attempt: 2 });
@@ -108,8 +103,8 @@ describe('webhooks', () => {
     expect(hook.received[1]!.deliveryId).toBe(hook.received[0]!.deliveryId);
   });
 
-  it('sends the topics a webhook subscribes to, * included, and webhooks.test reports the answer', async () => {
-    const { rig, hook, id } = await setup();
+  it('sends the topics a webhook subscribes to, * included, and webhooks.test reports the answer', async ({ track }) => {
+    const { rig, hook, id } = await setup(track);
     await rig.call('orders.place', { symbol: 'AAA/USDT', side: 'buy', type: 'limit', price: '1', amount: '1', idempotencyKey: 'wh-1' });
     const intent = await waitFor('order.intent', () => hook.received.find((x) => x.body.type === 'order.intent'));
     expect(intent.valid).toBe(true);
@@ -122,8 +117,8 @@ describe('webhooks', () => {
     expect(await rig.call('delivery.webhooks.test', { id })).toMatchObject({ ok: false, reason: 'NO_NETWORK', httpStatus: null });
   });
 
-  it('refuses unknown topics naming the field, and changes nothing', async () => {
-    const { rig } = await setup();
+  it('refuses unknown topics naming the field, and changes nothing', async ({ track }) => {
+    const { rig } = await setup(track);
     const err = await rig.call('delivery.webhooks.create', { url: 'http://127.0.0.1:1/x', secret: SECRET, events: ['signal.created', 'nope.topic'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'BAD_INPUT', details: { field: 'events', unknown: ['nope.topic'] } });

@@ -4,7 +4,7 @@
  * per day, the month rolls over at 00:00 UTC, and nothing is repeated or lost by the restart.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openDatabase, DB_FILE } from '../../db/database';
 import { CandlesRepo } from '../../db/repos/candles';
 import { Engine } from '../../engine/core/engine';
@@ -12,15 +12,11 @@ import type { EngineOptions } from '../../engine/core/context';
 import { parseInput } from '../../engine/api/validate';
 import type { CommandInput, CommandName, CommandResult, EventTopic, GoalStatusEvent } from '../../engine/api';
 import { simSymbols } from '../../engine/market/sim';
+import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
 
 const START = Date.UTC(2030, 0, 31, 20, 0);
 const FEB1 = Date.UTC(2030, 1, 1);
-let engine: Engine | null = null;
-afterEach(() => {
-  engine?.stop();
-  engine = null;
-});
 
 function seedSimAt(dataDir: string, ts: number): void {
   // The sim resumes after the newest stored bar: one bar per symbol puts its clock at `ts`.
@@ -48,12 +44,12 @@ async function until(e: Engine, ts: number): Promise<void> {
 }
 
 describe('goals across a month boundary with the sim running fast', () => {
-  it('one snapshot per goal per day, rollover at 00:00 UTC, restart mid-way repeats and loses nothing', async () => {
+  it('one snapshot per goal per day, rollover at 00:00 UTC, restart mid-way repeats and loses nothing', async ({ track }) => {
     const dataDir = tempDir('sd-goals-month-');
     seedSimAt(dataDir, START);
     const opts: EngineOptions = { dataDir, mode: 'serve', version: 'test', simSeed: 11, simSpeed: 20_000, simSymbols: 1, simHistoryDays: 1, tickMs: 40 };
     const events: Array<{ topic: EventTopic; payload: unknown }> = [];
-    engine = startEngine(opts, events);
+    let engine = track(startEngine(opts, events));
     expect(engine.market.clock()).toBeGreaterThanOrEqual(START);
     expect(engine.market.clock()).toBeLessThan(START + 3_600_000);
     const goals = await call(engine, 'goals.list', {});
@@ -72,9 +68,8 @@ describe('goals across a month boundary with the sim running fast', () => {
     expect(jan.filter((s) => s.kind === 'daily').map((s) => [s.day, s.ts, s.periodStart])).toEqual([['2030-01-31', Date.UTC(2030, 0, 31, 23, 59), ret.createdAt]]);
     const eventsBefore = events.filter((e) => e.topic === 'goal.status').length;
     engine.stop();
-    engine = null;
 
-    engine = startEngine(opts, events);
+    engine = track(startEngine(opts, events));
     // The sim stores its clock every few ticks, so at 20,000× a restart may resume a few simulated
     // minutes before the stop: it is still mid-way through 1 Feb, after the rollover.
     expect(engine.market.clock()).toBeGreaterThan(FEB1 + 5 * 3_600_000);

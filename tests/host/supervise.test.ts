@@ -5,15 +5,11 @@
  * too many deaths in a short time it stops trying instead of spinning.
  */
 import type { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { Host } from '../../engine/host/host';
 import { RestartPolicy } from '../../engine/host/supervise';
+import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
-
-const hosts: Host[] = [];
-afterEach(async () => {
-  for (const h of hosts.splice(0)) await h.stop();
-});
 
 /** The running worker thread, ended from outside the host (what a crash looks like to it). */
 const until = (what: string, f: () => boolean, timeout: number): Promise<void> =>
@@ -39,10 +35,9 @@ describe('restart policy', () => {
 });
 
 describe('engine worker supervision', () => {
-  it('starts a dead engine worker again; calls in between answer UNAVAILABLE; stored data survives', async () => {
+  it('starts a dead engine worker again; calls in between answer UNAVAILABLE; stored data survives', async ({ track }) => {
     const lines: string[] = [];
-    const h = new Host({ dataDir: tempDir('sd-supervise-'), simHistoryDays: 0, log: (l) => lines.push(l), restartPolicy: { baseMs: 300, maxMs: 1000, windowMs: 60_000, maxInWindow: 3 } });
-    hosts.push(h);
+    const h = track(new Host({ dataDir: tempDir('sd-supervise-'), simHistoryDays: 0, log: (l) => lines.push(l), restartPolicy: { baseMs: 300, maxMs: 1000, windowMs: 60_000, maxInWindow: 3 } }));
     await h.start();
     const w = await h.call('watchlists.create', { name: 'Before the crash', symbols: [{ source: 'sim', symbol: 'BTC/USDT' }] });
     expect(h.health().engine.restarts).toBe(0);
@@ -60,10 +55,9 @@ describe('engine worker supervision', () => {
     expect(m.engine.restarts).toBe(1);
   });
 
-  it('stops trying after too many deaths in the window, and says so', async () => {
+  it('stops trying after too many deaths in the window, and says so', async ({ track }) => {
     const lines: string[] = [];
-    const h = new Host({ dataDir: tempDir('sd-supervise-'), simHistoryDays: 0, log: (l) => lines.push(l), restartPolicy: { baseMs: 100, maxMs: 100, windowMs: 60_000, maxInWindow: 1 } });
-    hosts.push(h);
+    const h = track(new Host({ dataDir: tempDir('sd-supervise-'), simHistoryDays: 0, log: (l) => lines.push(l), restartPolicy: { baseMs: 100, maxMs: 100, windowMs: 60_000, maxInWindow: 1 } }));
     await h.start();
     await killWorker(h);
     await until('started again once', () => h.health().engine.alive && h.health().engine.restarts === 1, 20_000);
@@ -73,9 +67,9 @@ describe('engine worker supervision', () => {
     expect(h.health().engine).toMatchObject({ alive: false, restarts: 1 });
   });
 
-  it('does not start the engine again after the host stops it', async () => {
+  it('does not start the engine again after the host stops it', async ({ track }) => {
     const lines: string[] = [];
-    const h = new Host({ dataDir: tempDir('sd-supervise-'), simHistoryDays: 0, log: (l) => lines.push(l) });
+    const h = track(new Host({ dataDir: tempDir('sd-supervise-'), simHistoryDays: 0, log: (l) => lines.push(l) }));
     await h.start();
     await h.stop();
     expect(lines.filter((l) => l.includes('died'))).toEqual([]);

@@ -5,37 +5,34 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { IntakeEvent } from '../../engine/api';
+import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
 import { caller, engineOpts } from './rig';
 import { Engine } from '../../engine/core/engine';
 
-let engine: Engine | null = null;
-afterEach(() => {
-  engine?.stop();
-  engine = null;
-});
-const { call } = caller(() => engine!);
-
 describe('intake burst', () => {
-  it('publishes 40 signals posted at once, rejects the one duplicate in the burst, and every announced step is already stored', async () => {
+  it('publishes 40 signals posted at once, rejects the one duplicate in the burst, and every announced step is already stored', async ({ track }) => {
     const heard: IntakeEvent[] = [];
     const notStoredWhenHeard: Array<{ id: number; step: number }> = [];
     const dir = tempDir('sd-intake-burst-');
     let reader: Database.Database | null = null;
-    engine = new Engine(engineOpts(dir), (topic, payload) => {
-      if (topic !== 'intake.event' || !engine) return;
-      const ev = payload as IntakeEvent;
-      heard.push(ev);
-      // The host hears of a step only once it is committed: a second connection sees committed rows only.
-      reader ??= new Database(path.join(dir, 'signaldesk.db'), { readonly: true });
-      const row = reader.prepare('SELECT timeline FROM intake_events WHERE id = ?').get(ev.id) as { timeline: string } | undefined;
-      const stored = row ? (JSON.parse(row.timeline) as unknown[]).length : 0;
-      if (stored < ev.timeline.length) notStoredWhenHeard.push({ id: ev.id, step: ev.timeline.length });
-    });
+    track.defer(() => reader?.close()); // tracked first: closed after the engine has stopped
+    const engine = track(
+      new Engine(engineOpts(dir), (topic, payload) => {
+        if (topic !== 'intake.event') return;
+        const ev = payload as IntakeEvent;
+        heard.push(ev);
+        // The host hears of a step only once it is committed: a second connection sees committed rows only.
+        reader ??= new Database(path.join(dir, 'signaldesk.db'), { readonly: true });
+        const row = reader.prepare('SELECT timeline FROM intake_events WHERE id = ?').get(ev.id) as { timeline: string } | undefined;
+        const stored = row ? (JSON.parse(row.timeline) as unknown[]).length : 0;
+        if (stored < ev.timeline.length) notStoredWhenHeard.push({ id: ev.id, step: ev.timeline.length });
+      }),
+    );
     engine.start();
-    onTestFinished(() => void reader?.close());
+    const { call } = caller(() => engine);
     const src = await call('intake.sources.create', { name: 'Burst', maxPerDay: 1000, cooldownMinutes: 0, delivery: ['desktop'] });
     const base = Date.now();
     const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];

@@ -1,25 +1,16 @@
 /** Enrichment from a ccxt market: candles collected from the loopback fake exchange, the order book from its depth endpoint. */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../engine/core/engine';
+import { describe, expect } from 'vitest';
 import { FakeMarketExchange } from '../fakes/fake-exchange-market';
+import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
 import { caller, startEngine } from './rig';
 
-let engine: Engine | null = null;
-let fx: FakeMarketExchange | null = null;
-afterEach(async () => {
-  engine?.stop();
-  engine = null;
-  await fx?.stop();
-  fx = null;
-});
-const { call } = caller(() => engine!);
-
 describe('intake on a ccxt market', () => {
-  it('reads bid, ask and imbalance from fetchOrderBook (not a synthetic book)', async () => {
-    fx = new FakeMarketExchange();
+  it('reads bid, ask and imbalance from fetchOrderBook (not a synthetic book)', async ({ track }) => {
+    const fx = track(new FakeMarketExchange());
     await fx.start();
-    engine = startEngine(tempDir('sd-intake-ccxt-'));
+    const engine = track(startEngine(tempDir('sd-intake-ccxt-')));
+    const { call } = caller(() => engine);
     await call('market.sources.add', { id: 'fx', kind: 'ccxt', exchange: 'binance', baseUrl: fx.url, symbols: ['BTC/USDT'], timeframes: ['1m'] });
     for (let i = 0; i < 200; i++) {
       if ((await call('market.candles', { source: 'fx', symbol: 'BTC/USDT', timeframe: '1m', limit: 5 })).length >= 5) break;

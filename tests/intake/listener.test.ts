@@ -1,22 +1,17 @@
 /** The desktop's loopback intake listener: off until enabled, answers only POST /api/intake/<id>, follows the setting. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { parseInput, type CommandName } from '../../engine/api';
-import type { Engine } from '../../engine/core/engine';
 import { IntakeListenerControl } from '../../engine/intake/listener';
+import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
 import { caller, startEngine } from './rig';
 
-let engine: Engine | null = null;
-afterEach(() => {
-  engine?.stop();
-  engine = null;
-});
-const { call } = caller(() => engine!);
 
 describe('loopback intake listener', () => {
-  it('is off by default; enabled it takes webhooks like serve mode; disabled it stops', async () => {
-    engine = startEngine(tempDir('sd-listener-'));
-    const host = { callRaw: (n: string, i: unknown) => engine!.handle(n as CommandName, parseInput(n as CommandName, i as never)) };
+  it('is off by default; enabled it takes webhooks like serve mode; disabled it stops', async ({ track }) => {
+    const engine = track(startEngine(tempDir('sd-listener-')));
+    const { call } = caller(() => engine);
+    const host = { callRaw: (n: string, i: unknown) => engine.handle(n as CommandName, parseInput(n as CommandName, i as never)) };
     const control = new IntakeListenerControl(host, () => {});
     expect(await call('intake.listener.get', {})).toEqual({ enabled: false, port: 8787 });
     await control.apply(await call('intake.listener.get', {}));

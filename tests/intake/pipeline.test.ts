@@ -1,30 +1,26 @@
 /** Inbound signals through the real engine: TradingView text, validation, idempotency across a restart, gates, DLQ. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Engine } from '../../engine/core/engine';
+import { rigTest as it } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
 import { caller, startEngine } from './rig';
 
-let engine: Engine | null = null;
-afterEach(() => {
-  engine?.stop();
-  engine = null;
-});
-const { call, fail } = caller(() => engine!);
 
-async function lastPrice(symbol: string): Promise<number> {
-  const c = await call('market.candles', { source: 'sim', symbol, timeframe: '1m', limit: 1 });
+async function lastPrice(engine: Engine, symbol: string): Promise<number> {
+  const c = await caller(() => engine).call('market.candles', { source: 'sim', symbol, timeframe: '1m', limit: 1 });
   return c[c.length - 1]![4];
 }
 
 describe('intake pipeline', () => {
-  it('takes a TradingView plain-text body holding JSON, normalises BINANCE:BTCUSDT, enriches and publishes a signal of the source channel', async () => {
-    engine = startEngine(tempDir('sd-intake-'));
+  it('takes a TradingView plain-text body holding JSON, normalises BINANCE:BTCUSDT, enriches and publishes a signal of the source channel', async ({ track }) => {
+    const engine = track(startEngine(tempDir('sd-intake-')));
+    const { call } = caller(() => engine);
     const src = await call('intake.sources.create', { name: 'TradingView', delivery: ['desktop'] });
     expect(src.secret.length).toBeGreaterThan(20);
     expect((await call('intake.sources.list', {}))[0]).not.toHaveProperty('secret');
-    const price = await lastPrice('BTC/USDT');
+    const price = await lastPrice(engine, 'BTC/USDT');
     const text = `BTC breakout alert {"symbol":"BINANCE:BTCUSDT","side":"long","price":${price},"timeframe":"1","strategy":"tv-breakout","confidence":0.8,"idempotencyKey":"tv-1","note":"broke the range"}`;
     const { eventId } = await call('intake.submit', { source: src.id, payload: text });
     await engine.intake.idle();
@@ -42,8 +38,9 @@ describe('intake pipeline', () => {
     expect(notes.some((n) => n.refType === 'signal' && n.refId === String(ev.signalId))).toBe(true);
   });
 
-  it('answers BAD_INPUT naming each bad field and stores nothing', async () => {
-    engine = startEngine(tempDir('sd-intake-'));
+  it('answers BAD_INPUT naming each bad field and stores nothing', async ({ track }) => {
+    const engine = track(startEngine(tempDir('sd-intake-')));
+    const { call, fail } = caller(() => engine);
     const src = await call('intake.sources.create', { name: 'Script' });
     const err = await fail('intake.submit', { source: src.id, payload: { symbol: 'BTCUSDT', side: 'up', confidence: 3 } });
     expect(err.code).toBe('BAD_INPUT');
@@ -54,9 +51,10 @@ describe('intake pipeline', () => {
     expect(await call('intake.events.list', {})).toEqual([]);
   });
 
-  it('returns the first eventId for a repeated idempotencyKey, also after a restart, and changes nothing', async () => {
+  it('returns the first eventId for a repeated idempotencyKey, also after a restart, and changes nothing', async ({ track }) => {
     const dir = tempDir('sd-intake-');
-    engine = startEngine(dir);
+    let engine = track(startEngine(dir));
+    const { call } = caller(() => engine);
     const src = await call('intake.sources.create', { name: 'Script' });
     const payload = { symbol: 'ETHUSDT', side: 'buy' as const, idempotencyKey: 'k-42' };
     const first = await call('intake.submit', { source: src.id, payload });
@@ -64,17 +62,18 @@ describe('intake pipeline', () => {
     const again = await call('intake.submit', { source: src.id, payload });
     expect(again).toEqual({ eventId: first.eventId, duplicate: true });
     engine.stop();
-    engine = startEngine(dir);
+    engine = track(startEngine(dir));
     const afterRestart = await call('intake.submit', { source: src.id, payload });
     expect(afterRestart).toEqual({ eventId: first.eventId, duplicate: true });
     expect(await call('intake.events.list', {})).toHaveLength(1);
     expect(await call('signals.list', { channel: src.channelId })).toHaveLength(1);
   });
 
-  it('rejects with the internal reason codes: PRICE_DRIFT over 2 % and SIGNAL_TOO_OLD over 5 min', async () => {
-    engine = startEngine(tempDir('sd-intake-'));
+  it('rejects with the internal reason codes: PRICE_DRIFT over 2 % and SIGNAL_TOO_OLD over 5 min', async ({ track }) => {
+    const engine = track(startEngine(tempDir('sd-intake-')));
+    const { call } = caller(() => engine);
     const src = await call('intake.sources.create', { name: 'Script' });
-    const price = await lastPrice('SOL/USDT');
+    const price = await lastPrice(engine, 'SOL/USDT');
     const drift = await call('intake.submit', { source: src.id, payload: { symbol: 'SOLUSDT', side: 'sell', price: price * 1.03 } });
     const old = await call('intake.submit', { source: src.id, payload: { symbol: 'SOL/USDT', side: 'buy', price, ts: Date.now() - 6 * 60_000 } });
     const fresh = await call('intake.submit', { source: src.id, payload: { symbol: 'SOL/USDT', side: 'buy', price: price * 1.01, ts: Date.now() - 60_000 } });
@@ -90,9 +89,10 @@ describe('intake pipeline', () => {
     expect(rejected.map((s) => s.rejectReason).sort()).toEqual(['PRICE_DRIFT', 'SIGNAL_TOO_OLD']);
   });
 
-  it('dead-letters an event whose market is unreachable, and a retry after the market is back runs it to the end', async () => {
+  it('dead-letters an event whose market is unreachable, and a retry after the market is back runs it to the end', async ({ track }) => {
     const dir = tempDir('sd-intake-');
-    engine = startEngine(dir);
+    const engine = track(startEngine(dir));
+    const { call, fail } = caller(() => engine);
     // Replay files are read from the data directory's imports/ folder (the file policy).
     fs.mkdirSync(path.join(dir, 'imports'), { recursive: true });
     const csv = path.join(dir, 'imports', 'xrp.csv');

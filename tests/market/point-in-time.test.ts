@@ -5,7 +5,7 @@
  * next bar (not on its own: off by one early). Live (alert `indicator` rules through the signals'
  * feature engines), in indicators.series and in backtests (decide(), the code the pool runs).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExtSeriesRepo } from '../../db/repos/ext-series';
 import { decide, loadStrategy } from '../../engine/backtest/decide';
 import { runBacktest } from '../../engine/backtest/runner';
@@ -14,7 +14,8 @@ import { Engine } from '../../engine/core/engine';
 import { parseInput } from '../../engine/api/validate';
 import { closePool } from '../../engine/indicators';
 import type { Bar } from '../../engine/indicators/types';
-import { alertRig, type AlertRig, T0, MIN } from '../alerts/rig';
+import { alertRig, T0, MIN } from '../alerts/rig';
+import { rigTest } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
 
 describe('the point-in-time rule', () => {
@@ -77,14 +78,8 @@ describe('backtests read stored series point in time (funding_fade)', () => {
 });
 
 describe('live: alert indicator rules on ext features', () => {
-  let r: AlertRig | undefined;
-  afterEach(() => {
-    r?.stop();
-    r = undefined;
-  });
-
-  it('a value stamped at a bar’s close fires on that bar; one stamped 1 ms after a close fires on the next bar', async () => {
-    r = await alertRig();
+  rigTest('a value stamped at a bar’s close fires on that bar; one stamped 1 ms after a close fires on the next bar', async ({ track }) => {
+    const r = track(await alertRig());
     r.s.store('AAA/USDT', Array.from({ length: 60 }, () => 100));
     const repo = new ExtSeriesRepo(r.s.db);
     // Bar i opens at T0 + i·MIN and closes at T0 + (i+1)·MIN.
@@ -101,8 +96,8 @@ describe('live: alert indicator rules on ext features', () => {
     expect(r.fired().map((x) => [x.ruleId, Number(x.values.barTs)]).sort()).toEqual([[a, T0 + 70 * MIN], [b, T0 + 71 * MIN]].sort());
   });
 
-  it('refuses an unknown feature name but accepts ext_<source>_<series>', async () => {
-    r = await alertRig();
+  rigTest('refuses an unknown feature name but accepts ext_<source>_<series>', async ({ track }) => {
+    const r = track(await alertRig());
     await expect(r.create({ kind: 'indicator', condition: { source: 'sim', symbol: 'AAA/USDT', timeframe: '1m', feature: 'ext_fng_nonsense', op: '>', value: 1 } })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 });

@@ -1,9 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CandlesRepo } from '../../db/repos/candles';
-import { rig, type Rig } from './setup';
+import { it, rig, type Rig } from './setup';
 
-let r: Rig;
-afterEach(() => r?.close());
 const place = (rr: Rig, input: Record<string, unknown>) => rr.call('orders.place', input) as Promise<any>;
 
 /** The signals table as its migration defines it (created here when that migration is not in the tree yet). */
@@ -14,8 +12,8 @@ function insertSignal(rr: Rig, s: { autopilot: boolean; side?: string; entry?: n
 }
 
 describe('idempotent intents', () => {
-  it('50 concurrent calls with one key make one intent and one order', async () => {
-    r = await rig();
+  it('50 concurrent calls with one key make one intent and one order', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     const results = await Promise.all(Array.from({ length: 50 }, () => place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'same-key' })));
     const ids = new Set(results.map((x) => x.id));
@@ -26,25 +24,25 @@ describe('idempotent intents', () => {
     expect(r.db.prepare('SELECT COUNT(*) AS n FROM order_intents').get()).toEqual({ n: 1 });
   });
 
-  it('the same key after a restart returns the first intent and places nothing new', async () => {
-    r = await rig();
+  it('the same key after a restart returns the first intent and places nothing new', async ({ track }) => {
+    let r = track(await rig());
     r.price('BTC/USDT', 60000);
     const first = await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'restart-key' });
-    r = await r.restart();
+    r = track(await r.restart());
     r.price('BTC/USDT', 60000);
     const again = await place(r, { symbol: 'BTC/USDT', side: 'sell', amount: '5', idempotencyKey: 'restart-key' });
     expect(again).toMatchObject({ id: first.id, side: 'buy', duplicate: true, decision: 'EXECUTED' });
     expect(r.db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 1 });
   });
 
-  it('resumes an accepted intent a crash left undecided (paper): on restart its one order is placed and it is decided EXECUTED', async () => {
-    r = await rig();
+  it('resumes an accepted intent a crash left undecided (paper): on restart its one order is placed and it is decided EXECUTED', async ({ track }) => {
+    let r = track(await rig());
     r.price('BTC/USDT', 60000);
     const { clientOrderIdFor } = await import('../../engine/orders/module');
     r.orders.intents.insertOrGet({ idempotencyKey: 'left', accountId: 1, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: { account: 1, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01', idempotencyKey: 'left' }, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: clientOrderIdFor('left'), createdAt: Date.now() });
     // The market module has stored candles by the time orders start (here: one row).
     new CandlesRepo(r.db).upsertMany({ source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' }, [[0, 60000, 60000, 60000, 60000, 1]]);
-    r = await r.restart();
+    r = track(await r.restart());
     const resumed = r.orders.intents.byKey('left')!;
     expect(resumed).toMatchObject({ decision: 'EXECUTED', status: 'done' });
     // Exactly one order, the resumed intent's, under the client order id its key gives.
@@ -55,8 +53,8 @@ describe('idempotent intents', () => {
 });
 
 describe('risk gate', () => {
-  it('blocks each limit as SKIPPED RISK_BLOCKED with the rule, and lets reductions through', async () => {
-    r = await rig();
+  it('blocks each limit as SKIPPED RISK_BLOCKED with the rule, and lets reductions through', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     r.price('ETH/USDT', 3000);
     await r.call('risk.update', { limits: { maxPositionNotional: '1000', maxOpenPositions: 1, maxSymbolExposurePct: 5 } });
@@ -74,8 +72,8 @@ describe('risk gate', () => {
     expect(reduce).toMatchObject({ decision: 'EXECUTED' });
   });
 
-  it('stops new entries past the daily loss limit', async () => {
-    r = await rig();
+  it('stops new entries past the daily loss limit', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.08' });
     r.price('BTC/USDT', 60000); // fill, first snapshot of the day
@@ -86,8 +84,8 @@ describe('risk gate', () => {
     expect(i.reasonMessage).toMatch(/daily loss limit/);
   });
 
-  it('drawdown stages: pause at the limit, halve at 1.5×, close all at 2× — with notifications', async () => {
-    r = await rig();
+  it('drawdown stages: pause at the limit, halve at 1.5×, close all at 2× — with notifications', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     await r.call('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } });
     await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' }); // 9,000 notional
@@ -117,8 +115,8 @@ describe('risk gate', () => {
 });
 
 describe('drawdown episodes', () => {
-  it('drawdown reductions run under the kill switch (reduce-only), once: releasing the switch reduces nothing more', async () => {
-    r = await rig();
+  it('drawdown reductions run under the kill switch (reduce-only), once: releasing the switch reduces nothing more', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     await r.call('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } });
     await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' });
@@ -146,8 +144,8 @@ describe('drawdown episodes', () => {
     expect(r.orders.intents.list({}).filter((i) => i.origin === 'risk')).toHaveLength(1);
   });
 
-  it('a restart in a drawdown stage neither notifies nor reduces again; a later episode in the same month reduces again', async () => {
-    r = await rig();
+  it('a restart in a drawdown stage neither notifies nor reduces again; a later episode in the same month reduces again', async ({ track }) => {
+    let r = track(await rig());
     r.price('BTC/USDT', 60000);
     await r.call('risk.update', { limits: { maxPositionNotional: '100000', maxSymbolExposurePct: 1000, dailyLossLimitPct: 100, maxDrawdownPct: 2 } });
     await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.15' });
@@ -164,7 +162,7 @@ describe('drawdown episodes', () => {
     const halvedNotes = () => r.notify.repo.list({ kind: 'risk' }).filter((n) => /halved/.test(n.title)).length;
     expect(halvedNotes()).toBe(1);
     // Restart while still in the stage: same stage, no second popup, no second halving.
-    r = await r.restart();
+    r = track(await r.restart());
     r.price('BTC/USDT', 57900);
     expect((await r.call('orders.status', {})).accounts[0]!.stage).toBe('reduced');
     r.clock.now += 60_000;
@@ -188,15 +186,15 @@ describe('drawdown episodes', () => {
 });
 
 describe('kill switch', () => {
-  it('stops every new order, cancels open ones on request, and survives a restart', async () => {
-    r = await rig();
+  it('stops every new order, cancels open ones on request, and survives a restart', async ({ track }) => {
+    let r = track(await rig());
     r.price('BTC/USDT', 60000);
     const lim = await place(r, { symbol: 'BTC/USDT', side: 'buy', type: 'limit', price: '50000', amount: '0.01' });
     const ks = await r.call('system.killSwitch', { on: true, reason: 'bad day', cancelOpen: true });
     expect(ks).toMatchObject({ on: true, reason: 'bad day', canceled: 1 });
     expect(r.orders.orders.get(lim.orderId)!.status).toBe('canceled');
     expect(await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01' })).toMatchObject({ decision: 'SKIPPED', reasonCode: 'KILL_SWITCH' });
-    r = await r.restart();
+    r = track(await r.restart());
     r.price('BTC/USDT', 60000);
     expect((await r.call('orders.status', {})).killSwitch).toMatchObject({ on: true, reason: 'bad day' });
     const s = await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.01' });
@@ -208,8 +206,8 @@ describe('kill switch', () => {
 });
 
 describe('signals to orders', () => {
-  it('autopilot: one intent per autopilot signal (duplicate deliveries too); manual execution shares the key', async () => {
-    r = await rig();
+  it('autopilot: one intent per autopilot signal (duplicate deliveries too); manual execution shares the key', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     const s = insertSignal(r, { autopilot: true, stop: 58000 });
     const publish = r.bus.publish.bind(r.bus) as unknown as (t: string, p: unknown) => void;
@@ -227,8 +225,8 @@ describe('signals to orders', () => {
     expect(inv).toMatchObject({ pass: true, counts: { signals: 1, missing_intent: 0 } });
   });
 
-  it('manual execution bridge attaches the signal stop and target; an unknown signal says so', async () => {
-    r = await rig();
+  it('manual execution bridge attaches the signal stop and target; an unknown signal says so', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     await r.call('risk.update', { limits: { signalSizing: { mode: 'quoteAmount', value: '500' } } });
     const s = insertSignal(r, { autopilot: false });
@@ -240,8 +238,8 @@ describe('signals to orders', () => {
     expect(await r.call('signals.execute', { id: 999 })).toMatchObject({ intent: null, reasonCode: 'SIGNAL_NOT_FOUND' });
   });
 
-  it('autopilot sizing is cut to the risk limits instead of being blocked (risk % over a tight stop)', async () => {
-    r = await rig();
+  it('autopilot sizing is cut to the risk limits instead of being blocked (risk % over a tight stop)', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     // 1 % of 10,000 over a 30 USDT stop asks for 3.33 BTC (≈ 200,000 USDT): cut to the 5,000 limit.
     const s = insertSignal(r, { autopilot: true, entry: 60000, stop: 59970, target: 60060 });
@@ -262,15 +260,15 @@ describe('signals to orders', () => {
     expect(r.orders.intents.bySignal(s2.id)[0]).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED' });
   });
 
-  it('diagnostics window signals on the wall clock when the engine (sim) clock runs ahead', async () => {
-    r = await rig({}, undefined, { now: Date.now() + 10 * 3_600_000 });
+  it('diagnostics window signals on the wall clock when the engine (sim) clock runs ahead', async ({ track }) => {
+    const r = track(await rig({}, undefined, { now: Date.now() + 10 * 3_600_000 }));
     insertSignal(r, { autopilot: true }); // stamped with the wall clock, never turned into an intent
     const inv = await r.call('diagnostics.invariants', { hours: 1 });
     expect(inv).toMatchObject({ pass: false, counts: { signals: 1, missing_intent: 1 } });
   });
 
-  it('after a crash between signal and intent, start-up gives every autopilot signal its intent: fresh ones trade, old ones are SKIPPED SIGNAL_EXPIRED', async () => {
-    r = await rig();
+  it('after a crash between signal and intent, start-up gives every autopilot signal its intent: fresh ones trade, old ones are SKIPPED SIGNAL_EXPIRED', async ({ track }) => {
+    let r = track(await rig());
     r.price('BTC/USDT', 60000);
     // Persisted by the signals area, but the host died before the order engine heard of them.
     const fresh = insertSignal(r, { autopilot: true, stop: 58000 });
@@ -279,7 +277,7 @@ describe('signals to orders', () => {
     expect((await r.call('diagnostics.invariants', { hours: 24 })).counts.missing_intent).toBe(2);
     // The market module has stored candles by the time orders start (here: one row).
     new CandlesRepo(r.db).upsertMany({ source: 'sim', symbol: 'BTC/USDT', timeframe: '1m' }, [[0, 60000, 60000, 60000, 60000, 1]]);
-    r = await r.restart();
+    r = track(await r.restart());
     r.price('BTC/USDT', 60000);
     await r.settled();
     expect(r.orders.intents.bySignal(fresh.id)).toEqual([expect.objectContaining({ idempotencyKey: `signal:${fresh.id}`, origin: 'autopilot', decision: 'EXECUTED' })]);
@@ -294,8 +292,8 @@ describe('signals to orders', () => {
     expect(inv).toMatchObject({ pass: true, counts: { missing_intent: 0, null_decisions: 0 } });
   });
 
-  it('diagnostics report every violated invariant', async () => {
-    r = await rig();
+  it('diagnostics report every violated invariant', async ({ track }) => {
+    const r = track(await rig());
     insertSignal(r, { autopilot: true }); // never turned into an intent
     insertSignal(r, { autopilot: true, status: 'rejected' }); // rejected by a quality gate: no intent expected
     const { clientOrderIdFor } = await import('../../engine/orders/module');

@@ -1,11 +1,10 @@
 /** The live broker through real ccxt (binance) against the loopback fake exchange. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { LIVE_CONFIRMATION, type ReasonCode } from '../../engine/api';
 import { FakeExchange, type Fault } from '../fakes/fake-exchange-orders';
-import { rig, type Rig } from './setup';
+import { it, rig, type Rig } from './setup';
 
 let fx: FakeExchange;
-let r: Rig;
 beforeAll(async () => {
   fx = new FakeExchange({ timeoutHoldMs: 5000 });
   await fx.start();
@@ -13,7 +12,6 @@ beforeAll(async () => {
 afterAll(() => fx.stop());
 afterEach(() => {
   fx.clearFaults();
-  r?.close();
 });
 
 async function liveAccount(rr: Rig, keys = { apiKey: fx.apiKey, secret: fx.secret }): Promise<number> {
@@ -24,8 +22,8 @@ async function liveAccount(rr: Rig, keys = { apiKey: fx.apiKey, secret: fx.secre
 const place = (rr: Rig, input: Record<string, unknown>) => rr.call('orders.place', input) as Promise<any>;
 
 describe('live broker over ccxt against the fake exchange', () => {
-  it('needs keys, an explicit enable and the confirmation text; keys are never returned', async () => {
-    r = await rig({ liveTimeoutMs: 1500 });
+  it('needs keys, an explicit enable and the confirmation text; keys are never returned', async ({ track }) => {
+    const r = track(await rig({ liveTimeoutMs: 1500 }));
     const a = await r.call('accounts.create', { name: 'B', kind: 'live', apiKey: 'my-api-key-value', secret: 'my-secret-value', urls: fx.urls });
     expect(JSON.stringify(a)).not.toContain('my-api-key-value');
     expect(JSON.stringify(await r.call('accounts.list', {}))).not.toContain('my-secret-value');
@@ -41,8 +39,8 @@ describe('live broker over ccxt against the fake exchange', () => {
     expect(fs.statSync(path.join(r.dataDir, 'orders.key')).mode & 0o777).toBe(0o600);
   });
 
-  it('places a market order with the client order id derived from the key, and books the fill', async () => {
-    r = await rig({ liveTimeoutMs: 1500 });
+  it('places a market order with the client order id derived from the key, and books the fill', async ({ track }) => {
+    const r = track(await rig({ liveTimeoutMs: 1500 }));
     const id = await liveAccount(r);
     const i = await place(r, { account: id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001', idempotencyKey: 'live-ok-1' });
     expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED' });
@@ -54,8 +52,8 @@ describe('live broker over ccxt against the fake exchange', () => {
     expect(fx.countsByClientId().get(i.clientOrderId)).toBe(1);
   });
 
-  it("manages a live entry's stop and target (OCO) against the exchange's own ticker when no candles follow that exchange", async () => {
-    r = await rig({ liveTimeoutMs: 5000 });
+  it("manages a live entry's stop and target (OCO) against the exchange's own ticker when no candles follow that exchange", async ({ track }) => {
+    const r = track(await rig({ liveTimeoutMs: 5000 }));
     const id = await liveAccount(r);
     const i = await place(r, { account: id, symbol: 'BTC/USDT', side: 'buy', amount: '0.001', stopLoss: '59000', takeProfit: '62000', idempotencyKey: 'live-oco-1' });
     expect(i).toMatchObject({ decision: 'EXECUTED' });
@@ -100,8 +98,8 @@ describe('live broker over ccxt against the fake exchange', () => {
     ['malformed', 'EXCHANGE_ERROR_UNKNOWN'],
   ];
   for (const [fault, code] of cases) {
-    it(`maps the exchange's ${fault} answer to FAILED ${code}, with a snippet and a notification`, async () => {
-      r = await rig({ liveTimeoutMs: 700, retries: 2, retryBaseMs: 10 });
+    it(`maps the exchange's ${fault} answer to FAILED ${code}, with a snippet and a notification`, async ({ track }) => {
+      const r = track(await rig({ liveTimeoutMs: 700, retries: 2, retryBaseMs: 10 }));
       const id = await liveAccount(r);
       fx.inject(fault, { method: 'POST', path: '/api/v3/order', times: 10 });
       const before = fx.accepted.length;
@@ -113,8 +111,8 @@ describe('live broker over ccxt against the fake exchange', () => {
     }, 20_000);
   }
 
-  it('retries a rate-limited order after a back-off, resending the same client order id, and places it once', async () => {
-    r = await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 200 });
+  it('retries a rate-limited order after a back-off, resending the same client order id, and places it once', async ({ track }) => {
+    const r = track(await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 200 }));
     const id = await liveAccount(r);
     fx.inject('rateLimit', { method: 'POST', path: '/api/v3/order', times: 1 });
     const i = await place(r, { account: id, symbol: 'ETH/USDT', side: 'buy', amount: '0.01', idempotencyKey: 'retry-1' });
@@ -126,8 +124,8 @@ describe('live broker over ccxt against the fake exchange', () => {
     expect(fx.countsByClientId().get(i.clientOrderId)).toBe(1);
   });
 
-  it('after a lost response, asks the exchange by client order id instead of sending twice', async () => {
-    r = await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 10 });
+  it('after a lost response, asks the exchange by client order id instead of sending twice', async ({ track }) => {
+    const r = track(await rig({ liveTimeoutMs: 1500, retries: 2, retryBaseMs: 10 }));
     const id = await liveAccount(r);
     fx.inject('lostResponse', { method: 'POST', path: '/api/v3/order', times: 1 });
     const i = await place(r, { account: id, symbol: 'ETH/USDT', side: 'buy', amount: '0.02', idempotencyKey: 'lost-1' });
@@ -136,8 +134,8 @@ describe('live broker over ccxt against the fake exchange', () => {
     expect(r.orders.orders.get(i.orderId)).toMatchObject({ status: 'filled', filled: '0.02' });
   });
 
-  it('reconciles a sent-but-unconfirmed intent on start-up before placing anything new', async () => {
-    r = await rig({ liveTimeoutMs: 1500 });
+  it('reconciles a sent-but-unconfirmed intent on start-up before placing anything new', async ({ track }) => {
+    let r = track(await rig({ liveTimeoutMs: 1500 }));
     const id = await liveAccount(r);
     // Simulate a crash after the order reached the exchange but before the decision was stored.
     fx.inject('lostResponse', { method: 'POST', path: '/api/v3/order', times: 1 });
@@ -149,7 +147,7 @@ describe('live broker over ccxt against the fake exchange', () => {
     fx.clearFaults();
     // A never-sent intent too: accepted but not yet sent.
     const pending = r.orders.intents.insertOrGet({ idempotencyKey: 'crash-2', accountId: id, signalId: null, origin: 'manual', symbol: 'BTC/USDT', side: 'buy', type: 'market', request: { account: id, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001', idempotencyKey: 'crash-2' }, price: null, stopPrice: null, stopLoss: null, takeProfit: null, clientOrderId: (await import('../../engine/orders/module')).clientOrderIdFor('crash-2'), createdAt: Date.now() }).intent;
-    r = await r.restart();
+    r = track(await r.restart());
     const a = r.orders.intents.byKey('crash-1')!;
     expect(a).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_RECONCILED' });
     expect(r.orders.orders.get(a.orderId!)).toMatchObject({ status: 'filled' });

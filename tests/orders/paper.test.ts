@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { D } from '../../engine/orders/decimal';
-import { rig, type Rig } from './setup';
+import { it, rig, type Rig } from './setup';
 
-let r: Rig;
-afterEach(() => r?.close());
-
-const place = (input: Record<string, unknown>) => r.call('orders.place', input) as Promise<any>;
+const place = (r: Rig, input: Record<string, unknown>) => r.call('orders.place', input) as Promise<any>;
 
 describe('decimal arithmetic', () => {
   it('is exact where floats drift', () => {
@@ -28,17 +25,17 @@ describe('decimal arithmetic', () => {
 });
 
 describe('paper broker', () => {
-  it('starts with a default paper account of 10,000 USDT', async () => {
-    r = await rig();
+  it('starts with a default paper account of 10,000 USDT', async ({ track }) => {
+    const r = track(await rig());
     const accts = await r.call('accounts.list', {});
     expect(accts).toHaveLength(1);
     expect(accts[0]).toMatchObject({ kind: 'paper', cash: '10000', quoteCurrency: 'USDT', isDefault: true, liveEnabled: false });
   });
 
-  it('fills a market order at the next price plus slippage, with the taker fee, and books the position exactly', async () => {
-    r = await rig();
+  it('fills a market order at the next price plus slippage, with the taker fee, and books the position exactly', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
-    const i = await place({ symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.05', idempotencyKey: 'm1' });
+    const i = await place(r, { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.05', idempotencyKey: 'm1' });
     expect(i).toMatchObject({ decision: 'EXECUTED', reasonCode: 'EXEC_ORDER_PLACED', amount: '0.05' });
     expect(r.orders.orders.get(i.orderId)!.status).toBe('open');
     r.price('BTC/USDT', 60100); // the next price
@@ -62,12 +59,12 @@ describe('paper broker', () => {
     expect(await r.call('positions.list', {})).toEqual([]);
   });
 
-  it('fills limit orders only when price crosses, at the limit (maker fee); stops trigger; stop-limits become limits', async () => {
-    r = await rig();
+  it('fills limit orders only when price crosses, at the limit (maker fee); stops trigger; stop-limits become limits', async ({ track }) => {
+    const r = track(await rig());
     r.price('ETH/USDT', 3000);
-    const lim = await place({ symbol: 'ETH/USDT', side: 'buy', type: 'limit', amount: '1', price: '2990' });
-    const stop = await place({ symbol: 'ETH/USDT', side: 'buy', type: 'stop', amount: '0.5', stopPrice: '3050' });
-    const sl = await place({ symbol: 'ETH/USDT', side: 'buy', type: 'stop_limit', amount: '0.25', stopPrice: '3100', price: '3090' });
+    const lim = await place(r, { symbol: 'ETH/USDT', side: 'buy', type: 'limit', amount: '1', price: '2990' });
+    const stop = await place(r, { symbol: 'ETH/USDT', side: 'buy', type: 'stop', amount: '0.5', stopPrice: '3050' });
+    const sl = await place(r, { symbol: 'ETH/USDT', side: 'buy', type: 'stop_limit', amount: '0.25', stopPrice: '3100', price: '3090' });
     r.price('ETH/USDT', 2995);
     expect(r.orders.orders.get(lim.orderId)!.status).toBe('open');
     r.price('ETH/USDT', 2980);
@@ -85,10 +82,10 @@ describe('paper broker', () => {
     expect(pos!.qty).toBe('1.75');
   });
 
-  it('attaches stop and target as a one-cancels-other pair after the entry fills', async () => {
-    r = await rig();
+  it('attaches stop and target as a one-cancels-other pair after the entry fills', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
-    const i = await place({ symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01', stopLoss: '59000', takeProfit: '62000' });
+    const i = await place(r, { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01', stopLoss: '59000', takeProfit: '62000' });
     r.price('BTC/USDT', 60000);
     const legs = (await r.call('orders.list', { status: 'open' })).filter((o) => o.ocoGroup);
     expect(legs.map((o) => [o.role, o.side, o.type, o.amount]).sort()).toEqual([
@@ -105,11 +102,11 @@ describe('paper broker', () => {
     expect(i.decision).toBe('EXECUTED');
   });
 
-  it('fails with INSUFFICIENT_FUNDS (and notifies) when the paper account cannot pay', async () => {
-    r = await rig();
+  it('fails with INSUFFICIENT_FUNDS (and notifies) when the paper account cannot pay', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     await r.call('risk.update', { limits: { maxPositionNotional: '1000000', maxSymbolExposurePct: 1000 } });
-    const i = await place({ symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '1' });
+    const i = await place(r, { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '1' });
     expect(i).toMatchObject({ decision: 'FAILED', reasonCode: 'INSUFFICIENT_FUNDS' });
     expect(i.exchangeError).toMatch(/needs 60060/);
     expect(r.notify.repo.existsFor('intent', String(i.id))).toBe(true);
@@ -117,17 +114,17 @@ describe('paper broker', () => {
 });
 
 describe('sizing', () => {
-  it('sizes by quote amount, percent of equity and risk, rounds to the step and checks minimums', async () => {
-    r = await rig();
+  it('sizes by quote amount, percent of equity and risk, rounds to the step and checks minimums', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
-    const q = await place({ symbol: 'BTC/USDT', side: 'buy', quoteAmount: '100' });
+    const q = await place(r, { symbol: 'BTC/USDT', side: 'buy', quoteAmount: '100' });
     expect(q.amount).toBe('0.001666'); // 100 / 60000 floored to 0.000001
-    const e = await place({ symbol: 'BTC/USDT', side: 'buy', equityPercent: 10 });
+    const e = await place(r, { symbol: 'BTC/USDT', side: 'buy', equityPercent: 10 });
     expect(e.amount).toBe('0.016666');
     // risk 1 % of 10,000 = 100 over a 1,000 stop distance → 0.1 BTC (6,000 notional: over the default 5,000 limit)
-    const rk = await place({ symbol: 'BTC/USDT', side: 'buy', riskPercent: 1, stopLoss: '59000' });
+    const rk = await place(r, { symbol: 'BTC/USDT', side: 'buy', riskPercent: 1, stopLoss: '59000' });
     expect(rk).toMatchObject({ decision: 'SKIPPED', reasonCode: 'RISK_BLOCKED', amount: '0.1' });
-    const small = await place({ symbol: 'BTC/USDT', side: 'buy', amount: '0.00005' });
+    const small = await place(r, { symbol: 'BTC/USDT', side: 'buy', amount: '0.00005' });
     expect(small).toMatchObject({ decision: 'SKIPPED', reasonCode: 'MIN_NOTIONAL_NOT_MET' });
     expect(small.reasonMessage).toMatch(/minimum notional 5 USDT/);
     const rules = await r.call('orders.market', { symbol: 'BTC/USDT' });
@@ -150,8 +147,8 @@ describe('sizing', () => {
     expect(() => parseInput('orders.place', { symbol: 'BTC/USDT', side: 'buy', amount: 'abc' })).toThrow(/Invalid input/);
   });
 
-  it('a call with bad input is refused by the schema, names the field, and places nothing', async () => {
-    r = await rig();
+  it('a call with bad input is refused by the schema, names the field, and places nothing', async ({ track }) => {
+    const r = track(await rig());
     r.price('BTC/USDT', 60000);
     await expect(r.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', amount: '1', quoteAmount: '5' })).rejects.toMatchObject({ code: 'BAD_INPUT', details: { issues: [expect.objectContaining({ path: 'amount' })] } });
     expect(r.db.prepare('SELECT COUNT(*) AS n FROM order_intents').get()).toEqual({ n: 0 });

@@ -4,7 +4,8 @@
  * fake — a popup is held (stored, listed) while an alert marked critical still reaches Telegram,
  * a non-critical one waits (its job persisted) until the quiet hours are turned off.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { rigTest as it } from '../helpers/rig';
 import { Engine } from '../../engine/core/engine';
 import type { EngineOptions } from '../../engine/core/context';
 import { parseInput } from '../../engine/api/validate';
@@ -13,12 +14,6 @@ import { DEFAULT_SETTINGS, type Alert, type CommandInput, type CommandName, type
 import { tempDir } from '../helpers/serve';
 import { FakeTelegram } from '../fakes/fake-telegram';
 import { TOKEN, waitFor } from '../delivery/rig';
-
-let cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
 
 const call = <N extends CommandName>(e: Engine, name: N, input: CommandInput<N>): Promise<CommandResult<N>> => e.handle(name, parseInput(name, input));
 const opts = (dataDir: string, seed = 31): EngineOptions => ({ dataDir, mode: 'serve', version: 'test', simSeed: seed, simSpeed: 1, simSymbols: 2, simHistoryDays: 1, tickMs: 50 });
@@ -35,10 +30,10 @@ const hhmm = (t: number): string => {
 };
 
 describe('settings.get / settings.update', () => {
-  it('answers the defaults, changes only the given keys, persists across a restart', async () => {
+  it('answers the defaults, changes only the given keys, persists across a restart', async ({ track }) => {
     const dir = tempDir('sd-settings-');
     const events: Array<{ topic: EventTopic; payload: unknown }> = [];
-    let e = start(opts(dir), events);
+    let e = track(start(opts(dir), events));
     expect(await call(e, 'settings.get', {})).toEqual(DEFAULT_SETTINGS);
     const a = await call(e, 'settings.update', { appearance: { theme: 'light' } });
     expect(a.appearance).toEqual({ theme: 'light', density: 'comfortable' });
@@ -50,14 +45,12 @@ describe('settings.get / settings.update', () => {
     const changed = events.filter((x) => x.topic === 'settings.changed').map((x) => x.payload as Events['settings.changed']);
     expect(changed.at(-1)).toEqual(b);
     e.stop();
-    e = start(opts(dir));
-    cleanup.push(() => e.stop());
+    e = track(start(opts(dir)));
     expect(await call(e, 'settings.get', {})).toEqual(b);
   }, 60_000);
 
-  it('refuses unknown keys and bad values naming the field, and changes nothing', async () => {
-    const e = start(opts(tempDir('sd-settings-bad-')));
-    cleanup.push(() => e.stop());
+  it('refuses unknown keys and bad values naming the field, and changes nothing', async ({ track }) => {
+    const e = track(start(opts(tempDir('sd-settings-bad-'))));
     const before = await call(e, 'settings.update', { appearance: { theme: 'light' } });
     const bad: Array<[unknown, string]> = [
       [{ appearance: { theme: 'blue' } }, 'appearance.theme'],
@@ -79,10 +72,9 @@ describe('settings.get / settings.update', () => {
     expect(await call(e, 'settings.get', {})).toEqual(before);
   }, 60_000);
 
-  it('system.info tells the data directory and the database size', async () => {
+  it('system.info tells the data directory and the database size', async ({ track }) => {
     const dir = tempDir('sd-settings-info-');
-    const e = start(opts(dir));
-    cleanup.push(() => e.stop());
+    const e = track(start(opts(dir)));
     const info = await call(e, 'system.info', {});
     expect(info.dataDir).toBe(dir);
     expect(info.dbBytes).toBeGreaterThan(4096);
@@ -90,12 +82,13 @@ describe('settings.get / settings.update', () => {
 });
 
 describe('quiet hours in the engine', () => {
-  it('hold the desktop popups; a critical Telegram alert still goes, a medium one waits for the end', async () => {
+  it('hold the desktop popups; a critical Telegram alert still goes, a medium one waits for the end', async ({ track }) => {
     const events: Array<{ topic: EventTopic; payload: unknown }> = [];
     const e = start(opts(tempDir('sd-settings-quiet-'), 33), events);
     const tg = new FakeTelegram(TOKEN);
     await tg.start();
-    cleanup.push(() => e.stop(), () => tg.stop());
+    track(e);
+    track(tg);
     await call(e, 'delivery.telegram.set', { botToken: TOKEN, chatIds: ['1001'], enabled: true, apiRoot: tg.url });
     await waitFor('the relay to connect', async () => (await call(e, 'delivery.telegram.get', {})).status.state === 'connected', 20_000);
     const now = Date.now();

@@ -2,25 +2,20 @@
  * The AI second opinion on a strategy channel (`aiReview` advise | gate), asked before delivery
  * through the intake's review code, against the OpenAI-compatible fake on loopback.
  */
-import { afterEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { parseInput, type Signal } from '../../engine/api';
 import type { EngineOptions } from '../../engine/core/context';
 import { IntakeModule } from '../../engine/intake/module';
 import { PROMPT_VERSION } from '../../engine/intake/ai/prompt';
-import { startFakeOpenAi, type FakeOpenAi } from '../fakes/fake-openai';
+import { startFakeOpenAi } from '../fakes/fake-openai';
 import { contractCall } from '../helpers/rig';
 import { it, sigRig, vPath, type SigRig, type Track } from './setup';
 
 const PATH = vPath(60, 30); // ema_cross(9, 21) crosses up once, at bar 71
-const fakes: FakeOpenAi[] = [];
-afterEach(async () => {
-  for (const f of fakes.splice(0)) await f.close();
-});
 
 /** A signals rig whose reviewer is the real intake module's review, with one provider on the fake. */
 async function setup(track: Track, aiReview: 'off' | 'advise' | 'gate', mode: 'valid' | 'invalid_json', verdict: 'take' | 'skip' = 'skip') {
-  const fake = await startFakeOpenAi(mode);
-  fakes.push(fake);
+  const fake = track(await startFakeOpenAi(mode));
   fake.verdict = verdict;
   const r = track(await sigRig());
   const ctx = { db: r.db, bus: r.bus, opts: { dataDir: r.dataDir, mode: 'embedded', version: 'test' } as EngineOptions, clock: () => r.clock.now };

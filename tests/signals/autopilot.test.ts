@@ -1,23 +1,19 @@
 /** An autopilot channel's signal becomes exactly one order intent in the real order engine. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { OrdersModule } from '../../engine/orders/module';
-import { contractCall, type RigCall } from '../helpers/rig';
-import { sigRig, vPath, type SigRig } from './setup';
+import { contractCall, type RigCall, type Track } from '../helpers/rig';
+import { it, sigRig, vPath, type SigRig } from './setup';
 
 const PATH = vPath(60, 30);
 const CROSS = 71;
-let cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanup.reverse()) c();
-  cleanup = [];
-});
 
-async function withOrders(): Promise<{ r: SigRig; orders: OrdersModule; call: RigCall }> {
+async function withOrders(track: Track): Promise<{ r: SigRig; orders: OrdersModule; call: RigCall }> {
   const r = await sigRig();
   const orders = new OrdersModule({ db: r.db, bus: r.bus, opts: { dataDir: r.dataDir } as never, clock: () => r.clock.now }, r.notify, { pollMs: 60_000, retryBaseMs: 20 });
   orders.start();
   await orders.ready;
-  cleanup.push(() => r.stop(), () => orders.stop());
+  track(r);
+  track(orders);
   return { r, orders, call: contractCall('order', orders.handlers) };
 }
 
@@ -30,8 +26,8 @@ async function settle(call: RigCall, n: number): Promise<void> {
 }
 
 describe('autopilot bridge', () => {
-  it('creates exactly one intent per autopilot signal, even when signal.created is delivered twice; invariants hold', async () => {
-    const { r, call } = await withOrders();
+  it('creates exactly one intent per autopilot signal, even when signal.created is delivered twice; invariants hold', async ({ track }) => {
+    const { r, call } = await withOrders(track);
     r.store('AAA/USDT', PATH.slice(0, 60));
     const auto = await r.createChannel({ name: 'Auto', strategies: [{ id: 'ema_cross', params: {} }], autopilot: true });
     const manual = await r.createChannel({ name: 'Manual', strategies: [{ id: 'ema_cross', params: {} }] });
@@ -56,8 +52,8 @@ describe('autopilot bridge', () => {
     expect(inv.counts.signals).toBe(2);
   });
 
-  it('signals.execute (the bridge for the manual channel) marks the signal executed', async () => {
-    const { r, call } = await withOrders();
+  it('signals.execute (the bridge for the manual channel) marks the signal executed', async ({ track }) => {
+    const { r, call } = await withOrders(track);
     r.store('AAA/USDT', PATH.slice(0, 60));
     await r.createChannel({ strategies: [{ id: 'ema_cross', params: {} }] });
     for (let i = 60; i <= CROSS; i++) r.close('AAA/USDT', i, PATH[i]!);

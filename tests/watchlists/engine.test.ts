@@ -5,27 +5,22 @@
  */
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Engine } from '../../engine/core/engine';
 import type { EngineOptions } from '../../engine/core/context';
 import { parseInput } from '../../engine/api/validate';
 import { ApiError } from '../../engine/api/errors';
 import type { CommandInput, CommandName, CommandResult, Signal } from '../../engine/api';
 import { DB_FILE } from '../../db/database';
+import { rigTest as it, type Track } from '../helpers/rig';
 import { tempDir } from '../helpers/serve';
 
-let engine: Engine | null = null;
-afterEach(() => {
-  engine?.stop();
-  engine = null;
-});
-
 const opts = (dataDir: string, simHistoryDays = 2): EngineOptions => ({ dataDir, mode: 'serve', version: 'test', simSeed: 11, simSpeed: 1, simSymbols: 4, simHistoryDays, tickMs: 50 });
-function start(o: EngineOptions): Engine {
-  engine?.stop();
-  engine = new Engine(o, () => {});
-  engine.start();
-  return engine;
+/** Starts an engine that `track` stops after the test. */
+function start(track: Track, o: EngineOptions): Engine {
+  const e = track(new Engine(o, () => {}));
+  e.start();
+  return e;
 }
 const call = async <N extends CommandName>(e: Engine, name: N, input: CommandInput<N>): Promise<CommandResult<N>> => e.handle(name, parseInput(name, input));
 async function refusal(p: () => Promise<unknown>): Promise<{ code: string; message: string; details: unknown }> {
@@ -40,9 +35,9 @@ async function refusal(p: () => Promise<unknown>): Promise<{ code: string; messa
 const issuePaths = (d: unknown): string[] => ((d as { issues: Array<{ path: string }> }).issues ?? []).map((i) => i.path);
 
 describe('watchlists in the real engine', () => {
-  it('creates, renames, re-fills and deletes lists; every change is in the SQLite file and survives a restart', async () => {
+  it('creates, renames, re-fills and deletes lists; every change is in the SQLite file and survives a restart', async ({ track }) => {
     const dataDir = tempDir('sd-watchlists-');
-    let e = start(opts(dataDir));
+    let e = start(track, opts(dataDir));
     expect(await call(e, 'watchlists.list', {})).toEqual([]);
     const majors = await call(e, 'watchlists.create', { name: ' Majors ', symbols: [{ source: 'sim', symbol: 'BTC/USDT' }, { source: 'sim', symbol: 'ETH/USDT' }] });
     expect(majors).toMatchObject({ name: 'Majors', symbols: [{ source: 'sim', symbol: 'BTC/USDT' }, { source: 'sim', symbol: 'ETH/USDT' }] });
@@ -57,25 +52,27 @@ describe('watchlists in the real engine', () => {
     expect(raw.prepare('SELECT symbol FROM watchlist_symbols WHERE watchlist_id = ? ORDER BY position').all(majors.id)).toEqual([{ symbol: 'ETH/USDT' }, { symbol: 'BTC/USDT' }, { symbol: 'SOL/USDT' }]);
     raw.close();
 
-    e = start(opts(dataDir));
+    e.stop();
+    e = start(track, opts(dataDir));
     const after = await call(e, 'watchlists.list', {});
     expect(after.map((w) => [w.name, w.symbols.map((s) => s.symbol)])).toEqual([
       ['Core', ['ETH/USDT', 'BTC/USDT', 'SOL/USDT']],
       ['Later', []],
     ]);
     expect(await call(e, 'watchlists.delete', { id: empty.id })).toEqual({ deleted: 1 });
-    e = start(opts(dataDir));
+    e.stop();
+    e = start(track, opts(dataDir));
     expect((await call(e, 'watchlists.list', {})).map((w) => w.name)).toEqual(['Core']);
   });
 
-  it('tells every window when a list is created, changed or deleted (watchlists.changed), and says nothing on a refusal', async () => {
+  it('tells every window when a list is created, changed or deleted (watchlists.changed), and says nothing on a refusal', async ({ track }) => {
     const told: Array<{ ids: number[] }> = [];
-    engine?.stop();
-    engine = new Engine(opts(tempDir('sd-watchlists-events-'), 0), (topic, payload) => {
-      if (topic === 'watchlists.changed') told.push(payload as { ids: number[] });
-    });
-    engine.start();
-    const e = engine;
+    const e = track(
+      new Engine(opts(tempDir('sd-watchlists-events-'), 0), (topic, payload) => {
+        if (topic === 'watchlists.changed') told.push(payload as { ids: number[] });
+      }),
+    );
+    e.start();
     const a = await call(e, 'watchlists.create', { name: 'A' });
     await call(e, 'watchlists.update', { id: a.id, symbols: [{ source: 'sim', symbol: 'BTC/USDT' }] });
     await refusal(() => call(e, 'watchlists.create', { name: 'a' }));
@@ -84,8 +81,8 @@ describe('watchlists in the real engine', () => {
     expect(told).toEqual([{ ids: [a.id] }, { ids: [a.id] }, { ids: [a.id] }]);
   });
 
-  it('refuses bad input naming the field, and changes nothing', async () => {
-    const e = start(opts(tempDir('sd-watchlists-bad-')));
+  it('refuses bad input naming the field, and changes nothing', async ({ track }) => {
+    const e = start(track, opts(tempDir('sd-watchlists-bad-')));
     const first = await call(e, 'watchlists.create', { name: 'Majors', symbols: [{ source: 'sim', symbol: 'BTC/USDT' }] });
     const before = await call(e, 'watchlists.list', {});
 
@@ -115,8 +112,8 @@ describe('watchlists in the real engine', () => {
     expect(await call(e, 'watchlists.list', {})).toEqual(before);
   });
 
-  it('quotes every symbol of a source in one call: last price, change over 24 h, sparkline, newest signal, alert rules', async () => {
-    const e = start(opts(tempDir('sd-watchlists-quotes-'), 2));
+  it('quotes every symbol of a source in one call: last price, change over 24 h, sparkline, newest signal, alert rules', async ({ track }) => {
+    const e = start(track, opts(tempDir('sd-watchlists-quotes-'), 2));
     const symbols = await call(e, 'market.symbols', { source: 'sim' });
     const r = await call(e, 'watchlists.quotes', { source: 'sim' });
     expect(r.quotes.map((q) => q.symbol)).toEqual(symbols);
@@ -153,8 +150,8 @@ describe('watchlists in the real engine', () => {
     expect(r2.quotes[3]!.error).toContain('unknown source');
   });
 
-  it('spreads a cold start over calls: at most 40 sparklines are drawn from scratch per call, the next calls draw the rest', async () => {
-    const e = start({ ...opts(tempDir('sd-watchlists-cold-'), 1.1), simSymbols: 60 });
+  it('spreads a cold start over calls: at most 40 sparklines are drawn from scratch per call, the next calls draw the rest', async ({ track }) => {
+    const e = start(track, { ...opts(tempDir('sd-watchlists-cold-'), 1.1), simSymbols: 60 });
     const drawn = (r: { quotes: Array<{ spark: number[] }> }) => r.quotes.filter((q) => q.spark.length > 1).length;
     const first = await call(e, 'watchlists.quotes', { source: 'sim' });
     expect(first.quotes).toHaveLength(60);
@@ -165,8 +162,8 @@ describe('watchlists in the real engine', () => {
     expect(drawn(second)).toBe(60);
   });
 
-  it('says the change is since the session start where less than 24 h is stored', async () => {
-    const e = start(opts(tempDir('sd-watchlists-session-'), 0.25));
+  it('says the change is since the session start where less than 24 h is stored', async ({ track }) => {
+    const e = start(track, opts(tempDir('sd-watchlists-session-'), 0.25));
     const r = await call(e, 'watchlists.quotes', { source: 'sim' });
     for (const q of r.quotes) {
       expect(q.basis).toBe('session');
