@@ -1,8 +1,8 @@
 /**
- * The one place a kernel's step is called from: the live engine (engine.ts, one bar at a time)
- * goes through `stepKernel`; the batch path (batch.ts) calls a kernel's `batch`, which runs the
- * same per-bar function down columns, or `stepKernel` for kernels without one — one
- * implementation of every indicator.
+ * The kernel classes by kind, and `stepKernel`: the batch path's way to feed one bar to a kernel
+ * that has no `batch` loop of its own (batch.ts). The live engine calls each kernel's `step`
+ * from a step function compiled per indicator set (engine.ts compileSteps); every path runs the
+ * kernel's own per-bar code — one implementation of every indicator.
  */
 import { EmaKernel, SmaKernel, VolumeRatioKernel } from './averages';
 import type { Kernel } from './kernel';

@@ -5,7 +5,7 @@
  * warm-up computed in the worker pool continues live in the engine.
  */
 import { EmaKernel } from './averages';
-import { KERNELS, kindCode, stepKernel } from './dispatch';
+import { KERNELS } from './dispatch';
 import type { Kernel } from './kernel';
 import { MacdKernel } from './momentum';
 import { featureNames, uniqueSpecs, warmupBars } from './spec';
@@ -57,13 +57,13 @@ interface Plan {
   readonly key: string;
   readonly names: string[];
   readonly kernels: Kernel[];
-  /** Index of each kernel's kind in INDICATOR_KINDS, for the dispatch in step(). */
-  readonly codes: Uint8Array;
   /** Where each kernel's outputs and state start (run order). */
   readonly outOffsets: Int32Array;
   readonly stateOffsets: Int32Array;
   readonly stateSize: number;
   readonly warmup: number;
+  /** Applies one bar to every kernel, in run order (compileSteps). */
+  stepAll(s: Float64Array, bar: Bar, out: Float64Array): void;
 }
 
 /** Plans by specs key; a handful in practice (profiles, strategies' sets), bounded all the same. */
@@ -112,12 +112,29 @@ function buildPlan(specs: IndicatorSpec[], key: string): Plan {
     key,
     names,
     kernels: run,
-    codes: Uint8Array.from(run.map((k) => kindCode(k.spec.kind))),
     outOffsets: Int32Array.from(order.map((i) => outAt[i]!)),
     stateOffsets: Int32Array.from(order.map((i) => stateAt[i]!)),
     stateSize: size,
     warmup: specs.reduce((m, s) => Math.max(m, warmupBars(s)), 0),
+    stepAll: compileSteps(run, order.map((i) => stateAt[i]!), order.map((i) => outAt[i]!)),
   };
+}
+
+/**
+ * The plan's step as straight-line code: one call per kernel, `k0.step(s, 0, bar, out, 0);
+ * k1.step(s, 3, bar, out, 1); …`, each with its offsets as constants. Why generated: a loop
+ * `kernels[i].step(…)` is one call site that sees every kernel class — megamorphic, never
+ * inlined, a stub-cache lookup per kernel per bar — and a `switch` over kinds makes one function
+ * too large to inline its cases. Here every call site sees one kernel of one class, so V8
+ * inlines each kernel's step (and its push function) into one function per indicator set:
+ * about 1.5× faster per symbol-bar (docs/indicators.md). The source holds nothing but the
+ * parameter names k0…kN and integer offsets — no input from outside reaches it.
+ */
+function compileSteps(kernels: readonly Kernel[], stateAt: readonly number[], outAt: readonly number[]): Plan['stepAll'] {
+  const params = kernels.map((_, i) => `k${i}`);
+  const body = kernels.map((_, i) => `k${i}.step(s, ${stateAt[i]! | 0}, bar, out, ${outAt[i]! | 0});`).join('\n');
+  const make = new Function(...params, `return function stepAll(s, bar, out) {\n${body}\n};`) as (...k: Kernel[]) => Plan['stepAll'];
+  return make(...kernels);
 }
 
 class Engine implements FeatureEngineImpl {
@@ -162,10 +179,9 @@ class Engine implements FeatureEngineImpl {
   }
 
   step(bar: Bar): Float64Array {
-    const { kernels, codes, stateOffsets, outOffsets } = this.plan;
     const st = this.state;
     const out = this.values;
-    for (let i = 0; i < kernels.length; i++) stepKernel(codes[i]!, kernels[i]!, st, stateOffsets[i]!, bar, out, outOffsets[i]!);
+    this.plan.stepAll(st, bar, out);
     this.count++;
     this.last = bar.ts;
     this.featuresValid = false;

@@ -4,8 +4,11 @@ import type { Bar, BarColumns, IndicatorSpec } from './types';
 
 /**
  * RSI with Wilder's smoothing: the first average gain/loss is the simple average of the first
- * `period` changes, then avg = (avg × (period − 1) + x) / period. 100 when the average loss is 0,
- * 0 when the average gain is 0. Not rounded (technicalindicators rounds to 2 decimals).
+ * `period` changes, then avg = avg × (period − 1)/period + x/period (technicalindicators divides
+ * the sum by period; the same value to the last bit or two, without a division per bar). RSI =
+ * 100 × avgGain / (avgGain + avgLoss), which is 100 − 100 / (1 + RS) with one division instead of
+ * two; 100 when the average loss is 0, 0 when the average gain is 0. Not rounded
+ * (technicalindicators rounds to 2 decimals).
  * Layout: [count, prevClose, gainSum, lossSum, avgGain, avgLoss]. `rsiPush` applies one close to
  * the state at `b` and returns the RSI after it (NaN while warming).
  */
@@ -30,12 +33,14 @@ export function rsiPush(s: Float64Array, b: number, period: number, close: numbe
     avgGain = (s[b + 2]! + gain) / period;
     avgLoss = (s[b + 3]! + loss) / period;
   } else {
-    avgGain = (s[b + 4]! * (period - 1) + gain) / period;
-    avgLoss = (s[b + 5]! * (period - 1) + loss) / period;
+    const keep = (period - 1) / period;
+    const add = 1 / period;
+    avgGain = s[b + 4]! * keep + gain * add;
+    avgLoss = s[b + 5]! * keep + loss * add;
   }
   s[b + 4] = avgGain;
   s[b + 5] = avgLoss;
-  return avgLoss === 0 ? 100 : avgGain === 0 ? 0 : 100 - 100 / (1 + avgGain / avgLoss);
+  return avgLoss === 0 ? 100 : avgGain === 0 ? 0 : (100 * avgGain) / (avgGain + avgLoss);
 }
 
 export class RsiKernel implements Kernel {
