@@ -10,6 +10,7 @@ import { barClose, extFeature, extSpecsOf, formatExtSpec, type ExtSpec, type Poi
 import { barColumns, featureColumns, type BarColumns, type ColumnCache, type FeatureColumns } from '../indicators/batch';
 import type { Bar, Features } from '../indicators/types';
 import { getStrategy, parseParams } from '../strategies/registry';
+import { usableDecision } from '../strategies/common';
 import type { StrategyDecision, StrategyDef, StrategyInput } from '../strategies/types';
 
 export interface StrategyRef {
@@ -30,10 +31,8 @@ export function loadStrategy(ref: StrategyRef): LoadedStrategy {
   return { id: ref.id, def, params: parseParams(ref.id, ref.params ?? {}) };
 }
 
-/** The live pipeline's test of a usable decision (engine/signals/module.ts validDecision). */
-export function usableDecision(d: StrategyDecision): boolean {
-  return Number.isFinite(d.entry) && Number.isFinite(d.stopLoss) && Number.isFinite(d.takeProfit) && Number.isFinite(d.confidence) && d.entry > 0;
-}
+/** The live pipeline's test of a usable decision (one rule, engine/strategies/common.ts). */
+export { usableDecision };
 
 export interface DecideOptions {
   symbol: string;
@@ -274,9 +273,8 @@ export function decideColumns(s: LoadedStrategy, barsOf: readonly Bar[] | (() =>
   };
   const close = c.close;
   s.def.decideColumns(input, s.params, (i, side, stop, target, conf) => {
-    // usableDecision with entry = close[i]
     const entry = close[i]!;
-    if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && Number.isFinite(target) && Number.isFinite(conf))) return;
+    if (!usableDecision({ entry, stopLoss: stop, takeProfit: target, confidence: conf })) return;
     if (conf >= minConf) out.push(i, side === 'buy' ? 1 : -1, stop, target, conf);
   });
   o.onProgress?.(n);

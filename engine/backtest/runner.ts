@@ -113,11 +113,17 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
     buyHold: columns.filter((c) => c.length).map((c) => ({ firstOpen: c.open[0]!, lastClose: c.close[c.length - 1]! })),
     goals: s.goals ?? null,
   });
-  const decisions: RunResult['decisions'] = [];
-  series.forEach((x, k) => {
-    const d = decided[k]!;
-    for (let j = 0; j < d.count; j++) decisions.push({ symbol: x.symbol, ts: columns[k]!.ts[d.at[j]!]!, side: d.side[j] === 1 ? 'buy' : 'sell', confidence: d.confidence[j]! });
-  });
+  // The decisions list is built only when read (a sweep's combinations and the bench never read it).
+  let decisions: RunResult['decisions'] | null = null;
+  const decisionList = (): RunResult['decisions'] => {
+    if (decisions) return decisions;
+    const out: RunResult['decisions'] = [];
+    series.forEach((x, k) => {
+      const d = decided[k]!;
+      for (let j = 0; j < d.count; j++) out.push({ symbol: x.symbol, ts: columns[k]!.ts[d.at[j]!]!, side: d.side[j] === 1 ? 'buy' : 'sell', confidence: d.confidence[j]! });
+    });
+    return (decisions = out);
+  };
   hooks.onProgress?.(done);
   // The equity points are built only when read (a sweep's combinations never read them).
   return {
@@ -126,6 +132,8 @@ export function runBacktest(s: RunSettings, series: readonly SymbolSeries[], hoo
     get equity(): EquityPoint[] {
       return fill.equity;
     },
-    decisions,
+    get decisions(): RunResult['decisions'] {
+      return decisionList();
+    },
   };
 }

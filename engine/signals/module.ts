@@ -20,6 +20,7 @@ import { ChannelsRepo, DeliveriesRepo, OutcomesRepo, SignalsRepo, type ChannelDa
 import { SettingsRepo } from '../../db/repos/settings';
 import type { EngineContext, EngineModule, Handlers } from '../core/context';
 import type { SignalDelivery } from '../delivery/module';
+import { usableDecision } from '../strategies/common';
 import type { StrategyDecision } from '../strategies/types';
 import { checkGates, DeliveredToday } from './gates';
 import { ExtFeatures } from './ext-features';
@@ -217,7 +218,7 @@ export class SignalsModule implements EngineModule {
         console.error(`[signals] ${ev.strategy} on ${s.key} failed:`, err);
         continue;
       }
-      if (!d || !validDecision(d)) continue;
+      if (!d || !usableDecision(d)) continue;
       this.stats.decisions++;
       for (const ch of ev.channels) this.emit(s, ev, ch, c[0], d, received, features);
     }
@@ -395,8 +396,4 @@ export class SignalsModule implements EngineModule {
   performance(q: ParsedInput<'signals.performance'>): PerformanceResult {
     return performanceOf(this.outcomes, this.channels.names(), this.tracker.count(q), q);
   }
-}
-
-function validDecision(d: StrategyDecision): boolean {
-  return [d.entry, d.stopLoss, d.takeProfit, d.confidence].every(Number.isFinite) && d.entry > 0;
 }

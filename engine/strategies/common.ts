@@ -88,6 +88,15 @@ export const roundConfidence = (c: number): number => Math.round(clamp01(c) * 10
 export const finite = (v: number): boolean => v - v === 0;
 
 /**
+ * The test a decision must pass to become a signal, live (engine/signals/module.ts) and in a
+ * backtest (engine/backtest/decide.ts) alike: finite entry, stop, target and confidence, and a
+ * positive entry.
+ */
+export function usableDecision(d: { entry: number; stopLoss: number; takeProfit: number; confidence: number }): boolean {
+  return finite(d.entry) && finite(d.stopLoss) && finite(d.takeProfit) && finite(d.confidence) && d.entry > 0;
+}
+
+/**
  * `decision()` for the columnar path (StrategyDef.decideColumns): the same guard, the same
  * levels and the same confidence rounding, handed to `emit` instead of built into an object.
  */

@@ -55,7 +55,7 @@ export function GoalSizingPanel({ sizing, adjustments, sized, account, report, r
       <table className="grid" data-testid="goal-adjustments">
         <tbody>
           {adjustments.length === 0 && (
-            <tr><td className="muted">No adjustments yet: sizing has stayed at ×1 and the stance normal.</td></tr>
+            <tr><td className="muted wrap">No adjustments yet: sizing has stayed at ×1 and the stance normal.</td></tr>
           )}
           {adjustments.map((a) => (
             <tr key={a.id} data-testid="goal-adjustment">
@@ -69,7 +69,7 @@ export function GoalSizingPanel({ sizing, adjustments, sized, account, report, r
       <table className="grid" data-testid="goal-sized">
         <tbody>
           {sized.length === 0 && (
-            <tr><td className="muted">No signal orders yet: autopilot and Execute orders show their factor here.</td></tr>
+            <tr><td className="muted wrap">No signal orders yet: autopilot and Execute orders show their factor here.</td></tr>
           )}
           {sized.map((i) => (
             <tr key={i.id} data-testid="goal-sized-intent">
