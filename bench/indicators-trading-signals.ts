@@ -85,19 +85,35 @@ const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
 
 /**
  * Bars as they arrive live: `arrival(s, i)` is symbol s's bar i in one Bar object per symbol,
- * refilled from the columns (a bar just written, like the one the collector hands over).
+ * refilled from a copy of the bars laid out in arrival order (tick by tick, symbol by symbol,
+ * six numbers a bar), so the refill reads memory just ahead of the last one — a bar just
+ * written, like the one the collector hands over — rather than six columns per symbol.
  */
 function arrivals(cols: readonly BarColumns[]): (s: number, i: number) => Bar {
+  const symbols = cols.length;
+  const bars = cols[0]?.length ?? 0;
+  const feed = new Float64Array(symbols * bars * 6);
+  for (let i = 0, k = 0; i < bars; i++) {
+    for (let s = 0; s < symbols; s++, k += 6) {
+      const c = cols[s]!;
+      feed[k] = c.ts[i]!;
+      feed[k + 1] = c.open[i]!;
+      feed[k + 2] = c.high[i]!;
+      feed[k + 3] = c.low[i]!;
+      feed[k + 4] = c.close[i]!;
+      feed[k + 5] = c.volume[i]!;
+    }
+  }
   const slots: Bar[] = cols.map(() => ({ ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }));
   return (s, i) => {
     const b = slots[s]!;
-    const c = cols[s]!;
-    b.ts = c.ts[i]!;
-    b.open = c.open[i]!;
-    b.high = c.high[i]!;
-    b.low = c.low[i]!;
-    b.close = c.close[i]!;
-    b.volume = c.volume[i]!;
+    const k = (i * symbols + s) * 6;
+    b.ts = feed[k]!;
+    b.open = feed[k + 1]!;
+    b.high = feed[k + 2]!;
+    b.low = feed[k + 3]!;
+    b.close = feed[k + 4]!;
+    b.volume = feed[k + 5]!;
     return b;
   };
 }

@@ -1,5 +1,5 @@
 /** EMA, SMA and volume ratio (volume / its SMA). */
-import { SEEDED_SIZE, SMA_SIZE, seededInit, seededPush, smaInit, smaPush, type Kernel } from './kernel';
+import { SEEDED_SIZE, SEEDED_VALUE, SMA_MEAN, SMA_SIZE, seededInit, seededPush, smaInit, smaPush, type Kernel } from './kernel';
 import type { Bar, BarColumns, IndicatorSpec } from './types';
 
 /** EMA of the close, seeded with the SMA of the first `period` closes (technicalindicators' convention). */
@@ -17,13 +17,17 @@ export class EmaKernel implements Kernel {
     seededInit(s, b);
   }
   step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
-    out[o] = seededPush(s, b, this.period, this.alpha, bar.close);
+    seededPush(s, b, this.period, this.alpha, bar.close);
+    out[o] = s[b + SEEDED_VALUE]!;
   }
   batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
     const { period, alpha } = this;
     const close = c.close;
     const col = cols[0]!;
-    for (let i = 0; i < c.length; i++) col[i] = seededPush(s, 0, period, alpha, close[i]!);
+    for (let i = 0; i < c.length; i++) {
+      seededPush(s, 0, period, alpha, close[i]!);
+      col[i] = s[SEEDED_VALUE]!;
+    }
   }
 }
 
@@ -40,13 +44,17 @@ export class SmaKernel implements Kernel {
     smaInit(s, b, this.period);
   }
   step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
-    out[o] = smaPush(s, b, this.period, bar.close);
+    smaPush(s, b, this.period, bar.close);
+    out[o] = s[b + SMA_MEAN]!;
   }
   batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
     const period = this.period;
     const close = c.close;
     const col = cols[0]!;
-    for (let i = 0; i < c.length; i++) col[i] = smaPush(s, 0, period, close[i]!);
+    for (let i = 0; i < c.length; i++) {
+      smaPush(s, 0, period, close[i]!);
+      col[i] = s[SMA_MEAN]!;
+    }
   }
 }
 
@@ -69,7 +77,8 @@ export class VolumeRatioKernel implements Kernel {
     smaInit(s, b, this.period);
   }
   step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
-    out[o] = volumeRatio(bar.volume, smaPush(s, b, this.period, bar.volume));
+    smaPush(s, b, this.period, bar.volume);
+    out[o] = volumeRatio(bar.volume, s[b + SMA_MEAN]!);
   }
   batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
     const period = this.period;
@@ -77,7 +86,8 @@ export class VolumeRatioKernel implements Kernel {
     const col = cols[0]!;
     for (let i = 0; i < c.length; i++) {
       const v = volume[i]!;
-      col[i] = volumeRatio(v, smaPush(s, 0, period, v));
+      smaPush(s, 0, period, v);
+      col[i] = volumeRatio(v, s[SMA_MEAN]!);
     }
   }
 }

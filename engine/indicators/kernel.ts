@@ -31,35 +31,46 @@ export interface Kernel {
   batch?(s: Float64Array, c: BarColumns, cols: Float64Array[]): void;
 }
 
+/*
+ * The push functions below return nothing: each leaves its result in its state (`SMA_MEAN`,
+ * `SEEDED_VALUE`) and the caller reads it from there. A function that V8 does not inline into
+ * its caller has to box a returned double into a fresh heap number — an allocation per
+ * indicator per bar, and garbage-collector work — where a store and a load cost nothing extra.
+ */
+
 /**
  * A simple moving average with technicalindicators' arithmetic: a running sum updated as
  * `sum - oldest + value` over a ring pre-filled with one zero, so results are bit-identical.
- * Layout at `b`: [count, sum, next slot, ring × period]. (Ring positions wrap by comparison:
- * `%` on doubles is a slow fmod call on the hot path.)
+ * Layout at `b`: [count, sum, next slot, mean (NaN while warming), ring × period]. (Ring
+ * positions wrap by comparison: `%` on doubles is a slow fmod call on the hot path.)
  */
-export const SMA_SIZE = (period: number): number => 3 + period;
+export const SMA_SIZE = (period: number): number => 4 + period;
+/** Where smaPush leaves the average. */
+export const SMA_MEAN = 3;
+const SMA_RING = 4;
 
 export function smaInit(s: Float64Array, b: number, period: number): void {
   s.fill(0, b, b + SMA_SIZE(period));
   s[b + 2] = period === 1 ? 0 : 1;
+  s[b + SMA_MEAN] = NaN;
 }
 
-/** Pushes a value; returns the average once `period` values were seen, else NaN. */
-export function smaPush(s: Float64Array, b: number, period: number, v: number): number {
+/** Pushes a value; the average is at `s[b + SMA_MEAN]` once `period` values were seen, else NaN. */
+export function smaPush(s: Float64Array, b: number, period: number, v: number): void {
   const n = s[b]!;
   const pos = s[b + 2]!;
-  const slot = b + 3 + pos;
+  const slot = b + SMA_RING + pos;
   s[b] = n + 1;
   s[b + 2] = pos + 1 === period ? 0 : pos + 1;
   if (n < period - 1) {
     s[b + 1] = s[b + 1]! + v;
     s[slot] = v;
-    return NaN;
+    return;
   }
   const sum = s[b + 1]! - s[slot]! + v;
   s[b + 1] = sum;
   s[slot] = v;
-  return sum / period;
+  s[b + SMA_MEAN] = sum / period;
 }
 
 /** The value pushed `back` steps ago (0 = newest, period − 1 = the oldest, next to be replaced). */
@@ -67,37 +78,37 @@ export function smaAt(s: Float64Array, b: number, period: number, back: number):
   let at = s[b + 2]! - 1 - back;
   if (at < 0) at += period;
   if (at < 0) at += period;
-  return s[b + 3 + at]!;
+  return s[b + SMA_RING + at]!;
 }
 
 /**
  * A moving average seeded with the SMA of its first `period` inputs, then
  * `prev + (v - prev) * alpha` — EMA (alpha 2/(p+1)) and Wilder's smoothing (alpha 1/p),
- * matching technicalindicators' EMA and WEMA. Layout at `b`: [count, sum, value].
+ * matching technicalindicators' EMA and WEMA. Layout at `b`: [count, sum, value (NaN while
+ * warming)].
  */
 export const SEEDED_SIZE = 3;
+/** Where seededPush leaves the average. */
+export const SEEDED_VALUE = 2;
 
 export function seededInit(s: Float64Array, b: number): void {
   s[b] = 0;
   s[b + 1] = 0;
-  s[b + 2] = NaN;
+  s[b + SEEDED_VALUE] = NaN;
 }
 
-export function seededPush(s: Float64Array, b: number, period: number, alpha: number, v: number): number {
+/** Pushes a value; the average is at `s[b + SEEDED_VALUE]` (NaN until `period` values were seen). */
+export function seededPush(s: Float64Array, b: number, period: number, alpha: number, v: number): void {
   const n = s[b]!;
   if (n >= period) {
-    const prev = s[b + 2]!;
-    const next = (v - prev) * alpha + prev;
-    s[b + 2] = next;
-    return next;
+    const prev = s[b + SEEDED_VALUE]!;
+    s[b + SEEDED_VALUE] = (v - prev) * alpha + prev;
+    return;
   }
   s[b] = n + 1;
   const sum = s[b + 1]! + v;
   s[b + 1] = sum;
-  if (n + 1 < period) return NaN;
-  const seed = sum / period;
-  s[b + 2] = seed;
-  return seed;
+  if (n + 1 === period) s[b + SEEDED_VALUE] = sum / period;
 }
 
 /**

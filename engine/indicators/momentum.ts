@@ -1,5 +1,5 @@
 /** RSI (Wilder), MACD (line, signal, histogram) and Stochastic (%K, %D). */
-import { DEQUE_SIZE, SEEDED_SIZE, SMA_SIZE, dequeInit, dequePush, seededInit, seededPush, smaInit, smaPush, type Kernel } from './kernel';
+import { DEQUE_SIZE, SEEDED_SIZE, SEEDED_VALUE, SMA_MEAN, SMA_SIZE, dequeInit, dequePush, seededInit, seededPush, smaInit, smaPush, type Kernel } from './kernel';
 import type { Bar, BarColumns, IndicatorSpec } from './types';
 
 /**
@@ -10,14 +10,15 @@ import type { Bar, BarColumns, IndicatorSpec } from './types';
  * two; 100 when the average loss is 0, 0 when the average gain is 0. Not rounded
  * (technicalindicators rounds to 2 decimals).
  * Layout: [count, prevClose, gainSum, lossSum, avgGain, avgLoss]. `rsiPush` applies one close to
- * the state at `b` and returns the RSI after it (NaN while warming).
+ * the state at `b` and writes the RSI after it at `out[o]` (NaN while warming).
  */
-export function rsiPush(s: Float64Array, b: number, period: number, close: number): number {
+export function rsiPush(s: Float64Array, b: number, period: number, close: number, out: Float64Array, o: number): void {
   const n = s[b]!;
   s[b] = n + 1;
   if (n === 0) {
     s[b + 1] = close;
-    return NaN;
+    out[o] = NaN;
+    return;
   }
   const change = close - s[b + 1]!;
   s[b + 1] = close;
@@ -28,7 +29,8 @@ export function rsiPush(s: Float64Array, b: number, period: number, close: numbe
   if (n < period) {
     s[b + 2] = s[b + 2]! + gain;
     s[b + 3] = s[b + 3]! + loss;
-    return NaN;
+    out[o] = NaN;
+    return;
   } else if (n === period) {
     avgGain = (s[b + 2]! + gain) / period;
     avgLoss = (s[b + 3]! + loss) / period;
@@ -40,7 +42,7 @@ export function rsiPush(s: Float64Array, b: number, period: number, close: numbe
   }
   s[b + 4] = avgGain;
   s[b + 5] = avgLoss;
-  return avgLoss === 0 ? 100 : avgGain === 0 ? 0 : (100 * avgGain) / (avgGain + avgLoss);
+  out[o] = avgLoss === 0 ? 100 : avgGain === 0 ? 0 : (100 * avgGain) / (avgGain + avgLoss);
 }
 
 export class RsiKernel implements Kernel {
@@ -57,13 +59,13 @@ export class RsiKernel implements Kernel {
     s[b + 5] = NaN;
   }
   step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
-    out[o] = rsiPush(s, b, this.period, bar.close);
+    rsiPush(s, b, this.period, bar.close, out, o);
   }
   batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
     const period = this.period;
     const close = c.close;
     const col = cols[0]!;
-    for (let i = 0; i < c.length; i++) col[i] = rsiPush(s, 0, period, close[i]!);
+    for (let i = 0; i < c.length; i++) rsiPush(s, 0, period, close[i]!, col, i);
   }
 }
 
@@ -87,7 +89,8 @@ function macdOut(s: Float64Array, b: number, signal: number, f: number, sl: numb
     return;
   }
   const macd = f - sl;
-  const sig = seededPush(s, b + MACD_G, signal, 2 / (signal + 1), macd);
+  seededPush(s, b + MACD_G, signal, 2 / (signal + 1), macd);
+  const sig = s[b + MACD_G + SEEDED_VALUE]!;
   out[o] = macd;
   out[o + 1] = sig;
   out[o + 2] = macd - sig;
@@ -114,8 +117,10 @@ export class MacdKernel implements Kernel {
   }
   step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
     const { fast, slow } = this;
-    const f = this.fastSlot >= 0 ? out[this.fastSlot]! : seededPush(s, b, fast, 2 / (fast + 1), bar.close);
-    const sl = this.slowSlot >= 0 ? out[this.slowSlot]! : seededPush(s, b + MACD_S, slow, 2 / (slow + 1), bar.close);
+    if (this.fastSlot < 0) seededPush(s, b, fast, 2 / (fast + 1), bar.close);
+    if (this.slowSlot < 0) seededPush(s, b + MACD_S, slow, 2 / (slow + 1), bar.close);
+    const f = this.fastSlot >= 0 ? out[this.fastSlot]! : s[b + SEEDED_VALUE]!;
+    const sl = this.slowSlot >= 0 ? out[this.slowSlot]! : s[b + MACD_S + SEEDED_VALUE]!;
     macdOut(s, b, this.signal, f, sl, out, o);
   }
   /** Batch: its own EMAs (the same arithmetic as shared ones, so the same values). */
@@ -128,9 +133,9 @@ export class MacdKernel implements Kernel {
     const out = new Float64Array(3);
     for (let i = 0; i < c.length; i++) {
       const x = close[i]!;
-      const f = seededPush(s, 0, fast, af, x);
-      const sl = seededPush(s, MACD_S, slow, as, x);
-      macdOut(s, 0, signal, f, sl, out, 0);
+      seededPush(s, 0, fast, af, x);
+      seededPush(s, MACD_S, slow, as, x);
+      macdOut(s, 0, signal, s[SEEDED_VALUE]!, s[MACD_S + SEEDED_VALUE]!, out, 0);
       line[i] = out[0]!;
       sig[i] = out[1]!;
       hist[i] = out[2]!;
@@ -180,6 +185,7 @@ export class StochKernel implements Kernel {
     let k = ((bar.close - ll) / (hh - ll)) * 100;
     if (Number.isNaN(k)) k = 0;
     out[o] = k;
-    out[o + 1] = smaPush(s, D, signal, k);
+    smaPush(s, D, signal, k);
+    out[o + 1] = s[D + SMA_MEAN]!;
   }
 }

@@ -1,5 +1,5 @@
 /** ADX with +DI / −DI (Wilder). */
-import { SEEDED_SIZE, seededInit, seededPush, type Kernel } from './kernel';
+import { SEEDED_SIZE, SEEDED_VALUE, seededInit, seededPush, type Kernel } from './kernel';
 import { trueRange } from './volatility';
 import type { Bar, IndicatorSpec } from './types';
 
@@ -67,7 +67,8 @@ export class AdxKernel implements Kernel {
     const mdi = (sM * 100) / sTR;
     const sum = pdi + mdi;
     const dx = sum > 0 ? (Math.abs(pdi - mdi) / sum) * 100 : 0;
-    out[o] = seededPush(s, b + ADX_X, period, 1 / period, dx);
+    seededPush(s, b + ADX_X, period, 1 / period, dx);
+    out[o] = s[b + ADX_X + SEEDED_VALUE]!;
     out[o + 1] = pdi;
     out[o + 2] = mdi;
   }

@@ -1,5 +1,5 @@
 /** ATR (Wilder) and Bollinger Bands (population standard deviation). */
-import { SEEDED_SIZE, SMA_SIZE, seededInit, seededPush, smaAt, smaInit, smaPush, type Kernel } from './kernel';
+import { SEEDED_SIZE, SEEDED_VALUE, SMA_MEAN, SMA_SIZE, seededInit, seededPush, smaAt, smaInit, smaPush, type Kernel } from './kernel';
 import type { Bar, BarColumns, IndicatorSpec } from './types';
 
 /** True range from the second bar: max(high − low, |high − prev close|, |low − prev close|). */
@@ -10,14 +10,19 @@ export function trueRange(high: number, low: number, prevClose: number): number 
 /**
  * ATR: Wilder's smoothing of the true range, seeded with the simple average of the first
  * `period` true ranges (the first bar has no true range). Layout: [count, prevClose, seeded].
- * `atrPush` applies one bar to the state at `b` and returns the ATR after it.
+ * `atrPush` applies one bar to the state at `b` and writes the ATR after it at `out[o]`.
  */
-export function atrPush(s: Float64Array, b: number, period: number, high: number, low: number, close: number): number {
+export function atrPush(s: Float64Array, b: number, period: number, high: number, low: number, close: number, out: Float64Array, o: number): void {
   const n = s[b]!;
   s[b] = n + 1;
   const prevClose = s[b + 1]!;
   s[b + 1] = close;
-  return n === 0 ? NaN : seededPush(s, b + 2, period, 1 / period, trueRange(high, low, prevClose));
+  if (n === 0) {
+    out[o] = NaN;
+    return;
+  }
+  seededPush(s, b + 2, period, 1 / period, trueRange(high, low, prevClose));
+  out[o] = s[b + 2 + SEEDED_VALUE]!;
 }
 
 export class AtrKernel implements Kernel {
@@ -34,13 +39,13 @@ export class AtrKernel implements Kernel {
     seededInit(s, b + 2);
   }
   step(s: Float64Array, b: number, bar: Bar, out: Float64Array, o: number): void {
-    out[o] = atrPush(s, b, this.period, bar.high, bar.low, bar.close);
+    atrPush(s, b, this.period, bar.high, bar.low, bar.close, out, o);
   }
   batch(s: Float64Array, c: BarColumns, cols: Float64Array[]): void {
     const period = this.period;
     const { high, low, close } = c;
     const col = cols[0]!;
-    for (let i = 0; i < c.length; i++) col[i] = atrPush(s, 0, period, high[i]!, low[i]!, close[i]!);
+    for (let i = 0; i < c.length; i++) atrPush(s, 0, period, high[i]!, low[i]!, close[i]!, col, i);
   }
 }
 
@@ -65,10 +70,11 @@ function exactM2(s: Float64Array, a: number, period: number, mean: number): numb
 export function bbPush(s: Float64Array, b: number, period: number, k: number, close: number, out: Float64Array, o: number): void {
   const A = b + BB_A;
   const n = s[A]!;
-  const prevMean = n >= period ? s[A + 1]! / period : NaN;
+  const prevMean = n >= period ? s[A + SMA_MEAN]! : NaN; // the previous push's sum / period
   // The value that leaves the window is in the slot the SMA is about to overwrite.
   const leaving = n >= period ? smaAt(s, A, period, period - 1) : NaN;
-  const mean = smaPush(s, A, period, close);
+  smaPush(s, A, period, close);
+  const mean = s[A + SMA_MEAN]!;
   if (Number.isNaN(mean)) {
     out[o] = out[o + 1] = out[o + 2] = NaN;
     return;
