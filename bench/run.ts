@@ -17,6 +17,10 @@ import { backtestBench } from './backtest';
 import { intakeBench } from './intake';
 import { alertsBench } from './alerts';
 import { watchlistBench } from './watchlist';
+import { tuneV8ForEngine } from '../engine/core/v8-tuning';
+
+// The engine's V8 tuning, as the app's engine worker applies it (engine/core/v8-tuning.ts).
+tuneV8ForEngine();
 
 // Bundled (scripts/bench.mjs puts the bundle in out/bench) the root comes from the environment.
 const ROOT = process.env.SIGNALDESK_BENCH_ROOT ?? path.resolve(__dirname, '..');

@@ -1,5 +1,8 @@
 /** Process entry of `npx signaldesk` (out/main/cli.js). */
 import { main } from './main';
+import { tuneV8ForEngine } from '../core/v8-tuning';
+
+tuneV8ForEngine();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -4,6 +4,9 @@ import { toErrorBody } from '../api/errors';
 import { isCommandName } from '../api/contract';
 import { Engine } from '../core/engine';
 import type { FromWorker, ToWorker } from './protocol';
+import { tuneV8ForEngine } from '../core/v8-tuning';
+
+tuneV8ForEngine();
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
