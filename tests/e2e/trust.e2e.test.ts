@@ -147,7 +147,12 @@ describe('size before Execute on a signal popup, in Chromium', () => {
     const ch = await call(s, 'signals.channels.create', { name: 'Manual', strategies: [EMA], symbols: { source: 'sim', symbols: ['BTC/USDT'] }, timeframe: '1m', maxPerDay: 1, autopilot: false, gates: GATES });
     expect(ch.status).toBe(200);
     const toast = page.locator('[data-testid="toast"]', { has: page.locator('[data-testid="toast-action-execute"]') }).first();
-    await toast.waitFor({ timeout: 60_000 });
+    await toast.waitFor({ timeout: 60_000 }).catch(async (err: unknown) => {
+      // Say what the engine did instead (it failed once in a full CI run, never alone): the
+      // channel's signals with their status and reason, and the end of the host's output.
+      const sigs = (await call(s, 'signals.list', { channel: ch.body.result.id, limit: 20 })).body;
+      throw new Error(`${(err as Error).message}\nsignals: ${JSON.stringify(sigs).slice(0, 2000)}\nhost output:\n${s.output().slice(-3000)}`);
+    });
     const preview = toast.locator('[data-testid="size-preview"]');
     await expect.poll(() => preview.getAttribute('data-ok'), { timeout: 10_000 }).toBe('true');
     expect(await preview.locator('[data-testid="preview-amount"]').textContent()).toMatch(/^Execute: 0\.\d+ BTC$/);
