@@ -47,8 +47,8 @@ export function createFeatureEngine(input: readonly IndicatorSpec[]): FeatureEng
 
 /**
  * What every engine over the same indicator set shares: the kernels (they hold only their
- * parameters and, for a MACD, which shared EMA outputs it reads), their run order, dispatch
- * codes and offsets. An engine is then a plan plus two arrays of its own — its state and its
+ * parameters and, for a MACD, which shared EMA outputs it reads), their run order, their state
+ * offsets and the step compiled for them. An engine is then a plan plus two arrays of its own — its state and its
  * outputs — so stepping a thousand symbols touches a thousand small arrays and one plan, not a
  * thousand copies of the kernels.
  */
@@ -57,8 +57,7 @@ interface Plan {
   readonly key: string;
   readonly names: string[];
   readonly kernels: Kernel[];
-  /** Where each kernel's outputs and state start (run order). */
-  readonly outOffsets: Int32Array;
+  /** Where each kernel's state starts (run order). */
   readonly stateOffsets: Int32Array;
   readonly stateSize: number;
   readonly warmup: number;
@@ -107,16 +106,16 @@ function buildPlan(specs: IndicatorSpec[], key: string): Plan {
   // Execution order: EMAs first (others may read them), then the rest in spec order.
   const order = kernels.map((_, i) => i).sort((a, b) => Number(!(kernels[a] instanceof EmaKernel)) - Number(!(kernels[b] instanceof EmaKernel)) || a - b);
   const run = order.map((i) => kernels[i]!);
+  const stateOffsets = Int32Array.from(order, (i) => stateAt[i]!);
   return {
     specs,
     key,
     names,
     kernels: run,
-    outOffsets: Int32Array.from(order.map((i) => outAt[i]!)),
-    stateOffsets: Int32Array.from(order.map((i) => stateAt[i]!)),
+    stateOffsets,
     stateSize: size,
     warmup: specs.reduce((m, s) => Math.max(m, warmupBars(s)), 0),
-    stepAll: compileSteps(run, order.map((i) => stateAt[i]!), order.map((i) => outAt[i]!)),
+    stepAll: compileSteps(run, stateOffsets, Int32Array.from(order, (i) => outAt[i]!)),
   };
 }
 
@@ -130,9 +129,9 @@ function buildPlan(specs: IndicatorSpec[], key: string): Plan {
  * about 1.5× faster per symbol-bar (docs/indicators.md). The source holds nothing but the
  * parameter names k0…kN and integer offsets — no input from outside reaches it.
  */
-function compileSteps(kernels: readonly Kernel[], stateAt: readonly number[], outAt: readonly number[]): Plan['stepAll'] {
+function compileSteps(kernels: readonly Kernel[], stateAt: Int32Array, outAt: Int32Array): Plan['stepAll'] {
   const params = kernels.map((_, i) => `k${i}`);
-  const body = kernels.map((_, i) => `k${i}.step(s, ${stateAt[i]! | 0}, bar, out, ${outAt[i]! | 0});`).join('\n');
+  const body = kernels.map((_, i) => `k${i}.step(s, ${stateAt[i]!}, bar, out, ${outAt[i]!});`).join('\n');
   const make = new Function(...params, `return function stepAll(s, bar, out) {\n${body}\n};`) as (...k: Kernel[]) => Plan['stepAll'];
   return make(...kernels);
 }
