@@ -105,6 +105,10 @@ interface EquityScan {
   monthly: MonthlyReturn[];
 }
 
+function monthRow(month: string, startEquity: number, endEquity: number): MonthlyReturn {
+  return { month, startEquity, endEquity, returnPct: startEquity !== 0 ? (endEquity / startEquity - 1) * 100 : 0, income: endEquity - startEquity };
+}
+
 function scanEquity(input: EquityInput): EquityScan {
   const { length: n, ts, equity } = columnsOf(input);
   const dayEnds: number[] = [];
@@ -125,9 +129,8 @@ function scanEquity(input: EquityInput): EquityScan {
   let month = monthOf(t0);
   let monthStart = equity[0]!;
   let last = equity[0]!;
-  const pushMonth = (): void => {
-    monthly.push({ month, startEquity: monthStart, endEquity: last, returnPct: monthStart !== 0 ? (last / monthStart - 1) * 100 : 0, income: last - monthStart });
-  };
+  // (No closure over these: a `let` a closure captures lives in a context, where every store of
+  // a double allocates — once per point for `last`.)
   for (let i = 0; i < n; i++) {
     const t = ts[i]!;
     const v = equity[i]!;
@@ -136,7 +139,7 @@ function scanEquity(input: EquityInput): EquityScan {
       dayEnd = (Math.floor(t / DAY_MS) + 1) * DAY_MS;
     }
     if (t >= monthEnd) {
-      pushMonth();
+      monthly.push(monthRow(month, monthStart, last));
       monthStart = last;
       month = monthOf(t);
       monthEnd = nextMonthStart(t);
@@ -157,7 +160,7 @@ function scanEquity(input: EquityInput): EquityScan {
     }
   }
   dayEnds.push(last);
-  pushMonth();
+  monthly.push(monthRow(month, monthStart, last));
   const end = Number.isNaN(recoveredTs) ? ts[n - 1]! : recoveredTs;
   return { drawdown: worst === 0 ? { pct: 0, durationMs: 0 } : { pct: worst, durationMs: end - worstFromTs }, dayEnds, monthly };
 }
