@@ -185,6 +185,12 @@ export interface DecisionColumns {
   readonly confidence: Float64Array;
 }
 
+/** `to` with `from` copied into its start. */
+function withAll<T extends { set(a: ArrayLike<number>): void }>(to: T, from: ArrayLike<number>): T {
+  to.set(from);
+  return to;
+}
+
 /**
  * Collects decisions in typed columns that double when full (no boxed numbers, no per-decision
  * objects); `columns()` hands them out trimmed to the count.
@@ -210,16 +216,11 @@ export class DecisionWriter {
 
   private grow(): void {
     const cap = this.at.length * 2;
-    const more = <T extends Int32Array | Int8Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a as never);
-      return b;
-    };
-    this.at = more(this.at, (n) => new Int32Array(n));
-    this.side = more(this.side, (n) => new Int8Array(n));
-    this.stop = more(this.stop, (n) => new Float64Array(n));
-    this.target = more(this.target, (n) => new Float64Array(n));
-    this.confidence = more(this.confidence, (n) => new Float64Array(n));
+    this.at = withAll(new Int32Array(cap), this.at);
+    this.side = withAll(new Int8Array(cap), this.side);
+    this.stop = withAll(new Float64Array(cap), this.stop);
+    this.target = withAll(new Float64Array(cap), this.target);
+    this.confidence = withAll(new Float64Array(cap), this.confidence);
   }
 
   columns(): DecisionColumns {
