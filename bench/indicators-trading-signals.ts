@@ -16,7 +16,8 @@
  * wall time would mostly measure the wait for a core; the best repeat is the least disturbed). `ratio_*` = trading-signals time / ours: above 1 means ours is faster.
  */
 import { ATR, BollingerBands, EMA, MACD, RSI, SMA } from 'trading-signals';
-import { barColumns, createFeatureEngine, featureColumns, parseSpec, type Bar, type BarColumns, type IndicatorSpec } from '../engine/indicators';
+import { barColumns, createFeatureEngine, featureColumns, packBars, parseSpec, type Bar, type IndicatorSpec } from '../engine/indicators';
+import { readPackedBar } from '../engine/indicators/pool-task';
 import { report } from './lib';
 
 interface Streaming {
@@ -85,37 +86,16 @@ const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
 
 /**
  * Bars as they arrive live: `arrival(s, i)` is symbol s's bar i in one Bar object per symbol,
- * refilled from a copy of the bars laid out in arrival order (tick by tick, symbol by symbol,
- * six numbers a bar), so the refill reads memory just ahead of the last one — a bar just
+ * refilled from a copy of the bars packed in arrival order (tick by tick, symbol by symbol, the
+ * pool's six numbers a bar), so the refill reads memory just ahead of the last one — a bar just
  * written, like the one the collector hands over — rather than six columns per symbol.
  */
-function arrivals(cols: readonly BarColumns[]): (s: number, i: number) => Bar {
-  const symbols = cols.length;
-  const bars = cols[0]?.length ?? 0;
-  const feed = new Float64Array(symbols * bars * 6);
-  for (let i = 0, k = 0; i < bars; i++) {
-    for (let s = 0; s < symbols; s++, k += 6) {
-      const c = cols[s]!;
-      feed[k] = c.ts[i]!;
-      feed[k + 1] = c.open[i]!;
-      feed[k + 2] = c.high[i]!;
-      feed[k + 3] = c.low[i]!;
-      feed[k + 4] = c.close[i]!;
-      feed[k + 5] = c.volume[i]!;
-    }
-  }
-  const slots: Bar[] = cols.map(() => ({ ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }));
-  return (s, i) => {
-    const b = slots[s]!;
-    const k = (i * symbols + s) * 6;
-    b.ts = feed[k]!;
-    b.open = feed[k + 1]!;
-    b.high = feed[k + 2]!;
-    b.low = feed[k + 3]!;
-    b.close = feed[k + 4]!;
-    b.volume = feed[k + 5]!;
-    return b;
-  };
+function arrivals(series: readonly Bar[][]): (s: number, i: number) => Bar {
+  const symbols = series.length;
+  const bars = series[0]?.length ?? 0;
+  const feed = packBars(Array.from({ length: bars * symbols }, (_, k) => series[k % symbols]![Math.floor(k / symbols)]!));
+  const slots: Bar[] = series.map(() => ({ ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }));
+  return (s, i) => readPackedBar(feed, i * symbols + s, slots[s]!);
 }
 
 /** One comparison: `specs` over `series` (symbols × bars), bar-major like the live engine. */
@@ -125,7 +105,7 @@ function compare(label: string, specs: IndicatorSpec[], series: Bar[][], repeats
   const n = symbols * bars;
   const makers = specs.map(tradingSignals);
   const cols = series.map(barColumns);
-  const arrival = arrivals(cols);
+  const arrival = arrivals(series);
   const incremental = best(repeats, () => {
     const engines = series.map(() => createFeatureEngine(specs));
     let x = 0;
