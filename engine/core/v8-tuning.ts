@@ -9,8 +9,8 @@
  * of a set from one compiled function (engine/indicators/engine.ts `compileSteps`); with the
  * default budget V8 inlines the first kernels and calls the rest, and which ones it inlines
  * varies from process to process. With 4,000 the whole six-indicator set of
- * `npm run bench -- indicators` is inlined: 67–101 ns per symbol-bar against 103–195 ns, in
- * alternating runs of the same build (docs/indicators.md). It changes what is compiled, never
+ * `npm run bench -- indicators` is inlined: 61–98 ns per symbol-bar over three runs, against
+ * 103–235 ns over six runs without it (docs/indicators.md). It changes what is compiled, never
  * what a program computes.
  *
  * Setting flags once a process runs is allowed by Node and Electron (both start V8 with
